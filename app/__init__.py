@@ -1,0 +1,1 @@
+"""saidwho: a quote-attribution service."""

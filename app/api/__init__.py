@@ -1,0 +1,1 @@
+"""The HTTP layer: thin routes over the query layer, problem responses, dependencies."""

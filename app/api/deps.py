@@ -1,0 +1,55 @@
+"""Dependencies as Annotated aliases: the store session, the settings, the write key."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.api.errors import ProblemError
+from app.config import Settings
+from app.keys import verify_key
+from app.models import ApiKey
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `saidwho keys create`.")
+
+
+def require_api_key(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """Guards every write: no valid ``Authorization: Bearer`` key, no write."""
+    key = verify_key(session, credentials.credentials) if credentials else None
+    if key is None:
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "a valid API key is required: send it as 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": 'Bearer realm="saidwho"'},
+        )
+    return key
+
+
+WriteKeyDep = Annotated[ApiKey, Depends(require_api_key)]

@@ -1,0 +1,147 @@
+"""Every error as an RFC 9457 problem: type, title, status, detail, and the parameter at fault.
+
+Nothing a client sends reaches a stack trace: validation errors, unknown routes, store outages
+and unexpected failures all leave through here."""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from app.queries.errors import AmbiguousName, QueryError
+
+PROBLEM_JSON = "application/problem+json"
+# Problem types are relative URIs that this service itself documents at /problems/{slug}.
+PROBLEM_BASE = "/problems/"
+PROBLEM_TYPES = {
+    "invalid-parameter": "A query parameter, path segment or body field is malformed or out of "
+    "range, or names something that does not exist. `parameter` names it; `invalid_params` "
+    "lists every fault.",
+    "not-found": "No resource has this id or name.",
+    "ambiguous-name": "The name belongs to more than one speaker or outlet; `candidates` lists "
+    "their ids. Ask again by id.",
+    "unauthorized": "Writes need a valid API key, sent as `Authorization: Bearer <key>`.",
+    "store-unavailable": "The store could not answer (locked, busy or unreachable). Retry after "
+    "the `Retry-After` seconds.",
+    "internal": "An unexpected error on the server. It was logged; the request may be retried.",
+}
+log = logging.getLogger("saidwho.errors")
+
+
+class ProblemError(Exception):
+    """Raised by routes for an answer that is a problem, with its own type slug."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status, self.slug, self.detail = status, slug, detail
+        self.headers, self.extra = headers, extra
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _location(loc: Sequence[Any]) -> tuple[str, str]:
+    """(where, name) of a validation error: ("query", "limit"), ("body", "text")..."""
+    where = str(loc[0]) if loc else "request"
+    name = ".".join(str(part) for part in loc[1:]) or where
+    return where, name
+
+
+async def _validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    invalid = []
+    for item in error.errors():
+        where, name = _location(item.get("loc", ()))
+        invalid.append({"name": name, "in": where, "reason": item.get("msg", "is invalid")})
+    first = invalid[0] if invalid else {"name": "request", "reason": "is invalid"}
+    detail = "; ".join(f"{i['name']}: {i['reason']}" for i in invalid) or "invalid request"
+    return problem(
+        422, detail, slug="invalid-parameter", parameter=first["name"], invalid_params=invalid
+    )
+
+
+async def _query_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, QueryError)
+    return problem(
+        422,
+        error.detail,
+        slug="invalid-parameter",
+        parameter=error.parameter,
+        invalid_params=[{"name": error.parameter, "in": "query", "reason": error.detail}],
+    )
+
+
+async def _ambiguous(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, AmbiguousName)
+    return problem(409, str(error), slug="ambiguous-name", candidates=error.candidates)
+
+
+async def _problem_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ProblemError)
+    return problem(
+        error.status, error.detail, slug=error.slug, headers=error.headers, **error.extra
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404 and error.detail == HTTPStatus.NOT_FOUND.phrase:
+        detail = f"nothing is served at {request.url.path}"
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    else:
+        detail = str(error.detail)
+    return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+    log.error("store error: %s", error)
+    return problem(
+        503,
+        "the store cannot answer right now; try again shortly",
+        slug="store-unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=error)
+    return problem(500, "an unexpected error occurred; it has been logged", slug="internal")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(QueryError, _query_error)
+    app.add_exception_handler(AmbiguousName, _ambiguous)
+    app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _store_unavailable)
+    app.add_exception_handler(Exception, _unexpected)

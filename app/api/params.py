@@ -1,0 +1,63 @@
+"""Query parameters shared by several routes, each with a description and examples for /docs."""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Query
+
+
+def examples(**named: Any) -> dict[str, dict[str, Any]]:
+    """OpenAPI examples from keyword pairs: summary_slug=value."""
+    return {
+        name: {"summary": name.replace("_", " "), "value": value} for name, value in named.items()
+    }
+
+
+Limit = Annotated[
+    int,
+    Query(
+        ge=1,
+        le=100,
+        description="How many items per page, 1 to 100.",
+        openapi_examples=examples(default=20, largest_page=100),
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        max_length=2000,
+        description="The `next_cursor` of the previous page, as it was given. Opaque.",
+        openapi_examples=examples(first_page=None),
+    ),
+]
+Since = Annotated[
+    dt.date | None,
+    Query(
+        description="Only items dated on or after this ISO date (inclusive).",
+        openapi_examples=examples(may_2024="2024-05-01"),
+    ),
+]
+Until = Annotated[
+    dt.date | None,
+    Query(
+        description="Only items dated on or before this ISO date (inclusive).",
+        openapi_examples=examples(end_of_may_2024="2024-05-31"),
+    ),
+]
+Publisher = Annotated[
+    list[str] | None,
+    Query(
+        description="The article's publisher: an outlet id or name, case-insensitive. "
+        "Repeat for any of several.",
+        openapi_examples=examples(by_id="upi", by_name="United Press International"),
+    ),
+]
+NameSearch = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=300,
+        description="Keep those with a name or alias containing these words, case-insensitive.",
+        openapi_examples=examples(partial_name="cam", anonymous_sources="official"),
+    ),
+]

@@ -1,0 +1,216 @@
+"""``/v1/quotes``: the list with every filter, one quote, and CSV / NDJSON export."""
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from app.api.deps import EngineDep, SessionDep, SettingsDep
+from app.api.errors import ProblemError
+from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
+from app.models.public import Page, QuoteKind, QuotePublic
+from app.queries.quotes import (
+    QuoteQuery,
+    QuoteSort,
+    check_query,
+    get_quote,
+    iter_quotes,
+    list_quotes,
+)
+
+router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
+
+CSV = "text/csv"
+NDJSON = "application/x-ndjson"
+ExportFormat = Literal["json", "csv", "ndjson"]
+CSV_COLUMNS = (
+    "id", "text", "kind", "speaker_id", "speaker_name", "speaker_kind", "speaker_role",
+    "outlet_id", "outlet_name", "article_id", "article_title", "publisher_id", "publisher_name",
+    "published_on", "said_on", "said_on_precision", "date", "cue", "span_start", "span_end",
+    "speaker_span_start", "speaker_span_end", "continues",
+)  # fmt: skip
+_ROWS_PER_CHUNK = 500
+
+
+@router.get(
+    "",
+    response_model=Page[QuotePublic],
+    summary="Find quotes",
+    description="Quotes matching every filter given, newest `date` first by default, in keyset "
+    "pages. Send `Accept: text/csv` or `Accept: application/x-ndjson` (or `format=csv|ndjson`) "
+    "to stream every match instead of one page.",
+    responses={
+        200: {
+            "content": {
+                CSV: {"schema": {"type": "string"}},
+                NDJSON: {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+def find_quotes(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    speaker: Annotated[
+        list[str] | None,
+        Query(
+            description="A speaker id, or any of its names or aliases, case-insensitive. "
+            "Repeat for any of several.",
+            openapi_examples=examples(
+                by_surname="blinken", by_id="antony-blinken", anonymous="unnamed U.S. official"
+            ),
+        ),
+    ] = None,
+    outlet: Annotated[
+        list[str] | None,
+        Query(
+            description='The outlet the words were given to ("told CBS News"): id or name, '
+            "case-insensitive. Repeat for any of several.",
+            openapi_examples=examples(by_id="cbs-news", by_name="The Washington Post"),
+        ),
+    ] = None,
+    publisher: Publisher = None,
+    since: Since = None,
+    until: Until = None,
+    kind: Annotated[
+        list[QuoteKind] | None,
+        Query(
+            description="`direct`, `partial` or `indirect`. Repeat for any of several.",
+            openapi_examples=examples(direct_only="direct", partial="partial"),
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            description="Full-text search over the quoted words: words (all must match), "
+            '`"a phrase"`, `prefix*`. Anything else is read as plain words.',
+            openapi_examples=examples(
+                phrase='"direct escalation"', words="strikes Russia", prefix="escalat*"
+            ),
+        ),
+    ] = None,
+    article: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            description="Only quotes from this article id.",
+            openapi_examples=examples(seed_article=1),
+        ),
+    ] = None,
+    sort: Annotated[
+        QuoteSort,
+        Query(
+            description="`-date` (newest first, the default), `date` (oldest first), or, "
+            "with `q`, `relevance` (best match first).",
+            openapi_examples=examples(newest_first="-date", oldest_first="date"),
+        ),
+    ] = "-date",
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    format: Annotated[
+        ExportFormat | None,
+        Query(
+            description="`csv` or `ndjson` streams every match as a file, like the `Accept` "
+            "header does; `json` (the default) answers one page.",
+            openapi_examples=examples(page="json", spreadsheet="csv"),
+        ),
+    ] = None,
+) -> Page[QuotePublic] | Response:
+    if sort == "relevance" and q is None:
+        raise ProblemError(
+            422, "invalid-parameter", "sort=relevance needs a search `q`", parameter="sort"
+        )
+    query = QuoteQuery(
+        speakers=tuple(speaker or ()),
+        outlets=tuple(outlet or ()),
+        publishers=tuple(publisher or ()),
+        kinds=tuple(kind or ()),
+        since=since,
+        until=until,
+        q=q,
+        article=article,
+        sort=sort,
+    )
+    export = format or _format_from_accept(request.headers.get("accept", ""))
+    if export == "json":
+        page = list_quotes(session, query, limit=limit, cursor=cursor)
+        return Page[QuotePublic](items=page.items, next_cursor=page.next_cursor, total=page.total)
+    check_query(session, query)  # refuse a bad filter before the first byte is streamed
+    rows = iter_quotes(engine, query, batch_size=settings.export_batch_size)
+    if export == "csv":
+        return StreamingResponse(
+            _csv_chunks(rows),
+            media_type=f"{CSV}; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="quotes.csv"'},
+        )
+    return StreamingResponse(_ndjson_chunks(rows), media_type=NDJSON)
+
+
+@router.get("/{quote_id}", response_model=QuotePublic, summary="One quote")
+def read_quote(
+    session: SessionDep,
+    quote_id: Annotated[
+        int, Path(description="The quote's id.", openapi_examples=examples(first=1))
+    ],
+) -> QuotePublic:
+    quote = get_quote(session, quote_id)
+    if quote is None:
+        raise ProblemError(404, "not-found", f"there is no quote {quote_id}")
+    return quote
+
+
+def _format_from_accept(accept: str) -> ExportFormat:
+    media = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if CSV in media:
+        return "csv"
+    if NDJSON in media:
+        return "ndjson"
+    return "json"
+
+
+def _csv_chunks(quotes: Iterator[QuotePublic]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for count, quote in enumerate(quotes, start=1):
+        writer.writerow(_csv_row(quote))
+        if count % _ROWS_PER_CHUNK == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    chunk = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return chunk
+
+
+def _csv_row(quote: QuotePublic) -> list[object]:
+    outlet, speaker_span = quote.outlet, quote.speaker_span
+    return [
+        quote.id, quote.text, quote.kind, quote.speaker.id, quote.speaker.name,
+        quote.speaker.kind, quote.speaker.role, outlet.id if outlet else None,
+        outlet.name if outlet else None, quote.article.id, quote.article.title,
+        quote.article.publisher.id, quote.article.publisher.name, quote.article.published_on,
+        quote.said_on, quote.said_on_precision, quote.date, quote.cue, quote.span.start,
+        quote.span.end, speaker_span.start if speaker_span else None,
+        speaker_span.end if speaker_span else None, quote.continues,
+    ]  # fmt: skip
+
+
+def _ndjson_chunks(quotes: Iterator[QuotePublic]) -> Iterator[str]:
+    lines: list[str] = []
+    for quote in quotes:
+        lines.append(quote.model_dump_json())
+        if len(lines) == _ROWS_PER_CHUNK:
+            yield "\n".join(lines) + "\n"
+            lines = []
+    if lines:
+        yield "\n".join(lines) + "\n"

@@ -1,0 +1,38 @@
+"""Every setting in one place, read from the environment (prefix ``SAIDWHO_``)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAIDWHO_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///saidwho.db",
+        description="SQLAlchemy URL of the store; a SQLite file by default.",
+    )
+    seed_dir: Path = Field(
+        default=PROJECT_ROOT / "seed",
+        description="Folder holding the seed article and its attributions.",
+    )
+    migrations_dir: Path = Field(
+        default=PROJECT_ROOT / "migrations",
+        description="Folder holding the Alembic environment and versions.",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, description="How long a SQLite connection waits for a lock."
+    )
+    export_batch_size: int = Field(
+        default=1000, ge=1, le=10000, description="Rows fetched per round trip when exporting."
+    )
+    docs_enabled: bool = Field(default=True, description="Serve /docs and /openapi.json.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,130 @@
+"""Writes to the store. Callers own the transaction: every function here only adds to a session,
+so a whole article and its quotes land together or not at all."""
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from app.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
+from app.names import name_key
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def ensure_outlet(*, session: Session, id: str, name: str, aliases: Iterable[str] = ()) -> Outlet:
+    """The outlet with this id, created if missing, answering to every given name."""
+    outlet = session.get(Outlet, id)
+    if outlet is None:
+        outlet = Outlet(id=id, name=name)
+        session.add(outlet)
+        session.flush()
+    known = set(session.exec(select(OutletAlias.key).where(OutletAlias.outlet_id == id)))
+    for alias in (name, id, *aliases):
+        key = name_key(alias)
+        if key and key not in known:
+            session.add(OutletAlias(outlet_id=id, key=key, alias=alias))
+            known.add(key)
+    return outlet
+
+
+def ensure_speaker(
+    *,
+    session: Session,
+    id: str,
+    name: str,
+    kind: str,
+    role: str | None = None,
+    affiliation: str | None = None,
+    aliases: Iterable[str] = (),
+) -> Speaker:
+    """The speaker with this id, created if missing, answering to every given name."""
+    speaker = session.get(Speaker, id)
+    if speaker is None:
+        speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)
+        session.add(speaker)
+        session.flush()
+    known = set(session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == id)))
+    for alias in (name, id, *aliases):
+        key = name_key(alias)
+        if key and key not in known:
+            session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias))
+            known.add(key)
+    return speaker
+
+
+def find_article_by_text(*, session: Session, text: str) -> Article | None:
+    return session.exec(select(Article).where(Article.content_hash == content_hash(text))).first()
+
+
+def add_article(
+    *,
+    session: Session,
+    title: str,
+    publisher_id: str,
+    published_on: dt.date,
+    text: str,
+    url: str | None = None,
+) -> Article:
+    article = Article(
+        title=title,
+        publisher_id=publisher_id,
+        published_on=published_on,
+        url=url,
+        text=text,
+        content_hash=content_hash(text),
+        created_at=utcnow(),
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
+def add_quote(
+    *,
+    session: Session,
+    article: Article,
+    speaker_id: str,
+    kind: str,
+    span: tuple[int, int],
+    outlet_id: str | None = None,
+    said_on: dt.date | None = None,
+    said_on_precision: str | None = None,
+    cue: str | None = None,
+    speaker_span: tuple[int, int] | None = None,
+    continues_id: int | None = None,
+) -> Quote:
+    """A quote whose text is read from the article at ``span``, so the two cannot disagree."""
+    start, end = span
+    if not 0 <= start < end <= len(article.text):
+        raise ValueError(f"span {span} is outside the article text")
+    if said_on is not None and said_on_precision is None:
+        said_on_precision = "day"
+    assert article.id is not None, "the article must be flushed first"
+    quote = Quote(
+        article_id=article.id,
+        speaker_id=speaker_id,
+        outlet_id=outlet_id,
+        kind=kind,
+        text=article.text[start:end],
+        said_on=said_on,
+        said_on_precision=said_on_precision if said_on is not None else None,
+        date=said_on if said_on is not None else article.published_on,
+        cue=cue,
+        span_start=start,
+        span_end=end,
+        speaker_span_start=speaker_span[0] if speaker_span else None,
+        speaker_span_end=speaker_span[1] if speaker_span else None,
+        continues_id=continues_id,
+        created_at=utcnow(),
+    )
+    session.add(quote)
+    session.flush()
+    return quote

@@ -1,0 +1,47 @@
+"""API keys for writes: ``sw_<prefix>_<secret>``. The prefix finds the row; only a hash of the
+secret is stored, and it is compared in constant time."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.models import ApiKey
+
+KEY_PREFIX = "sw"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    record: ApiKey
+    token: str
+
+
+def _hash(secret: str) -> str:
+    # The secret is 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_key(session: Session, name: str) -> NewKey:
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    record = ApiKey(
+        name=name, prefix=prefix, secret_hash=_hash(secret), created_at=dt.datetime.now(dt.UTC)
+    )
+    session.add(record)
+    session.flush()
+    return NewKey(record=record, token=f"{KEY_PREFIX}_{prefix}_{secret}")
+
+
+def verify_key(session: Session, token: str) -> ApiKey | None:
+    """The live key this token is, or None; never says which part was wrong."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    record = session.exec(select(ApiKey).where(ApiKey.prefix == parts[1])).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    return record if hmac.compare_digest(record.secret_hash, _hash(parts[2])) else None

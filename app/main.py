@@ -1,0 +1,45 @@
+"""Builds the FastAPI app: routers, error handlers, the store's engine. Nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api.errors import install_error_handlers
+from app.api.routes import articles, meta, outlets, quotes, speakers
+from app.config import Settings, get_settings
+from app.db import make_engine
+
+DESCRIPTION = """\
+Who said what, to whom, when, and where in which article.
+
+Every quote carries its speaker (a person, an organization or an anonymous source), the outlet
+the words were given to, the article that published them, the date they were said, and the exact
+character span in the article text. Errors are RFC 9457 problem documents.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="saidwho",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_error_handlers(app)
+    for module in (quotes, speakers, outlets, articles, meta):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,137 @@
+"""The shapes the API answers with. Tables never leave the store; these do."""
+
+import datetime as dt
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SpeakerKind = Literal["person", "anonymous", "organization"]
+QuoteKind = Literal["direct", "partial", "indirect"]
+DatePrecision = Literal["day", "month", "year"]
+
+T = TypeVar("T")
+
+
+class Span(BaseModel):
+    """Character offsets into the article text: ``text[start:end]``."""
+
+    start: int = Field(examples=[1062])
+    end: int = Field(examples=[1144])
+
+
+class SpeakerRef(BaseModel):
+    id: str = Field(examples=["antony-blinken"])
+    name: str = Field(examples=["Antony Blinken"])
+    kind: SpeakerKind
+    role: str | None = Field(examples=["U.S. Secretary of State"])
+
+
+class OutletRef(BaseModel):
+    id: str = Field(examples=["cbs-news"])
+    name: str = Field(examples=["CBS News"])
+
+
+class ArticleRef(BaseModel):
+    id: int = Field(examples=[1])
+    title: str
+    publisher: OutletRef
+    published_on: dt.date = Field(examples=["2024-05-31"])
+
+
+class QuotePublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 4,
+                    "text": "Our policy with respect to prohibiting the use of [Army Tactical "
+                    "Missile System] or long-range strikes inside of Russia has not changed",
+                    "kind": "direct",
+                    "speaker": {
+                        "id": "unnamed-us-official",
+                        "name": "unnamed U.S. official",
+                        "kind": "anonymous",
+                        "role": "U.S. official",
+                    },
+                    "outlet": {"id": "cbs-news", "name": "CBS News"},
+                    "article": {
+                        "id": 1,
+                        "title": "U.S. lets Ukraine strike inside Russia with American weapons "
+                        "to defend Kharkiv",
+                        "publisher": {"id": "upi", "name": "UPI"},
+                        "published_on": "2024-05-31",
+                    },
+                    "said_on": None,
+                    "said_on_precision": None,
+                    "date": "2024-05-31",
+                    "cue": "the official told CBS News",
+                    "span": {"start": 1529, "end": 1664},
+                    "speaker_span": {"start": 1667, "end": 1679},
+                    "continues": None,
+                }
+            ]
+        }
+    )
+
+    id: int
+    text: str = Field(description="The quoted words, without quote marks.")
+    kind: QuoteKind
+    speaker: SpeakerRef
+    outlet: OutletRef | None = Field(
+        description="The outlet the words were given to or first reported by, if the text says."
+    )
+    article: ArticleRef
+    said_on: dt.date | None = Field(description="When the words were said, where the text says.")
+    said_on_precision: DatePrecision | None
+    date: dt.date = Field(description="said_on where known, else the article's published_on.")
+    cue: str | None = Field(description="The attribution words, e.g. 'Blinken said'.")
+    span: Span = Field(description="Where the quoted words (or reported clause) stand.")
+    speaker_span: Span | None = Field(
+        description="Where the words naming the speaker stand; null where the text names nobody."
+    )
+    continues: int | None = Field(
+        description="The quote in the paragraph before that this one carries on, if any."
+    )
+
+
+class SpeakerPublic(BaseModel):
+    id: str = Field(examples=["antony-blinken"])
+    name: str = Field(examples=["Antony Blinken"])
+    kind: SpeakerKind
+    role: str | None = Field(examples=["U.S. Secretary of State"])
+    affiliation: str | None = Field(examples=["United States"])
+    aliases: list[str] = Field(examples=[["Blinken", "Secretary of State Antony Blinken"]])
+    quote_count: int
+
+
+class OutletPublic(BaseModel):
+    id: str = Field(examples=["cbs-news"])
+    name: str = Field(examples=["CBS News"])
+    aliases: list[str] = Field(examples=[["CBS"]])
+    quote_count: int
+
+
+class ArticlePublic(BaseModel):
+    id: int
+    title: str
+    publisher: OutletRef
+    published_on: dt.date
+    url: str | None
+    quote_count: int
+
+
+class ArticleDetail(ArticlePublic):
+    text: str = Field(description="The full text; quote spans are offsets into it.")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+    total: int = Field(description="How many items match, across all pages.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    quotes: int

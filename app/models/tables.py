@@ -1,0 +1,129 @@
+"""The store's tables. The schema itself is created by the Alembic migrations, which mirror these
+classes exactly (a test compares them)."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+SPEAKER_KINDS = ("person", "anonymous", "organization")
+QUOTE_KINDS = ("direct", "partial", "indirect")
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Outlet(SQLModel, table=True):
+    __tablename__ = "outlet"
+
+    id: str = Field(primary_key=True, max_length=120)
+    name: str = Field(max_length=300)
+
+
+class OutletAlias(SQLModel, table=True):
+    """Every name an outlet answers to, normalised in ``key`` for case-insensitive lookups."""
+
+    __tablename__ = "outlet_alias"
+    __table_args__ = (sa.Index("ix_outlet_alias_key", "key"),)
+
+    outlet_id: str = Field(foreign_key="outlet.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=300)
+    alias: str = Field(max_length=300)
+
+
+class Speaker(SQLModel, table=True):
+    __tablename__ = "speaker"
+    __table_args__ = (sa.CheckConstraint(_in("kind", SPEAKER_KINDS), name="ck_speaker_kind"),)
+
+    id: str = Field(primary_key=True, max_length=120)
+    name: str = Field(max_length=300)
+    kind: str = Field(max_length=16)
+    role: str | None = Field(default=None, max_length=300)
+    affiliation: str | None = Field(default=None, max_length=300)
+
+
+class SpeakerAlias(SQLModel, table=True):
+    """Every name a speaker answers to, normalised in ``key`` for case-insensitive lookups."""
+
+    __tablename__ = "speaker_alias"
+    __table_args__ = (sa.Index("ix_speaker_alias_key", "key"),)
+
+    speaker_id: str = Field(foreign_key="speaker.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(primary_key=True, max_length=300)
+    alias: str = Field(max_length=300)
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    __table_args__ = (
+        sa.Index("ix_article_publisher_published", "publisher_id", "published_on", "id"),
+        sa.Index("ix_article_published", "published_on", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    publisher_id: str = Field(foreign_key="outlet.id")
+    published_on: dt.date
+    url: str | None = Field(default=None, max_length=2000)
+    text: str
+    # sha256 of the text: posting the same text twice finds the stored article.
+    content_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime
+
+
+class Quote(SQLModel, table=True):
+    __tablename__ = "quote"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", QUOTE_KINDS), name="ck_quote_kind"),
+        sa.CheckConstraint(
+            f"said_on_precision IS NULL OR {_in('said_on_precision', DATE_PRECISIONS)}",
+            name="ck_quote_said_on_precision",
+        ),
+        sa.CheckConstraint("span_start >= 0 AND span_end >= span_start", name="ck_quote_span"),
+        # Every list filter ends in ORDER BY date, id: each index serves one filter plus that order.
+        sa.Index("ix_quote_date", "date", "id"),
+        sa.Index("ix_quote_speaker_date", "speaker_id", "date", "id"),
+        sa.Index("ix_quote_outlet_date", "outlet_id", "date", "id"),
+        sa.Index("ix_quote_article_date", "article_id", "date", "id"),
+        sa.Index("ix_quote_kind_date", "kind", "date", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    speaker_id: str = Field(foreign_key="speaker.id")
+    outlet_id: str | None = Field(default=None, foreign_key="outlet.id")
+    kind: str = Field(max_length=16)
+    text: str
+    said_on: dt.date | None = None
+    said_on_precision: str | None = Field(default=None, max_length=8)
+    # said_on where known, else the article's published_on: what filters and sorting use.
+    date: dt.date
+    cue: str | None = Field(default=None, max_length=500)
+    span_start: int
+    span_end: int
+    speaker_span_start: int | None = None
+    speaker_span_end: int | None = None
+    continues_id: int | None = Field(default=None, foreign_key="quote.id")
+    created_at: dt.datetime
+
+
+class ApiKey(SQLModel, table=True):
+    """A write key. Only a hash of the secret is kept; the prefix finds the row."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=32, unique=True)
+    secret_hash: str = Field(max_length=64)
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+def core_table(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a model, for the read side's hand-written SQL."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table

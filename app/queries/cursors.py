@@ -1,0 +1,75 @@
+"""Opaque keyset cursors: the sort key of the last row served, plus what they belong to.
+
+A cursor carries the position after which the next page starts, not an offset, so rows added
+while a client pages never shift what it has still to see. It also carries a fingerprint of the
+query that made it, so a cursor from one query is refused by another instead of misleading it."""
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from app.queries.errors import InvalidCursor
+
+
+def fingerprint(query: dict[str, Any]) -> str:
+    canonical = json.dumps(query, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def encode_cursor(query_fingerprint: str, position: list[Any]) -> str:
+    payload = json.dumps({"f": query_fingerprint, "p": position}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, query_fingerprint: str, arity: int) -> list[Any]:
+    """The position in ``cursor``; refuses one that is malformed or made by another query."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        raise InvalidCursor("cursor", "cursor is not one this API handed out") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("p"), list):
+        raise InvalidCursor("cursor", "cursor is not one this API handed out")
+    if payload.get("f") != query_fingerprint:
+        raise InvalidCursor("cursor", "cursor belongs to a different query or sort order")
+    position: list[Any] = payload["p"]
+    if len(position) != arity:
+        raise InvalidCursor("cursor", "cursor is not one this API handed out")
+    return position
+
+
+def as_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise TypeError("not a row id")
+    return value
+
+
+def as_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def as_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number")
+    return float(value)
+
+
+def as_date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(as_str(value))
+
+
+def read_position(
+    cursor: str, query_fingerprint: str, parsers: Sequence[Callable[[Any], Any]]
+) -> list[Any]:
+    """The cursor's position, each value checked and converted by its parser."""
+    position = decode_cursor(cursor, query_fingerprint, arity=len(parsers))
+    try:
+        return [parse(value) for parse, value in zip(parsers, position, strict=True)]
+    except (TypeError, ValueError) as error:
+        raise InvalidCursor("cursor", "cursor is not one this API handed out") from error

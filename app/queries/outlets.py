@@ -1,0 +1,60 @@
+"""Outlets: those quotes were given to and those that publish articles."""
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.models import Outlet, OutletAlias, Quote
+from app.models.public import OutletPublic
+from app.models.tables import core_table
+from app.queries.cursors import as_str
+from app.queries.lookup import find_outlet_id
+from app.queries.pages import Page, page_rows
+from app.queries.speakers import alias_owners_matching, aliases_of
+
+OUTLET = core_table(Outlet)
+ALIAS = core_table(OutletAlias)
+QUOTE = core_table(Quote)
+
+# quote_count counts the quotes given to the outlet, not those it published.
+_QUOTE_COUNT = (
+    sa.select(sa.func.count())
+    .where(QUOTE.c.outlet_id == OUTLET.c.id)
+    .scalar_subquery()
+    .label("quote_count")
+)
+_COLUMNS = (*OUTLET.c, _QUOTE_COUNT)
+
+
+def list_outlets(
+    session: Session, *, q: str | None = None, limit: int, cursor: str | None = None
+) -> Page[OutletPublic]:
+    statement = sa.select(*_COLUMNS)
+    if q is not None:
+        statement = statement.where(
+            OUTLET.c.id.in_(alias_owners_matching(ALIAS.c.outlet_id, ALIAS.c.key, q))
+        )
+    rows, next_cursor, total = page_rows(
+        session,
+        statement,
+        order=[OUTLET.c.id],
+        descending=False,
+        query={"q": q},
+        limit=limit,
+        cursor=cursor,
+        parsers=[as_str],
+    )
+    aliases = aliases_of(session, ALIAS.c.outlet_id, [row["id"] for row in rows])
+    items = [_to_public(row, aliases.get(row["id"], [])) for row in rows]
+    return Page(items=items, next_cursor=next_cursor, total=total)
+
+
+def get_outlet(session: Session, id_or_name: str) -> OutletPublic | None:
+    outlet_id = find_outlet_id(session, id_or_name)
+    if outlet_id is None:
+        return None
+    row = session.execute(sa.select(*_COLUMNS).where(OUTLET.c.id == outlet_id)).mappings().one()
+    return _to_public(row, aliases_of(session, ALIAS.c.outlet_id, [outlet_id]).get(outlet_id, []))
+
+
+def _to_public(row: sa.RowMapping, aliases: list[str]) -> OutletPublic:
+    return OutletPublic.model_validate({**row, "aliases": aliases})

@@ -1,0 +1,245 @@
+"""Finding quotes: every filter of ``GET /v1/quotes``, full-text search, sorting, keyset pages."""
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.models import Article, Outlet, Quote, Speaker
+from app.models.public import QuotePublic
+from app.models.tables import core_table
+from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
+from app.queries.lookup import outlet_ids_for, speaker_ids_for
+from app.queries.pages import Page
+from app.queries.search import parse_search, to_fts5
+
+QuoteSort = Literal["-date", "date", "relevance"]
+
+QUOTE = core_table(Quote)
+SPEAKER = core_table(Speaker)
+ARTICLE = core_table(Article)
+GIVEN_TO = core_table(Outlet).alias("given_to")
+PUBLISHER = core_table(Outlet).alias("publisher")
+# Full-text hits with their BM25 score (lower is better), from the FTS5 table the migration made.
+_HITS = (
+    sa.select(
+        sa.literal_column("rowid").label("quote_id"),
+        sa.literal_column("rank").label("rank"),
+    )
+    .select_from(sa.table("quote_fts"))
+    .where(sa.text("quote_fts MATCH :match"))
+    .subquery("hits")
+)
+_MAX_ID = 2**63 - 1
+
+_COLUMNS = (
+    QUOTE.c.id,
+    QUOTE.c.text,
+    QUOTE.c.kind,
+    QUOTE.c.said_on,
+    QUOTE.c.said_on_precision,
+    QUOTE.c.date,
+    QUOTE.c.cue,
+    QUOTE.c.span_start,
+    QUOTE.c.span_end,
+    QUOTE.c.speaker_span_start,
+    QUOTE.c.speaker_span_end,
+    QUOTE.c.continues_id,
+    SPEAKER.c.id.label("speaker_id"),
+    SPEAKER.c.name.label("speaker_name"),
+    SPEAKER.c.kind.label("speaker_kind"),
+    SPEAKER.c.role.label("speaker_role"),
+    GIVEN_TO.c.id.label("outlet_id"),
+    GIVEN_TO.c.name.label("outlet_name"),
+    ARTICLE.c.id.label("article_id"),
+    ARTICLE.c.title.label("article_title"),
+    ARTICLE.c.published_on.label("article_published_on"),
+    PUBLISHER.c.id.label("publisher_id"),
+    PUBLISHER.c.name.label("publisher_name"),
+)
+_JOINED = (
+    QUOTE.join(SPEAKER, SPEAKER.c.id == QUOTE.c.speaker_id)
+    .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
+    .join(PUBLISHER, PUBLISHER.c.id == ARTICLE.c.publisher_id)
+    .outerjoin(GIVEN_TO, GIVEN_TO.c.id == QUOTE.c.outlet_id)
+)
+
+
+@dataclass(frozen=True)
+class QuoteQuery:
+    """What a client asked for, as given: names are resolved against the store when run."""
+
+    speakers: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+    article: int | None = None
+    sort: QuoteSort = "-date"
+
+
+def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
+    if not 0 < quote_id <= _MAX_ID:
+        return None
+    row = session.execute(sa.select(*_COLUMNS).select_from(_JOINED).where(QUOTE.c.id == quote_id))
+    found = row.mappings().first()
+    return _to_public(found) if found else None
+
+
+def list_quotes(
+    session: Session, query: QuoteQuery, *, limit: int, cursor: str | None = None
+) -> Page[QuotePublic]:
+    """One page of matches in the query's order, the cursor of the next, and the total."""
+    plan = _Plan(session, query)
+    items, next_cursor = plan.page(limit, cursor)
+    return Page(items=items, next_cursor=next_cursor, total=plan.count())
+
+
+def iter_quotes(engine: Engine, query: QuoteQuery, *, batch_size: int) -> Iterator[QuotePublic]:
+    """Every match, fetched a batch at a time by keyset, so memory stays flat however many."""
+    cursor: str | None = None
+    while True:
+        with Session(engine) as session:
+            items, cursor = _Plan(session, query).page(batch_size, cursor)
+        yield from items
+        if cursor is None:
+            return
+
+
+class _Plan:
+    """A query resolved against the store: names turned into ids, search into an FTS match."""
+
+    def __init__(self, session: Session, query: QuoteQuery) -> None:
+        self.session = session
+        self.query = query
+        self.fingerprint = fingerprint(dataclasses.asdict(query))
+        self.match: str | None = None
+        self.conditions = self._conditions()
+
+    def _conditions(self) -> list[sa.ColumnElement[bool]]:
+        query, session = self.query, self.session
+        conditions: list[sa.ColumnElement[bool]] = []
+        if query.speakers:
+            conditions.append(
+                QUOTE.c.speaker_id.in_(speaker_ids_for(session, query.speakers, "speaker"))
+            )
+        if query.outlets:
+            conditions.append(
+                QUOTE.c.outlet_id.in_(outlet_ids_for(session, query.outlets, "outlet"))
+            )
+        if query.publishers:
+            publishers = outlet_ids_for(session, query.publishers, "publisher")
+            conditions.append(
+                QUOTE.c.article_id.in_(
+                    sa.select(ARTICLE.c.id).where(ARTICLE.c.publisher_id.in_(publishers))
+                )
+            )
+        if query.kinds:
+            conditions.append(QUOTE.c.kind.in_(query.kinds))
+        if query.since is not None:
+            conditions.append(QUOTE.c.date >= query.since)
+        if query.until is not None:
+            conditions.append(QUOTE.c.date <= query.until)
+        if query.article is not None:
+            conditions.append(QUOTE.c.article_id == query.article)
+        if query.q is not None:
+            terms = parse_search(query.q)
+            # Input with no searchable words matches nothing rather than everything.
+            self.match = to_fts5(terms) if terms else None
+            if self.match is None:
+                conditions.append(sa.false())
+            elif query.sort != "relevance":
+                conditions.append(QUOTE.c.id.in_(sa.select(_HITS.c.quote_id)))
+        return conditions
+
+    def _params(self) -> dict[str, Any]:
+        return {"match": self.match} if self.match is not None else {}
+
+    def count(self) -> int:
+        conditions = list(self.conditions)
+        if self.match is not None and self.query.sort == "relevance":
+            conditions.append(QUOTE.c.id.in_(sa.select(_HITS.c.quote_id)))
+        statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
+        return int(self.session.execute(statement, self._params()).scalar_one())
+
+    def page(self, limit: int, cursor: str | None) -> tuple[list[QuotePublic], str | None]:
+        relevance = self.query.sort == "relevance" and self.match is not None
+        key: tuple[sa.ColumnElement[Any], ...]
+        if relevance:
+            key = (_HITS.c.rank, QUOTE.c.id)
+            source = _JOINED.join(_HITS, _HITS.c.quote_id == QUOTE.c.id)
+        else:
+            key = (QUOTE.c.date, QUOTE.c.id)
+            source = _JOINED
+        descending = self.query.sort == "-date"
+        statement = sa.select(*_COLUMNS, key[0].label("sort_key")).select_from(source)
+        statement = statement.where(*self.conditions)
+        if cursor is not None:
+            after = self._position(cursor, relevance)
+            row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
+            statement = statement.where(row < bound if descending else row > bound)
+        order = [k.desc() if descending else k.asc() for k in key]
+        rows = self.session.execute(statement.order_by(*order).limit(limit + 1), self._params())
+        found = list(rows.mappings())
+        items = [_to_public(row) for row in found[:limit]]
+        if len(found) <= limit:
+            return items, None
+        last = found[limit - 1]
+        sort_key = last["sort_key"] if relevance else last["date"].isoformat()
+        return items, encode_cursor(self.fingerprint, [sort_key, last["id"]])
+
+    def _position(self, cursor: str, relevance: bool) -> list[Any]:
+        first = as_float if relevance else as_date
+        return read_position(cursor, self.fingerprint, (first, as_int))
+
+
+def _to_public(row: sa.RowMapping) -> QuotePublic:
+    speaker_span = (
+        {"start": row["speaker_span_start"], "end": row["speaker_span_end"]}
+        if row["speaker_span_start"] is not None
+        else None
+    )
+    outlet = (
+        {"id": row["outlet_id"], "name": row["outlet_name"]}
+        if row["outlet_id"] is not None
+        else None
+    )
+    return QuotePublic.model_validate(
+        {
+            "id": row["id"],
+            "text": row["text"],
+            "kind": row["kind"],
+            "speaker": {
+                "id": row["speaker_id"],
+                "name": row["speaker_name"],
+                "kind": row["speaker_kind"],
+                "role": row["speaker_role"],
+            },
+            "outlet": outlet,
+            "article": {
+                "id": row["article_id"],
+                "title": row["article_title"],
+                "publisher": {"id": row["publisher_id"], "name": row["publisher_name"]},
+                "published_on": row["article_published_on"],
+            },
+            "said_on": row["said_on"],
+            "said_on_precision": row["said_on_precision"],
+            "date": row["date"],
+            "cue": row["cue"],
+            "span": {"start": row["span_start"], "end": row["span_end"]},
+            "speaker_span": speaker_span,
+            "continues": row["continues_id"],
+        }
+    )
+
+
+def check_query(session: Session, query: QuoteQuery) -> None:
+    """Raise the error ``list_quotes`` would, without running the query."""
+    _Plan(session, query)
