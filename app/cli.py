@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from app.config import get_settings
+from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.keys import create_key
 from app.seed import load_seed
@@ -18,7 +18,7 @@ cli.add_typer(keys_cli, name="keys")
 @cli.command("migrate")
 def migrate_command() -> None:
     """Apply the Alembic migrations to the store."""
-    settings = get_settings()
+    settings = Settings()
     migrate(settings)
     typer.echo(f"store is at the latest schema: {settings.database_url}")
 
@@ -26,7 +26,7 @@ def migrate_command() -> None:
 @cli.command("seed")
 def seed_command() -> None:
     """Load the seed article and its attributions (idempotent)."""
-    settings = get_settings()
+    settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
     result = load_seed(engine, settings.seed_dir)
@@ -45,7 +45,7 @@ def serve_command(
     """Migrate the store, seed it if it has no articles, and serve the API."""
     from app.main import create_app  # deferred: only serving needs the web stack
 
-    settings = get_settings()
+    settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
     with engine.connect() as connection:
@@ -60,7 +60,7 @@ def serve_command(
 @keys_cli.command("create")
 def keys_create(name: Annotated[str, typer.Argument(help="Who or what the key is for.")]) -> None:
     """Create an API key. It is shown once, alone on the last line; only its hash is kept."""
-    settings = get_settings()
+    settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
     with session_scope(engine) as session:
@@ -73,3 +73,7 @@ def keys_create(name: Annotated[str, typer.Argument(help="Who or what the key is
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

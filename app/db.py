@@ -52,6 +52,13 @@ def alembic_config(settings: Settings) -> Config:
     return config
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: the full-text index is store-specific and lives outside the models."""
+    return not (type_ == "table" and name is not None and name.startswith("quote_fts"))
+
+
 def migrate(settings: Settings, revision: str = "head") -> None:
     """Bring the store's schema to ``revision`` with the project's Alembic migrations."""
     _ensure_sqlite_folder(settings.database_url)

@@ -5,16 +5,10 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from app.db import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-# The full-text index is store-specific (FTS5 on SQLite) and lives outside the models.
-FTS_PREFIX = "quote_fts"
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    return not (type_ == "table" and name is not None and name.startswith(FTS_PREFIX))
 
 
 def run_migrations_offline() -> None:

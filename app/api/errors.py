@@ -71,7 +71,9 @@ def problem(
 def _location(loc: Sequence[Any]) -> tuple[str, str]:
     """(where, name) of a validation error: ("query", "limit"), ("body", "text")..."""
     where = str(loc[0]) if loc else "request"
-    name = ".".join(str(part) for part in loc[1:]) or where
+    # A repeated query parameter is reported by its name, not as "kind.0".
+    parts = loc[1:] if where == "body" else loc[1:2]
+    name = ".".join(str(part) for part in parts) or where
     return where, name
 
 

@@ -60,6 +60,7 @@ class Article(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_article_publisher_published", "publisher_id", "published_on", "id"),
         sa.Index("ix_article_published", "published_on", "id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +89,8 @@ class Quote(SQLModel, table=True):
         sa.Index("ix_quote_outlet_date", "outlet_id", "date", "id"),
         sa.Index("ix_quote_article_date", "article_id", "date", "id"),
         sa.Index("ix_quote_kind_date", "kind", "date", "id"),
+        # A deleted quote's id must never name another quote.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -86,6 +86,7 @@ def upgrade() -> None:
         sa.Column("text", sa.String(), nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         "ix_article_publisher_published", "article", ["publisher_id", "published_on", "id"]
@@ -116,6 +117,7 @@ def upgrade() -> None:
             name="ck_quote_said_on_precision",
         ),
         sa.CheckConstraint("span_start >= 0 AND span_end >= span_start", name="ck_quote_span"),
+        sqlite_autoincrement=True,  # a deleted quote's id never names another quote
     )
     op.create_index("ix_quote_date", "quote", ["date", "id"])
     op.create_index("ix_quote_speaker_date", "quote", ["speaker_id", "date", "id"])

@@ -1,0 +1,112 @@
+"""Every error is an RFC 9457 problem naming what was wrong; nothing a client sends is a 500."""
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail"}
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert PROBLEM_FIELDS <= body.keys()
+    assert body["status"] == status
+    assert "Traceback" not in response.text
+    return body
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"since": "2024-13-01"}, "since"),
+        ({"until": "yesterday"}, "until"),
+        ({"kind": "rumour"}, "kind"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "eyJmIjoxfQ"}, "cursor"),
+        ({"cursor": "W10"}, "cursor"),
+        ({"sort": "popularity"}, "sort"),
+        ({"article": "-1"}, "article"),
+        ({"article": "1e99"}, "article"),
+        ({"speaker": "nobody at all"}, "speaker"),
+        ({"outlet": "the daily planet"}, "outlet"),
+        ({"publisher": "nobody"}, "publisher"),
+        ({"format": "xml"}, "format"),
+    ],
+)
+def test_bad_quote_parameters_are_422_naming_the_parameter(
+    api: TestClient, params: dict[str, str], parameter: str
+) -> None:
+    body = assert_problem(api.get("/v1/quotes", params=params), 422)
+    assert body["parameter"] == parameter
+    assert body["invalid_params"][0]["name"] == parameter
+
+
+def test_a_tampered_cursor_position_is_refused(api: TestClient) -> None:
+    import base64
+    import json
+
+    good = api.get("/v1/quotes", params={"limit": 1}).json()["next_cursor"]
+    payload = json.loads(base64.urlsafe_b64decode(good + "=" * (-len(good) % 4)))
+    for position in (["not a date", 1], ["2024-05-31", "x"], ["2024-05-31", 2**70], [None, None]):
+        forged = base64.urlsafe_b64encode(json.dumps({**payload, "p": position}).encode()).decode()
+        body = assert_problem(api.get("/v1/quotes", params={"limit": 1, "cursor": forged}), 422)
+        assert body["parameter"] == "cursor"
+
+
+def test_unknown_routes_and_methods_are_problems(api: TestClient) -> None:
+    assert_problem(api.get("/v2/quotes"), 404)
+    assert_problem(api.delete("/health"), 405)
+
+
+def test_path_ids_that_are_not_numbers_are_422(api: TestClient) -> None:
+    body = assert_problem(api.get("/v1/quotes/abc"), 422)
+    assert body["parameter"] == "quote_id"
+
+
+HOSTILE = [
+    "'", '"', "\\", "%", "_", "%00", "\x00", "' OR 1=1 --", "1; DROP TABLE quote", "NULL",
+    "../../etc/passwd", "<script>alert(1)</script>", "${7*7}", "{{7*7}}", "🙂" * 50,
+    "\u202e", "\ufeff", "a" * 5000, "-1", "9" * 40, "1e309", "NaN", "[]", "{}",
+    '"*', "NEAR(", "col:val", "^", "AND", "OR NOT",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize(
+    "param", ["q", "speaker", "outlet", "publisher", "since", "kind", "cursor", "limit", "sort"]
+)
+def test_hostile_query_values_never_cause_a_server_error(
+    api: TestClient, param: str, value: str
+) -> None:
+    response = api.get("/v1/quotes", params={param: value})
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert_problem(response, response.status_code)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+@pytest.mark.parametrize(
+    "path", ["/v1/quotes/{}", "/v1/speakers/{}", "/v1/outlets/{}", "/v1/articles/{}"]
+)
+def test_hostile_path_values_never_cause_a_server_error(
+    api: TestClient, path: str, value: str
+) -> None:
+    response = api.get(path.format(quote(value, safe="")))
+    assert response.status_code < 500, response.text
+
+
+@pytest.mark.parametrize(
+    "raw_query", ["q=%FF%FE", "speaker=%C3%28", "limit=%FF", "cursor=%00", "q=%E2%80", "since=%F0"]
+)
+def test_invalid_utf8_in_the_query_string_is_not_a_server_error(
+    api: TestClient, raw_query: str
+) -> None:
+    response = api.get(f"/v1/quotes?{raw_query}")
+    assert response.status_code < 500, response.text
