@@ -15,8 +15,8 @@ T = TypeVar("T")
 class Span(BaseModel):
     """Character offsets into the article text: ``text[start:end]``."""
 
-    start: int = Field(examples=[1062])
-    end: int = Field(examples=[1144])
+    start: int = Field(examples=[1635])
+    end: int = Field(examples=[1770])
 
 
 class SpeakerRef(BaseModel):
@@ -65,8 +65,8 @@ class QuotePublic(BaseModel):
                     "said_on_precision": None,
                     "date": "2024-05-31",
                     "cue": "the official told CBS News",
-                    "span": {"start": 1529, "end": 1664},
-                    "speaker_span": {"start": 1667, "end": 1679},
+                    "span": {"start": 1635, "end": 1770},
+                    "speaker_span": {"start": 1773, "end": 1785},
                     "continues": None,
                 }
             ]

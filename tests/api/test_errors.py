@@ -4,7 +4,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.config import Settings
+from app.main import create_app
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail"}
 
@@ -110,3 +115,21 @@ def test_invalid_utf8_in_the_query_string_is_not_a_server_error(
 ) -> None:
     response = api.get(f"/v1/quotes?{raw_query}")
     assert response.status_code < 500, response.text
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_a_trace(
+    settings: Settings, seeded: Engine
+) -> None:
+    app = create_app(settings)
+    router = APIRouter()
+
+    @router.get("/v1/_boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/_boom")
+    body = assert_problem(response, 500)
+    assert "secret internals" not in response.text
+    assert body["type"] == "/problems/internal"

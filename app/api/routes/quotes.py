@@ -122,6 +122,8 @@ def find_quotes(
         ),
     ] = None,
 ) -> Page[QuotePublic] | Response:
+    if q is not None and not q.strip():
+        q = None  # a blank search box means no search, not "match nothing"
     if sort == "relevance" and q is None:
         raise ProblemError(
             422, "invalid-parameter", "sort=relevance needs a search `q`", parameter="sort"

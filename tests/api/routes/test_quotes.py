@@ -152,6 +152,10 @@ def test_search_syntax_errors_are_read_as_plain_words(api: TestClient, q: str) -
     assert response.json()["total"] >= 0
 
 
+def test_a_blank_search_is_no_search(api: TestClient) -> None:
+    assert ids(api, q="   ") == ids(api)
+
+
 def test_search_for_plain_words_inside_operators_still_finds_them(api: TestClient) -> None:
     assert ids(api, q="text:escalation") == []  # "text escalation" is not a phrase in the seed
     assert ids(api, q='"direct escalation') == [16]
