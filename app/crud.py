@@ -27,11 +27,8 @@ def ensure_outlet(*, session: Session, id: str, name: str, aliases: Iterable[str
         session.add(outlet)
         session.flush()
     known = set(session.exec(select(OutletAlias.key).where(OutletAlias.outlet_id == id)))
-    for alias in (name, id, *aliases):
-        key = name_key(alias)
-        if key and key not in known:
-            session.add(OutletAlias(outlet_id=id, key=key, alias=alias))
-            known.add(key)
+    for key, alias in _new_aliases(known, (name, id, *aliases)):
+        session.add(OutletAlias(outlet_id=id, key=key, alias=alias))
     return outlet
 
 
@@ -52,12 +49,19 @@ def ensure_speaker(
         session.add(speaker)
         session.flush()
     known = set(session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == id)))
-    for alias in (name, id, *aliases):
-        key = name_key(alias)
-        if key and key not in known:
-            session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias))
-            known.add(key)
+    for key, alias in _new_aliases(known, (name, id, *aliases)):
+        session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias))
     return speaker
+
+
+def _new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, alias) for each name whose lookup key is not yet known, first spelling kept."""
+    new: dict[str, str] = {}
+    for alias in names:
+        key = name_key(alias)
+        if key and key not in known and key not in new:
+            new[key] = alias
+    return list(new.items())
 
 
 def find_article_by_text(*, session: Session, text: str) -> Article | None:

@@ -4,15 +4,35 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from app.models import OutletAlias, Speaker, SpeakerAlias
-from app.models.tables import Outlet, core_table
+from app.models import Outlet, OutletAlias, Speaker, SpeakerAlias
+from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.queries.errors import AmbiguousName, UnknownName
 
 SPEAKER_ALIASES = core_table(SpeakerAlias)
 OUTLET_ALIASES = core_table(OutletAlias)
+
+
+def speaker_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:
+    """Every speaker any of ``values`` names; an unmatched value is an error, not a silent miss."""
+    return _ids_for(session, SPEAKER_ALIASES, "speaker_id", "speaker", values, parameter)
+
+
+def outlet_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:
+    """Every outlet any of ``values`` names; an unmatched value is an error, not a silent miss."""
+    return _ids_for(session, OUTLET_ALIASES, "outlet_id", "outlet", values, parameter)
+
+
+def find_speaker_id(session: Session, id_or_name: str) -> str | None:
+    """The one speaker this id or name means; an exact id wins over an alias."""
+    return _find_one(session, Speaker, SPEAKER_ALIASES, "speaker_id", id_or_name)
+
+
+def find_outlet_id(session: Session, id_or_name: str) -> str | None:
+    """The one outlet this id or name means; an exact id wins over an alias."""
+    return _find_one(session, Outlet, OUTLET_ALIASES, "outlet_id", id_or_name)
 
 
 def _owners(session: Session, aliases: sa.Table, owner: str, value: str) -> list[str]:
@@ -22,41 +42,29 @@ def _owners(session: Session, aliases: sa.Table, owner: str, value: str) -> list
     return sorted(session.execute(query).scalars())
 
 
-def speaker_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:
-    """Every speaker any of ``values`` names; an unmatched value is an error, not a silent miss."""
+def _ids_for(
+    session: Session,
+    aliases: sa.Table,
+    owner: str,
+    noun: str,
+    values: Iterable[str],
+    parameter: str,
+) -> set[str]:
     ids: set[str] = set()
     for value in values:
-        found = _owners(session, SPEAKER_ALIASES, "speaker_id", value)
+        found = _owners(session, aliases, owner, value)
         if not found:
-            raise UnknownName(parameter, f"no speaker is called {value!r}")
+            raise UnknownName(parameter, f"no {noun} is called {value!r}")
         ids.update(found)
     return ids
 
 
-def outlet_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:
-    ids: set[str] = set()
-    for value in values:
-        found = _owners(session, OUTLET_ALIASES, "outlet_id", value)
-        if not found:
-            raise UnknownName(parameter, f"no outlet is called {value!r}")
-        ids.update(found)
-    return ids
-
-
-def find_speaker_id(session: Session, id_or_name: str) -> str | None:
-    """The one speaker this id or name means; an exact id wins over an alias."""
-    if session.get(Speaker, id_or_name) is not None:
+def _find_one(
+    session: Session, model: type[SQLModel], aliases: sa.Table, owner: str, id_or_name: str
+) -> str | None:
+    if session.get(model, id_or_name) is not None:
         return id_or_name
-    found = _owners(session, SPEAKER_ALIASES, "speaker_id", id_or_name)
-    if len(found) > 1:
-        raise AmbiguousName(id_or_name, found)
-    return found[0] if found else None
-
-
-def find_outlet_id(session: Session, id_or_name: str) -> str | None:
-    if session.get(Outlet, id_or_name) is not None:
-        return id_or_name
-    found = _owners(session, OUTLET_ALIASES, "outlet_id", id_or_name)
+    found = _owners(session, aliases, owner, id_or_name)
     if len(found) > 1:
         raise AmbiguousName(id_or_name, found)
     return found[0] if found else None

@@ -4,6 +4,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app import crud
+from app.db import session_scope
+from app.models import Article
 
 
 def listed(client: TestClient, **params: Any) -> list[str]:
@@ -54,3 +59,21 @@ def test_an_unknown_speaker_is_404_problem(api: TestClient) -> None:
     response = api.get("/v1/speakers/zelensky")
     assert response.status_code == 404
     assert response.json()["detail"] == "no speaker is called 'zelensky'"
+
+
+def test_a_name_two_speakers_share_is_409_on_lookup_and_any_of_them_as_filter(
+    client: TestClient, seeded: Engine
+) -> None:
+    with session_scope(seeded) as session:
+        crud.ensure_speaker(session=session, id="samantha-cameron", name="Samantha Cameron",
+                            kind="person", aliases=["Cameron"])  # fmt: skip
+        article = session.get(Article, 1)
+        assert article is not None
+        crud.add_quote(session=session, article=article, speaker_id="samantha-cameron",
+                       kind="partial", span=(3955, 3979))  # fmt: skip
+    response = client.get("/v1/speakers/cameron")
+    assert response.status_code == 409
+    assert response.json()["candidates"] == ["david-cameron", "samantha-cameron"]
+    assert client.get("/v1/speakers/lord cameron").json()["id"] == "david-cameron"
+    quotes = client.get("/v1/quotes", params={"speaker": "cameron"}).json()["items"]
+    assert {q["speaker"]["id"] for q in quotes} == {"david-cameron", "samantha-cameron"}
