@@ -1,6 +1,7 @@
 """``GET /v1/quotes``: every filter, search, sort, keyset pages, and exports, on the seed."""
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -216,10 +217,9 @@ def test_cursor_pages_stay_exact_while_quotes_are_added(client: TestClient, seed
     with session_scope(seeded) as session:  # a newer quote and an older one arrive mid-walk
         article = session.get(Article, 1)
         assert article is not None
-        for said_on in ("2024-06-30", "2020-01-01"):
+        for said_on in (dt.date(2024, 6, 30), dt.date(2020, 1, 1)):
             crud.add_quote(session=session, article=article, speaker_id="russia",
-                           kind="partial", span=(4442, 4470),
-                           said_on=__import__("datetime").date.fromisoformat(said_on))  # fmt: skip
+                           kind="partial", span=(4442, 4470), said_on=said_on)  # fmt: skip
     seen, cursor = [], first["next_cursor"]
     while cursor:
         body = client.get("/v1/quotes", params={"limit": 5, "cursor": cursor}).json()
