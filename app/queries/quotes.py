@@ -35,6 +35,12 @@ _HITS = (
     .where(sa.text("quote_fts MATCH :match"))
     .subquery("hits")
 )
+# The same without the score, for filtering: BM25 is only computed when relevance orders.
+_MATCHING = (
+    sa.select(sa.literal_column("rowid"))
+    .select_from(sa.table("quote_fts"))
+    .where(sa.text("quote_fts MATCH :match"))
+)
 _MAX_ID = 2**63 - 1
 
 _COLUMNS = (
@@ -156,7 +162,7 @@ class _Plan:
             if self.match is None:
                 conditions.append(sa.false())
             elif query.sort != "relevance":
-                conditions.append(QUOTE.c.id.in_(sa.select(_HITS.c.quote_id)))
+                conditions.append(QUOTE.c.id.in_(_MATCHING))
         return conditions
 
     def _params(self) -> dict[str, Any]:
@@ -165,7 +171,7 @@ class _Plan:
     def count(self) -> int:
         conditions = list(self.conditions)
         if self.match is not None and self.query.sort == "relevance":
-            conditions.append(QUOTE.c.id.in_(sa.select(_HITS.c.quote_id)))
+            conditions.append(QUOTE.c.id.in_(_MATCHING))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(self.session.execute(statement, self._params()).scalar_one())
 
