@@ -36,7 +36,7 @@ _HITS = (
     .subquery("hits")
 )
 # The same without the score, for filtering: BM25 is only computed when relevance orders.
-_MATCHING = (
+_MATCHING: sa.Select[Any] = (
     sa.select(sa.literal_column("rowid"))
     .select_from(sa.table("quote_fts"))
     .where(sa.text("quote_fts MATCH :match"))
