@@ -1,7 +1,6 @@
 """API keys for writes: ``sw_<prefix>_<secret>``. The prefix finds the row; only a hash of the
 secret is stored, and it is compared in constant time."""
 
-import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.crud import utcnow
 from app.models import ApiKey
 
 KEY_PREFIX = "sw"
@@ -28,9 +28,7 @@ def _hash(secret: str) -> str:
 def create_key(session: Session, name: str) -> NewKey:
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    record = ApiKey(
-        name=name, prefix=prefix, secret_hash=_hash(secret), created_at=dt.datetime.now(dt.UTC)
-    )
+    record = ApiKey(name=name, prefix=prefix, secret_hash=_hash(secret), created_at=utcnow())
     session.add(record)
     session.flush()
     return NewKey(record=record, token=f"{KEY_PREFIX}_{prefix}_{secret}")

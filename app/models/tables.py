@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 SPEAKER_KINDS = ("person", "anonymous", "organization")
 QUOTE_KINDS = ("direct", "partial", "indirect")
 DATE_PRECISIONS = ("day", "month", "year")
+# The largest integer id the stores can hold; anything past it names nothing.
+MAX_ROW_ID = 2**63 - 1
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -6,16 +6,15 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.models import Article, Outlet, Quote
-from app.models.public import ArticleDetail, ArticlePublic
-from app.models.tables import core_table
+from app.models.public import ArticleDetail, ArticlePublic, Page
+from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int
 from app.queries.lookup import outlet_ids_for
-from app.queries.pages import Page, page_rows
+from app.queries.pages import page_rows
 
 ARTICLE = core_table(Article)
 PUBLISHER = core_table(Outlet).alias("publisher")
 QUOTE = core_table(Quote)
-_MAX_ID = 2**63 - 1
 
 _QUOTE_COUNT = (
     sa.select(sa.func.count())
@@ -63,11 +62,11 @@ def list_articles(
         parsers=[as_date, as_int],
     )
     items = [ArticlePublic.model_validate(_shape(row)) for row in rows]
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    return Page[ArticlePublic](items=items, next_cursor=next_cursor, total=total)
 
 
 def get_article(session: Session, article_id: int) -> ArticleDetail | None:
-    if not 0 < article_id <= _MAX_ID:
+    if not 0 < article_id <= MAX_ROW_ID:
         return None
     statement = (
         sa.select(*_COLUMNS, ARTICLE.c.text).select_from(_JOINED).where(ARTICLE.c.id == article_id)

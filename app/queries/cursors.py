@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from app.models.tables import MAX_ROW_ID
 from app.queries.errors import InvalidCursor
 
 
@@ -43,7 +44,7 @@ def decode_cursor(cursor: str, query_fingerprint: str, arity: int) -> list[Any]:
 
 
 def as_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ROW_ID:
         raise TypeError("not a row id")
     return value
 

@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.models import Outlet, OutletAlias, Quote
-from app.models.public import OutletPublic
+from app.models.public import OutletPublic, Page
 from app.models.tables import core_table
 from app.queries.cursors import as_str
 from app.queries.lookup import find_outlet_id
-from app.queries.pages import Page, page_rows
+from app.queries.pages import page_rows
 from app.queries.speakers import alias_owners_matching, aliases_of
 
 OUTLET = core_table(Outlet)
@@ -45,7 +45,7 @@ def list_outlets(
     )
     aliases = aliases_of(session, ALIAS.c.outlet_id, [row["id"] for row in rows])
     items = [_to_public(row, aliases.get(row["id"], [])) for row in rows]
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    return Page[OutletPublic](items=items, next_cursor=next_cursor, total=total)
 
 
 def get_outlet(session: Session, id_or_name: str) -> OutletPublic | None:

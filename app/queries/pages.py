@@ -1,22 +1,12 @@
 """Keyset pages over tables ordered by a single id, shared by speakers, outlets and articles."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.queries.cursors import encode_cursor, fingerprint, read_position
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    next_cursor: str | None
-    total: int
 
 
 def page_rows(

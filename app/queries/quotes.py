@@ -11,11 +11,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.models import Article, Outlet, Quote, Speaker
-from app.models.public import QuotePublic
-from app.models.tables import core_table
+from app.models.public import Page, QuotePublic
+from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
-from app.queries.pages import Page
 from app.queries.search import parse_search, to_fts5
 
 QuoteSort = Literal["-date", "date", "relevance"]
@@ -41,7 +40,6 @@ _MATCHING: sa.Select[Any] = (
     .select_from(sa.table("quote_fts"))
     .where(sa.text("quote_fts MATCH :match"))
 )
-_MAX_ID = 2**63 - 1
 
 _COLUMNS = (
     QUOTE.c.id,
@@ -92,7 +90,7 @@ class QuoteQuery:
 
 
 def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
-    if not 0 < quote_id <= _MAX_ID:
+    if not 0 < quote_id <= MAX_ROW_ID:
         return None
     row = session.execute(sa.select(*_COLUMNS).select_from(_JOINED).where(QUOTE.c.id == quote_id))
     found = row.mappings().first()
@@ -104,33 +102,42 @@ def list_quotes(
 ) -> Page[QuotePublic]:
     """One page of matches in the query's order, the cursor of the next, and the total."""
     plan = _Plan(session, query)
-    items, next_cursor = plan.page(limit, cursor)
-    return Page(items=items, next_cursor=next_cursor, total=plan.count())
+    items, next_cursor = plan.page(session, limit, cursor)
+    return Page[QuotePublic](items=items, next_cursor=next_cursor, total=plan.count(session))
 
 
-def iter_quotes(engine: Engine, query: QuoteQuery, *, batch_size: int) -> Iterator[QuotePublic]:
-    """Every match, fetched a batch at a time by keyset, so memory stays flat however many."""
-    cursor: str | None = None
-    while True:
-        with Session(engine) as session:
-            items, cursor = _Plan(session, query).page(batch_size, cursor)
-        yield from items
-        if cursor is None:
-            return
+def iter_quotes(
+    session: Session, engine: Engine, query: QuoteQuery, *, batch_size: int
+) -> Iterator[QuotePublic]:
+    """Every match, a batch at a time by keyset, so memory stays flat however many.
+
+    The query is resolved here, at once, so a bad filter raises before anything is streamed;
+    each batch then runs in a session of its own, holding no read transaction between batches."""
+    plan = _Plan(session, query)
+
+    def batches() -> Iterator[QuotePublic]:
+        cursor: str | None = None
+        while True:
+            with Session(engine) as batch_session:
+                items, cursor = plan.page(batch_session, batch_size, cursor)
+            yield from items
+            if cursor is None:
+                return
+
+    return batches()
 
 
 class _Plan:
-    """A query resolved against the store: names turned into ids, search into an FTS match."""
+    """A query resolved against the store once: names turned into ids, search into a match."""
 
     def __init__(self, session: Session, query: QuoteQuery) -> None:
-        self.session = session
         self.query = query
         self.fingerprint = fingerprint(dataclasses.asdict(query))
         self.match: str | None = None
-        self.conditions = self._conditions()
+        self.conditions = self._conditions(session)
 
-    def _conditions(self) -> list[sa.ColumnElement[bool]]:
-        query, session = self.query, self.session
+    def _conditions(self, session: Session) -> list[sa.ColumnElement[bool]]:
+        query = self.query
         conditions: list[sa.ColumnElement[bool]] = []
         if query.speakers:
             conditions.append(
@@ -168,14 +175,16 @@ class _Plan:
     def _params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
 
-    def count(self) -> int:
+    def count(self, session: Session) -> int:
         conditions = list(self.conditions)
         if self.match is not None and self.query.sort == "relevance":
             conditions.append(QUOTE.c.id.in_(_MATCHING))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
-        return int(self.session.execute(statement, self._params()).scalar_one())
+        return int(session.execute(statement, self._params()).scalar_one())
 
-    def page(self, limit: int, cursor: str | None) -> tuple[list[QuotePublic], str | None]:
+    def page(
+        self, session: Session, limit: int, cursor: str | None
+    ) -> tuple[list[QuotePublic], str | None]:
         relevance = self.query.sort == "relevance" and self.match is not None
         key: tuple[sa.ColumnElement[Any], ...]
         if relevance:
@@ -192,7 +201,7 @@ class _Plan:
             row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
             statement = statement.where(row < bound if descending else row > bound)
         order = [k.desc() if descending else k.asc() for k in key]
-        rows = self.session.execute(statement.order_by(*order).limit(limit + 1), self._params())
+        rows = session.execute(statement.order_by(*order).limit(limit + 1), self._params())
         found = list(rows.mappings())
         items = [_to_public(row) for row in found[:limit]]
         if len(found) <= limit:
@@ -244,8 +253,3 @@ def _to_public(row: sa.RowMapping) -> QuotePublic:
             "continues": row["continues_id"],
         }
     )
-
-
-def check_query(session: Session, query: QuoteQuery) -> None:
-    """Raise the error ``list_quotes`` would, without running the query."""
-    _Plan(session, query)

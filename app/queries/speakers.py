@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.models import Quote, Speaker, SpeakerAlias
-from app.models.public import SpeakerKind, SpeakerPublic
+from app.models.public import Page, SpeakerKind, SpeakerPublic
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.cursors import as_str
 from app.queries.lookup import find_speaker_id
-from app.queries.pages import Page, page_rows
+from app.queries.pages import page_rows
 
 SPEAKER = core_table(Speaker)
 ALIAS = core_table(SpeakerAlias)
@@ -54,7 +54,7 @@ def list_speakers(
     )
     aliases = aliases_of(session, ALIAS.c.speaker_id, [row["id"] for row in rows])
     items = [_to_public(row, aliases.get(row["id"], [])) for row in rows]
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    return Page[SpeakerPublic](items=items, next_cursor=next_cursor, total=total)
 
 
 def get_speaker(session: Session, id_or_name: str) -> SpeakerPublic | None:

@@ -22,7 +22,7 @@ def find_articles(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[ArticlePublic]:
-    page = list_articles(
+    return list_articles(
         session,
         publishers=tuple(publisher or ()),
         since=since,
@@ -30,7 +30,6 @@ def find_articles(
         limit=limit,
         cursor=cursor,
     )
-    return Page[ArticlePublic](items=page.items, next_cursor=page.next_cursor, total=page.total)
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its text")

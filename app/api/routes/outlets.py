@@ -17,8 +17,7 @@ router = APIRouter(prefix="/v1/outlets", tags=["outlets"])
 def find_outlets(
     session: SessionDep, q: NameSearch = None, limit: Limit = 20, cursor: Cursor = None
 ) -> Page[OutletPublic]:
-    page = list_outlets(session, q=q, limit=limit, cursor=cursor)
-    return Page[OutletPublic](items=page.items, next_cursor=page.next_cursor, total=page.total)
+    return list_outlets(session, q=q, limit=limit, cursor=cursor)
 
 
 @router.get("/{outlet}", response_model=OutletPublic, summary="One outlet, by id or any name")

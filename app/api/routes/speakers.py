@@ -27,8 +27,7 @@ def find_speakers(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[SpeakerPublic]:
-    page = list_speakers(session, q=q, kind=kind, limit=limit, cursor=cursor)
-    return Page[SpeakerPublic](items=page.items, next_cursor=page.next_cursor, total=page.total)
+    return list_speakers(session, q=q, kind=kind, limit=limit, cursor=cursor)
 
 
 @router.get("/{speaker}", response_model=SpeakerPublic, summary="One speaker, by id or any name")
