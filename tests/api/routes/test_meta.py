@@ -26,3 +26,10 @@ def test_every_problem_type_is_documented_at_its_uri(api: TestClient) -> None:
     page = api.get(problem["type"])
     assert page.status_code == 200 and "invalid-parameter" in page.text
     assert api.get("/problems/no-such-problem").status_code == 404
+
+
+def test_docs_can_be_turned_off(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", docs_enabled=False)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/openapi.json").status_code == 404
