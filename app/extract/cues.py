@@ -1,0 +1,285 @@
+"""Attribution cues in one sentence: the reporting verb, who it names as the source (before or
+after it), the outlet the words were given to, and where the reported content lies."""
+
+from dataclasses import dataclass
+
+from app.extract.lexicon import (
+    ANONYMOUS_HEADS,
+    AUXILIARIES,
+    CLAUSE_BREAKERS,
+    COGNITION_VERBS,
+    DETERMINERS,
+    MEDIA_WORDS,
+    NAMING_VERBS,
+    ORGANIZATION_HEADS,
+    PRONOUNS,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+)
+from app.extract.model import Span
+from app.extract.speakers import describe, is_pronoun
+from app.extract.tokens import Token
+
+_INVERTIBLE = frozenset(
+    """said says added asked wrote explained continued noted replied insisted warned
+    recalled argued told tweeted declared concluded responded stated""".split()
+)
+_TELL = frozenset({"told", "tells", "tell", "telling"})
+_ROLE_LINKS = frozenset({"of", "for", "at", "to"})
+_ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS
+_OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
+_MAX_SUBJECT = 9
+_DASHES = frozenset({"\u2015", "\u2014", "\u2013", "-"})
+
+
+@dataclass
+class Cue:
+    verb: Span
+    verb_word: str
+    kind: str
+    subject: list[Token]
+    subject_after: bool
+    outlet: str | None
+    span: Span
+    forward: Span | None
+    backward: Span | None
+
+
+def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
+    cues: list[Cue] = []
+    i = 0
+    while i < len(tokens):
+        cue = _cue_at(tokens, i, sentence)
+        if cue is not None:
+            cues.append(cue)
+        i += 1
+    _bound_contents(cues, tokens, sentence)
+    return cues
+
+
+def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
+    token = tokens[i]
+    word = token.lower
+    if token.text in _DASHES and i and tokens[i - 1].is_mask:
+        # "“...” ― Carla Sanchez": a signed quotation.
+        name = tokens[i + 1 :]
+        while name and not name[-1].is_word:
+            name = name[:-1]
+        if 0 < len(name) <= 6 and all(t.is_capitalized or not t.is_word for t in name):
+            return _make(tokens, i, i + 1, "speech", name, True, sentence)
+        return None
+    if word == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
+        subject = _phrase_after(tokens, i + 2)
+        if not subject or not speaker_like(subject):
+            return None
+        return _make(tokens, i, i + 2, "according", subject, True, sentence)
+    if not token.text[0].islower():
+        return None
+    if word in SPEECH_VERBS:
+        kind = "speech"
+    elif word in NAMING_VERBS:
+        kind = "naming"
+    elif word in COGNITION_VERBS:
+        kind = "cognition"
+    else:
+        return None
+    subject = _phrase_before(tokens, i)
+    if subject and speaker_like(subject):
+        return _make(tokens, i, i + 1, kind, subject, False, sentence)
+    before = tokens[i - 1] if i else None
+    if word in _INVERTIBLE and (before is None or before.text == "," or before.is_mask):
+        after = _phrase_after(tokens, i + 1)
+        if after and speaker_like(after):
+            return _make(tokens, i, i + 1, kind, after, True, sentence)
+    if word.endswith("ing") and kind != "cognition":
+        # "..., warning they risked": the source is the subject of the clause it hangs on.
+        return _make(tokens, i, i + 1, kind, [], False, sentence)
+    return None
+
+
+def speaker_like(phrase: list[Token]) -> bool:
+    if is_pronoun(phrase):
+        return phrase[0].lower != "it" or phrase[0].text == "It"
+    return describe(phrase) is not None
+
+
+def _skip_back(tokens: list[Token], j: int) -> int:
+    """Step left over auxiliaries, adverbs and a parenthesis: "(D-Wis.) has also said"."""
+    while j >= 0:
+        token = tokens[j]
+        if token.lower in AUXILIARIES or (
+            token.lower.endswith("ly") and token.text.islower() and len(token.text) > 3
+        ):
+            j -= 1
+        elif token.text == ")":
+            k = j
+            while k >= 0 and tokens[k].text != "(" and j - k < 8:
+                k -= 1
+            if k < 0 or tokens[k].text != "(":
+                return j
+            j = k - 1
+        else:
+            return j
+    return j
+
+
+def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
+    j = _skip_back(tokens, i - 1)
+    phrase = _noun_phrase_before(tokens, j)
+    start = j - len(phrase)
+    if phrase and start >= 1 and tokens[start].text == "," and (
+        phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower()
+    ):
+        # "Scott Pruitt, the attorney general of Oklahoma, said": the name before the
+        # appositive is the source.
+        end = start - 1
+        name = _noun_phrase_before(tokens, end)
+        if name and any(t.is_capitalized for t in name) and (
+            end - len(name) < 0 or not tokens[end - len(name)].is_word
+        ):
+            return name
+    return phrase
+
+
+def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
+    phrase: list[Token] = []
+    while j >= 0 and len(phrase) < _MAX_SUBJECT:
+        token = tokens[j]
+        if not token.is_word:
+            break
+        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
+            if token.lower in _ROLE_LINKS and j > 0 and _is_role(tokens[j - 1]):
+                phrase.insert(0, token)
+                j -= 1
+                continue
+            break
+        if token.text[0].islower() and any(t.is_capitalized for t in phrase) and not (
+            token.lower in DETERMINERS or token.lower in _ROLE_HEADS
+        ):
+            break
+        phrase.insert(0, token)
+        j -= 1
+        if phrase[0].lower in PRONOUNS and len(phrase) == 1:
+            break
+    while phrase and phrase[0].lower in {"but", "and", "or", "so", "however", "yet", "then"}:
+        phrase.pop(0)
+    return phrase
+
+
+def _is_role(token: Token) -> bool:
+    return token.text in TITLE_WORDS or token.lower in _ROLE_HEADS
+
+
+def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
+    phrase: list[Token] = []
+    j = i
+    while j < len(tokens) and len(phrase) < _MAX_SUBJECT:
+        token = tokens[j]
+        if not token.is_word:
+            break
+        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
+            if token.lower in _ROLE_LINKS and phrase and _is_role(phrase[-1]):
+                phrase.append(token)
+                j += 1
+                continue
+            break
+        if phrase and token.text[0].islower() and token.lower not in DETERMINERS and (
+            phrase[-1].is_capitalized and token.lower not in _ROLE_HEADS
+            and not token.lower.endswith("-based")
+        ):
+            break
+        phrase.append(token)
+        j += 1
+    while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
+        phrase.pop()
+    return phrase
+
+
+def _make(
+    tokens: list[Token],
+    first: int,
+    last: int,
+    kind: str,
+    subject: list[Token],
+    subject_after: bool,
+    sentence: Span,
+) -> Cue:
+    verb = Span(tokens[first].start, tokens[last - 1].end)
+    ends = [verb.start, verb.end] + [t.start for t in subject] + [t.end for t in subject]
+    outlet, outlet_end = _outlet(tokens, last if not subject_after else last + len(subject))
+    if outlet_end is not None and tokens[first].lower in _TELL:
+        ends.append(outlet_end)
+    return Cue(
+        verb=verb,
+        verb_word=tokens[first].lower,
+        kind=kind,
+        subject=subject,
+        subject_after=subject_after,
+        outlet=outlet,
+        span=Span(min(ends), max(ends)),
+        forward=None,
+        backward=None,
+    )
+
+
+def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
+    """An outlet named within a few words after the cue: "told CBS News", "in an interview
+    with NBC", "said on Fox News Sunday"."""
+    window = tokens[max(0, i - 1) : i + 10]
+    for k, token in enumerate(window):
+        if not token.is_word:
+            if token.text in {".", ";"}:
+                break
+            continue
+        if token.lower not in _OUTLET_LEADS and not (k == 0 and token.lower in _TELL):
+            continue
+        name = []
+        for follower in window[k + 1 :]:
+            if follower.is_capitalized or (not name and follower.text == "The"):
+                name.append(follower)
+                continue
+            break
+        if name and any(t.text in MEDIA_WORDS for t in name):
+            text = " ".join(t.text for t in name)
+            if text.endswith(("\u2019s", "'s")):
+                text = text[:-2]
+            return text, name[-1].end
+    return None, None
+
+
+def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> None:
+    """Where each cue's reported content lies: after it ("said that ...") up to the next cue,
+    or before it ("..., he said")."""
+    words = [t for t in tokens if t.is_word or t.is_mask]
+    for n, cue in enumerate(cues):
+        stop = cues[n + 1].span.start if n + 1 < len(cues) else sentence.end
+        start_at = cue.span.end
+        after = [t for t in words if start_at <= t.start and t.end <= stop]
+        if after and cue.verb_word in _TELL and not cue.outlet:
+            that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
+            after = after[that + 1 :] if that is not None else after[_object_length(after) :]
+        elif after:
+            that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
+            if that is not None and all(t.lower not in {"it", "this"} for t in after[:that]):
+                after = after[that + 1 :]
+        if len(after) >= 3:
+            cue.forward = Span(after[0].start, after[-1].end)
+        begin = cues[n - 1].span.end if n else sentence.start
+        before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
+        if before and before[0].lower == "that":
+            before = before[1:]
+        if len(before) >= 3:
+            cue.backward = Span(before[0].start, before[-1].end)
+
+
+def _object_length(after: list[Token]) -> int:
+    """Words of the person or audience told: "told reporters the plan..." skips "reporters"."""
+    k = 0
+    while k < len(after) and after[k].lower in DETERMINERS:
+        k += 1
+    if k < len(after) and after[k].is_capitalized:
+        while k < len(after) and after[k].is_capitalized:
+            k += 1
+        return k
+    return min(k + 1, len(after))

@@ -1,0 +1,195 @@
+"""Word lists the rules lean on. Facts about English news prose, kept apart from the logic so a
+newsroom can see and extend them."""
+
+import re
+
+
+def _forms(lemma: str) -> set[str]:
+    """Base, -s, -ed and -ing forms of a regular verb."""
+    if lemma.endswith("e"):
+        return {lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return {lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    if re.fullmatch(r".*[^aeiou][aeiou][pt]", lemma) and lemma in _DOUBLING:
+        return {lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    if lemma.endswith(("sh", "ch", "ss", "x")):
+        return {lemma, lemma + "es", lemma + "ed", lemma + "ing"}
+    return {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+
+
+_DOUBLING = {"admit", "quip", "commit", "regret"}
+
+# Verbs that report speech or writing: the core of attribution.
+_SPEECH_LEMMAS = """
+add acknowledge admit advise affirm agree allege announce answer argue ask assert assure
+boast brag caution charge cite claim comment complain concede conclude confirm contend
+continue counter criticize criticise declare decry demand deny describe detail dismiss
+emphasize emphasise estimate explain express insist instruct joke lament maintain mention
+muse note object observe offer opine plead pledge point post predict proclaim promise
+propose protest question quip reassure recall recount reiterate remark remind repeat reply
+report respond retort reveal scoff shout state stress suggest swear testify thunder tweet
+urge vow warn wonder write yell concur accuse blame praise call describe dub label term
+concur disclose estimate forecast indicate insist signal acknowledge rule declare
+exclaim confess echo interject bark snap sneer gush plead pray chant scream whisper
+implore beg inform lecture mock muse rave rant reckon reflect relate reply retweet
+summarize summarise surmise tease underline underscore venture vent volunteer
+""".split()
+
+_IRREGULAR = {
+    "say": {"say", "says", "said", "saying"},
+    "tell": {"tell", "tells", "told", "telling"},
+    "write": {"write", "writes", "wrote", "written", "writing"},
+    "swear": {"swear", "swears", "swore", "sworn", "swearing"},
+    "speak": {"speak", "speaks", "spoke", "speaking"},
+    "think": {"think", "thinks", "thought", "thinking"},
+    "believe": {"believe", "believes", "believed", "believing"},
+    "feel": {"feel", "feels", "felt", "feeling"},
+    "know": {"know", "knows", "knew", "known", "knowing"},
+    "find": {"find", "finds", "found", "finding"},
+    "show": {"show", "shows", "showed", "shown", "showing"},
+    "hold": {"hold", "holds", "held", "holding"},
+    "put": {"put", "puts", "putting"},
+    "learn": {"learn", "learns", "learned", "learnt", "learning"},
+}
+
+SPEECH_VERBS: frozenset[str] = frozenset(
+    form
+    for lemma in _SPEECH_LEMMAS
+    for form in (_IRREGULAR.get(lemma) or _forms(lemma))
+    if not form.endswith("ing") or lemma not in {"continue", "state", "report", "post"}
+) | frozenset(_IRREGULAR["say"] | _IRREGULAR["tell"] | _IRREGULAR["write"] | _IRREGULAR["swear"])
+
+# Verbs of belief and finding: attribution corpora count them, a quote service reports them as
+# indirect speech only when a source is named.
+_COGNITION_LEMMAS = "fear hope expect worry doubt predict".split()
+COGNITION_VERBS: frozenset[str] = frozenset(
+    form for lemma in _COGNITION_LEMMAS for form in _forms(lemma)
+) | frozenset(
+    _IRREGULAR["think"] | _IRREGULAR["believe"] | _IRREGULAR["know"] | _IRREGULAR["find"]
+    | _IRREGULAR["show"] | _IRREGULAR["feel"] | _IRREGULAR["learn"]
+)
+
+# Verbs that frame a quoted fragment rather than report a statement: "called it “a mistake”".
+NAMING_VERBS: frozenset[str] = frozenset(
+    form for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")
+    for form in _forms(lemma)
+)
+
+# Nouns for what a person does, read as part of a source's description: "the Florida senator".
+ROLE_NOUNS: frozenset[str] = frozenset(
+    """president secretary spokesman spokeswoman spokesperson minister chairman chairwoman
+    director governor senator candidate nominee chief head leader mayor ambassador judge
+    general commander envoy manager founder author professor lawyer attorney counsel
+    prosecutor congressman congresswoman speaker adviser advisor aide economist analyst
+    strategist pollster official officer consultant commentator host anchor columnist
+    editor writer reporter correspondent historian scholar expert businessman businesswoman
+    billionaire mogul activist chairperson treasurer member representative lawmaker
+    legislator justice sheriff commissioner superintendent pastor bishop rabbi imam
+    actor actress singer star coach player""".split()
+)
+
+# Words that may stand between a subject and its verb: "has also said", "had repeatedly warned".
+AUXILIARIES: frozenset[str] = frozenset(
+    """has have had also later previously then once often repeatedly publicly privately
+    recently would will did does do is was were are be been has been reportedly quickly simply
+    just further again earlier first last subsequently separately still long since already
+    even never not frequently openly directly flatly bluntly angrily calmly""".split()
+)
+
+PRONOUNS: dict[str, str] = {
+    "he": "m", "she": "f", "they": "p", "we": "p", "i": "s", "it": "n",
+}
+
+# Heads of noun phrases that name a source without naming a person.
+ANONYMOUS_HEADS: frozenset[str] = frozenset(
+    """official officials source sources aide aides adviser advisers advisor advisors
+    insider insiders diplomat diplomats staffer staffers person people officer officers
+    spokesman spokeswoman spokesperson representative representatives lawmaker lawmakers
+    analyst analysts expert experts observer observers critic critics supporter supporters
+    witness witnesses resident residents voter voters investigator investigators prosecutor
+    prosecutors member members leader leaders strategist strategists operative operatives
+    executive executives employee employees scientist scientists researcher researchers
+    economist economists activist activists democrats republicans""".split()
+)
+
+# Heads of noun phrases that are institutions, documents or polls rather than people.
+ORGANIZATION_HEADS: frozenset[str] = frozenset(
+    """campaign committee commission department ministry agency administration government
+    office court party council board union group company firm organization organisation
+    institute foundation association network station newspaper paper magazine outlet
+    statement report poll polls survey surveys study studies data analysis memo letter
+    document documents filing complaint lawsuit indictment ruling order release
+    website site spokesmen""".split()
+)
+
+# Capitalized words that mark a name as an institution: "State Department", "the Kremlin".
+ORGANIZATION_WORDS: frozenset[str] = frozenset(
+    """Department Ministry Kremlin Pentagon Congress Senate House Parliament Agency
+    Administration Office Court Party Committee Commission Council Campaign Government
+    University Institute Foundation Association Union Group Company Corp Corporation Inc
+    Bank Fund Center Centre Bureau Service Services Police Army Navy Force Forces Military
+    News Post Times Journal Tribune Herald Gazette Press Reuters Network Radio Television
+    Magazine Daily Poll Policy Organization Organisation Coalition Alliance Caucus Cabinet
+    Embassy Council Board Authority Republicans Democrats GOP NATO FBI CIA NSA EU UN WHO""".split()
+)
+
+COUNTRIES: frozenset[str] = frozenset(
+    """Russia Ukraine China Iran Israel Britain France Germany Japan India Pakistan Turkey
+    Syria Iraq Afghanistan Mexico Canada Brazil Cuba Venezuela Egypt Poland Moldova Belarus
+    Washington Moscow Beijing Kyiv Kiev Tehran London Paris Berlin Brussels Pyongyang Seoul
+    Tokyo Ankara Damascus Jerusalem Europe America Spain Italy Greece Sweden Finland Norway
+    Denmark Hungary Romania Georgia Lebanon Jordan Qatar Yemen Libya Sudan Nigeria Kenya""".split()
+)
+
+# Outlets by the words their names use, for "told CBS News" versus "told Blinken".
+MEDIA_WORDS: frozenset[str] = frozenset(
+    """News Post Times Journal Tribune Herald Gazette Press Reuters Radio Television TV
+    Magazine Daily Network Channel Bloomberg Politico Axios CNN CBS NBC ABC MSNBC CNBC Fox
+    BBC NPR PBS AP AFP UPI Guardian Telegraph Atlantic Breitbart Newsweek Hill Vox Slate
+    Economist Observer Independent Sun Mirror Express Examiner Globe Chronicle Bulletin
+    Wire Insider Intercept Axios Yahoo HuffPost Post-Dispatch Sunday Tonight Today Show
+    Meet Nation Face Interfax TASS RIA Xinhua Al Jazeera""".split()
+)
+
+# Capitalized words that are part of a role, not of a name: stripped to find the name.
+TITLE_WORDS: frozenset[str] = frozenset(
+    """President Vice Secretary Sen. Senator Rep. Representative Gov. Governor Mayor
+    Minister Prime Foreign Defense Defence State Chancellor Speaker Leader Majority Minority
+    Chairman Chairwoman Chair Director Judge Justice Gen. General Adm. Admiral Col. Lt. Sgt.
+    Capt. Dr. Mr. Mrs. Ms. Miss Prof. Professor Rev. Ambassador Attorney Commissioner
+    Spokesman Spokeswoman CEO Chief Executive Deputy Assistant Press Democratic Republican
+    Democrat GOP Former Acting Interior Homeland Security Treasury Health Energy Labor
+    Commerce Education Agriculture Transportation Affairs National Federal U.S. US UK U.K.
+    British Russian Ukrainian American Chinese Israeli Iranian French German European
+    Presidential Candidate Nominee Congressman Congresswoman Councilman Councilwoman
+    Pope King Queen Prince Princess Supreme Court House White Kremlin Pentagon Army Navy
+    Defence Emeritus Ret. Sheriff Officer Lawyer Counsel Adviser Advisor Envoy Special
+    Intelligence Staff Campaign Manager Spokesperson Minister-President Premier Mr Mrs Ms Dr
+    Of of the The Party Committee Chairperson Independent Libertarian Green Lead""".split()
+)
+
+# Honorifics kept as part of a name, as a reader would say it: "Lord Cameron".
+HONORIFICS: frozenset[str] = frozenset({"Lord", "Lady", "Sir", "Dame", "Baroness", "Baron"})
+FEMALE_MARKERS: frozenset[str] = frozenset(
+    {"Mrs.", "Ms.", "Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Queen", "Princess",
+     "spokeswoman", "Chairwoman", "chairwoman", "Congresswoman", "congresswoman", "she"}
+)
+
+DETERMINERS: frozenset[str] = frozenset(
+    """a an the another one two three four five several some many other others both this
+    that these those his her their its our top senior unnamed anonymous""".split()
+)
+
+# Words that end a noun phrase when reading leftwards from a verb.
+CLAUSE_BREAKERS: frozenset[str] = frozenset(
+    """that which who whom whose when while as because but and or if after before since
+    where so than with without though although whether until unless once for to in on at
+    by from of about over under into against during amid among like what how why""".split()
+)
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    """mr mrs ms dr sen rep gov gen lt col sgt capt adm st jr sr prof rev u.s u.k u.n e.u
+    jan feb mar apr aug sept sep oct nov dec no vs inc corp co ltd mt ft d.c u.s.a
+    p.m a.m r d i""".split()
+)

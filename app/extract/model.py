@@ -1,0 +1,69 @@
+"""What the extractor hands back: plain values, no database, so any caller (the API, the CLI,
+the evaluation) can use them."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuoteKind = Literal["direct", "partial", "indirect"]
+SpeakerKind = Literal["person", "anonymous", "organization"]
+Precision = Literal["day", "month", "year"]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Character offsets into the article text, end exclusive."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(eq=False)
+class Speaker:
+    """One speaker as the article refers to it; several mentions resolve to the same object."""
+
+    name: str
+    kind: SpeakerKind
+    role: str | None = None
+    mentions: list[str] = field(default_factory=list)
+    gender: Literal["m", "f"] | None = None
+
+
+@dataclass(frozen=True)
+class SaidOn:
+    date: dt.date
+    precision: Precision
+
+
+@dataclass
+class Quotation:
+    """One stored quotation: for direct and partial quotes ``span`` covers exactly the quoted
+    words; for indirect ones, the reported clause."""
+
+    text: str
+    kind: QuoteKind
+    span: Span
+    continues: "Quotation | None" = None
+
+
+@dataclass
+class Attribution:
+    """Who said what to whom: one act of speech, which may be quoted in several pieces (a quote
+    split by its cue, a quote running over paragraphs, several fragments in one clause).
+
+    ``content`` is the attributed content in the convention of attribution corpora: the quoted
+    words for direct quotes, the whole reported clause (quoted fragments and lead-in) otherwise.
+    """
+
+    kind: QuoteKind
+    quotations: list[Quotation]
+    content: list[Span]
+    speaker: Speaker | None
+    speaker_span: Span | None
+    cue: str | None
+    cue_span: Span | None
+    outlet: str | None = None
+    said_on: SaidOn | None = None

@@ -1,0 +1,329 @@
+"""The extractor: article text in, attributed quotations out.
+
+It reads the article once, paragraph by paragraph and sentence by sentence, keeping a cast of
+the speakers met so far so that "he", "the official" and "Blinken" resolve to earlier mentions,
+and the last direct quote so that a paragraph of quoted words with no cue continues it.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from app.extract.cues import Cue, find_cues, speaker_like
+from app.extract.dates import said_on
+from app.extract.model import Attribution, Quotation, Span, Speaker
+from app.extract.speakers import Cast, describe, is_pronoun
+from app.extract.text import Paragraph, Quoted, paragraphs, sentences
+from app.extract.tokens import Token, masked, tokenize
+
+_DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
+_LEAD_INS = frozenset({"but", "and", "however", "still", "yet", "meanwhile", "so", "also"})
+
+
+@dataclass
+class _Sentence:
+    span: Span
+    quotes: list[Quoted]
+    tokens: list[Token]
+    cues: list[Cue]
+    speakers: dict[int, Speaker | None] = field(default_factory=dict)
+
+
+def extract(text: str, published_on: dt.date | None = None) -> list[Attribution]:
+    """Every attribution in ``text``, in reading order. ``published_on`` anchors relative dates
+    ("on Wednesday"); without it quotes carry no date."""
+    return _Reader(text, published_on).read()
+
+
+class _Reader:
+    def __init__(self, text: str, published_on: dt.date | None) -> None:
+        self.text = text
+        self.published_on = published_on
+        self.cast = Cast()
+        self.found: list[Attribution] = []
+        self.last_direct: Attribution | None = None
+        self.last_direct_paragraph = -10
+        self.pending: list[Quoted] = []
+        self.intro: tuple[int, _Sentence, int] | None = None
+
+    def read(self) -> list[Attribution]:
+        for number, paragraph in enumerate(paragraphs(self.text)):
+            for span in sentences(self.text, paragraph):
+                self._sentence(number, paragraph, span)
+            if not paragraph.quotes or paragraph.quotes[-1].closed:
+                self.pending = []
+        return self.found
+
+    def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:
+        quotes = [q for q in paragraph.quotes if span.start <= q.outer.start < span.end]
+        tokens = tokenize(masked(self.text, span, [q.outer for q in quotes]), span.start)
+        sentence = _Sentence(span, quotes, tokens, find_cues(tokens, span))
+        subject = _sentence_subject(tokens)
+        if subject and not is_pronoun(subject):
+            self.cast.resolve(subject, self.text)
+        for n, cue in enumerate(sentence.cues):
+            sentence.speakers[n] = self._speaker(cue, sentence, n, subject)
+        claimed = self._quotes(number, paragraph, sentence)
+        self._indirect(sentence, claimed)
+        self._note_intro(number, sentence, claimed)
+
+    def _note_intro(self, number: int, sentence: _Sentence, claimed: set[int]) -> None:
+        """"Cruz continued:" at the end of a paragraph introduces the quotation below it."""
+        if not self.text[: sentence.span.end].rstrip().endswith(":"):
+            return
+        for n in range(len(sentence.cues) - 1, -1, -1):
+            if n not in claimed and sentence.speakers.get(n) is not None:
+                self.intro = (number, sentence, n)
+                return
+
+    def _speaker(
+        self, cue: Cue, sentence: _Sentence, n: int, subject: list[Token] | None
+    ) -> Speaker | None:
+        if cue.subject:
+            return self.cast.resolve(cue.subject, self.text)
+        for k in range(n - 1, -1, -1):
+            if sentence.speakers.get(k) is not None:
+                cue.subject = sentence.cues[k].subject
+                return sentence.speakers[k]
+        if subject and speaker_like(subject):
+            cue.subject = subject
+            return self.cast.resolve(subject, self.text)
+        return None
+
+    # Quotations ---------------------------------------------------------------------------
+
+    def _quotes(self, number: int, paragraph: Paragraph, sentence: _Sentence) -> set[int]:
+        """Attribute the sentence's quotations; answers the cues they used."""
+        claimed: set[int] = set()
+        direct_groups: dict[int, list[Quoted]] = {}
+        partial_groups: dict[int, list[Quoted]] = {}
+        orphans: list[Quoted] = []
+        for quoted in sentence.quotes:
+            direct = self._is_direct(quoted, sentence)
+            cue_at = self._cue_for(quoted, sentence, direct)
+            if cue_at is None:
+                if direct:
+                    orphans.append(quoted)
+                continue
+            claimed.add(cue_at)
+            (direct_groups if direct else partial_groups).setdefault(cue_at, []).append(quoted)
+        for cue_at, group in direct_groups.items():
+            self._direct(number, sentence, cue_at, group)
+        for cue_at, group in partial_groups.items():
+            self._partial(sentence, cue_at, group)
+        for quoted in orphans:
+            if self.intro is not None and self.intro[0] == number - 1 and quoted.opens_paragraph:
+                _, intro_sentence, cue_at = self.intro
+                self.intro = None
+                self._direct(number, intro_sentence, cue_at, [quoted])
+            else:
+                self._continuation(number, quoted)
+        last = paragraph.quotes[-1] if paragraph.quotes else None
+        if last is not None and not last.closed and last in sentence.quotes:
+            if not (direct_groups or partial_groups) or last in orphans:
+                self.pending = [last]
+        return claimed
+
+    def _is_direct(self, quoted: Quoted, sentence: _Sentence) -> bool:
+        """A quotation stands alone as what was said when it opens the sentence, follows a
+        colon, or is the whole object of a reporting verb ("he said, “..."); otherwise it is a
+        fragment inside reported speech."""
+        inner = quoted.inner.of(self.text)
+        before = [t for t in sentence.tokens if t.end <= quoted.outer.start]
+        at_start = not [t for t in before if t.is_word and t.lower not in _LEAD_INS]
+        after_colon = bool(before) and before[-1].text == ":"
+        after_cue = any(
+            cue.kind != "naming"
+            and cue.span.end <= quoted.outer.start
+            and not [t for t in before if t.start >= cue.span.end and t.is_word]
+            for cue in sentence.cues
+        )
+        ends = not quoted.closed or bool(_DIRECT_END.search(inner)) or self._ends_sentence(
+            quoted, sentence
+        )
+        if after_colon or after_cue:
+            return ends
+        if not at_start:
+            return False
+        first = inner.lstrip("\u2026. ")[:1]
+        return (first.isupper() or first.isdigit() or first in "[(\u2018'") and ends
+
+    def _ends_sentence(self, quoted: Quoted, sentence: _Sentence) -> bool:
+        rest = self.text[quoted.outer.end : sentence.span.end].strip()
+        return not rest or rest[0] in ".?!"
+
+    def _cue_for(self, quoted: Quoted, sentence: _Sentence, direct: bool) -> int | None:
+        """The cue that attributes this quotation: for a direct quote the nearest with a
+        speaker; for a fragment, the cue whose clause holds it."""
+        best: tuple[int, int] | None = None
+        for n, cue in enumerate(sentence.cues):
+            if sentence.speakers.get(n) is None:
+                continue
+            if not direct and cue.kind == "cognition" and not self._inside(cue, quoted):
+                continue
+            if cue.span.end <= quoted.outer.start:
+                distance = quoted.outer.start - cue.span.end
+                if not direct:
+                    distance //= 4  # fragments usually follow the verb that reports them
+            else:
+                distance = cue.span.start - quoted.outer.end
+            if best is None or distance < best[0]:
+                best = (distance, n)
+        return best[1] if best else None
+
+    @staticmethod
+    def _inside(cue: Cue, quoted: Quoted) -> bool:
+        return any(
+            part is not None and part.start <= quoted.outer.start and quoted.outer.end <= part.end
+            for part in (cue.forward, cue.backward)
+        )
+
+    def _direct(self, number: int, sentence: _Sentence, cue_at: int, group: list[Quoted]) -> None:
+        cue = sentence.cues[cue_at]
+        quoted_parts = [*self.pending, *group] if group[0].opens_paragraph else list(group)
+        self.pending = []
+        attribution = self._attribution("direct", sentence, cue_at, quoted_parts)
+        self.last_direct, self.last_direct_paragraph = attribution, number
+        del cue
+
+    def _partial(self, sentence: _Sentence, cue_at: int, group: list[Quoted]) -> None:
+        attribution = self._attribution("partial", sentence, cue_at, group)
+        cue = sentence.cues[cue_at]
+        clause = self._clause(cue, group)
+        attribution.content = [clause]
+
+    def _clause(self, cue: Cue, group: list[Quoted]) -> Span:
+        first, last = group[0].outer, group[-1].outer
+        for part in (cue.forward, cue.backward):
+            if part is not None and part.start <= first.start and last.end <= part.end:
+                return part
+        if cue.span.end <= first.start:
+            return Span(cue.span.end, last.end)
+        return Span(first.start, last.end)
+
+    def _continuation(self, number: int, quoted: Quoted) -> None:
+        previous = self.last_direct
+        if previous is None or number - self.last_direct_paragraph > 1:
+            self.pending = []
+            return
+        quotation = self._quotation("direct", quoted, previous.quotations[-1])
+        previous.quotations.append(quotation)
+        previous.content.append(quotation.span)
+        self.last_direct_paragraph = number
+
+    def _attribution(
+        self, kind: str, sentence: _Sentence, cue_at: int, parts: list[Quoted]
+    ) -> Attribution:
+        cue = sentence.cues[cue_at]
+        speaker = sentence.speakers[cue_at]
+        quotations: list[Quotation] = []
+        for quoted in parts:
+            quotations.append(
+                self._quotation(kind, quoted, quotations[-1] if kind == "direct" and quotations
+                                else None)
+            )
+        return self._add(kind, sentence, cue, speaker, quotations, [q.span for q in quotations])
+
+    def _quotation(self, kind: str, quoted: Quoted, continues: Quotation | None) -> Quotation:
+        span = quoted.inner
+        strip = ",;:" if kind == "direct" else ",;:.!?"
+        if kind == "partial" and self.text[span.end - 1 : span.end] in {"?", "!"}:
+            strip = ",;:."
+        end = span.end
+        while end > span.start and (self.text[end - 1] in strip or self.text[end - 1].isspace()):
+            end -= 1
+        span = Span(span.start, end)
+        return Quotation(span.of(self.text), kind, span, continues)  # type: ignore[arg-type]
+
+    def _add(
+        self,
+        kind: str,
+        sentence: _Sentence,
+        cue: Cue,
+        speaker: Speaker | None,
+        quotations: list[Quotation],
+        content: list[Span],
+    ) -> Attribution:
+        subject = cue.subject
+        speaker_span = Span(subject[0].start, subject[-1].end) if subject else None
+        when = said_on(_outside_quotes(sentence), self.published_on)
+        if when is None and speaker is not None:
+            when = next(
+                (a.said_on for a in reversed(self.found) if a.speaker is speaker and a.said_on),
+                None,
+            )
+        attribution = Attribution(
+            kind=kind,  # type: ignore[arg-type]
+            quotations=quotations,
+            content=content,
+            speaker=speaker,
+            speaker_span=speaker_span,
+            cue=cue.span.of(self.text),
+            cue_span=cue.span,
+            outlet=cue.outlet,
+            said_on=when,
+        )
+        if speaker is not None:
+            self.cast.touch(speaker)
+        self.found.append(attribution)
+        return attribution
+
+    # Indirect speech ----------------------------------------------------------------------
+
+    def _indirect(self, sentence: _Sentence, claimed: set[int]) -> None:
+        for n, cue in enumerate(sentence.cues):
+            if n in claimed or cue.kind == "naming" or sentence.speakers.get(n) is None:
+                continue
+            content = cue.forward or cue.backward
+            if content is None or _mostly_quoted(content, sentence):
+                continue
+            clause = content.of(self.text).rstrip(" .,;:")
+            span = Span(content.start, content.start + len(clause))
+            quotation = Quotation(clause, "indirect", span)
+            self._add("indirect", sentence, cue, sentence.speakers[n], [quotation], [span])
+
+
+def _outside_quotes(sentence: _Sentence) -> str:
+    return " ".join(t.text for t in sentence.tokens if not t.is_mask)
+
+
+def _mostly_quoted(content: Span, sentence: _Sentence) -> bool:
+    quoted = sum(
+        min(q.outer.end, content.end) - max(q.outer.start, content.start)
+        for q in sentence.quotes
+        if q.outer.end > content.start and q.outer.start < content.end
+    )
+    return quoted * 2 > content.end - content.start
+
+
+def _sentence_subject(tokens: list[Token]) -> list[Token] | None:
+    """The noun phrase a sentence opens with, after any lead-in: "Earlier this month, British
+    Foreign Secretary Lord Cameron said" -> "British Foreign Secretary Lord Cameron"."""
+    words = list(tokens)
+    if "," in [t.text for t in words[:7]]:
+        head = words[: [t.text for t in words].index(",")]
+        if head and not any(t.is_capitalized for t in head[1:]) and len(head) < 6:
+            words = words[len(head) + 1 :]
+    while words and (words[0].lower in _LEAD_INS or not words[0].is_word):
+        words = words[1:]
+    phrase: list[Token] = []
+    for token in words[:10]:
+        if not token.is_word:
+            break
+        if phrase and token.lower == "of" and phrase[-1].text[0].isupper():
+            phrase.append(token)
+            continue
+        if token.is_capitalized or token.lower in {"the", "a", "an"} or (
+            phrase and token.text[0].isupper()
+        ):
+            phrase.append(token)
+            continue
+        if phrase and describe(phrase + [token]) is not None and token.text.islower():
+            phrase.append(token)
+            continue
+        break
+    if len(phrase) == 1 and phrase[0].lower in {"he", "she", "they"}:
+        return phrase
+    if not phrase or describe(phrase) is None:
+        return None
+    return phrase

@@ -1,0 +1,261 @@
+"""Who a mention names: a person, an organization or an unnamed source, and which earlier
+mention in the same article it refers back to ("Blinken", "he", "the official")."""
+
+import re
+from dataclasses import dataclass
+
+from app.extract.lexicon import (
+    ANONYMOUS_HEADS,
+    COUNTRIES,
+    DETERMINERS,
+    FEMALE_MARKERS,
+    HONORIFICS,
+    MEDIA_WORDS,
+    ORGANIZATION_HEADS,
+    ORGANIZATION_WORDS,
+    PRONOUNS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+)
+from app.extract.model import Speaker, SpeakerKind
+from app.extract.tokens import Token
+
+_PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
+_ROLE_NOUNS = ROLE_NOUNS
+_SOURCE_CUTS = frozenset({"familiar", "close", "with", "who", "briefed", "knowledgeable", "in"})
+
+
+@dataclass(frozen=True)
+class Description:
+    name: str
+    kind: SpeakerKind
+    role: str | None
+    head: str
+    female: bool = False
+
+
+# Capitalized words that open sentences without naming anyone.
+_NOT_NAMES = frozenset(
+    """There This That These Those It In On At As When While After Before If But And Yet So
+    However Still Meanwhile Instead Now Then Here What Why How Who Earlier Later Last Next
+    Some Many Most All Both Each Every No Not One Such Since Although Though Because During
+    Under Over For From With Without Despite Among Today Yesterday Tonight His Her Their Our
+    My Your Its We I You They He She Him Them Us Me Mr Mrs Ms Dr Asked Speaking To Of By
+    About Against Like Unlike Even Just Only Also Was Is Are Were Has Have Had Did Does Do
+    Can Could Will Would Should May Might Must Follow Read Watch Click Update""".split()
+)
+
+
+def is_pronoun(tokens: list[Token]) -> bool:
+    return len(tokens) == 1 and tokens[0].lower in PRONOUNS
+
+
+def describe(tokens: list[Token]) -> Description | None:
+    """What a noun phrase says about its referent, or None when it names no one."""
+    words = [t for t in tokens if t.is_word or t.text in {"-", "'", "\u2019"}]
+    while words and words[-1].text in {"-", "'", "\u2019"}:
+        words.pop()
+    if not words:
+        return None
+    head = words[-1]
+    female = any(w.text in FEMALE_MARKERS for w in words)
+    content = _strip_determiners(words)
+    if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
+        return None
+    texts = [w.text for w in content]
+    if head.lower in ANONYMOUS_HEADS and not _has_proper_head(content):
+        return _anonymous(content, female)
+    if any(t in ORGANIZATION_WORDS for t in texts) or _is_acronym(head.text) or (
+        len(content) == 1 and head.text in COUNTRIES
+    ):
+        if _person_name(content) and not _org_only(content):
+            return _person(content, female)
+        return Description(_join(content), "organization", None, head.lower)
+    if head.is_capitalized:
+        if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
+            return Description(_join(words), "organization", None, head.lower)
+        return _person(content, female)
+    if head.lower in ORGANIZATION_HEADS:
+        return Description(_join(content), "organization", None, head.lower)
+    if head.lower in _ROLE_NOUNS:
+        return Description(_join(content), "anonymous", _join(content), head.lower, female)
+    return None
+
+
+def _has_proper_head(content: list[Token]) -> bool:
+    return any(t.is_capitalized and t.text not in TITLE_WORDS and "." not in t.text
+               for t in content[-1:])
+
+
+def _org_only(content: list[Token]) -> bool:
+    return all(t.text in ORGANIZATION_WORDS or t.text in TITLE_WORDS for t in content)
+
+
+def _strip_determiners(words: list[Token]) -> list[Token]:
+    at = 0
+    while at < len(words) - 1 and (words[at].lower in DETERMINERS or words[at].text.isdigit()):
+        at += 1
+    if words[at].lower in DETERMINERS and len(words) == 1:
+        return []
+    return words[at:]
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.replace(".", "").isupper() and word.replace(".", "").isalpha()
+
+
+def _join(tokens: list[Token]) -> str:
+    out = ""
+    for i, token in enumerate(tokens):
+        glue = i and tokens[i - 1].end == token.start
+        out += token.text if glue or not out else " " + token.text
+    return out
+
+
+def _person_name(content: list[Token]) -> list[Token]:
+    """The trailing proper name of a phrase: "British Foreign Secretary Lord Cameron" ->
+    "Lord Cameron"; titles and roles before it are not part of the name."""
+    name: list[Token] = []
+    for token in reversed(content):
+        if token.text in HONORIFICS and name:
+            name.insert(0, token)
+            break
+        if token.lower in _PARTICLES and name:
+            name.insert(0, token)
+            continue
+        if not token.is_capitalized or token.text in TITLE_WORDS or token.text in COUNTRIES:
+            break
+        if token.text in ORGANIZATION_WORDS:
+            break
+        name.insert(0, token)
+    while name and name[0].lower in _PARTICLES:
+        name.pop(0)
+    return name
+
+
+def _person(content: list[Token], female: bool) -> Description | None:
+    name = _person_name(content)
+    if not name:
+        head = content[-1]
+        if head.lower not in _ROLE_NOUNS:
+            return None
+        return Description(_join(content), "anonymous", _join(content), head.lower, female)
+    role_tokens = content[: len(content) - len(name)]
+    while role_tokens and role_tokens[-1].text in {",", "\u2019s", "'s"}:
+        role_tokens.pop()
+    role = _join(role_tokens) or None
+    return Description(_join(name), "person", role, name[-1].lower.rstrip("."), female)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("people"):
+        return word[:-6] + "person"
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _anonymous(content: list[Token], female: bool) -> Description:
+    kept: list[Token] = []
+    for token in content:
+        if token.lower in _SOURCE_CUTS and kept:
+            break
+        kept.append(token)
+    head = _singular(kept[-1].lower)
+    words = [t.text for t in kept[:-1] if t.lower not in DETERMINERS] + [head]
+    return Description("unnamed " + " ".join(words), "anonymous", None, head, female)
+
+
+class Cast:
+    """The speakers of one article, so later mentions resolve to earlier ones."""
+
+    def __init__(self) -> None:
+        self.speakers: list[Speaker] = []
+        self._recent: list[Speaker] = []
+
+    def resolve(self, tokens: list[Token], text: str, *, salient: bool = True) -> Speaker | None:
+        if is_pronoun(tokens):
+            return self.pronoun(tokens[0].lower)
+        description = describe(tokens)
+        if description is None:
+            return None
+        speaker = self._match(description) or self._add(description)
+        mention = text[tokens[0].start : tokens[-1].end]
+        if mention not in speaker.mentions:
+            speaker.mentions.append(mention)
+        if description.female:
+            speaker.gender = "f"
+        if salient:
+            self.touch(speaker)
+        return speaker
+
+    def touch(self, speaker: Speaker) -> None:
+        if speaker in self._recent:
+            self._recent.remove(speaker)
+        self._recent.append(speaker)
+
+    def pronoun(self, word: str) -> Speaker | None:
+        gender = PRONOUNS.get(word)
+        for speaker in reversed(self._recent):
+            if gender in {"m", "f"}:
+                if speaker.kind != "person" or (speaker.gender and speaker.gender != gender):
+                    continue
+                if gender == "f" and speaker.gender is None:
+                    speaker.gender = "f"
+                return speaker
+            if gender == "p" and speaker.kind in {"anonymous", "organization"}:
+                return speaker
+            if gender == "n" and speaker.kind == "organization":
+                return speaker
+        return None
+
+    def _match(self, description: Description) -> Speaker | None:
+        for speaker in reversed(self.speakers):
+            if speaker.kind != description.kind:
+                continue
+            if description.kind == "person" and _same_person(speaker.name, description.name):
+                if len(description.name) > len(speaker.name) and " " in description.name:
+                    speaker.name = description.name
+                speaker.role = speaker.role or description.role
+                return speaker
+            if description.kind == "anonymous" and _same_source(speaker.name, description.name):
+                return speaker
+            if description.kind == "organization" and _key(speaker.name) == _key(
+                description.name
+            ):
+                return speaker
+        return None
+
+    def _add(self, description: Description) -> Speaker:
+        speaker = Speaker(
+            name=description.name,
+            kind=description.kind,
+            role=description.role,
+            gender="f" if description.female else None,
+        )
+        self.speakers.append(speaker)
+        return speaker
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", name.lower().replace("the ", ""))
+
+
+def _same_person(known: str, new: str) -> bool:
+    known_words, new_words = known.split(), new.split()
+    if known_words[-1].lower() != new_words[-1].lower():
+        return False
+    firsts = [w for w in (known_words[0], new_words[0]) if w not in HONORIFICS]
+    return len(known_words) == 1 or len(new_words) == 1 or len(set(firsts)) <= 1 or (
+        known_words[0] in HONORIFICS or new_words[0] in HONORIFICS
+    )
+
+
+def _same_source(known: str, new: str) -> bool:
+    known_words = [w for w in known.lower().split() if w not in {"unnamed", "the", "a", "an"}]
+    new_words = [w for w in new.lower().split() if w not in {"unnamed", "the", "a", "an"}]
+    if not known_words or not new_words or known_words[-1] != new_words[-1]:
+        return False
+    return set(known_words) <= set(new_words) or set(new_words) <= set(known_words)

@@ -1,0 +1,145 @@
+"""Paragraphs, quotation marks and sentences, all as offsets into the original text.
+
+Quote marks in real copy are unreliable: straight and curly marks mix, a closing mark is
+sometimes typed as an opening one, and a quote that runs over paragraphs leaves the first
+paragraph unclosed. So a mark's role is read from its neighbours, not its glyph alone.
+"""
+
+import re
+from dataclasses import dataclass
+
+from app.extract.lexicon import ABBREVIATIONS
+from app.extract.model import Span
+
+DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
+_OPEN_GLYPHS = frozenset("\u201c\u201e\u00ab")
+_CLOSE_GLYPHS = frozenset("\u201d\u00bb")
+_LEFT_SPACE = frozenset(" \t\u00a0([{\u2014\u2013-/")
+_RIGHT_SPACE = frozenset(" \t\u00a0.,;:!?)]}\u2014\u2013-/\u2026")
+_PARAGRAPH = re.compile(r"[^\n]+")
+# "May 31 (UPI) --" or "WASHINGTON, May 31 (Reuters) -": a dateline, not part of any sentence.
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'\u2019 ,-]{0,40}?)?(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? )?"
+    r"\((?:[A-Z][\w .&-]{1,30})\)\s*[\u2014\u2013-]+\s*"
+)
+_SENTENCE_END = re.compile(r"[.!?\u2026]+['\u2019)\]]*(?=\s+[\"\u201c'\u2018(\[A-Z0-9])")
+
+
+@dataclass
+class Quoted:
+    """A stretch between quote marks: ``inner`` excludes the marks, ``outer`` includes them."""
+
+    inner: Span
+    outer: Span
+    closed: bool
+    opens_paragraph: bool
+
+
+@dataclass
+class Paragraph:
+    span: Span
+    quotes: list[Quoted]
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    found = []
+    for match in _PARAGRAPH.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        dateline = _DATELINE.match(text, start, end)
+        if dateline:
+            start = dateline.end()
+        if start < end:
+            span = Span(start, end)
+            found.append(Paragraph(span, quoted_stretches(text, span)))
+    return found
+
+
+def _role(text: str, i: int, span: Span) -> str:
+    """'open', 'close' or 'either' for the mark at ``i``, from the characters beside it."""
+    before = text[i - 1] if i > span.start else " "
+    after = text[i + 1] if i + 1 < span.end else " "
+    left_free = before in _LEFT_SPACE or before in DOUBLE_MARKS
+    right_free = after in _RIGHT_SPACE or after in DOUBLE_MARKS
+    if left_free and not right_free:
+        return "open"
+    if right_free and not left_free:
+        return "close"
+    if text[i] in _OPEN_GLYPHS and not left_free:
+        return "either"
+    if text[i] in _OPEN_GLYPHS:
+        return "open" if not right_free else "either"
+    if text[i] in _CLOSE_GLYPHS:
+        return "close" if not left_free else "either"
+    return "either"
+
+
+def quoted_stretches(text: str, span: Span) -> list[Quoted]:
+    found: list[Quoted] = []
+    open_at: int | None = None
+    for i in range(span.start, span.end):
+        if text[i] not in DOUBLE_MARKS:
+            continue
+        role = _role(text, i, span)
+        if open_at is None:
+            if role != "close":
+                open_at = i
+            continue
+        if role == "open" and text[i - 1] not in DOUBLE_MARKS and i - open_at > 1:
+            # A second opening mark while one is open: the first was stray or the quote was
+            # left unclosed; keep the later one, which the closing mark will pair with.
+            open_at = i
+            continue
+        found.append(_quoted(text, open_at, i + 1, closed=True, paragraph=span))
+        open_at = None
+    if open_at is not None and span.end - open_at > 2:
+        found.append(_quoted(text, open_at, span.end, closed=False, paragraph=span))
+    return [q for q in found if q.inner.end > q.inner.start]
+
+
+def _quoted(text: str, start: int, end: int, *, closed: bool, paragraph: Span) -> Quoted:
+    inner_start, inner_end = start + 1, end - 1 if closed else end
+    while inner_start < inner_end and text[inner_start].isspace():
+        inner_start += 1
+    while inner_end > inner_start and text[inner_end - 1].isspace():
+        inner_end -= 1
+    return Quoted(
+        inner=Span(inner_start, inner_end),
+        outer=Span(start, end),
+        closed=closed,
+        opens_paragraph=start == paragraph.start,
+    )
+
+
+def sentences(text: str, paragraph: Paragraph) -> list[Span]:
+    """Sentence spans of a paragraph, never splitting inside a quotation."""
+    inside = [(q.outer.start, q.outer.end) for q in paragraph.quotes]
+    cuts = [paragraph.span.start]
+    body = text[paragraph.span.start : paragraph.span.end]
+    for match in _SENTENCE_END.finditer(body):
+        at = paragraph.span.start + match.end()
+        if any(start < at < end for start, end in inside):
+            continue
+        word = re.search(r"(\S+?)[.]+['\u2019)\]]*$", text[cuts[-1] : at])
+        if word and match.group(0).startswith(".") and _is_abbreviation(word.group(1)):
+            continue
+        next_start = at
+        while next_start < paragraph.span.end and text[next_start].isspace():
+            next_start += 1
+        cuts.append(next_start)
+    cuts.append(paragraph.span.end)
+    spans = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append(Span(start, end))
+    return spans
+
+
+def _is_abbreviation(word: str) -> bool:
+    word = word.lstrip("(\"\u201c'\u2018").lower()
+    return word in ABBREVIATIONS or bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))

@@ -1,0 +1,65 @@
+"""Words with their offsets, over a sentence whose quotations are masked out so that rules
+looking for cues and speakers never read inside quoted words."""
+
+import re
+from dataclasses import dataclass
+
+from app.extract.lexicon import ABBREVIATIONS
+from app.extract.model import Span
+
+MASK = "\u00a7"
+_TOKEN = re.compile(MASK + r"+|[$\w]+(?:[\u2019\u2018'\-.&/][\w]+)*\.?|[^\w\s]")
+_MONTHS_AND_DAYS = frozenset(
+    """January February March April May June July August September October November December
+    Jan. Feb. Aug. Sept. Oct. Nov. Dec. Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday""".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum() or self.text[0] == "$"
+
+    @property
+    def is_capitalized(self) -> bool:
+        return self.text[0].isupper() and self.text not in _MONTHS_AND_DAYS
+
+    @property
+    def is_mask(self) -> bool:
+        return self.text[0] == MASK
+
+
+def masked(text: str, sentence: Span, quotes: list[Span]) -> str:
+    """The sentence with every quotation (marks included) replaced by mask characters."""
+    chars = list(text[sentence.start : sentence.end])
+    for quote in quotes:
+        for i in range(max(quote.start, sentence.start), min(quote.end, sentence.end)):
+            chars[i - sentence.start] = MASK
+    return "".join(chars)
+
+
+def tokenize(masked_sentence: str, offset: int) -> list[Token]:
+    tokens = []
+    for match in _TOKEN.finditer(masked_sentence):
+        word, start = match.group(0), match.start() + offset
+        if len(word) > 1 and word.endswith(".") and not _keeps_period(word):
+            tokens.append(Token(word[:-1], start, start + len(word) - 1))
+            tokens.append(Token(".", start + len(word) - 1, start + len(word)))
+        else:
+            tokens.append(Token(word, start, start + len(word)))
+    return tokens
+
+
+def _keeps_period(word: str) -> bool:
+    bare = word[:-1].lower()
+    return bare in ABBREVIATIONS or bool(re.fullmatch(r"(?:\w\.)+\w", bare)) or len(bare) == 1
