@@ -12,6 +12,7 @@ from app.extract.lexicon import (
     MEDIA_WORDS,
     NAMING_VERBS,
     ORGANIZATION_HEADS,
+    PHRASAL_CUES,
     PRONOUNS,
     ROLE_NOUNS,
     SPEECH_VERBS,
@@ -21,15 +22,12 @@ from app.extract.model import Span
 from app.extract.speakers import describe, is_pronoun
 from app.extract.tokens import Token
 
-_INVERTIBLE = frozenset(
-    """said says added asked wrote explained continued noted replied insisted warned
-    recalled argued told tweeted declared concluded responded stated""".split()
-)
+_INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
 _TELL = frozenset({"told", "tells", "tell", "telling"})
 _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
 _ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS
 _OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
-_MAX_SUBJECT = 9
+_MAX_SUBJECT = 12
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013", "-"})
 
 
@@ -74,6 +72,14 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         if not subject or not speaker_like(subject):
             return None
         return _make(tokens, i, i + 2, "according", subject, True, sentence)
+    if word in PHRASAL_CUES and i + 1 < len(tokens) and tokens[i + 1].lower == "back":
+        subject = _phrase_before(tokens, i)
+        if subject and speaker_like(subject):
+            return _make(tokens, i, i + 2, "speech", subject, False, sentence)
+    if word == "said" and token.text == "Said" and (i == 0 or not tokens[i - 1].is_word):
+        after = _phrase_after(tokens, i + 1)
+        if after and speaker_like(after):
+            return _make(tokens, i, i + 1, "speech", after, True, sentence)
     if not token.text[0].islower():
         return None
     if word in SPEECH_VERBS:
@@ -92,6 +98,9 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, kind, after, True, sentence)
+    if before is not None and before.lower in {"and", "but", "then"} and kind == "speech":
+        # "said ... but added, “...”": the subject of the first verb.
+        return _make(tokens, i, i + 1, kind, [], False, sentence)
     if word.endswith("ing") and kind != "cognition":
         # "..., warning they risked": the source is the subject of the clause it hangs on.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
@@ -100,7 +109,7 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
 
 def speaker_like(phrase: list[Token]) -> bool:
     if is_pronoun(phrase):
-        return phrase[0].lower != "it" or phrase[0].text == "It"
+        return True
     return describe(phrase) is not None
 
 
@@ -126,7 +135,30 @@ def _skip_back(tokens: list[Token], j: int) -> int:
 
 def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
     j = _skip_back(tokens, i - 1)
+    if j >= 1 and tokens[j].text == ",":
+        # "Trump, who has 9 million followers, tweeted" / "Pence, however, said"
+        k = j - 1
+        while k >= 0 and tokens[k].text != "," and j - k < 20 and not tokens[k].is_mask:
+            k -= 1
+        if k >= 1 and tokens[k].text == ",":
+            name = _noun_phrase_before(tokens, k - 1)
+            if name and speaker_like(name):
+                return name
+        return []
     phrase = _noun_phrase_before(tokens, j)
+    start = j - len(phrase)
+    for _ in range(2):
+        if phrase and speaker_like(phrase) or start < 1:
+            break
+        if tokens[start].lower not in {"in", "at", "from", "of", "with", "for", "on"}:
+            break
+        # "a Democratic staffer in the room wondered": step over the modifier.
+        outer = _noun_phrase_before(tokens, start - 1)
+        if not outer:
+            break
+        phrase, start = outer, start - 1 - len(outer)
+        if speaker_like(phrase):
+            return phrase
     start = j - len(phrase)
     if phrase and start >= 1 and tokens[start].text == "," and (
         phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower()
@@ -179,7 +211,9 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
         if not token.is_word:
             break
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
-            if token.lower in _ROLE_LINKS and phrase and _is_role(phrase[-1]):
+            if token.lower in _ROLE_LINKS and phrase and (
+                _is_role(phrase[-1]) or phrase[-1].lower in {"one", "some", "many", "two"}
+            ):
                 phrase.append(token)
                 j += 1
                 continue
@@ -187,6 +221,7 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
         if phrase and token.text[0].islower() and token.lower not in DETERMINERS and (
             phrase[-1].is_capitalized and token.lower not in _ROLE_HEADS
             and not token.lower.endswith("-based")
+            and not any(t.lower in _ROLE_HEADS for t in tokens[j + 1 : j + 3])
         ):
             break
         phrase.append(token)

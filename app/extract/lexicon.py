@@ -50,6 +50,7 @@ _IRREGULAR = {
     "hold": {"hold", "holds", "held", "holding"},
     "put": {"put", "puts", "putting"},
     "learn": {"learn", "learns", "learned", "learnt", "learning"},
+    "read": {"read", "reads"},
 }
 
 SPEECH_VERBS: frozenset[str] = frozenset(
@@ -57,7 +58,13 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     for lemma in _SPEECH_LEMMAS
     for form in (_IRREGULAR.get(lemma) or _forms(lemma))
     if not form.endswith("ing") or lemma not in {"continue", "state", "report", "post"}
-) | frozenset(_IRREGULAR["say"] | _IRREGULAR["tell"] | _IRREGULAR["write"] | _IRREGULAR["swear"])
+) | frozenset(
+    _IRREGULAR["say"] | _IRREGULAR["tell"] | _IRREGULAR["write"] | _IRREGULAR["swear"]
+    | _IRREGULAR["read"] | _IRREGULAR["speak"]
+)
+
+# "shot back", "fired back": two words that report a reply.
+PHRASAL_CUES: frozenset[str] = frozenset({"shot", "fired", "hit", "snapped", "pushed", "wrote"})
 
 # Verbs of belief and finding: attribution corpora count them, a quote service reports them as
 # indirect speech only when a source is named.
@@ -85,7 +92,7 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     editor writer reporter correspondent historian scholar expert businessman businesswoman
     billionaire mogul activist chairperson treasurer member representative lawmaker
     legislator justice sheriff commissioner superintendent pastor bishop rabbi imam
-    actor actress singer star coach player""".split()
+    actor actress singer star coach player chair""".split()
 )
 
 # Words that may stand between a subject and its verb: "has also said", "had repeatedly warned".
@@ -119,7 +126,9 @@ ORGANIZATION_HEADS: frozenset[str] = frozenset(
     institute foundation association network station newspaper paper magazine outlet
     statement report poll polls survey surveys study studies data analysis memo letter
     document documents filing complaint lawsuit indictment ruling order release
-    website site spokesmen""".split()
+    website site spokesmen editorial article piece ad ads advertisement video spot email
+    emails tweet tweets post message letter headline slogan sign book column op-ed blog
+    transcript footage filing platform resolution petition""".split()
 )
 
 # Capitalized words that mark a name as an institution: "State Department", "the Kremlin".

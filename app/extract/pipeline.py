@@ -17,7 +17,9 @@ from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
 
 _DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
-_LEAD_INS = frozenset({"but", "and", "however", "still", "yet", "meanwhile", "so", "also"})
+_LEAD_INS = frozenset(
+    {"but", "and", "however", "still", "yet", "meanwhile", "so", "also", "then", "now"}
+)
 
 
 @dataclass
@@ -63,18 +65,50 @@ class _Reader:
             self.cast.resolve(subject, self.text)
         for n, cue in enumerate(sentence.cues):
             sentence.speakers[n] = self._speaker(cue, sentence, n, subject)
-        claimed = self._quotes(number, paragraph, sentence)
+        subject_cue = self._subject_cue(sentence, subject)
+        claimed = self._quotes(number, paragraph, sentence, subject_cue)
         self._indirect(sentence, claimed)
         self._note_intro(number, sentence, claimed)
 
+    def _subject_cue(self, sentence: _Sentence, subject: list[Token] | None) -> int | None:
+        """For "Clinton has since apologized: “...”", a cue made of the sentence's subject and
+        the colon, used only by quotations that follow a colon and have no cue of their own."""
+        colon = next((t for t in sentence.tokens if t.text == ":"), None)
+        if colon is None or not subject or not speaker_like(subject):
+            return None
+        speaker = self.cast.resolve(subject, self.text)
+        if speaker is None:
+            return None
+        sentence.cues.append(
+            Cue(
+                verb=Span(colon.start, colon.end),
+                verb_word=":",
+                kind="colon",
+                subject=subject,
+                subject_after=False,
+                outlet=None,
+                span=Span(subject[0].start, colon.end),
+                forward=None,
+                backward=None,
+            )
+        )
+        n = len(sentence.cues) - 1
+        sentence.speakers[n] = speaker
+        return n
+
     def _note_intro(self, number: int, sentence: _Sentence, claimed: set[int]) -> None:
-        """"Cruz continued:" at the end of a paragraph introduces the quotation below it."""
-        if not self.text[: sentence.span.end].rstrip().endswith(":"):
-            return
+        """"Cruz continued:" introduces the quotation after it; so does a cue that reports
+        nothing itself ("Sam Lau said in a statement.")."""
+        colon = self.text[: sentence.span.end].rstrip().endswith(":")
         for n in range(len(sentence.cues) - 1, -1, -1):
-            if n not in claimed and sentence.speakers.get(n) is not None:
+            cue = sentence.cues[n]
+            if n in claimed or sentence.speakers.get(n) is None:
+                continue
+            if colon or (cue.forward is None and cue.backward is None and cue.kind == "speech"):
                 self.intro = (number, sentence, n)
                 return
+        if sentence.quotes or sentence.cues:
+            self.intro = None
 
     def _speaker(
         self, cue: Cue, sentence: _Sentence, n: int, subject: list[Token] | None
@@ -92,7 +126,16 @@ class _Reader:
 
     # Quotations ---------------------------------------------------------------------------
 
-    def _quotes(self, number: int, paragraph: Paragraph, sentence: _Sentence) -> set[int]:
+    def _after_colon(self, quoted: Quoted, sentence: _Sentence) -> bool:
+        return self.text[sentence.span.start : quoted.outer.start].rstrip().endswith(":")
+
+    def _quotes(
+        self,
+        number: int,
+        paragraph: Paragraph,
+        sentence: _Sentence,
+        subject_cue: int | None = None,
+    ) -> set[int]:
         """Attribute the sentence's quotations; answers the cues they used."""
         claimed: set[int] = set()
         direct_groups: dict[int, list[Quoted]] = {}
@@ -111,8 +154,14 @@ class _Reader:
             self._direct(number, sentence, cue_at, group)
         for cue_at, group in partial_groups.items():
             self._partial(sentence, cue_at, group)
+        for quoted in list(orphans):
+            if self._after_colon(quoted, sentence) and subject_cue is not None:
+                orphans.remove(quoted)
+                self._direct(number, sentence, subject_cue, [quoted])
         for quoted in orphans:
-            if self.intro is not None and self.intro[0] == number - 1 and quoted.opens_paragraph:
+            if self.intro is not None and number - self.intro[0] <= 1 and (
+                quoted.opens_paragraph or number == self.intro[0]
+            ) and self.intro[1] is not sentence:
                 _, intro_sentence, cue_at = self.intro
                 self.intro = None
                 self._direct(number, intro_sentence, cue_at, [quoted])
@@ -157,7 +206,7 @@ class _Reader:
         speaker; for a fragment, the cue whose clause holds it."""
         best: tuple[int, int] | None = None
         for n, cue in enumerate(sentence.cues):
-            if sentence.speakers.get(n) is None:
+            if sentence.speakers.get(n) is None or cue.kind == "colon":
                 continue
             if not direct and cue.kind == "cognition" and not self._inside(cue, quoted):
                 continue
@@ -272,7 +321,7 @@ class _Reader:
 
     def _indirect(self, sentence: _Sentence, claimed: set[int]) -> None:
         for n, cue in enumerate(sentence.cues):
-            if n in claimed or cue.kind == "naming" or sentence.speakers.get(n) is None:
+            if n in claimed or cue.kind in {"naming", "colon"} or sentence.speakers.get(n) is None:
                 continue
             content = cue.forward or cue.backward
             if content is None or _mostly_quoted(content, sentence):

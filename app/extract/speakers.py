@@ -22,6 +22,7 @@ from app.extract.tokens import Token
 
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _ROLE_NOUNS = ROLE_NOUNS
+_GROUP_TITLES = frozenset({"Democrat", "Republican", "Democrats", "Republicans", "Independent"})
 _SOURCE_CUTS = frozenset({"familiar", "close", "with", "who", "briefed", "knowledgeable", "in"})
 
 
@@ -137,8 +138,10 @@ def _person(content: list[Token], female: bool) -> Description | None:
     name = _person_name(content)
     if not name:
         head = content[-1]
-        if head.lower not in _ROLE_NOUNS:
+        if head.lower not in _ROLE_NOUNS and head.text not in _GROUP_TITLES:
             return None
+        if head.text in _GROUP_TITLES:
+            return _anonymous(content, female)
         return Description(_join(content), "anonymous", _join(content), head.lower, female)
     role_tokens = content[: len(content) - len(name)]
     while role_tokens and role_tokens[-1].text in {",", "\u2019s", "'s"}:
