@@ -28,6 +28,13 @@ _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
 _ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS
 _OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
 _MAX_SUBJECT = 12
+_DOCUMENTS = frozenset(
+    """poll polls survey surveys study report analysis statement letter memo filing column
+    editorial op-ed data""".split()
+)
+_HAVE_BE = frozenset({"have", "has", "had", "is", "are", "was", "were", "be", "been"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "\u2019s"})
+_POSSESSIVE = ("\u2019s", "'s", "s\u2019", "s'")
 _DASHES = frozenset({"\u2015", "\u2014", "\u2013", "-"})
 
 
@@ -67,9 +74,18 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         if 0 < len(name) <= 6 and all(t.is_capitalized or not t.is_word for t in name):
             return _make(tokens, i, i + 1, "speech", name, True, sentence)
         return None
+    if word == "in" and (i == 0 or tokens[i - 1].text == ","):
+        # "In a new Fox News poll released Thursday, Trump led ..."
+        source = _source_after(tokens, i + 1)
+        heads = [t.lower for t in source]
+        end = i + 1 + len(source)
+        if any(h in _DOCUMENTS for h in heads) and end < len(tokens) and tokens[end].text == ",":
+            if not any(t.lower in SPEECH_VERBS for t in tokens[end:]):
+                return _make(tokens, i, i + 1, "according", source, True, sentence)
+        return None
     if word == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
-        subject = _phrase_after(tokens, i + 2)
-        if not subject or not speaker_like(subject):
+        subject = _source_after(tokens, i + 2)
+        if not subject:
             return None
         return _make(tokens, i, i + 2, "according", subject, True, sentence)
     if word in PHRASAL_CUES and i + 1 < len(tokens) and tokens[i + 1].lower == "back":
@@ -90,10 +106,14 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         kind = "cognition"
     else:
         return None
-    subject = _phrase_before(tokens, i)
-    if subject and speaker_like(subject):
-        return _make(tokens, i, i + 1, kind, subject, False, sentence)
     before = tokens[i - 1] if i else None
+    if word.endswith("s") and before is not None and before.lower in _HAVE_BE:
+        return None  # "have claims", "is reports": a noun
+    if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
+        return None  # "he was told", "is believed", "adding to her lead": not a statement
+    subject = _phrase_before(tokens, i)
+    if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
+        return _make(tokens, i, i + 1, kind, subject, False, sentence)
     if word in _INVERTIBLE and (before is None or before.text == "," or before.is_mask):
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
@@ -101,7 +121,11 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if before is not None and before.lower in {"and", "but", "then"} and kind == "speech":
         # "said ... but added, “...”": the subject of the first verb.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
-    if word.endswith("ing") and kind != "cognition":
+    if word.endswith("ing") and kind != "cognition" and (
+        before is None
+        or not before.is_word
+        or (before.lower not in DETERMINERS and not before.lower.endswith(("\u2019s", "'s")))
+    ):
         # "..., warning they risked": the source is the subject of the clause it hangs on.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
     return None
@@ -136,14 +160,18 @@ def _skip_back(tokens: list[Token], j: int) -> int:
 def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
     j = _skip_back(tokens, i - 1)
     if j >= 1 and tokens[j].text == ",":
-        # "Trump, who has 9 million followers, tweeted" / "Pence, however, said"
-        k = j - 1
-        while k >= 0 and tokens[k].text != "," and j - k < 20 and not tokens[k].is_mask:
-            k -= 1
-        if k >= 1 and tokens[k].text == ",":
+        # "Trump, who has 9 million followers, tweeted" / "Marley Anderson, 21, a junior, said"
+        for _ in range(3):
+            k = j - 1
+            while k >= 0 and tokens[k].text != "," and j - k < 20 and not tokens[k].is_mask:
+                k -= 1
+            if k < 1 or tokens[k].text != ",":
+                return []
             name = _noun_phrase_before(tokens, k - 1)
-            if name and speaker_like(name):
-                return name
+            if name and speaker_like(name) and not tokens[j - 1].lower in DETERMINERS:
+                if any(t.is_capitalized for t in name) or len(name) == 1:
+                    return name
+            j = k
         return []
     phrase = _noun_phrase_before(tokens, j)
     start = j - len(phrase)
@@ -175,10 +203,16 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 
 
 def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
+    if j >= 0 and tokens[j].lower in DETERMINERS and tokens[j].lower not in {"others", "both"}:
+        return []  # "the warning": the verb form is a noun here
     phrase: list[Token] = []
     while j >= 0 and len(phrase) < _MAX_SUBJECT:
         token = tokens[j]
         if not token.is_word:
+            break
+        if token.text[0].islower() and (
+            token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS
+        ):
             break
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
             if token.lower in _ROLE_LINKS and j > 0 and _is_role(tokens[j - 1]):
@@ -226,6 +260,39 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
             break
         phrase.append(token)
         j += 1
+    while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
+        phrase.pop()
+    return phrase
+
+
+def _passive(tokens: list[Token], i: int) -> bool:
+    word = tokens[i].lower
+    if not (word.endswith(("ed", "en", "wn")) or word in {"told", "said", "thought", "found",
+                                                          "known", "sought"}):
+        return False
+    j = i - 1
+    while j >= 0 and tokens[j].lower in {"also", "not", "widely", "long", "reportedly",
+                                         "being", "been", "already", "never"}:
+        j -= 1
+    return j >= 0 and tokens[j].lower in _BE
+
+
+def _next_is(tokens: list[Token], i: int, word: str) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].lower == word
+
+
+def _source_after(tokens: list[Token], i: int) -> list[Token]:
+    """The source after "according to": a person, or any report, count or poll, up to the
+    comma: "a count by The Associated Press"."""
+    phrase: list[Token] = []
+    for token in tokens[i : i + _MAX_SUBJECT]:
+        if not token.is_word:
+            break
+        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS and token.lower not in {
+            "of", "by", "from", "for", "at", "to", "on",
+        }:
+            break
+        phrase.append(token)
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
         phrase.pop()
     return phrase
@@ -288,7 +355,8 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     or before it ("..., he said")."""
     words = [t for t in tokens if t.is_word or t.is_mask]
     for n, cue in enumerate(cues):
-        stop = cues[n + 1].span.start if n + 1 < len(cues) else sentence.end
+        later = [c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end]
+        stop = later[0] if later else sentence.end
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
         if after and cue.verb_word in _TELL and not cue.outlet:

@@ -28,8 +28,8 @@ emphasize emphasise estimate explain express insist instruct joke lament maintai
 muse note object observe offer opine plead pledge point post predict proclaim promise
 propose protest question quip reassure recall recount reiterate remark remind repeat reply
 report respond retort reveal scoff shout state stress suggest swear testify thunder tweet
-urge vow warn wonder write yell concur accuse blame praise call describe dub label term
-concur disclose estimate forecast indicate insist signal acknowledge rule declare
+urge vow warn wonder write yell concur accuse blame praise
+concur disclose estimate forecast indicate insist signal acknowledge declare
 exclaim confess echo interject bark snap sneer gush plead pray chant scream whisper
 implore beg inform lecture mock muse rave rant reckon reflect relate reply retweet
 summarize summarise surmise tease underline underscore venture vent volunteer
@@ -60,7 +60,7 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     if not form.endswith("ing") or lemma not in {"continue", "state", "report", "post"}
 ) | frozenset(
     _IRREGULAR["say"] | _IRREGULAR["tell"] | _IRREGULAR["write"] | _IRREGULAR["swear"]
-    | _IRREGULAR["read"] | _IRREGULAR["speak"]
+    | _IRREGULAR["read"]
 )
 
 # "shot back", "fired back": two words that report a reply.
@@ -68,12 +68,13 @@ PHRASAL_CUES: frozenset[str] = frozenset({"shot", "fired", "hit", "snapped", "pu
 
 # Verbs of belief and finding: attribution corpora count them, a quote service reports them as
 # indirect speech only when a source is named.
-_COGNITION_LEMMAS = "fear hope expect worry doubt predict".split()
+_COGNITION_LEMMAS = "fear hope expect worry doubt predict want plan intend refuse decline".split()
 COGNITION_VERBS: frozenset[str] = frozenset(
     form for lemma in _COGNITION_LEMMAS for form in _forms(lemma)
 ) | frozenset(
     _IRREGULAR["think"] | _IRREGULAR["believe"] | _IRREGULAR["know"] | _IRREGULAR["find"]
     | _IRREGULAR["show"] | _IRREGULAR["feel"] | _IRREGULAR["learn"]
+    | {"seek", "seeks", "sought", "see", "sees"}
 )
 
 # Verbs that frame a quoted fragment rather than report a statement: "called it “a mistake”".
@@ -116,7 +117,13 @@ ANONYMOUS_HEADS: frozenset[str] = frozenset(
     witness witnesses resident residents voter voters investigator investigators prosecutor
     prosecutors member members leader leaders strategist strategists operative operatives
     executive executives employee employees scientist scientists researcher researchers
-    economist economists activist activists democrats republicans""".split()
+    economist economists activist activists democrats republicans user users commenter
+    commenters viewer viewers reader readers fan fans protester protesters protestors
+    demonstrator demonstrators attendee attendees delegate delegates donor donors worker
+    workers participant participants student students parent parents mother father woman
+    women man men someone somebody narrator announcer friend friends neighbor neighbors
+    relative relatives colleague colleagues percent half third quarter majority plurality
+    respondents americans""".split()
 )
 
 # Heads of noun phrases that are institutions, documents or polls rather than people.

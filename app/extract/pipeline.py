@@ -102,7 +102,7 @@ class _Reader:
         colon = self.text[: sentence.span.end].rstrip().endswith(":")
         for n in range(len(sentence.cues) - 1, -1, -1):
             cue = sentence.cues[n]
-            if n in claimed or sentence.speakers.get(n) is None:
+            if n in claimed or not _attributable(sentence, n):
                 continue
             if colon or (cue.forward is None and cue.backward is None and cue.kind == "speech"):
                 self.intro = (number, sentence, n)
@@ -182,7 +182,7 @@ class _Reader:
         at_start = not [t for t in before if t.is_word and t.lower not in _LEAD_INS]
         after_colon = bool(before) and before[-1].text == ":"
         after_cue = any(
-            cue.kind != "naming"
+            cue.kind == "speech"
             and cue.span.end <= quoted.outer.start
             and not [t for t in before if t.start >= cue.span.end and t.is_word]
             for cue in sentence.cues
@@ -206,7 +206,7 @@ class _Reader:
         speaker; for a fragment, the cue whose clause holds it."""
         best: tuple[int, int] | None = None
         for n, cue in enumerate(sentence.cues):
-            if sentence.speakers.get(n) is None or cue.kind == "colon":
+            if not _attributable(sentence, n) or cue.kind == "colon":
                 continue
             if not direct and cue.kind == "cognition" and not self._inside(cue, quoted):
                 continue
@@ -321,7 +321,7 @@ class _Reader:
 
     def _indirect(self, sentence: _Sentence, claimed: set[int]) -> None:
         for n, cue in enumerate(sentence.cues):
-            if n in claimed or cue.kind in {"naming", "colon"} or sentence.speakers.get(n) is None:
+            if n in claimed or cue.kind == "colon" or not _attributable(sentence, n):
                 continue
             content = cue.forward or cue.backward
             if content is None or _mostly_quoted(content, sentence):
@@ -330,6 +330,12 @@ class _Reader:
             span = Span(content.start, content.start + len(clause))
             quotation = Quotation(clause, "indirect", span)
             self._add("indirect", sentence, cue, sentence.speakers[n], [quotation], [span])
+
+
+def _attributable(sentence: _Sentence, n: int) -> bool:
+    """A cue attributes words when it names a speaker, even one the article does not let us
+    resolve ("I", "according to the results"); such quotes are reported but never stored."""
+    return sentence.speakers.get(n) is not None or bool(sentence.cues[n].subject)
 
 
 def _outside_quotes(sentence: _Sentence) -> str:

@@ -69,9 +69,9 @@ def describe(tokens: list[Token]) -> Description | None:
     if any(t in ORGANIZATION_WORDS for t in texts) or _is_acronym(head.text) or (
         len(content) == 1 and head.text in COUNTRIES
     ):
-        if _person_name(content) and not _org_only(content):
+        if _person_name(content) and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
-        return Description(_join(content), "organization", None, head.lower)
+        return Description(_join(_proper_tail(content)), "organization", None, head.lower)
     if head.is_capitalized:
         if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
             return Description(_join(words), "organization", None, head.lower)
@@ -81,6 +81,19 @@ def describe(tokens: list[Token]) -> Description | None:
     if head.lower in _ROLE_NOUNS:
         return Description(_join(content), "anonymous", _join(content), head.lower, female)
     return None
+
+
+def _proper_tail(content: list[Token]) -> list[Token]:
+    """"a count by The Associated Press" -> "The Associated Press"."""
+    tail: list[Token] = []
+    for token in reversed(content):
+        if token.text[0].isupper() or (tail and token.lower in {"of", "for", "and"}):
+            tail.insert(0, token)
+            continue
+        break
+    while tail and not tail[0].text[0].isupper():
+        tail.pop(0)
+    return tail or content
 
 
 def _has_proper_head(content: list[Token]) -> bool:
@@ -160,7 +173,13 @@ def _singular(word: str) -> str:
     return word
 
 
+_POLL_SHARES = frozenset({"percent", "half", "third", "quarter", "majority", "plurality",
+                          "respondents"})
+
+
 def _anonymous(content: list[Token], female: bool) -> Description:
+    if content[-1].lower in _POLL_SHARES or content[-1].text.endswith("%"):
+        return Description("poll respondents", "anonymous", None, "respondent", female)
     kept: list[Token] = []
     for token in content:
         if token.lower in _SOURCE_CUTS and kept:

@@ -58,10 +58,16 @@ def paragraphs(text: str) -> list[Paragraph]:
     return found
 
 
-def _role(text: str, i: int, span: Span) -> str:
+def _marks(text: str, span: Span) -> list[tuple[int, int]]:
+    """(position, width) of each double quotation mark. Two apostrophes ('') are left alone:
+    in wire copy they are as often a quoted quote or a stray as a quotation mark."""
+    return [(i, 1) for i in range(span.start, span.end) if text[i] in DOUBLE_MARKS]
+
+
+def _role(text: str, i: int, width: int, span: Span) -> str:
     """'open', 'close' or 'either' for the mark at ``i``, from the characters beside it."""
     before = text[i - 1] if i > span.start else " "
-    after = text[i + 1] if i + 1 < span.end else " "
+    after = text[i + width] if i + width < span.end else " "
     left_free = before in _LEFT_SPACE or before in DOUBLE_MARKS
     right_free = after in _RIGHT_SPACE or after in DOUBLE_MARKS
     if left_free and not right_free:
@@ -79,29 +85,31 @@ def _role(text: str, i: int, span: Span) -> str:
 
 def quoted_stretches(text: str, span: Span) -> list[Quoted]:
     found: list[Quoted] = []
-    open_at: int | None = None
-    for i in range(span.start, span.end):
-        if text[i] not in DOUBLE_MARKS:
-            continue
-        role = _role(text, i, span)
+    open_at: tuple[int, int] | None = None
+    for i, width in _marks(text, span):
+        role = _role(text, i, width, span)
         if open_at is None:
             if role != "close":
-                open_at = i
+                open_at = (i, width)
             continue
-        if role == "open" and text[i - 1] not in DOUBLE_MARKS and i - open_at > 1:
+        if role == "open" and text[i - 1] not in DOUBLE_MARKS and i - open_at[0] > open_at[1]:
             # A second opening mark while one is open: the first was stray or the quote was
             # left unclosed; keep the later one, which the closing mark will pair with.
-            open_at = i
+            open_at = (i, width)
             continue
-        found.append(_quoted(text, open_at, i + 1, closed=True, paragraph=span))
+        found.append(_quoted(text, open_at, (i, width), paragraph=span))
         open_at = None
-    if open_at is not None and span.end - open_at > 2:
-        found.append(_quoted(text, open_at, span.end, closed=False, paragraph=span))
+    if open_at is not None and span.end - open_at[0] > 2:
+        found.append(_quoted(text, open_at, None, paragraph=span))
     return [q for q in found if q.inner.end > q.inner.start]
 
 
-def _quoted(text: str, start: int, end: int, *, closed: bool, paragraph: Span) -> Quoted:
-    inner_start, inner_end = start + 1, end - 1 if closed else end
+def _quoted(
+    text: str, opening: tuple[int, int], closing: tuple[int, int] | None, *, paragraph: Span
+) -> Quoted:
+    start = opening[0]
+    end = closing[0] + closing[1] if closing else paragraph.end
+    inner_start, inner_end = start + opening[1], closing[0] if closing else end
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and text[inner_end - 1].isspace():
@@ -109,7 +117,7 @@ def _quoted(text: str, start: int, end: int, *, closed: bool, paragraph: Span) -
     return Quoted(
         inner=Span(inner_start, inner_end),
         outer=Span(start, end),
-        closed=closed,
+        closed=closing is not None,
         opens_paragraph=start == paragraph.start,
     )
 
