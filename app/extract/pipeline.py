@@ -47,9 +47,15 @@ class _Reader:
         self.last_direct_paragraph = -10
         self.pending: list[Quoted] = []
         self.intro: tuple[int, _Sentence, int] | None = None
+        self.next_opens = False
 
     def read(self) -> list[Attribution]:
-        for number, paragraph in enumerate(paragraphs(self.text)):
+        found = paragraphs(self.text)
+        for number, paragraph in enumerate(found):
+            following = found[number + 1] if number + 1 < len(found) else None
+            self.next_opens = bool(following and following.quotes) and (
+                following is not None and following.quotes[0].opens_paragraph
+            )
             for span in sentences(self.text, paragraph):
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
@@ -165,12 +171,11 @@ class _Reader:
                 _, intro_sentence, cue_at = self.intro
                 self.intro = None
                 self._direct(number, intro_sentence, cue_at, [quoted])
+            elif quoted is paragraph.quotes[-1] and not quoted.closed and self.next_opens:
+                # Runs on into the next paragraph, whose cue will name the speaker.
+                self.pending = [*self.pending, quoted] if quoted.opens_paragraph else [quoted]
             else:
                 self._continuation(number, quoted)
-        last = paragraph.quotes[-1] if paragraph.quotes else None
-        if last is not None and not last.closed and last in sentence.quotes:
-            if not (direct_groups or partial_groups) or last in orphans:
-                self.pending = [last]
         return claimed
 
     def _is_direct(self, quoted: Quoted, sentence: _Sentence) -> bool:
@@ -184,9 +189,22 @@ class _Reader:
         after_cue = any(
             cue.kind == "speech"
             and cue.span.end <= quoted.outer.start
-            and not [t for t in before if t.start >= cue.span.end and t.is_word]
+            and all(
+                _slight(t) for t in before if t.start >= cue.span.end and t.is_word
+            )
             for cue in sentence.cues
         )
+        if not after_cue and before and before[-1].text == ",":
+            # "“Every time you say that,” Tester said, referring to ..., “you give ...”"
+            after_cue = any(
+                other.outer.end <= cue.span.start
+                and cue.kind == "speech"
+                and cue.span.end <= quoted.outer.start
+                and self._is_direct(other, sentence)
+                for other in sentence.quotes
+                if other.outer.end <= quoted.outer.start
+                for cue in sentence.cues
+            )
         ends = not quoted.closed or bool(_DIRECT_END.search(inner)) or self._ends_sentence(
             quoted, sentence
         )
@@ -252,12 +270,13 @@ class _Reader:
 
     def _continuation(self, number: int, quoted: Quoted) -> None:
         previous = self.last_direct
+        parts, self.pending = [*self.pending, quoted], []
         if previous is None or number - self.last_direct_paragraph > 1:
-            self.pending = []
             return
-        quotation = self._quotation("direct", quoted, previous.quotations[-1])
-        previous.quotations.append(quotation)
-        previous.content.append(quotation.span)
+        for part in parts:
+            quotation = self._quotation("direct", part, previous.quotations[-1])
+            previous.quotations.append(quotation)
+            previous.content.append(quotation.span)
         self.last_direct_paragraph = number
 
     def _attribution(
@@ -330,6 +349,16 @@ class _Reader:
             span = Span(content.start, content.start + len(clause))
             quotation = Quotation(clause, "indirect", span)
             self._add("indirect", sentence, cue, sentence.speakers[n], [quotation], [span])
+
+
+_SLIGHT = frozenset(
+    """him her them me us reporters later again also then simply only just further back""".split()
+)
+
+
+def _slight(token: Token) -> bool:
+    """Words that may stand between a cue and its quotation: "asking her, “..."."""
+    return token.lower in _SLIGHT or (token.lower.endswith("ly") and token.text.islower())
 
 
 def _attributable(sentence: _Sentence, n: int) -> bool:
