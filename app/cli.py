@@ -1,5 +1,6 @@
 """The ``saidwho`` command. It calls the same functions the API does."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,6 +70,98 @@ def keys_create(name: Annotated[str, typer.Argument(help="Who or what the key is
     engine.dispose()
     typer.echo(f"created key {name!r}; store it now, it cannot be shown again:")
     typer.echo(token)
+
+
+@cli.command("ingest")
+def ingest_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Text files (one article each), or .json / .jsonl files of articles with "
+            "title, publisher, published_on, url and text.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    publisher: Annotated[
+        str | None, typer.Option(help="Publisher of text files, by id or name.")
+    ] = None,
+    published_on: Annotated[
+        str | None, typer.Option(help="Publication date of text files, YYYY-MM-DD.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+) -> None:
+    """Store articles and extract their quotations, as POST /v1/articles does. Each article is
+    one transaction; a text already stored is left as it is."""
+    from app.ingest import IngestError, ingest_article
+    from app.ingest_files import ArticleFileError, read_articles
+
+    try:
+        articles = [
+            article
+            for path in files
+            for article in read_articles(
+                path, publisher=publisher, published_on=published_on, title=title, url=url
+            )
+        ]
+    except ArticleFileError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    settings = Settings()
+    migrate(settings)
+    engine = make_engine(settings)
+    failed = 0
+    for source, article in articles:
+        try:
+            with session_scope(engine) as session:
+                result = ingest_article(
+                    session,
+                    title=article.title.strip(),
+                    publisher=article.publisher,
+                    published_on=article.published_on,
+                    url=str(article.url) if article.url else None,
+                    text=article.text,
+                )
+                article_id, quotes = result.article.id, result.quotes
+        except IngestError as error:
+            failed += 1
+            typer.echo(f"error: {source}: {error.field}: {error}", err=True)
+            continue
+        if result.created:
+            note = f", {result.unattributed} unattributed" if result.unattributed else ""
+            typer.echo(f"{source}: stored article {article_id} with {quotes} quotes{note}")
+        else:
+            typer.echo(f"{source}: already stored as article {article_id}; nothing changed")
+    engine.dispose()
+    if failed:
+        raise typer.Exit(1)
+
+
+@cli.command("eval")
+def eval_command(
+    corpus: Annotated[
+        Path,
+        typer.Argument(
+            help="Annotated articles, one JSON object per line (the PolNeAR-style format).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+) -> None:
+    """Score the extractor on an annotated corpus: precision, recall, F1 and speaker accuracy
+    at overlaps 0.3 and 0.8, for direct, direct+mixed and all attributions."""
+    from app.evaluation.corpus import CorpusError, read_corpus
+    from app.evaluation.run import evaluate, report
+
+    try:
+        scores, count = evaluate(read_corpus(corpus))
+    except CorpusError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(report(scores, count))
 
 
 def main() -> None:

@@ -45,8 +45,9 @@ def evaluate(articles: Iterable[AnnotatedArticle]) -> tuple[Scores, int]:
     count = 0
     for article in articles:
         attributions = extract(article.text, article.date)
-        score_article(scores, article.text, predicted_items(article.text, attributions),
-                      gold_items(article))
+        score_article(
+            scores, article.text, predicted_items(article.text, attributions), gold_items(article)
+        )
         count += 1
     return scores, count
 

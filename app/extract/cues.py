@@ -121,10 +121,14 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if before is not None and before.lower in {"and", "but", "then"} and kind == "speech":
         # "said ... but added, “...”": the subject of the first verb.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
-    if word.endswith("ing") and kind != "cognition" and (
-        before is None
-        or not before.is_word
-        or (before.lower not in DETERMINERS and not before.lower.endswith(("\u2019s", "'s")))
+    if (
+        word.endswith("ing")
+        and kind != "cognition"
+        and (
+            before is None
+            or not before.is_word
+            or (before.lower not in DETERMINERS and not before.lower.endswith(("\u2019s", "'s")))
+        )
     ):
         # "..., warning they risked": the source is the subject of the clause it hangs on.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
@@ -168,7 +172,7 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
             if k < 1 or tokens[k].text != ",":
                 return []
             name = _noun_phrase_before(tokens, k - 1)
-            if name and speaker_like(name) and not tokens[j - 1].lower in DETERMINERS:
+            if name and speaker_like(name) and tokens[j - 1].lower not in DETERMINERS:
                 if any(t.is_capitalized for t in name) or len(name) == 1:
                     return name
             j = k
@@ -188,15 +192,20 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         if speaker_like(phrase):
             return phrase
     start = j - len(phrase)
-    if phrase and start >= 1 and tokens[start].text == "," and (
-        phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower()
+    if (
+        phrase
+        and start >= 1
+        and tokens[start].text == ","
+        and (phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower())
     ):
         # "Scott Pruitt, the attorney general of Oklahoma, said": the name before the
         # appositive is the source.
         end = start - 1
         name = _noun_phrase_before(tokens, end)
-        if name and any(t.is_capitalized for t in name) and (
-            end - len(name) < 0 or not tokens[end - len(name)].is_word
+        if (
+            name
+            and any(t.is_capitalized for t in name)
+            and (end - len(name) < 0 or not tokens[end - len(name)].is_word)
         ):
             return name
     return phrase
@@ -220,8 +229,10 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 j -= 1
                 continue
             break
-        if token.text[0].islower() and any(t.is_capitalized for t in phrase) and not (
-            token.lower in DETERMINERS or token.lower in _ROLE_HEADS
+        if (
+            token.text[0].islower()
+            and any(t.is_capitalized for t in phrase)
+            and not (token.lower in DETERMINERS or token.lower in _ROLE_HEADS)
         ):
             break
         phrase.insert(0, token)
@@ -245,17 +256,25 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
         if not token.is_word:
             break
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
-            if token.lower in _ROLE_LINKS and phrase and (
-                _is_role(phrase[-1]) or phrase[-1].lower in {"one", "some", "many", "two"}
+            if (
+                token.lower in _ROLE_LINKS
+                and phrase
+                and (_is_role(phrase[-1]) or phrase[-1].lower in {"one", "some", "many", "two"})
             ):
                 phrase.append(token)
                 j += 1
                 continue
             break
-        if phrase and token.text[0].islower() and token.lower not in DETERMINERS and (
-            phrase[-1].is_capitalized and token.lower not in _ROLE_HEADS
-            and not token.lower.endswith("-based")
-            and not any(t.lower in _ROLE_HEADS for t in tokens[j + 1 : j + 3])
+        if (
+            phrase
+            and token.text[0].islower()
+            and token.lower not in DETERMINERS
+            and (
+                phrase[-1].is_capitalized
+                and token.lower not in _ROLE_HEADS
+                and not token.lower.endswith("-based")
+                and not any(t.lower in _ROLE_HEADS for t in tokens[j + 1 : j + 3])
+            )
         ):
             break
         phrase.append(token)
@@ -267,12 +286,23 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
 
 def _passive(tokens: list[Token], i: int) -> bool:
     word = tokens[i].lower
-    if not (word.endswith(("ed", "en", "wn")) or word in {"told", "said", "thought", "found",
-                                                          "known", "sought"}):
+    if not (
+        word.endswith(("ed", "en", "wn"))
+        or word in {"told", "said", "thought", "found", "known", "sought"}
+    ):
         return False
     j = i - 1
-    while j >= 0 and tokens[j].lower in {"also", "not", "widely", "long", "reportedly",
-                                         "being", "been", "already", "never"}:
+    while j >= 0 and tokens[j].lower in {
+        "also",
+        "not",
+        "widely",
+        "long",
+        "reportedly",
+        "being",
+        "been",
+        "already",
+        "never",
+    }:
         j -= 1
     return j >= 0 and tokens[j].lower in _BE
 
@@ -288,9 +318,20 @@ def _source_after(tokens: list[Token], i: int) -> list[Token]:
     for token in tokens[i : i + _MAX_SUBJECT]:
         if not token.is_word:
             break
-        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS and token.lower not in {
-            "of", "by", "from", "for", "at", "to", "on",
-        }:
+        if (
+            token.text[0].islower()
+            and token.lower in CLAUSE_BREAKERS
+            and token.lower
+            not in {
+                "of",
+                "by",
+                "from",
+                "for",
+                "at",
+                "to",
+                "on",
+            }
+        ):
             break
         phrase.append(token)
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
@@ -336,7 +377,7 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             continue
         if token.lower not in _OUTLET_LEADS and not (k == 0 and token.lower in _TELL):
             continue
-        name = []
+        name: list[Token] = []
         for follower in window[k + 1 :]:
             if follower.is_capitalized or (not name and follower.text == "The"):
                 name.append(follower)

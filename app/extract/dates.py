@@ -5,24 +5,24 @@ import datetime as dt
 import re
 
 from dateutil import parser as date_parser
-from dateutil.relativedelta import relativedelta, weekday
-from dateutil.relativedelta import weekdays as _WEEKDAYS
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
 from app.extract.model import SaidOn
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS: tuple[weekday, ...] = (MO, TU, WE, TH, FR, SA, SU)
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _PATTERNS = [
-    ("month_day", re.compile(
-        rf"\b({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)(?!\d)"
-    )),
+    ("month_day", re.compile(rf"\b({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)(?!\d)")),
     ("day_month", re.compile(rf"\b(\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)\b")),
     ("weekday", re.compile(r"\b(last\s+|this\s+)?(" + "|".join(_DAYS) + r")\b", re.I)),
-    ("relative_day", re.compile(r"\b(yesterday|today|tonight|this morning|this afternoon)\b",
-                                re.I)),
+    (
+        "relative_day",
+        re.compile(r"\b(yesterday|today|tonight|this morning|this afternoon)\b", re.I),
+    ),
     ("relative_month", re.compile(r"\b(last month|earlier this month|this month)\b", re.I)),
     ("relative_year", re.compile(r"\b(last year|earlier this year)\b", re.I)),
     ("month", re.compile(rf"\bin\s+({_MONTH})(?:\s+(\d{{4}}))?\b")),

@@ -59,7 +59,10 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     for form in (_IRREGULAR.get(lemma) or _forms(lemma))
     if not form.endswith("ing") or lemma not in {"continue", "state", "report", "post"}
 ) | frozenset(
-    _IRREGULAR["say"] | _IRREGULAR["tell"] | _IRREGULAR["write"] | _IRREGULAR["swear"]
+    _IRREGULAR["say"]
+    | _IRREGULAR["tell"]
+    | _IRREGULAR["write"]
+    | _IRREGULAR["swear"]
     | _IRREGULAR["read"]
 )
 
@@ -72,14 +75,20 @@ _COGNITION_LEMMAS = "fear hope expect worry doubt predict want plan intend refus
 COGNITION_VERBS: frozenset[str] = frozenset(
     form for lemma in _COGNITION_LEMMAS for form in _forms(lemma)
 ) | frozenset(
-    _IRREGULAR["think"] | _IRREGULAR["believe"] | _IRREGULAR["know"] | _IRREGULAR["find"]
-    | _IRREGULAR["show"] | _IRREGULAR["feel"] | _IRREGULAR["learn"]
+    _IRREGULAR["think"]
+    | _IRREGULAR["believe"]
+    | _IRREGULAR["know"]
+    | _IRREGULAR["find"]
+    | _IRREGULAR["show"]
+    | _IRREGULAR["feel"]
+    | _IRREGULAR["learn"]
     | {"seek", "seeks", "sought", "see", "sees"}
 )
 
 # Verbs that frame a quoted fragment rather than report a statement: "called it “a mistake”".
 NAMING_VERBS: frozenset[str] = frozenset(
-    form for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")
+    form
+    for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")
     for form in _forms(lemma)
 )
 
@@ -105,7 +114,12 @@ AUXILIARIES: frozenset[str] = frozenset(
 )
 
 PRONOUNS: dict[str, str] = {
-    "he": "m", "she": "f", "they": "p", "we": "p", "i": "s", "it": "n",
+    "he": "m",
+    "she": "f",
+    "they": "p",
+    "we": "p",
+    "i": "s",
+    "it": "n",
 }
 
 # Heads of noun phrases that name a source without naming a person.
@@ -187,8 +201,24 @@ TITLE_WORDS: frozenset[str] = frozenset(
 # Honorifics kept as part of a name, as a reader would say it: "Lord Cameron".
 HONORIFICS: frozenset[str] = frozenset({"Lord", "Lady", "Sir", "Dame", "Baroness", "Baron"})
 FEMALE_MARKERS: frozenset[str] = frozenset(
-    {"Mrs.", "Ms.", "Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Queen", "Princess",
-     "spokeswoman", "Chairwoman", "chairwoman", "Congresswoman", "congresswoman", "she"}
+    {
+        "Mrs.",
+        "Ms.",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Lady",
+        "Dame",
+        "Baroness",
+        "Queen",
+        "Princess",
+        "spokeswoman",
+        "Chairwoman",
+        "chairwoman",
+        "Congresswoman",
+        "congresswoman",
+        "she",
+    }
 )
 
 DETERMINERS: frozenset[str] = frozenset(

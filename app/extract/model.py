@@ -47,6 +47,9 @@ class Quotation:
     kind: QuoteKind
     span: Span
     continues: "Quotation | None" = None
+    # False for a paragraph that continues a quote with no cue of its own: the text names
+    # nobody there.
+    speaker_named: bool = True
 
 
 @dataclass
@@ -67,3 +70,6 @@ class Attribution:
     cue_span: Span | None
     outlet: str | None = None
     said_on: SaidOn | None = None
+    # False for beliefs, intentions and findings ("X hopes to ...", "the poll found ..."):
+    # attribution corpora count them, a quote store keeps only what was said or written.
+    speech: bool = True

@@ -103,7 +103,7 @@ class _Reader:
         return n
 
     def _note_intro(self, number: int, sentence: _Sentence, claimed: set[int]) -> None:
-        """"Cruz continued:" introduces the quotation after it; so does a cue that reports
+        """ "Cruz continued:" introduces the quotation after it; so does a cue that reports
         nothing itself ("Sam Lau said in a statement.")."""
         colon = self.text[: sentence.span.end].rstrip().endswith(":")
         for n in range(len(sentence.cues) - 1, -1, -1):
@@ -120,6 +120,8 @@ class _Reader:
         self, cue: Cue, sentence: _Sentence, n: int, subject: list[Token] | None
     ) -> Speaker | None:
         if cue.subject:
+            if _coordinated(cue.subject, sentence.tokens):
+                return None  # "CBS News, The Post and NBC News reported": no one speaker
             return self.cast.resolve(cue.subject, self.text)
         for k in range(n - 1, -1, -1):
             if sentence.speakers.get(k) is not None:
@@ -165,9 +167,12 @@ class _Reader:
                 orphans.remove(quoted)
                 self._direct(number, sentence, subject_cue, [quoted])
         for quoted in orphans:
-            if self.intro is not None and number - self.intro[0] <= 1 and (
-                quoted.opens_paragraph or number == self.intro[0]
-            ) and self.intro[1] is not sentence:
+            if (
+                self.intro is not None
+                and number - self.intro[0] <= 1
+                and (quoted.opens_paragraph or number == self.intro[0])
+                and self.intro[1] is not sentence
+            ):
                 _, intro_sentence, cue_at = self.intro
                 self.intro = None
                 self._direct(number, intro_sentence, cue_at, [quoted])
@@ -189,9 +194,7 @@ class _Reader:
         after_cue = any(
             cue.kind == "speech"
             and cue.span.end <= quoted.outer.start
-            and all(
-                _slight(t) for t in before if t.start >= cue.span.end and t.is_word
-            )
+            and all(_slight(t) for t in before if t.start >= cue.span.end and t.is_word)
             for cue in sentence.cues
         )
         if not after_cue and before and before[-1].text == ",":
@@ -205,8 +208,10 @@ class _Reader:
                 if other.outer.end <= quoted.outer.start
                 for cue in sentence.cues
             )
-        ends = not quoted.closed or bool(_DIRECT_END.search(inner)) or self._ends_sentence(
-            quoted, sentence
+        ends = (
+            not quoted.closed
+            or bool(_DIRECT_END.search(inner))
+            or self._ends_sentence(quoted, sentence)
         )
         if after_colon or after_cue:
             return ends
@@ -275,6 +280,7 @@ class _Reader:
             return
         for part in parts:
             quotation = self._quotation("direct", part, previous.quotations[-1])
+            quotation.speaker_named = False
             previous.quotations.append(quotation)
             previous.content.append(quotation.span)
         self.last_direct_paragraph = number
@@ -287,8 +293,9 @@ class _Reader:
         quotations: list[Quotation] = []
         for quoted in parts:
             quotations.append(
-                self._quotation(kind, quoted, quotations[-1] if kind == "direct" and quotations
-                                else None)
+                self._quotation(
+                    kind, quoted, quotations[-1] if kind == "direct" and quotations else None
+                )
             )
         return self._add(kind, sentence, cue, speaker, quotations, [q.span for q in quotations])
 
@@ -330,6 +337,7 @@ class _Reader:
             cue_span=cue.span,
             outlet=cue.outlet,
             said_on=when,
+            speech=cue.kind != "cognition",
         )
         if speaker is not None:
             self.cast.touch(speaker)
@@ -359,6 +367,11 @@ _SLIGHT = frozenset(
 def _slight(token: Token) -> bool:
     """Words that may stand between a cue and its quotation: "asking her, “..."."""
     return token.lower in _SLIGHT or (token.lower.endswith("ly") and token.text.islower())
+
+
+def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
+    at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
+    return at > 0 and tokens[at - 1].lower in {"and", "or", "nor"}
 
 
 def _attributable(sentence: _Sentence, n: int) -> bool:
@@ -397,8 +410,10 @@ def _sentence_subject(tokens: list[Token]) -> list[Token] | None:
         if phrase and token.lower == "of" and phrase[-1].text[0].isupper():
             phrase.append(token)
             continue
-        if token.is_capitalized or token.lower in {"the", "a", "an"} or (
-            phrase and token.text[0].isupper()
+        if (
+            token.is_capitalized
+            or token.lower in {"the", "a", "an"}
+            or (phrase and token.text[0].isupper())
         ):
             phrase.append(token)
             continue

@@ -66,8 +66,10 @@ def describe(tokens: list[Token]) -> Description | None:
     texts = [w.text for w in content]
     if head.lower in ANONYMOUS_HEADS and not _has_proper_head(content):
         return _anonymous(content, female)
-    if any(t in ORGANIZATION_WORDS for t in texts) or _is_acronym(head.text) or (
-        len(content) == 1 and head.text in COUNTRIES
+    if (
+        any(t in ORGANIZATION_WORDS for t in texts)
+        or _is_acronym(head.text)
+        or (len(content) == 1 and head.text in COUNTRIES)
     ):
         if _person_name(content) and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
@@ -84,7 +86,7 @@ def describe(tokens: list[Token]) -> Description | None:
 
 
 def _proper_tail(content: list[Token]) -> list[Token]:
-    """"a count by The Associated Press" -> "The Associated Press"."""
+    """ "a count by The Associated Press" -> "The Associated Press"."""
     tail: list[Token] = []
     for token in reversed(content):
         if token.text[0].isupper() or (tail and token.lower in {"of", "for", "and"}):
@@ -97,8 +99,9 @@ def _proper_tail(content: list[Token]) -> list[Token]:
 
 
 def _has_proper_head(content: list[Token]) -> bool:
-    return any(t.is_capitalized and t.text not in TITLE_WORDS and "." not in t.text
-               for t in content[-1:])
+    return any(
+        t.is_capitalized and t.text not in TITLE_WORDS and "." not in t.text for t in content[-1:]
+    )
 
 
 def _org_only(content: list[Token]) -> bool:
@@ -173,8 +176,9 @@ def _singular(word: str) -> str:
     return word
 
 
-_POLL_SHARES = frozenset({"percent", "half", "third", "quarter", "majority", "plurality",
-                          "respondents"})
+_POLL_SHARES = frozenset(
+    {"percent", "half", "third", "quarter", "majority", "plurality", "respondents"}
+)
 
 
 def _anonymous(content: list[Token], female: bool) -> Description:
@@ -244,9 +248,7 @@ class Cast:
                 return speaker
             if description.kind == "anonymous" and _same_source(speaker.name, description.name):
                 return speaker
-            if description.kind == "organization" and _key(speaker.name) == _key(
-                description.name
-            ):
+            if description.kind == "organization" and _key(speaker.name) == _key(description.name):
                 return speaker
         return None
 
@@ -270,8 +272,11 @@ def _same_person(known: str, new: str) -> bool:
     if known_words[-1].lower() != new_words[-1].lower():
         return False
     firsts = [w for w in (known_words[0], new_words[0]) if w not in HONORIFICS]
-    return len(known_words) == 1 or len(new_words) == 1 or len(set(firsts)) <= 1 or (
-        known_words[0] in HONORIFICS or new_words[0] in HONORIFICS
+    return (
+        len(known_words) == 1
+        or len(new_words) == 1
+        or len(set(firsts)) <= 1
+        or (known_words[0] in HONORIFICS or new_words[0] in HONORIFICS)
     )
 
 

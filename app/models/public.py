@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 SpeakerKind = Literal["person", "anonymous", "organization"]
 QuoteKind = Literal["direct", "partial", "indirect"]
@@ -122,6 +122,35 @@ class ArticlePublic(BaseModel):
 
 class ArticleDetail(ArticlePublic):
     text: str = Field(description="The full text; quote spans are offsets into it.")
+
+
+class ArticleWithQuotes(ArticleDetail):
+    quotes: list[QuotePublic] = Field(description="Every quote taken from it, in text order.")
+
+
+class ArticleIn(BaseModel):
+    """An article to store; its quotations are extracted and attributed on the way in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(
+        min_length=1, max_length=500, pattern=r"\S", examples=["Ukraine may strike inside Russia"]
+    )
+    publisher: str = Field(
+        min_length=1,
+        max_length=300,
+        pattern=r"\S",
+        description="The outlet that published it, by id or any name; a new name creates it.",
+        examples=["upi"],
+    )
+    published_on: dt.date = Field(examples=["2024-05-31"])
+    url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
+    text: str = Field(
+        min_length=1,
+        max_length=1_000_000,
+        pattern=r"\S",
+        description="The article text, paragraphs separated by line breaks.",
+    )
 
 
 class Page(BaseModel, Generic[T]):

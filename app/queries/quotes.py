@@ -97,6 +97,17 @@ def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
     return _to_public(found) if found else None
 
 
+def article_quotes(session: Session, article_id: int) -> list[QuotePublic]:
+    """Every quote taken from one article, in the order they stand in its text."""
+    rows = session.execute(
+        sa.select(*_COLUMNS)
+        .select_from(_JOINED)
+        .where(QUOTE.c.article_id == article_id)
+        .order_by(QUOTE.c.span_start, QUOTE.c.id)
+    )
+    return [_to_public(row) for row in rows.mappings()]
+
+
 def list_quotes(
     session: Session, query: QuoteQuery, *, limit: int, cursor: str | None = None
 ) -> Page[QuotePublic]:

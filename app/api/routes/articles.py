@@ -1,14 +1,17 @@
-"""``/v1/articles``: the articles quotes were taken from, with their full text."""
+"""``/v1/articles``: the articles quotes were taken from, with their full text; posting one
+extracts and attributes its quotations."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Response, status
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, WriteKeyDep
 from app.api.errors import ProblemError
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
-from app.models.public import ArticleDetail, ArticlePublic, Page
+from app.ingest import IngestError, ingest_article
+from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
 from app.queries.articles import get_article, list_articles
+from app.queries.quotes import article_quotes
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -30,6 +33,42 @@ def find_articles(
         limit=limit,
         cursor=cursor,
     )
+
+
+@router.post(
+    "",
+    response_model=ArticleWithQuotes,
+    status_code=status.HTTP_201_CREATED,
+    summary="Store an article and attribute its quotations",
+    description="Stores the article and every quotation extracted from it, attributed to its "
+    "speaker and outlet, in one transaction. Posting a text that is already stored creates "
+    "nothing and answers 200 with the stored article.",
+    responses={200: {"description": "The text was already stored; nothing was created."}},
+)
+def post_article(
+    session: SessionDep, _key: WriteKeyDep, body: ArticleIn, response: Response
+) -> ArticleWithQuotes:
+    try:
+        result = ingest_article(
+            session,
+            title=body.title.strip(),
+            publisher=body.publisher,
+            published_on=body.published_on,
+            url=str(body.url) if body.url else None,
+            text=body.text,
+        )
+    except IngestError as error:
+        session.rollback()
+        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    session.commit()
+    article_id = result.article.id
+    assert article_id is not None
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/articles/{article_id}"
+    detail = get_article(session, article_id)
+    assert detail is not None
+    return ArticleWithQuotes(**detail.model_dump(), quotes=article_quotes(session, article_id))
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its text")

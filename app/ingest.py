@@ -1,0 +1,182 @@
+"""Posting an article: store it, extract its quotations, link every speaker and outlet to the
+store, all in the caller's transaction, so a failure leaves nothing behind."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.crud import add_article, add_quote, ensure_outlet, ensure_speaker, find_article_by_text
+from app.extract import Attribution, Quotation, extract
+from app.extract.model import Speaker as ExtractedSpeaker
+from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
+from app.names import name_key, slugify
+from app.queries.lookup import OUTLET_ALIASES
+
+_MAX_ID = 100
+_MAX_NAME = 300
+_GENERIC_WORDS = frozenset("a an the another one some two several other".split())
+
+
+@dataclass(frozen=True)
+class Ingested:
+    article: Article
+    created: bool
+    quotes: int
+    unattributed: int
+
+
+class IngestError(ValueError):
+    """The article cannot be stored as given; ``field`` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def ingest_article(
+    session: Session,
+    *,
+    title: str,
+    publisher: str,
+    published_on: dt.date,
+    text: str,
+    url: str | None = None,
+) -> Ingested:
+    """Store ``text`` with every attributed quotation in it; the same text twice is stored once.
+
+    Attributions whose speaker the article does not let us resolve (an unexplained "I", "he"
+    with no one before it) are counted as ``unattributed`` and not stored: a quote service
+    must not guess a speaker.
+    """
+    if not text.strip():
+        raise IngestError("text", "the article text is empty")
+    existing = find_article_by_text(session=session, text=text)
+    if existing is not None:
+        count = len(session.exec(select(Quote.id).where(Quote.article_id == existing.id)).all())
+        return Ingested(existing, created=False, quotes=count, unattributed=0)
+    outlet = _outlet(session, publisher)
+    article = add_article(
+        session=session,
+        title=title,
+        publisher_id=outlet.id,
+        published_on=published_on,
+        text=text,
+        url=url,
+    )
+    stored = unattributed = 0
+    speakers: dict[int, str] = {}
+    for attribution in extract(text, published_on):
+        if not attribution.speech:
+            continue
+        if attribution.speaker is None:
+            unattributed += 1
+            continue
+        key = id(attribution.speaker)
+        if key not in speakers:
+            speakers[key] = _speaker(session, attribution.speaker)
+        stored += _store(session, article, attribution, speakers[key])
+    return Ingested(article, created=True, quotes=stored, unattributed=unattributed)
+
+
+def _store(session: Session, article: Article, attribution: Attribution, speaker_id: str) -> int:
+    outlet_id = _outlet(session, attribution.outlet).id if attribution.outlet else None
+    ids: dict[int, int] = {}
+    for quotation in attribution.quotations:
+        continues = ids.get(id(quotation.continues)) if quotation.continues else None
+        named = attribution.speaker_span if quotation.speaker_named else None
+        quote = add_quote(
+            session=session,
+            article=article,
+            speaker_id=speaker_id,
+            kind=quotation.kind,
+            span=(quotation.span.start, quotation.span.end),
+            outlet_id=outlet_id,
+            said_on=attribution.said_on.date if attribution.said_on else None,
+            said_on_precision=attribution.said_on.precision if attribution.said_on else None,
+            cue=_cue(attribution, quotation),
+            speaker_span=(named.start, named.end) if named else None,
+            continues_id=continues,
+        )
+        assert quote.id is not None
+        ids[id(quotation)] = quote.id
+    return len(attribution.quotations)
+
+
+def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
+    if not quotation.speaker_named or attribution.cue is None:
+        return None
+    return " ".join(attribution.cue.split())[:500]
+
+
+def _outlet(session: Session, name: str) -> Outlet:
+    """The outlet this id or name means, created when the store has never heard of it."""
+    name = " ".join(name.split())
+    if not name:
+        raise IngestError("publisher", "the publisher is empty")
+    keys = {name_key(name), slugify(name)} - {""}
+    owners = sorted(
+        session.execute(
+            select(OUTLET_ALIASES.c.outlet_id).where(OUTLET_ALIASES.c.key.in_(keys)).distinct()
+        ).scalars()
+    )
+    if len(owners) == 1:
+        found = session.get(Outlet, owners[0])
+        assert found is not None
+        return found
+    if len(owners) > 1:
+        raise IngestError("publisher", f"{name!r} could be any of {', '.join(owners)}")
+    outlet_id = _free_id(session, Outlet, slugify(name) or "outlet")
+    return ensure_outlet(session=session, id=outlet_id, name=name[:_MAX_NAME])
+
+
+def _speaker(session: Session, speaker: ExtractedSpeaker) -> str:
+    """The stored speaker this extracted one is, by name or alias; a new one otherwise. Every
+    name the article used for it becomes an alias."""
+    names = [speaker.name, *(m for m in speaker.mentions if _distinctive(m))]
+    found = _known_speaker(session, speaker, names)
+    speaker_id = found or _free_id(session, Speaker, slugify(speaker.name) or "speaker")
+    ensure_speaker(
+        session=session,
+        id=speaker_id,
+        name=speaker.name[:_MAX_NAME],
+        kind=speaker.kind,
+        role=speaker.role[:_MAX_NAME] if speaker.role else None,
+        aliases=[n[:_MAX_NAME] for n in names],
+    )
+    return speaker_id
+
+
+def _known_speaker(session: Session, speaker: ExtractedSpeaker, names: list[str]) -> str | None:
+    for name in names:
+        keys = {name_key(name), slugify(name)} - {""}
+        owners = sorted(
+            set(
+                session.exec(
+                    select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
+                )
+            )
+        )
+        candidates = [
+            owner
+            for owner in owners
+            if (stored := session.get(Speaker, owner)) is not None and stored.kind == speaker.kind
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _distinctive(mention: str) -> bool:
+    """A mention worth keeping as an alias: not a pronoun, not a bare "the official"."""
+    words = [w for w in mention.split() if w.lower() not in _GENERIC_WORDS]
+    return len(words) > 1 or (len(words) == 1 and words[0][:1].isupper())
+
+
+def _free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
+    base = base[:_MAX_ID].strip("-") or "x"
+    candidate, n = base, 1
+    while session.get(model, candidate) is not None:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
