@@ -1,5 +1,6 @@
 """The ``saidwho`` command, run as a real process against a real store file."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -56,3 +57,62 @@ def test_keys_create_prints_the_key_alone_on_its_last_line(store: Path) -> None:
 def test_no_arguments_shows_help(store: Path) -> None:
     result = saidwho(store)
     assert "serve" in result.stdout + result.stderr
+
+
+STORY = (
+    "“This bridge will carry the city for a century,” Mayor Ann Reyes told NBC News.\n"
+    "Council member Tom Price said the vote was rushed."
+)
+
+
+def test_ingest_stores_a_text_file_once(store: Path, tmp_path: Path) -> None:
+    story = tmp_path / "council-bridge.txt"
+    story.write_text(STORY, encoding="utf-8")
+    options = ("--publisher", "Springfield Gazette", "--published-on", "2024-06-03")
+    first = saidwho(store, "ingest", str(story), *options)
+    assert first.returncode == 0, first.stderr
+    assert "stored article 1 with 2 quotes" in first.stdout
+    second = saidwho(store, "ingest", str(story), *options)
+    assert second.returncode == 0 and "already stored as article 1" in second.stdout
+    assert (count(store, "article"), count(store, "quote")) == (1, 2)
+    with sqlite3.connect(store) as connection:
+        title = connection.execute("SELECT title FROM article").fetchone()[0]
+    assert title == "council bridge"
+
+
+def test_ingest_reads_json_lines_with_their_own_metadata(store: Path, tmp_path: Path) -> None:
+    lines = [
+        {"title": "Bridge", "publisher": "Gazette", "published_on": "2024-06-03", "text": STORY},
+        {"title": "Other", "outlet": "Herald", "date": "2024-06-04", "text": STORY + " Again."},
+    ]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    result = saidwho(store, "ingest", str(path))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(store) as connection:
+        publishers = connection.execute("SELECT publisher_id FROM article ORDER BY id").fetchall()
+    assert publishers == [("gazette",), ("herald",)]
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "args", "message"),
+    [
+        (STORY, ".txt", ("--published-on", "2024-06-03"), "needs --publisher"),
+        (STORY, ".txt", ("--publisher", "Gazette"), "needs --published-on"),
+        (STORY, ".txt", ("--publisher", "Gazette", "--published-on", "June 3"), "published_on"),
+        ('{"title": "x", "publisher": "y", "published_on": "2024-06-03"}', ".json", (), "text"),
+        ("not json", ".jsonl", (), "not JSON"),
+    ],
+)
+def test_ingest_refuses_bad_input_before_writing_anything(
+    store: Path, tmp_path: Path, content: str, suffix: str, args: tuple[str, ...], message: str
+) -> None:
+    good = tmp_path / "good.json"
+    fields = {"title": "Bridge", "publisher": "Gazette", "published_on": "2024-06-03"}
+    good.write_text(json.dumps({**fields, "text": STORY + " Good."}), encoding="utf-8")
+    bad = tmp_path / f"bad{suffix}"
+    bad.write_text(content, encoding="utf-8")
+    result = saidwho(store, "ingest", str(good), str(bad), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not store.exists() or count(store, "article") == 0

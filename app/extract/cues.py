@@ -8,6 +8,7 @@ from app.extract.lexicon import (
     AUXILIARIES,
     CLAUSE_BREAKERS,
     COGNITION_VERBS,
+    DESCRIPTIVE,
     DETERMINERS,
     MEDIA_WORDS,
     NAMING_VERBS,
@@ -232,7 +233,11 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
         if (
             token.text[0].islower()
             and any(t.is_capitalized for t in phrase)
-            and not (token.lower in DETERMINERS or token.lower in _ROLE_HEADS)
+            and not (
+                token.lower in DETERMINERS
+                or token.lower in _ROLE_HEADS
+                or token.lower in DESCRIPTIVE
+            )
         ):
             break
         phrase.insert(0, token)

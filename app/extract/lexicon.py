@@ -223,7 +223,13 @@ FEMALE_MARKERS: frozenset[str] = frozenset(
 
 DETERMINERS: frozenset[str] = frozenset(
     """a an the another one two three four five several some many other others both this
-    that these those his her their its our top senior unnamed anonymous""".split()
+    that these those his her their its our unnamed anonymous""".split()
+)
+
+# Lowercase words that belong to a source's description: "a senior administration official".
+DESCRIPTIVE: frozenset[str] = frozenset(
+    """senior top former longtime veteran chief leading prominent local state federal
+    national foreign military administration campaign party""".split()
 )
 
 # Words that end a noun phrase when reading leftwards from a verb.

@@ -224,6 +224,11 @@ class Cast:
 
     def pronoun(self, word: str) -> Speaker | None:
         gender = PRONOUNS.get(word)
+        if gender in {"m", "f"}:
+            # A recent person known to match wins over a nearer one of unknown gender.
+            for speaker in reversed(self._recent[-3:]):
+                if speaker.kind == "person" and speaker.gender == gender:
+                    return speaker
         for speaker in reversed(self._recent):
             if gender in {"m", "f"}:
                 if speaker.kind != "person" or (speaker.gender and speaker.gender != gender):

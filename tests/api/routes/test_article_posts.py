@@ -1,0 +1,182 @@
+"""``POST /v1/articles``: store, extract, attribute and link, all or nothing, once per text."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+import app.ingest
+from app.config import PROJECT_ROOT, Settings
+from app.db import session_scope
+from app.keys import create_key
+from app.main import create_app
+
+STORY = (
+    "Springfield, June 3 (Gazette) — The city council approved the new bridge on Monday.\n"
+    "“This bridge will carry the city for a century,” Mayor Ann Reyes told NBC News.\n"
+    "Council member Tom Price said the vote was rushed and warned that costs would rise.\n"
+    "“We have not seen the final bill,” he said."
+)
+SEED_TEXT = (PROJECT_ROOT / "seed" / "upi-2024-05-31-kharkiv.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def writer(settings: Settings, seeded: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    with session_scope(seeded) as session:
+        token = create_key(session, "desk").token
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {
+            table: int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+            for table in ("article", "quote", "speaker", "speaker_alias", "outlet")
+        }
+
+
+def article(body: str = STORY, **fields: Any) -> dict[str, Any]:
+    return {
+        "title": "Council approves bridge",
+        "publisher": "Springfield Gazette",
+        "published_on": "2024-06-03",
+        "text": body,
+        **fields,
+    }
+
+
+def test_posting_an_article_stores_it_with_its_attributed_quotes(writer, seeded) -> None:
+    client, key = writer
+    response = client.post("/v1/articles", json=article(), headers=key)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert response.headers["location"] == f"/v1/articles/{body['id']}"
+    assert body["text"] == STORY
+    assert body["publisher"]["name"] == "Springfield Gazette"
+    quotes = [(q["kind"], q["speaker"]["name"], q["outlet"]) for q in body["quotes"]]
+    assert quotes == [
+        ("direct", "Ann Reyes", {"id": "nbc-news", "name": "NBC News"}),
+        ("indirect", "Tom Price", None),
+        ("indirect", "Tom Price", None),
+        ("direct", "Tom Price", None),
+    ]
+    for quote in body["quotes"]:
+        start, end = quote["span"]["start"], quote["span"]["end"]
+        assert STORY[start:end] == quote["text"]
+    listed = client.get("/v1/quotes", params={"article": body["id"]}).json()
+    assert listed["total"] == 4
+    reyes = client.get("/v1/speakers/ann-reyes").json()
+    assert (reyes["role"], reyes["quote_count"]) == ("Mayor", 1)
+
+
+def test_posting_the_same_text_again_creates_nothing(writer, seeded) -> None:
+    client, key = writer
+    first = client.post("/v1/articles", json=article(), headers=key).json()
+    before = counts(seeded)
+    again = client.post("/v1/articles", json=article(title="Another title"), headers=key)
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+    assert again.json()["title"] == "Council approves bridge"
+    assert counts(seeded) == before
+
+
+def test_posting_the_seed_text_answers_with_the_seeded_article(writer, seeded) -> None:
+    client, key = writer
+    before = counts(seeded)
+    response = client.post("/v1/articles", json=article(SEED_TEXT, publisher="upi"), headers=key)
+    assert (response.status_code, response.json()["id"]) == (200, 1)
+    assert len(response.json()["quotes"]) == 16
+    assert counts(seeded) == before
+
+
+def test_speakers_and_outlets_link_to_those_already_in_the_store(writer, seeded) -> None:
+    client, key = writer
+    before = counts(seeded)
+    reposted = SEED_TEXT + "\n"  # another text, so another article, with the same people in it
+    response = client.post("/v1/articles", json=article(reposted, publisher="UPI"), headers=key)
+    assert response.status_code == 201
+    quotes = response.json()["quotes"]
+    assert {q["speaker"]["id"] for q in quotes} == {
+        "unnamed-us-official", "antony-blinken", "david-cameron", "dmitry-peskov", "russia",
+    }  # fmt: skip
+    assert {q["outlet"]["id"] for q in quotes if q["outlet"]} == {
+        "cbs-news", "the-washington-post",
+    }  # fmt: skip
+    assert response.json()["publisher"]["id"] == "upi"
+    after = counts(seeded)
+    assert (after["speaker"], after["outlet"]) == (before["speaker"], before["outlet"])
+    assert after["quote"] == before["quote"] + 16
+
+
+def test_without_a_key_nothing_is_written(writer, seeded) -> None:
+    client, _ = writer
+    before = counts(seeded)
+    response = client.post("/v1/articles", json=article())
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert counts(seeded) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "parameter"),
+    [
+        ({"text": None}, "text"),
+        ({"text": "   \n  "}, "text"),
+        ({"title": ""}, "title"),
+        ({"publisher": " "}, "publisher"),
+        ({"published_on": "31 May"}, "published_on"),
+        ({"published_on": "2024-02-30"}, "published_on"),
+        ({"url": "not a url"}, "url"),
+        ({"title": "x" * 501}, "title"),
+        ({"text": ["a", "list"]}, "text"),
+        ({"speaker": "antony-blinken"}, "speaker"),
+        ({"id": 7}, "id"),
+    ],
+)
+def test_a_bad_article_is_a_422_naming_the_field_and_writes_nothing(
+    writer, seeded, change: dict[str, Any], parameter: str
+) -> None:
+    client, key = writer
+    before = counts(seeded)
+    body = {k: v for k, v in {**article(), **change}.items() if v is not None}
+    response = client.post("/v1/articles", json=body, headers=key)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["parameter"] == parameter
+    assert counts(seeded) == before
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe not json", b'{"title": "unclosed', b"[1, 2]", b""])
+def test_a_body_that_is_not_an_article_object_is_a_problem(writer, seeded, raw: bytes) -> None:
+    client, key = writer
+    before = counts(seeded)
+    headers = {**key, "content-type": "application/json"}
+    response = client.post("/v1/articles", content=raw, headers=headers)
+    assert response.status_code in {400, 422}
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"]
+    assert counts(seeded) == before
+
+
+def test_a_failure_half_way_through_leaves_nothing_behind(writer, seeded, monkeypatch) -> None:
+    client, key = writer
+    before = counts(seeded)
+    real_store = app.ingest._store
+    calls = []
+
+    def failing_store(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the disk went away")
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(app.ingest, "_store", failing_store)
+    response = client.post("/v1/articles", json=article(), headers=key)
+    assert response.status_code == 500
+    assert "disk" not in response.text
+    assert len(calls) == 3
+    assert counts(seeded) == before

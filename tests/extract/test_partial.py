@@ -1,0 +1,40 @@
+"""Partial quotes: quoted fragments inside a reported sentence."""
+
+from tests.extract.conftest import one, run, speaker_name, texts
+
+
+def test_a_fragment_inside_reported_speech_is_partial():
+    found = one("Lopez said the plan was “a disaster in the making.”")
+    assert (found.kind, texts(found), speaker_name(found)) == (
+        "partial",
+        ["a disaster in the making"],
+        "Lopez",
+    )
+
+
+def test_fragments_in_one_clause_make_one_attribution_whose_content_is_the_clause():
+    text = "He told a briefing the United States had “adapted and adjusted” to “new facts.”"
+    found = run("Antony Blinken spoke in Moldova. " + text)
+    partial = [a for a in found if a.kind == "partial"]
+    assert len(partial) == 1
+    assert texts(partial[0]) == ["adapted and adjusted", "new facts"]
+    clause = partial[0].content[0]
+    assert "the United States had" in clause.of("Antony Blinken spoke in Moldova. " + text)
+    assert speaker_name(partial[0]) == "Antony Blinken"
+
+
+def test_a_naming_verb_frames_a_partial_quote():
+    found = one("Russia rebuked Cameron, calling his remarks “another very dangerous claim.”")
+    assert (found.kind, texts(found)) == ("partial", ["another very dangerous claim"])
+    assert found.speaker is not None and found.speaker.kind == "organization"
+
+
+def test_a_fragment_after_the_cue_of_a_direct_quote_shares_its_speaker():
+    text = (
+        "“You can understand why Ukraine feels the need to defend itself,” he said on a visit"
+        " to pledge support “for as long as necessary.”"
+    )
+    found = run("Lord Cameron visited Kyiv. " + text)
+    kinds = {a.kind: a for a in found}
+    assert texts(kinds["partial"]) == ["for as long as necessary"]
+    assert kinds["partial"].speaker is kinds["direct"].speaker
