@@ -22,11 +22,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh store, migrated and seeded by ``serve`` itself, as a new user gets it."""
+def store_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("e2e")
+    return {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{folder / 'saidwho.db'}"}
+
+
+@pytest.fixture(scope="module")
+def server(store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh store, migrated and seeded by ``serve`` itself, as a new user gets it."""
+    folder = tmp_path_factory.mktemp("e2e-log")
     port = free_port()
-    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{folder / 'saidwho.db'}"}
+    env = store_env
     log_path = folder / "server.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -79,3 +85,37 @@ def test_problems_over_http(server: str) -> None:
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["parameter"] == "since"
+
+
+def test_posting_an_article_with_a_key_from_the_cli_over_http(
+    server: str, store_env: dict[str, str]
+) -> None:
+    created = subprocess.run(
+        [sys.executable, "-m", "app.cli", "keys", "create", "e2e-desk"],
+        env=store_env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    key = created.stdout.strip().splitlines()[-1]
+    article = {
+        "title": "Council approves bridge",
+        "publisher": "UPI",
+        "published_on": "2024-06-03",
+        "text": "“This bridge will carry the city for a century,” Mayor Ann Reyes told NBC News"
+        " on Monday.\nCouncil member Tom Price said the vote was rushed.",
+    }
+    refused = httpx.post(f"{server}/v1/articles", json=article)
+    assert refused.status_code == 401
+    posted = httpx.post(
+        f"{server}/v1/articles", json=article, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert posted.status_code == 201, posted.text
+    quotes = posted.json()["quotes"]
+    assert [(q["kind"], q["speaker"]["name"]) for q in quotes] == [
+        ("direct", "Ann Reyes"),
+        ("indirect", "Tom Price"),
+    ]
+    reyes = quotes[0]
+    assert (reyes["speaker"]["role"], reyes["outlet"]["name"], reyes["said_on"]) == (
+        "Mayor", "NBC News", "2024-06-03",
+    )  # fmt: skip
+    found = httpx.get(f"{server}/v1/quotes", params={"speaker": "Ann Reyes"}).json()
+    assert found["total"] == 1

@@ -16,19 +16,18 @@ _MONTHS_AND_DAYS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     text: str
     start: int
     end: int
+    lower: str = ""
+    is_word: bool = False
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum() or self.text[0] == "$"
+    @classmethod
+    def of(cls, text: str, start: int) -> "Token":
+        first = text[0]
+        return cls(text, start, start + len(text), text.lower(), first.isalnum() or first == "$")
 
     @property
     def is_capitalized(self) -> bool:
@@ -53,10 +52,10 @@ def tokenize(masked_sentence: str, offset: int) -> list[Token]:
     for match in _TOKEN.finditer(masked_sentence):
         word, start = match.group(0), match.start() + offset
         if len(word) > 1 and word.endswith(".") and not _keeps_period(word):
-            tokens.append(Token(word[:-1], start, start + len(word) - 1))
-            tokens.append(Token(".", start + len(word) - 1, start + len(word)))
+            tokens.append(Token.of(word[:-1], start))
+            tokens.append(Token.of(".", start + len(word) - 1))
         else:
-            tokens.append(Token(word, start, start + len(word)))
+            tokens.append(Token.of(word, start))
     return tokens
 
 
