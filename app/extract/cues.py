@@ -105,6 +105,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         kind = "naming"
     elif word in COGNITION_VERBS:
         kind = "cognition"
+    elif _verb_before_that(tokens, i):
+        kind = "cognition"  # "X concluded that ...": some attitude, not surely speech
     else:
         return None
     before = tokens[i - 1] if i else None
@@ -115,7 +117,12 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     subject = _phrase_before(tokens, i)
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
         return _make(tokens, i, i + 1, kind, subject, False, sentence)
-    if word in _INVERTIBLE and (before is None or before.text == "," or before.is_mask):
+    after_quote = before is not None and before.text in {"'", "\u2019"} and i > 1 and (
+        tokens[i - 2].text in {"'", "\u2019", ","}
+    )
+    if word in _INVERTIBLE and (
+        before is None or before.text == "," or before.is_mask or after_quote
+    ):
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, kind, after, True, sentence)
@@ -168,10 +175,14 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         # "Trump, who has 9 million followers, tweeted" / "Marley Anderson, 21, a junior, said"
         for _ in range(3):
             k = j - 1
-            while k >= 0 and tokens[k].text != "," and j - k < 20 and not tokens[k].is_mask:
+            while k >= 0 and tokens[k].text != "," and j - k < 30 and not tokens[k].is_mask:
                 k -= 1
             if k < 1 or tokens[k].text != ",":
                 return []
+            between = tokens[k + 1 : j]
+            described = describe(between) if 0 < len(between) <= 4 else None
+            if described is not None and described.kind == "person" and described.role is None:
+                return between  # "Another delegate on the slate, Jim Poolman, said"
             name = _noun_phrase_before(tokens, k - 1)
             if name and speaker_like(name) and tokens[j - 1].lower not in DETERMINERS:
                 if any(t.is_capitalized for t in name) or len(name) == 1:
@@ -198,6 +209,7 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         and start >= 1
         and tokens[start].text == ","
         and (phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower())
+        and not is_pronoun(phrase)
     ):
         # "Scott Pruitt, the attorney general of Oklahoma, said": the name before the
         # appositive is the source.
@@ -287,6 +299,22 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
         phrase.pop()
     return phrase
+
+
+_NOT_VERBS = frozenset(
+    """is was are were has had have does did so such now than said means less more""".split()
+)
+
+
+def _verb_before_that(tokens: list[Token], i: int) -> bool:
+    word = tokens[i].lower
+    return (
+        _next_is(tokens, i, "that")
+        and word.endswith(("ed", "es", "s"))
+        and not word.endswith(("ss", "us", "is"))
+        and word not in _NOT_VERBS
+        and len(word) > 3
+    )
 
 
 def _passive(tokens: list[Token], i: int) -> bool:

@@ -19,6 +19,13 @@ def _forms(lemma: str) -> set[str]:
 
 _DOUBLING = {"admit", "quip", "commit", "regret"}
 
+# Forms that are mostly nouns or other senses in news copy: "several states", "continues to".
+_AMBIGUOUS_FORMS = frozenset(
+    """state states stating continue continues continuing post posts posting report reporting
+    offer offers offering question questions point points object objects answer answers
+    comment comments charge charges demand demands counter counters signal signals""".split()
+)
+
 # Verbs that report speech or writing: the core of attribution.
 _SPEECH_LEMMAS = """
 add acknowledge admit advise affirm agree allege announce answer argue ask assert assure
@@ -57,7 +64,7 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     form
     for lemma in _SPEECH_LEMMAS
     for form in (_IRREGULAR.get(lemma) or _forms(lemma))
-    if not form.endswith("ing") or lemma not in {"continue", "state", "report", "post"}
+    if form not in _AMBIGUOUS_FORMS
 ) | frozenset(
     _IRREGULAR["say"]
     | _IRREGULAR["tell"]
@@ -110,7 +117,8 @@ AUXILIARIES: frozenset[str] = frozenset(
     """has have had also later previously then once often repeatedly publicly privately
     recently would will did does do is was were are be been has been reportedly quickly simply
     just further again earlier first last subsequently separately still long since already
-    even never not frequently openly directly flatly bluntly angrily calmly""".split()
+    even never not frequently openly directly flatly bluntly angrily calmly however though
+    too""".split()
 )
 
 PRONOUNS: dict[str, str] = {

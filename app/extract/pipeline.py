@@ -210,8 +210,17 @@ class _Reader:
             )
         ends = (
             not quoted.closed
-            or bool(_DIRECT_END.search(inner))
+            or bool(_DIRECT_END.search(inner.rstrip("\u2019'\u201d)] ")))
             or self._ends_sentence(quoted, sentence)
+            or any(
+                cue.span.start >= quoted.outer.end
+                and not [
+                    t
+                    for t in sentence.tokens
+                    if quoted.outer.end <= t.start < cue.span.start and t.is_word
+                ]
+                for cue in sentence.cues
+            )
         )
         if after_colon or after_cue:
             return ends
@@ -393,13 +402,21 @@ def _mostly_quoted(content: Span, sentence: _Sentence) -> bool:
     return quoted * 2 > content.end - content.start
 
 
+_LEAD_IN_OPENERS = frozenset(
+    """when while after before in on at as during since earlier later last following speaking
+    asked if although though despite because with without from for amid""".split()
+)
+
+
 def _sentence_subject(tokens: list[Token]) -> list[Token] | None:
     """The noun phrase a sentence opens with, after any lead-in: "Earlier this month, British
     Foreign Secretary Lord Cameron said" -> "British Foreign Secretary Lord Cameron"."""
     words = list(tokens)
-    if "," in [t.text for t in words[:7]]:
-        head = words[: [t.text for t in words].index(",")]
-        if head and not any(t.is_capitalized for t in head[1:]) and len(head) < 6:
+    texts = [t.text for t in words]
+    if "," in texts[:16]:
+        head = words[: texts.index(",")]
+        lead_in = bool(head) and head[0].lower in _LEAD_IN_OPENERS
+        if head and (lead_in or (not any(t.is_capitalized for t in head[1:]) and len(head) < 6)):
             words = words[len(head) + 1 :]
     while words and (words[0].lower in _LEAD_INS or not words[0].is_word):
         words = words[1:]
