@@ -89,6 +89,10 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         if not subject:
             return None
         return _make(tokens, i, i + 2, "according", subject, True, sentence)
+    if word in {"point", "points", "pointed", "pointing"} and _next_is(tokens, i, "out"):
+        subject = _phrase_before(tokens, i)
+        if subject and speaker_like(subject):
+            return _make(tokens, i, i + 2, "speech", subject, False, sentence)
     if word in PHRASAL_CUES and i + 1 < len(tokens) and tokens[i + 1].lower == "back":
         subject = _phrase_before(tokens, i)
         if subject and speaker_like(subject):
@@ -298,6 +302,10 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
         j += 1
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
         phrase.pop()
+    # "says a source involved in the talks": keep the longest start that names someone.
+    for end in range(len(phrase), 0, -1):
+        if speaker_like(phrase[:end]):
+            return phrase[:end]
     return phrase
 
 

@@ -194,7 +194,7 @@ class _Reader:
         after_cue = any(
             cue.kind == "speech"
             and cue.span.end <= quoted.outer.start
-            and all(_slight(t) for t in before if t.start >= cue.span.end and t.is_word)
+            and _only_slight([t for t in before if t.start >= cue.span.end], cue)
             for cue in sentence.cues
         )
         if not after_cue and before and before[-1].text == ",":
@@ -371,6 +371,16 @@ class _Reader:
 _SLIGHT = frozenset(
     """him her them me us reporters later again also then simply only just further back""".split()
 )
+
+
+def _only_slight(gap: list[Token], cue: Cue) -> bool:
+    """Nothing but slight words between a cue and its quotation; after "told", also the
+    audience: "told his supporters, “..."."""
+    words = [t for t in gap if t.is_word]
+    if cue.verb_word in {"told", "tells", "telling", "tell", "asked", "asking", "asks"}:
+        if len(words) <= 4 and (not gap or gap[-1].text in {",", ":"}):
+            return True
+    return all(_slight(t) for t in words)
 
 
 def _slight(token: Token) -> bool:
