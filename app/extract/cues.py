@@ -26,7 +26,7 @@ from app.extract.tokens import Token
 _INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
 _TELL = frozenset({"told", "tells", "tell", "telling"})
 _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
-_ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS
+_ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS | {n + "s" for n in ROLE_NOUNS}
 _OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
 _MAX_SUBJECT = 12
 _DOCUMENTS = frozenset(
@@ -50,6 +50,8 @@ class Cue:
     span: Span
     forward: Span | None
     backward: Span | None
+    # For "..., a Democratic strategist who said": the words "who" stands for.
+    antecedent: list[Token] | None = None
 
 
 def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
@@ -121,6 +123,12 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     subject = _phrase_before(tokens, i)
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
         return _make(tokens, i, i + 1, kind, subject, False, sentence)
+    who = _skip_back(tokens, i - 1)
+    if who >= 0 and tokens[who].lower == "who" and kind != "cognition":
+        cue = _make(tokens, i, i + 1, kind, [tokens[who]], False, sentence)
+        antecedent = _phrase_before(tokens, who - 1 if tokens[who - 1].text == "," else who)
+        cue.antecedent = antecedent if antecedent and speaker_like(antecedent) else None
+        return cue
     after_quote = before is not None and before.text in {"'", "\u2019"} and i > 1 and (
         tokens[i - 2].text in {"'", "\u2019", ","}
     )
@@ -219,10 +227,15 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         # appositive is the source.
         end = start - 1
         name = _noun_phrase_before(tokens, end)
+        described = describe(name) if name else None
         if (
             name
             and any(t.is_capitalized for t in name)
-            and (end - len(name) < 0 or not tokens[end - len(name)].is_word)
+            and (
+                end - len(name) < 0
+                or not tokens[end - len(name)].is_word
+                or (described is not None and described.kind == "person" and len(name) > 1)
+            )
         ):
             return name
     return phrase
@@ -439,6 +452,8 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     for n, cue in enumerate(cues):
         later = [c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end]
         stop = later[0] if later else sentence.end
+        relative = bool(cue.subject) and cue.subject[0].lower == "who"
+        stop = _clause_end(tokens, cue.span.end, stop, relative=relative)
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
         if after and cue.verb_word in _TELL and not cue.outlet:
@@ -448,7 +463,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
             if that is not None and all(t.lower not in {"it", "this"} for t in after[:that]):
                 after = after[that + 1 :]
-        if len(after) >= 3:
+        if len(after) >= 3 and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
         begin = cues[n - 1].span.end if n else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
@@ -456,6 +471,40 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             before = before[1:]
         if len(before) >= 3:
             cue.backward = Span(before[0].start, before[-1].end)
+
+
+_CLAUSE_BREAKS = frozenset({";"})
+_AFTER_COMMA_BREAKS = frozenset(
+    {"while", "although", "though", "because", "whereas", "but", "adding", "saying", "noting"}
+)
+
+
+def _clause_end(tokens: list[Token], start: int, stop: int, *, relative: bool = False) -> int:
+    """Reported content ends at a semicolon, at ", while ...", ", but ...", and in a relative
+    clause ("officials, who said the plan would fail, declined") at its closing comma."""
+    inside = [t for t in tokens if start <= t.start and t.end <= stop]
+    for k, token in enumerate(inside):
+        if k < 3:
+            continue
+        if relative and token.text == ",":
+            return token.start
+        if token.text in _CLAUSE_BREAKS:
+            return token.start
+        if token.text == "," and k + 1 < len(inside) and inside[k + 1].lower in _AFTER_COMMA_BREAKS:
+            return token.start
+    return stop
+
+
+_PREPOSITIONS = frozenset(
+    "in on at during via through after before while outside inside".split()
+)
+
+
+def _adverbial(words: list[Token]) -> bool:
+    """"said in a statement", "said on Tuesday at the White House": when and where, not what."""
+    return words[0].lower in _PREPOSITIONS and len(words) <= 7 and not any(
+        t.is_mask for t in words
+    )
 
 
 def _object_length(after: list[Token]) -> int:

@@ -145,7 +145,7 @@ ANONYMOUS_HEADS: frozenset[str] = frozenset(
     workers participant participants student students parent parents mother father woman
     women man men someone somebody narrator announcer friend friends neighbor neighbors
     relative relatives colleague colleagues percent half third quarter majority plurality
-    respondents americans""".split()
+    respondents americans police authorities""".split()
 )
 
 # Heads of noun phrases that are institutions, documents or polls rather than people.
@@ -157,7 +157,9 @@ ORGANIZATION_HEADS: frozenset[str] = frozenset(
     document documents filing complaint lawsuit indictment ruling order release
     website site spokesmen editorial article piece ad ads advertisement video spot email
     emails tweet tweets post message letter headline slogan sign book column op-ed blog
-    transcript footage filing platform resolution petition""".split()
+    transcript footage filing platform resolution petition bank banks network university
+    school hospital city county jury panel team family firm agencies companies groups
+    government governments organizations""".split()
 )
 
 # Capitalized words that mark a name as an institution: "State Department", "the Kremlin".

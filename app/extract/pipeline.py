@@ -119,6 +119,8 @@ class _Reader:
     def _speaker(
         self, cue: Cue, sentence: _Sentence, n: int, subject: list[Token] | None
     ) -> Speaker | None:
+        if cue.subject and cue.subject[0].lower == "who":
+            return self.cast.resolve(cue.antecedent, self.text) if cue.antecedent else None
         if cue.subject:
             if _coordinated(cue.subject, sentence.tokens):
                 return None  # "CBS News, The Post and NBC News reported": no one speaker

@@ -64,7 +64,9 @@ def describe(tokens: list[Token]) -> Description | None:
     if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
         return None
     texts = [w.text for w in content]
-    if head.lower in ANONYMOUS_HEADS and not _has_proper_head(content):
+    if (head.lower in ANONYMOUS_HEADS or _plural_role(head.lower)) and not _has_proper_head(
+        content
+    ):
         return _anonymous(content, female)
     if (
         any(t in ORGANIZATION_WORDS for t in texts)
@@ -98,7 +100,14 @@ def _proper_tail(content: list[Token]) -> list[Token]:
     return tail or content
 
 
+def _plural_role(word: str) -> bool:
+    """"attorneys", "senators": several people named by their role."""
+    return word.endswith("s") and word[:-1] in ROLE_NOUNS
+
+
 def _has_proper_head(content: list[Token]) -> bool:
+    if len(content) == 1 and content[0].lower in ANONYMOUS_HEADS:
+        return False  # "Officials said", capitalized only because it opens the sentence
     return any(
         t.is_capitalized and t.text not in TITLE_WORDS and "." not in t.text for t in content[-1:]
     )

@@ -97,3 +97,14 @@ def test_a_quote_after_a_colon_without_a_verb_goes_to_the_sentence_subject():
 
 def test_scare_quotes_with_no_speaker_are_not_quotations():
     assert run("The so-called “deal” collapsed on Tuesday.") == []
+
+
+def test_told_with_its_audience_before_the_quote_is_direct():
+    found = one("Carson told his supporters, “Our nation is in horrible trouble.”")
+    assert (found.kind, speaker_name(found)) == ("direct", "Carson")
+
+
+def test_a_paragraph_of_quoted_words_after_a_cue_with_nothing_to_report_takes_that_cue():
+    text = "Sam Lau, the party's spokesman, said in a statement.\n“There are no ballots to count.”"
+    found = one(text)
+    assert (found.kind, speaker_name(found)) == ("direct", "Sam Lau")

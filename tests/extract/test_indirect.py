@@ -91,3 +91,22 @@ def test_a_reporting_word_used_as_a_noun_is_not_a_cue():
 def test_coordinated_sources_name_no_single_speaker():
     found = one("CBS News, The Washington Post and NBC News reported the change on Friday.")
     assert found.speaker is None
+
+
+def test_who_said_stands_for_the_noun_before_it():
+    found = one("Critics included Tom Price, a Democratic strategist who said the plan would fail.")
+    assert speaker_name(found) == "Tom Price"
+    assert found.speaker_span is not None
+    assert texts(found) == ["the plan would fail"]
+
+
+def test_a_relative_clause_reports_only_up_to_its_closing_comma():
+    found = run("Officials, who said the plan would fail, declined to comment further.")
+    said = next(a for a in found if a.cue == "who said")
+    assert texts(said) == ["the plan would fail"]
+    assert said.speaker is not None and said.speaker.kind == "anonymous"
+
+
+def test_points_out_is_a_reporting_verb():
+    found = one("Lopez points out that the bridge has not been inspected since 2019.")
+    assert texts(found) == ["the bridge has not been inspected since 2019"]
