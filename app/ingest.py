@@ -132,39 +132,58 @@ def _outlet(session: Session, name: str) -> Outlet:
 
 def _speaker(session: Session, speaker: ExtractedSpeaker) -> str:
     """The stored speaker this extracted one is, by name or alias; a new one otherwise. Every
-    name the article used for it becomes an alias."""
+    name the article used for it becomes an alias. A stored speaker keeps its name: an article
+    that says "Michelle Obama" and then "Obama" must not rename Barack Obama."""
     names = [speaker.name, *(m for m in speaker.mentions if _distinctive(m))]
+    if speaker.kind == "person":
+        names.append(_without_initials(speaker.name))
     found = _known_speaker(session, speaker, names)
     speaker_id = found or _free_id(session, Speaker, slugify(speaker.name) or "speaker")
+    aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names)]
     ensure_speaker(
         session=session,
         id=speaker_id,
         name=speaker.name[:_MAX_NAME],
         kind=speaker.kind,
         role=speaker.role[:_MAX_NAME] if speaker.role else None,
-        aliases=[n[:_MAX_NAME] for n in names],
+        aliases=aliases,
     )
     return speaker_id
 
 
+def _owners(session: Session, name: str) -> list[str]:
+    keys = {name_key(name), slugify(name)} - {""}
+    query = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
+    return sorted(set(session.exec(query)))
+
+
 def _known_speaker(session: Session, speaker: ExtractedSpeaker, names: list[str]) -> str | None:
+    """The first name that the store knows for a speaker of the same kind; where a name is
+    shared, the speaker quoted most (the one a reader most likely means)."""
     for name in names:
-        keys = {name_key(name), slugify(name)} - {""}
-        owners = sorted(
-            set(
-                session.exec(
-                    select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
-                )
-            )
-        )
         candidates = [
             owner
-            for owner in owners
+            for owner in _owners(session, name)
             if (stored := session.get(Speaker, owner)) is not None and stored.kind == speaker.kind
         ]
         if len(candidates) == 1:
             return candidates[0]
+        if candidates:
+            return max(candidates, key=lambda owner: (_quote_count(session, owner), owner))
     return None
+
+
+def _quote_count(session: Session, speaker_id: str) -> int:
+    return len(session.exec(select(Quote.id).where(Quote.speaker_id == speaker_id)).all())
+
+
+def _without_initials(name: str) -> str:
+    """ "Donald J. Trump" -> "Donald Trump", so both spellings find one speaker."""
+    words = name.split()
+    kept = [
+        w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w.rstrip(".")) == 1)
+    ]
+    return " ".join(kept)
 
 
 def _distinctive(mention: str) -> bool:

@@ -29,8 +29,10 @@ from app.extract import extract  # noqa: E402
 
 ARTICLE_CHARS = 5_000
 TARGET = 200.0
-_REFERENCE = re.compile(r"“([^”]+)”\s*,?\s*(?:said|says)\s+([A-Z]\w+(?:\s+[A-Z]\w+)*)|"
-                        r"“([^”]+),”\s+([A-Z]\w+(?:\s+[A-Z]\w+)*)\s+(?:said|says)")
+_REFERENCE = re.compile(
+    r"“([^”]+)”\s*,?\s*(?:said|says)\s+([A-Z]\w+(?:\s+[A-Z]\w+)*)|"
+    r"“([^”]+),”\s+([A-Z]\w+(?:\s+[A-Z]\w+)*)\s+(?:said|says)"
+)
 
 
 def seed_articles(count: int) -> list[str]:
@@ -90,8 +92,10 @@ def main() -> None:
     print(f"{'regex reference (said-quotes only)':<34}{floor:>12,.0f}{1:>9.2f}")
     print(f"{'saidwho extractor':<34}{ours:>12,.0f}{ours / floor:>9.3f}")
     verdict = "meets" if ours >= TARGET else "misses"
-    print(f"saidwho reads {ours:,.0f} articles of 5,000 characters/s: {ours / TARGET:.1f}x the "
-          f"target of {TARGET:.0f}/s ({verdict} it)")
+    print(
+        f"saidwho reads {ours:,.0f} articles of 5,000 characters/s: {ours / TARGET:.1f}x the "
+        f"target of {TARGET:.0f}/s ({verdict} it)"
+    )
 
 
 if __name__ == "__main__":

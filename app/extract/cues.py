@@ -8,7 +8,6 @@ from app.extract.lexicon import (
     AUXILIARIES,
     CLAUSE_BREAKERS,
     COGNITION_VERBS,
-    DESCRIPTIVE,
     DETERMINERS,
     MEDIA_WORDS,
     NAMING_VERBS,
@@ -20,7 +19,7 @@ from app.extract.lexicon import (
     TITLE_WORDS,
 )
 from app.extract.model import Span
-from app.extract.speakers import describe, is_pronoun
+from app.extract.speakers import describe, is_modifier, is_pronoun
 from app.extract.tokens import Token
 
 _INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
@@ -129,8 +128,11 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         antecedent = _phrase_before(tokens, who - 1 if tokens[who - 1].text == "," else who)
         cue.antecedent = antecedent if antecedent and speaker_like(antecedent) else None
         return cue
-    after_quote = before is not None and before.text in {"'", "\u2019"} and i > 1 and (
-        tokens[i - 2].text in {"'", "\u2019", ","}
+    after_quote = (
+        before is not None
+        and before.text in {"'", "\u2019"}
+        and i > 1
+        and (tokens[i - 2].text in {"'", "\u2019", ","})
     )
     if word in _INVERTIBLE and (
         before is None or before.text == "," or before.is_mask or after_quote
@@ -259,16 +261,8 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 j -= 1
                 continue
             break
-        if (
-            token.text[0].islower()
-            and any(t.is_capitalized for t in phrase)
-            and not (
-                token.lower in DETERMINERS
-                or token.lower in _ROLE_HEADS
-                or token.lower in DESCRIPTIVE
-            )
-        ):
-            break
+        if phrase and token.text[0].islower() and not is_modifier(token):
+            break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
         j -= 1
         if phrase[0].lower in PRONOUNS and len(phrase) == 1:
@@ -276,6 +270,9 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
     while phrase and phrase[0].lower in {"but", "and", "or", "so", "however", "yet", "then"}:
         phrase.pop(0)
     return phrase
+
+
+_SOURCE_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})
 
 
 def _is_role(token: Token) -> bool:
@@ -372,21 +369,18 @@ def _source_after(tokens: list[Token], i: int) -> list[Token]:
     for token in tokens[i : i + _MAX_SUBJECT]:
         if not token.is_word:
             break
-        if (
-            token.text[0].islower()
-            and token.lower in CLAUSE_BREAKERS
-            and token.lower
-            not in {
-                "of",
-                "by",
-                "from",
-                "for",
-                "at",
-                "to",
-                "on",
-            }
-        ):
+        if token.text[0].islower() and token.lower in _SOURCE_LINKS:
+            phrase.append(token)
+            continue
+        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
             break
+        if (
+            phrase
+            and token.text[0].islower()
+            and not is_modifier(token)
+            and (phrase[-1].lower not in _SOURCE_LINKS and phrase[-1].lower not in DETERMINERS)
+        ):
+            break  # "according to the Labor Department, which announced": not the source
         phrase.append(token)
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
         phrase.pop()
@@ -495,16 +489,12 @@ def _clause_end(tokens: list[Token], start: int, stop: int, *, relative: bool = 
     return stop
 
 
-_PREPOSITIONS = frozenset(
-    "in on at during via through after before while outside inside".split()
-)
+_PREPOSITIONS = frozenset("in on at during via through after before while outside inside".split())
 
 
 def _adverbial(words: list[Token]) -> bool:
-    """"said in a statement", "said on Tuesday at the White House": when and where, not what."""
-    return words[0].lower in _PREPOSITIONS and len(words) <= 7 and not any(
-        t.is_mask for t in words
-    )
+    """ "said in a statement", "said on Tuesday at the White House": when and where, not what."""
+    return words[0].lower in _PREPOSITIONS and len(words) <= 7 and not any(t.is_mask for t in words)
 
 
 def _object_length(after: list[Token]) -> int:

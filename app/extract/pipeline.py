@@ -262,18 +262,16 @@ class _Reader:
         )
 
     def _direct(self, number: int, sentence: _Sentence, cue_at: int, group: list[Quoted]) -> None:
-        cue = sentence.cues[cue_at]
         quoted_parts = [*self.pending, *group] if group[0].opens_paragraph else list(group)
         self.pending = []
         attribution = self._attribution("direct", sentence, cue_at, quoted_parts)
-        self.last_direct, self.last_direct_paragraph = attribution, number
-        del cue
+        if attribution is not None:
+            self.last_direct, self.last_direct_paragraph = attribution, number
 
     def _partial(self, sentence: _Sentence, cue_at: int, group: list[Quoted]) -> None:
         attribution = self._attribution("partial", sentence, cue_at, group)
-        cue = sentence.cues[cue_at]
-        clause = self._clause(cue, group)
-        attribution.content = [clause]
+        if attribution is not None:
+            attribution.content = [self._clause(sentence.cues[cue_at], group)]
 
     def _clause(self, cue: Cue, group: list[Quoted]) -> Span:
         first, last = group[0].outer, group[-1].outer
@@ -291,6 +289,8 @@ class _Reader:
             return
         for part in parts:
             quotation = self._quotation("direct", part, previous.quotations[-1])
+            if quotation is None:
+                continue
             quotation.speaker_named = False
             previous.quotations.append(quotation)
             previous.content.append(quotation.span)
@@ -298,19 +298,22 @@ class _Reader:
 
     def _attribution(
         self, kind: str, sentence: _Sentence, cue_at: int, parts: list[Quoted]
-    ) -> Attribution:
+    ) -> Attribution | None:
         cue = sentence.cues[cue_at]
         speaker = sentence.speakers[cue_at]
         quotations: list[Quotation] = []
         for quoted in parts:
-            quotations.append(
-                self._quotation(
-                    kind, quoted, quotations[-1] if kind == "direct" and quotations else None
-                )
-            )
+            continues = quotations[-1] if kind == "direct" and quotations else None
+            quotation = self._quotation(kind, quoted, continues)
+            if quotation is not None:
+                quotations.append(quotation)
+        if not quotations:
+            return None  # only marks and punctuation between the quote marks
         return self._add(kind, sentence, cue, speaker, quotations, [q.span for q in quotations])
 
-    def _quotation(self, kind: str, quoted: Quoted, continues: Quotation | None) -> Quotation:
+    def _quotation(
+        self, kind: str, quoted: Quoted, continues: Quotation | None
+    ) -> Quotation | None:
         span = quoted.inner
         strip = ",;:" if kind == "direct" else ",;:.!?"
         if kind == "partial" and self.text[span.end - 1 : span.end] in {"?", "!"}:
@@ -319,6 +322,8 @@ class _Reader:
         while end > span.start and (self.text[end - 1] in strip or self.text[end - 1].isspace()):
             end -= 1
         span = Span(span.start, end)
+        if not any(c.isalnum() for c in span.of(self.text)):
+            return None
         return Quotation(span.of(self.text), kind, span, continues)  # type: ignore[arg-type]
 
     def _add(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.extract.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
+    DESCRIPTIVE,
     DETERMINERS,
     FEMALE_MARKERS,
     HONORIFICS,
@@ -22,6 +23,10 @@ from app.extract.tokens import Token
 
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _ROLE_NOUNS = ROLE_NOUNS
+_MAX_NAME_WORDS = 8
+_NEGATIVES = frozenset({"no", "neither", "none", "nobody", "nothing", "nor"})
+_VAGUE = frozenset({"even", "numerous", "own", "many", "several", "some", "other", "few"})
+_STALE = frozenset({"latest", "new", "recent", "newest", "earlier", "previous"})
 _GROUP_TITLES = frozenset({"Democrat", "Republican", "Democrats", "Republicans", "Independent"})
 _SOURCE_CUTS = frozenset({"familiar", "close", "with", "who", "briefed", "knowledgeable", "in"})
 
@@ -33,6 +38,8 @@ class Description:
     role: str | None
     head: str
     female: bool = False
+    # "the campaign", "a report": an institution or document the phrase does not name.
+    generic: bool = False
 
 
 # Capitalized words that open sentences without naming anyone.
@@ -43,8 +50,30 @@ _NOT_NAMES = frozenset(
     Under Over For From With Without Despite Among Today Yesterday Tonight His Her Their Our
     My Your Its We I You They He She Him Them Us Me Mr Mrs Ms Dr Asked Speaking To Of By
     About Against Like Unlike Even Just Only Also Was Is Are Were Has Have Had Did Does Do
-    Can Could Will Would Should May Might Must Follow Read Watch Click Update""".split()
+    Can Could Will Would Should May Might Must Follow Read Watch Click Update Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday January February March April June July August
+    September October November December""".split()
 )
+
+
+_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})
+_ADJECTIVE_ENDINGS = ("al", "ic", "an", "ive", "ese", "ish", "ary", "ful", "ous", "ent", "ant")
+
+
+def is_modifier(token: Token) -> bool:
+    """A lowercase word that can stand before a noun in a source's description."""
+    word = token.lower
+    return (
+        word in DETERMINERS
+        or word in DESCRIPTIVE
+        or word in _ROLE_NOUNS
+        or word in ANONYMOUS_HEADS
+        or word in ORGANIZATION_HEADS
+        or word.endswith(_ADJECTIVE_ENDINGS)
+        or "-" in word
+        or word[0].isdigit()
+        or word.endswith(("\u2019s", "'s"))
+    )
 
 
 def is_pronoun(tokens: list[Token]) -> bool:
@@ -63,6 +92,10 @@ def describe(tokens: list[Token]) -> Description | None:
     content = _strip_determiners(words)
     if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
         return None
+    if head.text[0].islower() and not _speaking_noun(head.lower):
+        return None  # a phrase that ends in a verb or an adverb names no one
+    if head.lower.endswith(("\u2019s", "'s")) or content[0].lower in _NEGATIVES:
+        return None  # "Donald Trump's", "no organization": nobody who speaks
     texts = [w.text for w in content]
     if (head.lower in ANONYMOUS_HEADS or _plural_role(head.lower)) and not _has_proper_head(
         content
@@ -75,16 +108,40 @@ def describe(tokens: list[Token]) -> Description | None:
     ):
         if _person_name(content) and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
-        return Description(_join(_proper_tail(content)), "organization", None, head.lower)
+        return _organization(content, head)
     if head.is_capitalized:
         if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
             return Description(_join(words), "organization", None, head.lower)
         return _person(content, female)
     if head.lower in ORGANIZATION_HEADS:
-        return Description(_join(content), "organization", None, head.lower)
+        return _organization(content, head)
     if head.lower in _ROLE_NOUNS:
-        return Description(_join(content), "anonymous", _join(content), head.lower, female)
+        return Description(
+            "unnamed " + _join(content), "anonymous", _join(content), head.lower, female
+        )
     return None
+
+
+def _organization(content: list[Token], head: Token) -> Description | None:
+    """An institution's name from its phrase: "results of the latest Quinnipiac University poll"
+    -> "Quinnipiac University poll"; "a count by The Associated Press" -> "The Associated
+    Press"; a phrase with a verb in it names nothing."""
+    for k in range(len(content) - 1, 0, -1):
+        if content[k].lower in _LINKS and any(t.text[0].isupper() for t in content[k + 1 :]):
+            content = content[k + 1 :]
+            break
+    while (
+        len(content) > 1
+        and content[0].text[0].islower()
+        and (content[0].lower in DETERMINERS or content[0].lower in _STALE)
+    ):
+        content = content[1:]
+    if any(t.text[0].islower() and not is_modifier(t) for t in content[:-1]):
+        return None
+    tail = _proper_tail(content)
+    named = tail if tail is not content and any(t.text in MEDIA_WORDS for t in tail) else content
+    generic = not any(t.text[0].isupper() for t in named)
+    return Description(_join(named), "organization", None, head.lower, generic=generic)
 
 
 def _proper_tail(content: list[Token]) -> list[Token]:
@@ -100,8 +157,18 @@ def _proper_tail(content: list[Token]) -> list[Token]:
     return tail or content
 
 
+def _speaking_noun(word: str) -> bool:
+    return (
+        word in ANONYMOUS_HEADS
+        or word in ORGANIZATION_HEADS
+        or word in _ROLE_NOUNS
+        or word in PRONOUNS
+        or _plural_role(word)
+    )
+
+
 def _plural_role(word: str) -> bool:
-    """"attorneys", "senators": several people named by their role."""
+    """ "attorneys", "senators": several people named by their role."""
     return word.endswith("s") and word[:-1] in ROLE_NOUNS
 
 
@@ -167,7 +234,9 @@ def _person(content: list[Token], female: bool) -> Description | None:
             return None
         if head.text in _GROUP_TITLES:
             return _anonymous(content, female)
-        return Description(_join(content), "anonymous", _join(content), head.lower, female)
+        return Description(
+            "unnamed " + _join(content), "anonymous", _join(content), head.lower, female
+        )
     role_tokens = content[: len(content) - len(name)]
     while role_tokens and role_tokens[-1].text in {",", "\u2019s", "'s"}:
         role_tokens.pop()
@@ -191,15 +260,25 @@ _POLL_SHARES = frozenset(
 
 
 def _anonymous(content: list[Token], female: bool) -> Description:
-    if content[-1].lower in _POLL_SHARES or content[-1].text.endswith("%"):
+    shares = {t.lower for t in content} & _POLL_SHARES
+    if shares or content[-1].text.endswith("%"):
         return Description("poll respondents", "anonymous", None, "respondent", female)
     kept: list[Token] = []
     for token in content:
         if token.lower in _SOURCE_CUTS and kept:
             break
         kept.append(token)
+    # Only the words that describe the source, read leftwards from the noun: "a senior
+    # administration official", not "even own".
+    described: list[Token] = []
+    for token in reversed(kept[:-1]):
+        if token.lower in DETERMINERS or token.lower in _VAGUE:
+            break
+        if token.text[0].islower() and not is_modifier(token):
+            break
+        described.insert(0, token)
     head = _singular(kept[-1].lower)
-    words = [t.text for t in kept[:-1] if t.lower not in DETERMINERS] + [head]
+    words = [t.text for t in described] + [head]
     return Description("unnamed " + " ".join(words), "anonymous", None, head, female)
 
 
@@ -214,9 +293,15 @@ class Cast:
         if is_pronoun(tokens):
             return self.pronoun(tokens[0].lower)
         description = describe(tokens)
-        if description is None:
+        if description is None or len(description.name.split()) > _MAX_NAME_WORDS:
             return None
-        speaker = self._match(description) or self._add(description)
+        if description.generic:
+            # Only as a second mention of an institution already named: "the campaign".
+            speaker = self._recent_organization(description.head)
+            if speaker is None:
+                return None
+        else:
+            speaker = self._match(description) or self._add(description)
         mention = text[tokens[0].start : tokens[-1].end]
         if mention not in speaker.mentions:
             speaker.mentions.append(mention)
@@ -225,6 +310,12 @@ class Cast:
         if salient:
             self.touch(speaker)
         return speaker
+
+    def _recent_organization(self, head: str) -> Speaker | None:
+        for speaker in reversed(self._recent):
+            if speaker.kind == "organization" and speaker.name.lower().endswith(head):
+                return speaker
+        return None
 
     def touch(self, speaker: Speaker) -> None:
         if speaker in self._recent:
