@@ -28,6 +28,13 @@ _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
 _ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS | {n + "s" for n in ROLE_NOUNS}
 _OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
 _MAX_SUBJECT = 12
+_VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "several", "both"})
+_APPROXIMATELY = frozenset({"about", "nearly", "almost", "roughly", "around", "over", "some"})
+_TIME_WORDS = frozenset(
+    """week month year weekend night morning afternoon evening yesterday today tonight
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_TIME_LEADS = frozenset({"last", "this", "on", "earlier", "later", "next", "that"})
 _DOCUMENTS = frozenset(
     """poll polls survey surveys study report analysis statement letter memo filing column
     editorial op-ed data""".split()
@@ -171,6 +178,20 @@ def _skip_back(tokens: list[Token], j: int) -> int:
             token.lower.endswith("ly") and token.text.islower() and len(token.text) > 3
         ):
             j -= 1
+        elif token.lower in _TIME_WORDS and j >= 1 and (
+            tokens[j - 1].lower in _TIME_LEADS or token.text[0].isupper()
+        ):
+            # "Dianne Feinstein last week said", "Trump on Tuesday said"
+            j -= 2 if tokens[j - 1].lower in _TIME_LEADS else 1
+        elif token.text == "\u2014" or (token.text == "-" and j >= 1 and tokens[j - 1].text == "-"):
+            # "The justice -- who has been in a scuffle -- said"
+            dash = token.text
+            k = j - (1 if dash == "\u2014" else 2)
+            while k >= 0 and tokens[k].text != dash and j - k < 25:
+                k -= 1
+            if k < 1 or tokens[k].text != dash:
+                return j
+            j = k - (1 if dash == "\u2014" else 2)
         elif token.text == ")":
             k = j
             while k >= 0 and tokens[k].text != "(" and j - k < 8:
@@ -232,6 +253,8 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         described = describe(name) if name else None
         if (
             name
+            and described is not None
+            and described.kind != "anonymous"
             and any(t.is_capitalized for t in name)
             and (
                 end - len(name) < 0
@@ -244,8 +267,14 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 
 
 def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
-    if j >= 0 and tokens[j].lower in DETERMINERS and tokens[j].lower not in {"others", "both"}:
+    if j >= 0 and tokens[j].lower in DETERMINERS and tokens[j].lower not in _VAGUE_SOURCES:
         return []  # "the warning": the verb form is a noun here
+    if j >= 2 and tokens[j].text.isdigit() and tokens[j - 1].lower in {"in", "of"}:
+        # "About three in 10 said"
+        k = j - 2
+        while k >= 1 and tokens[k - 1].is_word and tokens[k - 1].lower in _APPROXIMATELY:
+            k -= 1
+        return tokens[k : j + 1]
     phrase: list[Token] = []
     while j >= 0 and len(phrase) < _MAX_SUBJECT:
         token = tokens[j]
@@ -300,12 +329,9 @@ def _phrase_after(tokens: list[Token], i: int) -> list[Token]:
             phrase
             and token.text[0].islower()
             and token.lower not in DETERMINERS
-            and (
-                phrase[-1].is_capitalized
-                and token.lower not in _ROLE_HEADS
-                and not token.lower.endswith("-based")
-                and not any(t.lower in _ROLE_HEADS for t in tokens[j + 1 : j + 3])
-            )
+            and phrase[-1].is_capitalized
+            and not is_modifier(token)
+            and not any(t.lower in _ROLE_HEADS for t in tokens[j + 1 : j + 3])
         ):
             break
         phrase.append(token)

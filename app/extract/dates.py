@@ -75,7 +75,10 @@ def _calendar_day(phrase: str, published: dt.date) -> SaidOn | None:
     except (ValueError, OverflowError):
         return None
     if not re.search(r"\d{4}", phrase) and parsed > published:
-        parsed = parsed.replace(year=parsed.year - 1)
+        try:
+            parsed = parsed.replace(year=parsed.year - 1)
+        except ValueError:
+            return None  # "Feb. 29" after a leap-year dateline: no such day the year before
     return SaidOn(parsed, "day") if parsed <= published else None
 
 

@@ -145,7 +145,7 @@ ANONYMOUS_HEADS: frozenset[str] = frozenset(
     workers participant participants student students parent parents mother father woman
     women man men someone somebody narrator announcer friend friends neighbor neighbors
     relative relatives colleague colleagues percent half third quarter majority plurality
-    respondents americans police authorities""".split()
+    respondents americans police authorities families organizer organizers""".split()
 )
 
 # Heads of noun phrases that are institutions, documents or polls rather than people.
@@ -170,7 +170,8 @@ ORGANIZATION_WORDS: frozenset[str] = frozenset(
     Bank Fund Center Centre Bureau Service Services Police Army Navy Force Forces Military
     News Post Times Journal Tribune Herald Gazette Press Reuters Network Radio Television
     Magazine Daily Poll Policy Organization Organisation Coalition Alliance Caucus Cabinet
-    Embassy Council Board Authority Republicans Democrats GOP NATO FBI CIA NSA EU UN WHO""".split()
+    Embassy Council Board Authority Republicans Democrats GOP NATO FBI CIA NSA EU UN WHO
+    State""".split()
 )
 
 COUNTRIES: frozenset[str] = frozenset(
@@ -202,7 +203,7 @@ TITLE_WORDS: frozenset[str] = frozenset(
     Commerce Education Agriculture Transportation Affairs National Federal U.S. US UK U.K.
     British Russian Ukrainian American Chinese Israeli Iranian French German European
     Presidential Candidate Nominee Congressman Congresswoman Councilman Councilwoman
-    Pope King Queen Prince Princess Supreme Court House White Kremlin Pentagon Army Navy
+    Pope King Queen Prince Princess Supreme
     Defence Emeritus Ret. Sheriff Officer Lawyer Counsel Adviser Advisor Envoy Special
     Intelligence Staff Campaign Manager Spokesperson Minister-President Premier Mr Mrs Ms Dr
     Of of the The Party Committee Chairperson Independent Libertarian Green Lead""".split()

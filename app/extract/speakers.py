@@ -25,6 +25,8 @@ _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la
 _ROLE_NOUNS = ROLE_NOUNS
 _MAX_NAME_WORDS = 8
 _NEGATIVES = frozenset({"no", "neither", "none", "nobody", "nothing", "nor"})
+_POLL_SHARE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|of)\s+(?:10|ten)\b|percent|%")
+_VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "few", "several", "both"})
 _VAGUE = frozenset({"even", "numerous", "own", "many", "several", "some", "other", "few"})
 _STALE = frozenset({"latest", "new", "recent", "newest", "earlier", "previous"})
 _GROUP_TITLES = frozenset({"Democrat", "Republican", "Democrats", "Republicans", "Independent"})
@@ -90,6 +92,16 @@ def describe(tokens: list[Token]) -> Description | None:
     head = words[-1]
     female = any(w.text in FEMALE_MARKERS for w in words)
     content = _strip_determiners(words)
+    if _POLL_SHARE.search(" ".join(t.lower for t in words)):
+        return Description("poll respondents", "anonymous", None, "respondent", generic=False)
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ally|ately|ively|ously|arly|ntly)", head.text):
+        return None  # "Separately", "Similarly": an adverb opening the sentence
+    if len(words) == 1 and head.lower in _VAGUE_SOURCES:
+        # "Some said", "Others argued": a source, but not one a store can name.
+        return Description(head.lower, "anonymous", None, head.lower, generic=True)
+    linked = _role_of(words)
+    if linked is not None:
+        return linked
     if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
         return None
     if head.text[0].islower() and not _speaking_noun(head.lower):
@@ -155,6 +167,19 @@ def _proper_tail(content: list[Token]) -> list[Token]:
     while tail and not tail[0].text[0].isupper():
         tail.pop(0)
     return tail or content
+
+
+def _role_of(words: list[Token]) -> Description | None:
+    """"the secretary of state", "the organizer of a pro-Trump rally": the noun before "of"
+    is who speaks; the rest describes them."""
+    for k in range(1, len(words) - 1):
+        if words[k].lower in {"of", "for", "at"} and words[k - 1].text[0].islower():
+            head = words[k - 1].lower
+            if head in _ROLE_NOUNS or head in ANONYMOUS_HEADS:
+                role = _join(_strip_determiners(words))
+                return Description("unnamed " + role, "anonymous", role, head)
+            return None
+    return None
 
 
 def _speaking_noun(word: str) -> bool:

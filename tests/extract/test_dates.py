@@ -52,3 +52,9 @@ def test_a_dateline_is_not_a_date_said():
     found = run("May 31 (UPI) — Officials said the policy had changed.")
     assert found[0].said_on is None
     assert found[0].quotations[0].text == "the policy had changed"
+
+
+def test_february_29_before_a_leap_year_dateline_is_left_undated():
+    assert said_on("his Feb. 29 remarks", dt.date(2016, 2, 10)) is None
+    found = said_on("his Feb. 29 remarks", dt.date(2016, 3, 10))
+    assert found is not None and found.date == dt.date(2016, 2, 29)
