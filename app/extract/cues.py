@@ -16,6 +16,7 @@ from app.extract.lexicon import (
     PRONOUNS,
     ROLE_NOUNS,
     SPEECH_VERBS,
+    STANCE_VERBS,
     TITLE_WORDS,
 )
 from app.extract.model import Span
@@ -117,6 +118,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         kind = "naming"
     elif word in COGNITION_VERBS:
         kind = "cognition"
+    elif word in STANCE_VERBS:
+        kind = "stance"
     elif _verb_before_that(tokens, i):
         kind = "cognition"  # "X concluded that ...": some attitude, not surely speech
     else:
@@ -474,6 +477,9 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"
         stop = _clause_end(tokens, cue.span.end, stop, relative=relative)
+        if cue.kind == "stance":
+            cue.forward = _stance_object(words, cue.span.end, stop)
+            continue
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
         if after and cue.verb_word in _TELL and not cue.outlet:
@@ -521,6 +527,28 @@ _PREPOSITIONS = frozenset("in on at during via through after before while outsid
 def _adverbial(words: list[Token]) -> bool:
     """ "said in a statement", "said on Tuesday at the White House": when and where, not what."""
     return words[0].lower in _PREPOSITIONS and len(words) <= 7 and not any(t.is_mask for t in words)
+
+
+_OBJECT_ENDS = frozenset(
+    """because after when while as but since though although which who whose where if
+    saying adding""".split()
+)
+
+
+def _stance_object(words: list[Token], start: int, stop: int) -> Span | None:
+    """What a stance verb is about: its object, up to a comma or a new clause."""
+    taken: list[Token] = []
+    for token in words:
+        if token.start < start or token.end > stop:
+            continue
+        if token.lower in _OBJECT_ENDS and taken:
+            break
+        taken.append(token)
+        if len(taken) == 15:
+            break
+    if taken and taken[0].lower == "that":
+        taken = taken[1:]
+    return Span(taken[0].start, taken[-1].end) if taken else None
 
 
 def _object_length(after: list[Token]) -> int:

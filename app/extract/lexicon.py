@@ -35,7 +35,7 @@ emphasize emphasise estimate explain express insist instruct joke lament maintai
 muse note object observe offer opine plead pledge point post predict proclaim promise
 propose protest question quip reassure recall recount reiterate remark remind repeat reply
 report respond retort reveal scoff shout state stress suggest swear testify thunder tweet
-urge vow warn wonder write yell concur accuse blame praise
+urge vow warn wonder write yell concur
 concur disclose estimate forecast indicate insist signal acknowledge declare
 exclaim confess echo interject bark snap sneer gush plead pray chant scream whisper
 implore beg inform lecture mock muse rave rant reckon reflect relate reply retweet
@@ -93,6 +93,15 @@ COGNITION_VERBS: frozenset[str] = frozenset(
 )
 
 # Verbs that frame a quoted fragment rather than report a statement: "called it “a mistake”".
+# Verbs that take a side on someone or something: attribution corpora count "X criticized Y",
+# a quote store does not keep it as a quotation.
+_STANCE_LEMMAS = """criticize criticise endorse defend support back oppose accuse praise blame
+attack blast condemn denounce applaud welcome thank reject question challenge cite mock
+fault rebuke scold chide lambaste berate""".split()
+STANCE_VERBS: frozenset[str] = frozenset(
+    form for lemma in _STANCE_LEMMAS for form in _forms(lemma)
+) | {"slam", "slams", "slammed", "slamming"}
+
 NAMING_VERBS: frozenset[str] = frozenset(
     form
     for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")
@@ -256,3 +265,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     jan feb mar apr aug sept sep oct nov dec no vs inc corp co ltd mt ft d.c u.s.a
     p.m a.m r d i""".split()
 )
+
+
+# A verb that takes a side is never read as a report of speech.
+SPEECH_VERBS = SPEECH_VERBS - STANCE_VERBS

@@ -242,7 +242,7 @@ class _Reader:
         for n, cue in enumerate(sentence.cues):
             if not _attributable(sentence, n) or cue.kind == "colon":
                 continue
-            if not direct and cue.kind == "cognition" and not self._inside(cue, quoted):
+            if not direct and cue.kind in {"cognition", "stance"} and not self._inside(cue, quoted):
                 continue
             if cue.span.end <= quoted.outer.start:
                 distance = quoted.outer.start - cue.span.end
@@ -353,7 +353,7 @@ class _Reader:
             cue_span=cue.span,
             outlet=cue.outlet,
             said_on=when,
-            speech=cue.kind != "cognition",
+            speech=cue.kind not in {"cognition", "stance"},
         )
         if speaker is not None:
             self.cast.touch(speaker)

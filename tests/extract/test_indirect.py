@@ -70,9 +70,18 @@ def test_other_reporting_verbs_report_speech(verb: str):
 
 def test_a_participle_cue_takes_the_subject_of_its_sentence():
     found = run("Russia rebuked Britain on Friday, warning they risked widening the conflict.")
-    assert [(a.kind, texts(a), speaker_name(a)) for a in found] == [
+    assert [(a.kind, texts(a), speaker_name(a)) for a in found if a.speech] == [
         ("indirect", ["they risked widening the conflict"], "Russia")
     ]
+
+
+def test_taking_a_side_is_an_attribution_of_its_object_but_not_speech():
+    found = one("Senator Ann Reyes criticized the mayor for the delay.")
+    assert (found.kind, found.speech, texts(found)) == (
+        "indirect",
+        False,
+        ["the mayor for the delay"],
+    )
 
 
 def test_beliefs_and_intentions_are_attributions_but_not_speech():

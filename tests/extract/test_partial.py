@@ -24,8 +24,13 @@ def test_fragments_in_one_clause_make_one_attribution_whose_content_is_the_claus
 
 
 def test_a_naming_verb_frames_a_partial_quote():
-    found = one("Russia rebuked Cameron, calling his remarks “another very dangerous claim.”")
-    assert (found.kind, texts(found)) == ("partial", ["another very dangerous claim"])
+    found = [
+        a
+        for a in run("Russia rebuked Cameron, calling his remarks “another very dangerous claim.”")
+        if a.speech
+    ]
+    assert [(a.kind, texts(a)) for a in found] == [("partial", ["another very dangerous claim"])]
+    found = found[0]
     assert found.speaker is not None and found.speaker.kind == "organization"
 
 
