@@ -150,7 +150,12 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, kind, after, True, sentence)
-    if before is not None and before.lower in {"and", "but", "then"} and kind == "speech":
+    if (
+        before is not None
+        and before.lower in {"and", "but", "then"}
+        and kind == "speech"
+        and (not word.endswith("s") or word == "says")
+    ):
         # "said ... but added, “...”": the subject of the first verb.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
     if (

@@ -366,7 +366,7 @@ class _Reader:
         for n, cue in enumerate(sentence.cues):
             if n in claimed or cue.kind == "colon" or not _attributable(sentence, n):
                 continue
-            content = cue.forward or cue.backward
+            content = _content(cue)
             if content is None or _mostly_quoted(content, sentence):
                 continue
             clause = content.of(self.text).rstrip(" .,;:")
@@ -398,6 +398,14 @@ def _slight(token: Token) -> bool:
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
     at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
     return at > 0 and tokens[at - 1].lower in {"and", "or", "nor"}
+
+
+def _content(cue: Cue) -> Span | None:
+    """The reported clause: after the cue ("X said that ..."), or before it when the source
+    follows its verb ("..., said X, a pollster") or ends the sentence ("..., according to X")."""
+    if cue.subject_after and cue.backward is not None:
+        return cue.backward
+    return cue.forward or cue.backward
 
 
 def _attributable(sentence: _Sentence, n: int) -> bool:
