@@ -160,7 +160,7 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         return _make(tokens, i, i + 1, kind, [], False, sentence)
     if (
         word.endswith("ing")
-        and kind != "cognition"
+        and kind in {"speech", "naming"}
         and (
             before is None
             or not before.is_word
