@@ -29,6 +29,14 @@ _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
 _ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS | {n + "s" for n in ROLE_NOUNS}
 _OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
 _MAX_SUBJECT = 12
+_CUE_WORDS = (
+    SPEECH_VERBS
+    | NAMING_VERBS
+    | COGNITION_VERBS
+    | STANCE_VERBS
+    | PHRASAL_CUES
+    | {"according", "in", "point", "points", "pointed", "pointing"}
+)
 _VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "several", "both"})
 _APPROXIMATELY = frozenset({"about", "nearly", "almost", "roughly", "around", "over", "some"})
 _TIME_WORDS = frozenset(
@@ -63,12 +71,15 @@ class Cue:
 
 def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
     cues: list[Cue] = []
-    i = 0
-    while i < len(tokens):
-        cue = _cue_at(tokens, i, sentence)
-        if cue is not None:
-            cues.append(cue)
-        i += 1
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        # Most words cannot start a cue: look closer only at those that can.
+        if token.lower in _CUE_WORDS or token.text in _DASHES or (
+            i < last and tokens[i + 1].lower == "that"
+        ):
+            cue = _cue_at(tokens, i, sentence)
+            if cue is not None:
+                cues.append(cue)
     _bound_contents(cues, tokens, sentence)
     return cues
 

@@ -2,6 +2,7 @@
 mention in the same article it refers back to ("Blinken", "he", "the official")."""
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from app.extract.lexicon import (
@@ -84,6 +85,16 @@ def is_pronoun(tokens: list[Token]) -> bool:
 
 def describe(tokens: list[Token]) -> Description | None:
     """What a noun phrase says about its referent, or None when it names no one."""
+    if not tokens:
+        return None
+    origin = tokens[0].start
+    return _describe(tuple(t._replace(start=t.start - origin, end=t.end - origin) for t in tokens))
+
+
+@lru_cache(maxsize=8192)
+def _describe(phrase: tuple[Token, ...]) -> Description | None:
+    """``describe`` on a phrase moved to offset 0, so the same words are read only once."""
+    tokens = list(phrase)
     words = [t for t in tokens if t.is_word or t.text in {"-", "'", "\u2019"}]
     while words and words[-1].text in {"-", "'", "\u2019"}:
         words.pop()

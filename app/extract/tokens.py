@@ -2,7 +2,7 @@
 looking for cues and speakers never read inside quoted words."""
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.extract.lexicon import ABBREVIATIONS
 from app.extract.model import Span
@@ -16,8 +16,9 @@ _MONTHS_AND_DAYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or mark; a tuple because sentences make many of them and rules only read them."""
+
     text: str
     start: int
     end: int
@@ -40,11 +41,16 @@ class Token:
 
 def masked(text: str, sentence: Span, quotes: list[Span]) -> str:
     """The sentence with every quotation (marks included) replaced by mask characters."""
-    chars = list(text[sentence.start : sentence.end])
-    for quote in quotes:
-        for i in range(max(quote.start, sentence.start), min(quote.end, sentence.end)):
-            chars[i - sentence.start] = MASK
-    return "".join(chars)
+    pieces, at = [], sentence.start
+    for quote in sorted(quotes):
+        start, end = max(quote.start, at), min(quote.end, sentence.end)
+        if start >= end:
+            continue
+        pieces.append(text[at:start])
+        pieces.append(MASK * (end - start))
+        at = end
+    pieces.append(text[at : sentence.end])
+    return "".join(pieces)
 
 
 def tokenize(masked_sentence: str, offset: int) -> list[Token]:
