@@ -74,8 +74,10 @@ def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
         # Most words cannot start a cue: look closer only at those that can.
-        if token.lower in _CUE_WORDS or token.text in _DASHES or (
-            i < last and tokens[i + 1].lower == "that"
+        if (
+            token.lower in _CUE_WORDS
+            or token.text in _DASHES
+            or (i < last and tokens[i + 1].lower == "that")
         ):
             cue = _cue_at(tokens, i, sentence)
             if cue is not None:
@@ -197,8 +199,10 @@ def _skip_back(tokens: list[Token], j: int) -> int:
             token.lower.endswith("ly") and token.text.islower() and len(token.text) > 3
         ):
             j -= 1
-        elif token.lower in _TIME_WORDS and j >= 1 and (
-            tokens[j - 1].lower in _TIME_LEADS or token.text[0].isupper()
+        elif (
+            token.lower in _TIME_WORDS
+            and j >= 1
+            and (tokens[j - 1].lower in _TIME_LEADS or token.text[0].isupper())
         ):
             # "Dianne Feinstein last week said", "Trump on Tuesday said"
             j -= 2 if tokens[j - 1].lower in _TIME_LEADS else 1

@@ -2,8 +2,8 @@
 mention in the same article it refers back to ("Blinken", "he", "the official")."""
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.extract.lexicon import (
     ANONYMOUS_HEADS,
@@ -26,7 +26,11 @@ _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la
 _ROLE_NOUNS = ROLE_NOUNS
 _MAX_NAME_WORDS = 8
 _NEGATIVES = frozenset({"no", "neither", "none", "nobody", "nothing", "nor"})
-_POLL_SHARE = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|of)\s+(?:10|ten)\b|percent|%")
+_POLL_SHARE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|of)\s+(?:10|ten)\b"
+    r"|percent|%"
+)
+_ADVERB = re.compile(r"[A-Z][a-z]+(?:ally|ately|ively|ously|arly|ntly)")
 _VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "few", "several", "both"})
 _VAGUE = frozenset({"even", "numerous", "own", "many", "several", "some", "other", "few"})
 _STALE = frozenset({"latest", "new", "recent", "newest", "earlier", "previous"})
@@ -105,7 +109,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     content = _strip_determiners(words)
     if _POLL_SHARE.search(" ".join(t.lower for t in words)):
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
-    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ally|ately|ively|ously|arly|ntly)", head.text):
+    if len(words) == 1 and _ADVERB.fullmatch(head.text):
         return None  # "Separately", "Similarly": an adverb opening the sentence
     if len(words) == 1 and head.lower in _VAGUE_SOURCES:
         # "Some said", "Others argued": a source, but not one a store can name.
@@ -181,7 +185,7 @@ def _proper_tail(content: list[Token]) -> list[Token]:
 
 
 def _role_of(words: list[Token]) -> Description | None:
-    """"the secretary of state", "the organizer of a pro-Trump rally": the noun before "of"
+    """ "the secretary of state", "the organizer of a pro-Trump rally": the noun before "of"
     is who speaks; the rest describes them."""
     for k in range(1, len(words) - 1):
         if words[k].lower in {"of", "for", "at"} and words[k - 1].text[0].islower():

@@ -13,7 +13,8 @@ PIECES = [
     "he said", "she told CBS News", "said", "according to", "Lopez", "Maria Lopez",
     "a U.S. official", "the official", "officials", "Russia", "who said", "warned that",
     "We will win", "the plan", "on Wednesday", "May 2", "last month", "\u2015 Jane Doe",
-    "I", "they", "It", "Feb. 29", "Dec. 31", "on 31 June", "\x00", "\ufeff", "é", "中文", "🙂", "  ", "\t",
+    "I", "they", "It", "Feb. 29", "Dec. 31", "on 31 June", "\x00", "\ufeff", "é", "中文", "🙂",
+    "  ", "\t",
 ]  # fmt: skip
 
 texts = st.one_of(
