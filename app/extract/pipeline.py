@@ -80,11 +80,16 @@ class _Reader:
         """For "Clinton has since apologized: “...”", a cue made of the sentence's subject and
         the colon, used only by quotations that follow a colon and have no cue of their own."""
         colon = next((t for t in sentence.tokens if t.text == ":"), None)
-        if colon is None or not subject or not speaker_like(subject):
+        if colon is None or not subject:
             return None
-        speaker = self.cast.resolve(subject, self.text)
-        if speaker is None:
+        transcript = len(subject) == 1 and _transcript_name(subject[0])
+        if not transcript and not speaker_like(subject):
             return None
+        speaker = self.cast.resolve(subject, self.text) if not transcript else None
+        if speaker is None and not transcript:
+            return None
+        labels = sentence.tokens[0].start == subject[0].start and colon.start == subject[-1].end
+        after = [t for t in sentence.tokens if t.start >= colon.end and (t.is_word or t.is_mask)]
         sentence.cues.append(
             Cue(
                 verb=Span(colon.start, colon.end),
@@ -94,7 +99,8 @@ class _Reader:
                 subject_after=False,
                 outlet=None,
                 span=Span(subject[0].start, colon.end),
-                forward=None,
+                # "Paul Ryan: FBI decision defies explanation", "BOULDUAN: Why not debate?"
+                forward=Span(after[0].start, after[-1].end) if labels and len(after) >= 2 else None,
                 backward=None,
             )
         )
@@ -364,7 +370,9 @@ class _Reader:
 
     def _indirect(self, sentence: _Sentence, claimed: set[int]) -> None:
         for n, cue in enumerate(sentence.cues):
-            if n in claimed or cue.kind == "colon" or not _attributable(sentence, n):
+            if n in claimed or not _attributable(sentence, n):
+                continue
+            if cue.kind == "colon" and cue.forward is None:
                 continue
             content = _content(cue)
             if content is None or _mostly_quoted(content, sentence):
@@ -398,6 +406,11 @@ def _slight(token: Token) -> bool:
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
     at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
     return at > 0 and tokens[at - 1].lower in {"and", "or", "nor"}
+
+
+def _transcript_name(token: Token) -> bool:
+    """"BOULDUAN", "Q", "A": who speaks in a transcript line."""
+    return token.text in {"Q", "A"} or (len(token.text) >= 4 and token.text.isupper())
 
 
 def _content(cue: Cue) -> Span | None:
