@@ -123,7 +123,7 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, "speech", after, True, sentence)
-    if not token.text[0].islower():
+    if not token.text[0].islower() and not _headline_verb(tokens, i):
         return None
     if word in SPEECH_VERBS:
         kind = "speech"
@@ -384,6 +384,14 @@ def _verb_before_that(tokens: list[Token], i: int) -> bool:
     )
 
 
+def _headline_verb(tokens: list[Token], i: int) -> bool:
+    """"Trump Says He Never Pledged ...": a headline in title case capitalizes its verb."""
+    if i == 0 or tokens[i].lower not in SPEECH_VERBS:
+        return False
+    words = [t for t in tokens if t.is_word and t.text[0].isalpha()]
+    return len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
+
 def _passive(tokens: list[Token], i: int) -> bool:
     word = tokens[i].lower
     if not (
@@ -493,6 +501,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     or before it ("..., he said")."""
     words = [t for t in tokens if t.is_word or t.is_mask]
     for n, cue in enumerate(cues):
+        # A cue right after this one ("Rubio says he opposes ...") is inside its content.
         later = [c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end]
         stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"
@@ -507,7 +516,9 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             after = after[that + 1 :] if that is not None else after[_object_length(after) :]
         elif after:
             that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
-            if that is not None and all(t.lower not in {"it", "this"} for t in after[:that]):
+            if that is not None and all(
+                t.lower not in {"it", "this"} and t.lower not in PRONOUNS for t in after[:that]
+            ):
                 after = after[that + 1 :]
         if len(after) >= 3 and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
@@ -517,6 +528,15 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             before = before[1:]
         if len(before) >= 3:
             cue.backward = Span(before[0].start, before[-1].end)
+        if (
+            cue.forward is None
+            and cue.backward is None
+            and before
+            and after
+            and _between_commas(tokens, cue.span)
+        ):
+            # "This campaign, he says, is different": the sentence around the cue.
+            cue.forward = Span(before[0].start, after[-1].end)
 
 
 _CLAUSE_BREAKS = frozenset({";"})
@@ -569,6 +589,12 @@ def _stance_object(words: list[Token], start: int, stop: int) -> Span | None:
     if taken and taken[0].lower == "that":
         taken = taken[1:]
     return Span(taken[0].start, taken[-1].end) if taken else None
+
+
+def _between_commas(tokens: list[Token], span: Span) -> bool:
+    before = [t for t in tokens if t.end <= span.start]
+    after = [t for t in tokens if t.start >= span.end]
+    return bool(before and after) and before[-1].text == "," and after[0].text == ","
 
 
 def _object_length(after: list[Token]) -> int:

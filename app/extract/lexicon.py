@@ -154,7 +154,8 @@ ANONYMOUS_HEADS: frozenset[str] = frozenset(
     workers participant participants student students parent parents mother father woman
     women man men someone somebody narrator announcer friend friends neighbor neighbors
     relative relatives colleague colleagues percent half third quarter majority plurality
-    respondents americans police authorities families organizer organizers""".split()
+    respondents americans police authorities families organizer organizers boy boys girl
+    girls child children kid kids teen teens teenager teenagers crowd audience""".split()
 )
 
 # Heads of noun phrases that are institutions, documents or polls rather than people.
@@ -168,7 +169,8 @@ ORGANIZATION_HEADS: frozenset[str] = frozenset(
     emails tweet tweets post message letter headline slogan sign book column op-ed blog
     transcript footage filing platform resolution petition bank banks network university
     school hospital city county jury panel team family firm agencies companies groups
-    government governments organizations""".split()
+    government governments organizations industry ranking rankings index tally count
+    estimate estimates suit court""".split()
 )
 
 # Capitalized words that mark a name as an institution: "State Department", "the Kremlin".
