@@ -36,6 +36,7 @@ _CUE_WORDS = (
     | STANCE_VERBS
     | PHRASAL_CUES
     | {"according", "in", "point", "points", "pointed", "pointing"}
+    | {"seem", "seems", "seemed", "appear", "appears", "appeared", "expected"}
 )
 _VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "several", "both"})
 _APPROXIMATELY = frozenset({"about", "nearly", "almost", "roughly", "around", "over", "some"})
@@ -123,6 +124,9 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, "speech", after, True, sentence)
+    if word in _EVIDENTIAL and token.text[0].islower() and _evidential(tokens, i):
+        # "The economy seemed impervious to shocks": a judgment nobody in the text owns.
+        return _make(tokens, i, i + 1, "evidential", [], False, sentence)
     if not token.text[0].islower() and not _headline_verb(tokens, i):
         return None
     if word in SPEECH_VERBS:
@@ -384,6 +388,17 @@ def _verb_before_that(tokens: list[Token], i: int) -> bool:
     )
 
 
+_EVIDENTIAL = frozenset(
+    {"seem", "seems", "seemed", "appear", "appears", "appeared", "expected"}
+)
+
+
+def _evidential(tokens: list[Token], i: int) -> bool:
+    if tokens[i].lower == "expected":
+        return i > 0 and tokens[i - 1].lower in _BE and _next_is(tokens, i, "to")
+    return i > 0 and tokens[i - 1].is_word and not _next_is(tokens, i, "that")
+
+
 def _headline_verb(tokens: list[Token], i: int) -> bool:
     """"Trump Says He Never Pledged ...": a headline in title case capitalizes its verb."""
     if i == 0 or tokens[i].lower not in SPEECH_VERBS:
@@ -508,6 +523,11 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         stop = _clause_end(tokens, cue.span.end, stop, relative=relative)
         if cue.kind == "stance":
             cue.forward = _stance_object(words, cue.span.end, stop)
+            continue
+        if cue.kind == "evidential":
+            around = [t for t in words if t.end <= stop]
+            if len(around) >= 4:
+                cue.forward = Span(around[0].start, around[-1].end)
             continue
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]

@@ -248,6 +248,8 @@ class _Reader:
         for n, cue in enumerate(sentence.cues):
             if not _attributable(sentence, n) or cue.kind == "colon":
                 continue
+            if cue.kind == "evidential":
+                continue
             if not direct and cue.kind in {"cognition", "stance"} and not self._inside(cue, quoted):
                 continue
             if cue.span.end <= quoted.outer.start:
@@ -359,7 +361,7 @@ class _Reader:
             cue_span=cue.span,
             outlet=cue.outlet,
             said_on=when,
-            speech=cue.kind not in {"cognition", "stance"},
+            speech=cue.kind not in {"cognition", "stance", "evidential"},
         )
         if speaker is not None:
             self.cast.touch(speaker)
@@ -424,7 +426,8 @@ def _content(cue: Cue) -> Span | None:
 def _attributable(sentence: _Sentence, n: int) -> bool:
     """A cue attributes words when it names a speaker, even one the article does not let us
     resolve ("I", "according to the results"); such quotes are reported but never stored."""
-    return sentence.speakers.get(n) is not None or bool(sentence.cues[n].subject)
+    cue = sentence.cues[n]
+    return sentence.speakers.get(n) is not None or bool(cue.subject) or cue.kind == "evidential"
 
 
 def _outside_quotes(sentence: _Sentence) -> str:
