@@ -147,6 +147,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
     subject = _phrase_before(tokens, i)
+    if kind == "cognition" and len(subject) == 1 and subject[0].lower in {"i", "we"}:
+        return None  # "I think": the writer's own view, not an attribution
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
         return _make(tokens, i, i + 1, kind, subject, False, sentence)
     who = _skip_back(tokens, i - 1)
@@ -388,19 +390,23 @@ def _verb_before_that(tokens: list[Token], i: int) -> bool:
     )
 
 
-_EVIDENTIAL = frozenset(
-    {"seem", "seems", "seemed", "appear", "appears", "appeared", "expected"}
+_SHOWING_UP = frozenset(
+    "on at in before with alongside onstage together during as for".split() + [""]
 )
+_EVIDENTIAL = frozenset({"seem", "seems", "seemed", "appear", "appears", "appeared", "expected"})
 
 
 def _evidential(tokens: list[Token], i: int) -> bool:
     if tokens[i].lower == "expected":
         return i > 0 and tokens[i - 1].lower in _BE and _next_is(tokens, i, "to")
-    return i > 0 and tokens[i - 1].is_word and not _next_is(tokens, i, "that")
+    following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+    if tokens[i].lower.startswith("appear") and following in _SHOWING_UP:
+        return False  # "appeared on Fox News": showed up, judged nothing
+    return i > 0 and tokens[i - 1].is_word and following != "that"
 
 
 def _headline_verb(tokens: list[Token], i: int) -> bool:
-    """"Trump Says He Never Pledged ...": a headline in title case capitalizes its verb."""
+    """ "Trump Says He Never Pledged ...": a headline in title case capitalizes its verb."""
     if i == 0 or tokens[i].lower not in SPEECH_VERBS:
         return False
     words = [t for t in tokens if t.is_word and t.text[0].isalpha()]

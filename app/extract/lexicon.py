@@ -170,7 +170,8 @@ ORGANIZATION_HEADS: frozenset[str] = frozenset(
     transcript footage filing platform resolution petition bank banks network university
     school hospital city county jury panel team family firm agencies companies groups
     government governments organizations industry ranking rankings index tally count
-    estimate estimates suit court""".split()
+    estimate estimates suit court numbers figures results records polling research evidence
+    findings statistics""".split()
 )
 
 # Capitalized words that mark a name as an institution: "State Department", "the Kremlin".

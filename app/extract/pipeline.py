@@ -411,7 +411,7 @@ def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
 
 
 def _transcript_name(token: Token) -> bool:
-    """"BOULDUAN", "Q", "A": who speaks in a transcript line."""
+    """ "BOULDUAN", "Q", "A": who speaks in a transcript line."""
     return token.text in {"Q", "A"} or (len(token.text) >= 4 and token.text.isupper())
 
 
