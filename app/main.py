@@ -4,11 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import install_error_handlers
 from app.api.routes import articles, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.web import pages
 
 DESCRIPTION = """\
 Who said what, to whom, when, and where in which article.
@@ -42,4 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (quotes, speakers, outlets, articles, meta):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.static_files_dir()), name="static")
     return app

@@ -2,60 +2,28 @@
 
 import csv
 import io
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from tests import serving
+
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def store_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("e2e")
-    return {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{folder / 'saidwho.db'}"}
+    return serving.store_env(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="module")
 def server(store_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh store, migrated and seeded by ``serve`` itself, as a new user gets it."""
-    folder = tmp_path_factory.mktemp("e2e-log")
-    port = free_port()
-    env = store_env
-    log_path = folder / "server.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            process.kill()
-            pytest.fail(f"server did not come up:\n{log_path.read_text()}")
+    with serving.served(store_env, tmp_path_factory.mktemp("e2e-log") / "server.log") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_served_store_is_seeded_and_healthy(server: str) -> None:

@@ -1,0 +1,54 @@
+"""Summaries for the search pages: who is quoted most, and when a speaker was quoted."""
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.models import Outlet, Quote, Speaker
+from app.models.public import OutletRef, SpeakerRef
+from app.models.tables import core_table
+
+SPEAKER = core_table(Speaker)
+OUTLET = core_table(Outlet)
+QUOTE = core_table(Quote)
+
+
+def most_quoted_speakers(session: Session, limit: int) -> list[tuple[SpeakerRef, int]]:
+    count = sa.func.count(QUOTE.c.id).label("quotes")
+    rows = session.execute(
+        sa.select(SPEAKER.c.id, SPEAKER.c.name, SPEAKER.c.kind, SPEAKER.c.role, count)
+        .join(QUOTE, QUOTE.c.speaker_id == SPEAKER.c.id)
+        .group_by(SPEAKER.c.id, SPEAKER.c.name, SPEAKER.c.kind, SPEAKER.c.role)
+        .order_by(count.desc(), SPEAKER.c.name)
+        .limit(limit)
+    ).mappings()
+    return [(SpeakerRef.model_validate(dict(row)), int(row["quotes"])) for row in rows]
+
+
+def most_quoted_outlets(session: Session, limit: int) -> list[tuple[OutletRef, int]]:
+    """Outlets by the quotes given to them."""
+    count = sa.func.count(QUOTE.c.id).label("quotes")
+    rows = session.execute(
+        sa.select(OUTLET.c.id, OUTLET.c.name, count)
+        .join(QUOTE, QUOTE.c.outlet_id == OUTLET.c.id)
+        .group_by(OUTLET.c.id, OUTLET.c.name)
+        .order_by(count.desc(), OUTLET.c.name)
+        .limit(limit)
+    ).mappings()
+    return [(OutletRef.model_validate(dict(row)), int(row["quotes"])) for row in rows]
+
+
+def speaker_names(session: Session, limit: int) -> list[str]:
+    """Names to suggest in the speaker box, the most quoted first."""
+    return [ref.name for ref, _ in most_quoted_speakers(session, limit)]
+
+
+def quotes_by_month(session: Session, speaker_id: str) -> list[tuple[str, int]]:
+    """("2024-05", 5) for every month the speaker was quoted in, oldest first."""
+    month = sa.func.substr(sa.cast(QUOTE.c.date, sa.String), 1, 7).label("month")
+    rows = session.execute(
+        sa.select(month, sa.func.count(QUOTE.c.id))
+        .where(QUOTE.c.speaker_id == speaker_id)
+        .group_by(month)
+        .order_by(month)
+    )
+    return [(str(m), int(n)) for m, n in rows]

@@ -1,0 +1,104 @@
+"""Turning query results into what the templates show: highlighted words, dates as a reader
+writes them, citations, and an article's text with the quoted words marked."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from app.models.public import QuotePublic
+from app.queries.search import parse_search
+
+
+def highlight(text: str, q: str | None) -> Markup:
+    """``text`` escaped, with every match of the search terms in ``<mark>``."""
+    if not q:
+        return escape(text)
+    patterns = []
+    for term in parse_search(q):
+        words = [re.escape(w) for w in term.words]
+        ending = r"\w*" if term.prefix else r"(?!\w)"
+        patterns.append(r"(?<!\w)" + r"\W+".join(words) + ending)
+    if not patterns:
+        return escape(text)
+    found = re.compile("|".join(patterns), re.IGNORECASE)
+    pieces: list[str] = []
+    at = 0
+    for match in found.finditer(text):
+        pieces.append(escape(text[at : match.start()]))
+        pieces.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+        at = match.end()
+    pieces.append(escape(text[at:]))
+    return Markup("").join(pieces)
+
+
+def reader_date(day: dt.date | None, precision: str | None = "day") -> str:
+    """29 May 2024; May 2024; 2024."""
+    if day is None:
+        return ""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return day.strftime("%B %Y")
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def when_said(quote: QuotePublic) -> str:
+    if quote.said_on is not None:
+        return reader_date(quote.said_on, quote.said_on_precision)
+    return reader_date(quote.article.published_on)
+
+
+def citation(quote: QuotePublic) -> str:
+    """The line a newsroom pastes under a quote: who (and their role), to whom, when, and who
+    reported it. "Antony Blinken, U.S. Secretary of State, 29 May 2024; reported by UPI"."""
+    parts = [quote.speaker.name]
+    if quote.speaker.role and quote.speaker.role not in quote.speaker.name:
+        parts.append(quote.speaker.role)
+    if quote.outlet is not None and quote.outlet.id != quote.article.publisher.id:
+        parts.append(f"to {quote.outlet.name}")
+    parts.append(when_said(quote))
+    return ", ".join(parts) + f"; reported by {quote.article.publisher.name}"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of an article, as markup with the quote and its cue marked."""
+
+    html: Markup
+    holds_quote: bool
+
+
+def passages(text: str, quote: QuotePublic, *, anchor: bool = True) -> list[Passage]:
+    """The article's paragraphs, the quoted words in ``<mark>`` (with ``id="quote"`` when
+    ``anchor``) and the words naming the speaker in ``<strong>``."""
+    opening = Markup('<mark id="quote">') if anchor else Markup("<mark>")
+    marks: list[tuple[int, int, Markup, Markup]] = [
+        (quote.span.start, quote.span.end, opening, Markup("</mark>"))
+    ]
+    if quote.speaker_span is not None:
+        start, end = quote.speaker_span.start, quote.speaker_span.end
+        if end <= quote.span.start or start >= quote.span.end:
+            marks.append((start, end, Markup('<strong class="cue">'), Markup("</strong>")))
+    found: list[Passage] = []
+    offset = 0
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line.strip():
+            continue
+        pieces: list[str] = []
+        at = start
+        holds = False
+        for m_start, m_end, opening, closing in sorted(marks):
+            if m_end <= start or m_start >= end:
+                continue
+            m_start, m_end = max(m_start, start), min(m_end, end)
+            pieces.append(escape(text[at:m_start]))
+            pieces.append(opening + escape(text[m_start:m_end]) + closing)
+            at = m_end
+            holds = holds or opening.startswith("<mark")
+        pieces.append(escape(text[at:end]))
+        found.append(Passage(Markup("").join(pieces), holds))
+    return found

@@ -1,0 +1,161 @@
+"""The HTML pages over the seeded store: what a journalist sees, and that hostile input is
+shown as text, never run."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, to check labels, links and assets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(html)
+    return parser.tags
+
+
+def test_the_front_page_lists_the_most_quoted_with_their_pages(api: TestClient) -> None:
+    page = api.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<a href="/speakers/david-cameron">David Cameron</a>' in page.text
+    assert '<a href="/outlets/cbs-news">CBS News</a>' in page.text
+    assert "16 quotes, newest first" in page.text
+
+
+def test_a_phrase_search_highlights_the_words(api: TestClient) -> None:
+    page = api.get("/", params={"q": '"direct escalation"'})
+    assert "1 quote found" in page.text
+    assert "<mark>direct escalation</mark>" in page.text
+    assert '<a href="/speakers/dmitry-peskov">Dmitry Peskov</a>' in page.text
+
+
+def test_filters_narrow_the_results_and_the_csv_link_keeps_them(api: TestClient) -> None:
+    params = {"speaker": "Lord Cameron", "kind": ["direct", "partial"], "since": "2024-05-01"}
+    page = api.get("/", params=params)
+    assert "2 quotes found" in page.text
+    link = re.search(r'href="(/v1/quotes\?[^"]+)" download', page.text)
+    assert link is not None
+    csv = api.get(link.group(1).replace("&amp;", "&"))
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) == 3  # header and two quotes
+
+
+def test_results_come_in_pages_with_a_next_link(api: TestClient) -> None:
+    first = api.get("/", params={"limit": 10}).text
+    next_link = re.search(r'href="([^"]+)" rel="next"', first)
+    assert next_link is not None
+    second = api.get(next_link.group(1).replace("&amp;", "&")).text
+    ids = lambda html: set(re.findall(r'href="/quotes/(\d+)"', html))  # noqa: E731
+    assert ids(first) and ids(second) and not ids(first) & ids(second)
+    assert len(ids(first) | ids(second)) == 16
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"since": "31 May"}, "is not a date"),
+        ({"speaker": "nobody at all"}, "nobody at all"),
+        ({"cursor": "garbage"}, "first page"),
+        ({"article": "one"}, "by its number"),
+    ],
+)
+def test_a_bad_search_is_explained_on_the_page(
+    api: TestClient, params: dict[str, str], message: str
+) -> None:
+    page = api.get("/", params=params)
+    assert page.status_code == 422
+    assert 'role="alert"' in page.text and message in page.text
+
+
+def test_hostile_input_is_shown_as_text(api: TestClient) -> None:
+    hostile = '"><script>alert(1)</script>'
+    page = api.get("/", params={"q": hostile, "speaker": hostile})
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_a_quote_has_a_permalink_with_its_context_and_citation(api: TestClient) -> None:
+    blinken = api.get("/v1/quotes", params={"speaker": "blinken", "q": "hallmark"}).json()
+    quote_id = blinken["items"][0]["id"]
+    page = api.get(f"/quotes/{quote_id}")
+    assert page.status_code == 200
+    assert '<mark id="quote">Another hallmark of our support' in page.text
+    assert '<strong class="cue">Blinken</strong>' in page.text
+    assert 'value="Antony Blinken, U.S. Secretary of State, 29 May 2024; reported by UPI"' in (
+        page.text
+    )
+    assert "Copy citation" in page.text
+
+
+def test_the_citation_names_the_outlet_the_words_were_given_to(api: TestClient) -> None:
+    found = api.get("/v1/quotes", params={"outlet": "cbs-news", "sort": "date"}).json()
+    page = api.get(f"/quotes/{found['items'][0]['id']}")
+    assert "unnamed U.S. official, U.S. official, to CBS News" not in page.text
+    assert "to CBS News, 31 May 2024; reported by UPI" in page.text
+
+
+def test_a_speaker_page_shows_role_aliases_and_quotes_over_time(api: TestClient) -> None:
+    page = api.get("/speakers/Lord Cameron")
+    assert page.status_code == 200
+    assert "<h1>David Cameron</h1>" in page.text
+    assert "British Foreign Secretary" in page.text
+    assert "Lord Cameron" in page.text
+    assert '<meter min="0" max="3" value="3">' in page.text
+    assert page.text.count('class="quote"') == 3
+
+
+def test_an_outlet_page_lists_the_quotes_given_to_it(api: TestClient) -> None:
+    page = api.get("/outlets/CBS")
+    assert "<h1>CBS News</h1>" in page.text
+    assert page.text.count('class="quote"') == 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/quotes/999", "/quotes/abc", "/speakers/nobody", "/outlets/nobody"]
+)
+def test_unknown_things_are_a_404_page(api: TestClient, path: str) -> None:
+    page = api.get(path)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/?q=escalation", "/quotes/1", "/speakers/antony-blinken", "/outlets/upi"]
+)
+def test_every_page_is_self_contained_labelled_and_guarded(api: TestClient, path: str) -> None:
+    page = api.get(path)
+    tags = elements(page.text)
+    for tag, attrs in tags:
+        for attribute in ("src", "href", "action"):
+            value = attrs.get(attribute)
+            if value and not (tag == "a" and attribute == "href"):
+                assert value.startswith("/") or value == "#", (tag, value)
+        assert "style" not in attrs, tag
+    labelled = {attrs.get("for") for tag, attrs in tags if tag == "label"}
+    for tag, attrs in tags:
+        if tag in {"input", "select", "textarea"} and attrs.get("type") not in {"hidden"}:
+            has_label = (
+                attrs.get("id") in labelled or tag == "input" and attrs.get("type") in {"checkbox"}
+            )
+            assert has_label, attrs
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in tags
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_assets_are_served_by_saidwho(api: TestClient) -> None:
+    assert api.get("/static/saidwho.css").headers["content-type"].startswith("text/css")
+    assert "javascript" in api.get("/static/saidwho.js").headers["content-type"]
