@@ -42,6 +42,9 @@ def seed_command() -> None:
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (off for benchmarks).")
+    ] = True,
 ) -> None:
     """Migrate the store, seed it if it has no articles, and serve the API."""
     from app.main import create_app  # deferred: only serving needs the web stack
@@ -55,7 +58,7 @@ def serve_command(
         result = load_seed(engine, settings.seed_dir)
         typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
     engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port)
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
 
 
 @keys_cli.command("create")
@@ -137,6 +140,30 @@ def ingest_command(
     engine.dispose()
     if failed:
         raise typer.Exit(1)
+
+
+@cli.command("synth")
+def synth_command(
+    quotes: Annotated[int, typer.Option(min=1, help="How many synthetic quotes to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed, for the same store every time.")] = 2024,
+) -> None:
+    """Fill an empty SQLite store with synthetic quotes for benchmarks."""
+    from app.synth.store import SynthError, build
+
+    settings = Settings()
+    migrate(settings)
+    engine = make_engine(settings)
+    try:
+        built = build(engine, quotes, seed=seed)
+    except SynthError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"wrote {built.quotes:,} quotes in {built.articles:,} articles by {built.speakers:,} "
+        f"speakers, {built.outlets} outlets, in {built.seconds:.1f} s"
+    )
 
 
 @cli.command("eval")

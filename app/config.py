@@ -31,6 +31,19 @@ class Settings(BaseSettings):
         default=1000, ge=1, le=10000, description="Rows fetched per round trip when exporting."
     )
     docs_enabled: bool = Field(default=True, description="Serve /docs and /openapi.json.")
+    query_budget_ms: int = Field(
+        default=3000,
+        ge=10,
+        le=600_000,
+        description="Longest a read query may run before it is stopped and answered with 503.",
+    )
+    read_workers: int = Field(
+        default=4, ge=1, le=64, description="Threads that run reads off the event loop."
+    )
+    fast_lane: bool = Field(
+        default=True,
+        description="Answer quote pages and single quotes on the direct SQLite read path.",
+    )
 
 
 @lru_cache

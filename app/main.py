@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import install_error_handlers
+from app.api.fastlane import QuoteFastLane
 from app.api.routes import articles, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -45,5 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (quotes, speakers, outlets, articles, meta):
         app.include_router(module.router)
     app.include_router(pages.router)
+    if settings.fast_lane:
+        app.add_middleware(
+            QuoteFastLane,
+            database_url=settings.database_url,
+            budget_ms=settings.query_budget_ms,
+            workers=settings.read_workers,
+        )
     app.mount("/static", StaticFiles(directory=pages.static_files_dir()), name="static")
     return app

@@ -29,6 +29,8 @@ PROBLEM_TYPES = {
     "unauthorized": "Writes need a valid API key, sent as `Authorization: Bearer <key>`.",
     "store-unavailable": "The store could not answer (locked, busy or unreachable). Retry after "
     "the `Retry-After` seconds.",
+    "query-timeout": "The query ran past its time budget (`SAIDWHO_QUERY_BUDGET_MS`) and was "
+    "stopped. Narrow it, or retry after the `Retry-After` seconds.",
     "internal": "An unexpected error on the server. It was logged; the request may be retried.",
 }
 log = logging.getLogger("saidwho.errors")

@@ -1,0 +1,150 @@
+"""An ASGI middleware in front of the routes that answers the two hottest reads itself.
+
+``GET /v1/quotes`` (one JSON page) and ``GET /v1/quotes/{id}`` are what newsroom clients and
+the search page ask for all day. Answered through the full framework they cost more in
+validation and serialization than in SQL; here they are parsed by hand, run as plain SQL on a
+worker thread (the event loop never waits on the store) and written out with orjson. Whatever
+the lane does not serve as it stands falls through to the routes, so the contract, including
+every problem response, is the routes' own; a test holds the two to the same answers.
+"""
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlalchemy import make_url
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.api.errors import PROBLEM_JSON
+from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved, iso_date, valid_id
+from app.queries.quotes import QuoteQuery
+
+_LISTS = {"speaker", "outlet", "publisher", "kind"}
+_SINGLE = {"since", "until", "q", "article", "sort", "limit", "cursor"}
+_KINDS = {"direct", "partial", "indirect"}
+_PREFIX = "/v1/quotes/"
+# A query is first tried right on the event loop for this long; the few that need more are
+# stopped and run again on a worker thread, so the loop is never held longer than this.
+SLICE_S = 0.005
+
+
+class QuoteFastLane:
+    def __init__(self, app: ASGIApp, *, database_url: str, budget_ms: int, workers: int) -> None:
+        self.app = app
+        url = make_url(database_url)
+        self.reads = (
+            FastQuotes(url.database, budget_ms)
+            if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+            else None
+        )
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.reads is None or scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        try:
+            if path == "/v1/quotes":
+                job = self._page_job(scope)
+            elif path.startswith(_PREFIX) and (quote_id := valid_id(path[len(_PREFIX) :])):
+                reads = self.reads
+                job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
+            else:
+                raise Unserved
+            try:
+                body = job(SLICE_S)
+            except OverSlice:
+                body = await asyncio.get_running_loop().run_in_executor(self.pool, job)
+        except Unserved:
+            await self.app(scope, receive, send)
+            return
+        except OverBudget:
+            await _send(send, 503, _over_budget(), PROBLEM_JSON.encode(), retry_after=True)
+            return
+        await _send(send, 200, body, b"application/json")
+
+    def _page_job(self, scope: Scope) -> Any:
+        if not _wants_json(scope):
+            raise Unserved
+        lists: dict[str, list[str]] = {name: [] for name in _LISTS}
+        single: dict[str, str] = {}
+        for name, value in parse_qsl(scope["query_string"].decode("latin-1"), True, True):
+            if name in _LISTS and value:
+                lists[name].append(value)
+            elif name in _SINGLE and name not in single:
+                single[name] = value
+            else:
+                raise Unserved  # empty or repeated values, format=, unknown: the routes judge
+        q = single.get("q")
+        if q is not None and (len(q) > 1000 or not q.strip()):
+            q = None if q is not None and not q.strip() else q
+            if q is not None:
+                raise Unserved
+        sort = single.get("sort", "-date")
+        if sort not in ("-date", "date") or not set(lists["kind"]) <= _KINDS:
+            raise Unserved  # relevance ranking, or a bad value, is for the routes
+        limit_text = single.get("limit", "20")
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
+            raise Unserved
+        article = single.get("article")
+        cursor = single.get("cursor")
+        if cursor is not None and len(cursor) > 2000:
+            raise Unserved
+        query = QuoteQuery(
+            speakers=tuple(lists["speaker"]),
+            outlets=tuple(lists["outlet"]),
+            publishers=tuple(lists["publisher"]),
+            kinds=tuple(lists["kind"]),
+            since=iso_date(single["since"]) if "since" in single else None,
+            until=iso_date(single["until"]) if "until" in single else None,
+            q=q,
+            article=_article(article),
+            sort=sort,  # type: ignore[arg-type]
+        )
+        reads = self.reads
+        assert reads is not None
+        return lambda slice_s=None: reads.page(query, int(limit_text), cursor, slice_s)
+
+
+def _article(text: str | None) -> int | None:
+    if text is None:
+        return None
+    value = valid_id(text)
+    if value is None:
+        raise Unserved
+    return value
+
+
+def _wants_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"accept":
+            media = {part.split(b";")[0].strip().lower() for part in value.split(b",")}
+            return not media & {b"text/csv", b"application/x-ndjson"}
+    return True
+
+
+def _over_budget() -> bytes:
+    return json.dumps(
+        {
+            "type": "/problems/query-timeout",
+            "title": "Service Unavailable",
+            "status": 503,
+            "detail": "the query ran past its time budget; narrow it, or try again",
+        }
+    ).encode()
+
+
+async def _send(
+    send: Send, status: int, body: bytes, media_type: bytes, *, retry_after: bool = False
+) -> None:
+    headers = [
+        (b"content-type", media_type),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if retry_after:
+        headers.append((b"retry-after", b"1"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,266 @@
+"""The hot read path: ``GET /v1/quotes`` and ``GET /v1/quotes/{id}`` on SQLite, as plain SQL on
+read-only connections, answering exactly what the general query layer answers.
+
+It serves only requests that are valid as they stand; anything else (a name the store does not
+know, a bad cursor, relevance ranking, an export) is left to the general path, which also
+words the problem responses. Totals and name lookups are remembered until the store changes
+(SQLite's ``data_version`` says when), so repeated questions cost one index range each.
+"""
+
+import datetime as dt
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from app.models.tables import MAX_ROW_ID
+from app.names import name_key, slugify
+from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
+from app.queries.errors import QueryError
+from app.queries.quotes import QuoteQuery
+from app.queries.search import parse_search, to_fts5
+
+
+class Unserved(Exception):
+    """This request is for the general path."""
+
+
+class OverBudget(Exception):
+    """The query ran past its time budget and was stopped."""
+
+
+class OverSlice(Exception):
+    """The query ran past the short slice it was tried in; run it again off the event loop."""
+
+
+_SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
+ a.id, a.title, p.id, p.name, a.published_on, q.said_on, q.said_on_precision, q.date, q.cue,
+ q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id
+FROM quote q
+JOIN speaker s ON s.id = q.speaker_id
+JOIN article a ON a.id = q.article_id
+JOIN outlet p ON p.id = a.publisher_id
+LEFT JOIN outlet g ON g.id = q.outlet_id"""
+_MATCHING = "q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+
+
+class _Local(threading.local):
+    connection: sqlite3.Connection | None = None
+    version: int = -1
+    totals: dict[tuple[Any, ...], int]
+    names: dict[tuple[str, str], tuple[str, ...]]
+    deadline: float = 0.0
+
+
+class FastQuotes:
+    """Answers quote reads on its own read-only connections, one per worker thread."""
+
+    def __init__(self, path: str, budget_ms: int) -> None:
+        self.path = path
+        self.budget = budget_ms / 1000
+        self.local = _Local()
+
+    # Connections ---------------------------------------------------------------------------
+
+    def _connection(self, seconds: float | None) -> sqlite3.Connection:
+        local = self.local
+        if local.connection is None:
+            connection = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
+            connection.execute("PRAGMA query_only = ON")
+            connection.set_progress_handler(self._over_budget, 2000)
+            local.connection, local.totals, local.names = connection, {}, {}
+        version = local.connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != local.version:
+            local.version, local.totals, local.names = version, {}, {}
+        local.deadline = time.monotonic() + (self.budget if seconds is None else seconds)
+        return local.connection
+
+    def _over_budget(self) -> int:
+        return 1 if time.monotonic() > self.local.deadline else 0
+
+    def _run(self, job: Callable[[sqlite3.Connection], bytes], slice_s: float | None) -> bytes:
+        """``job`` on this thread's connection, within the budget, or within ``slice_s`` when
+        it is tried on the event loop first."""
+        connection = self._connection(slice_s)
+        try:
+            return job(connection)
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise (OverSlice if slice_s is not None else OverBudget) from error
+            raise Unserved from error
+
+    # Reads ---------------------------------------------------------------------------------
+
+    def one(self, quote_id: int, slice_s: float | None = None) -> bytes:
+        def job(connection: sqlite3.Connection) -> bytes:
+            row = connection.execute(_SELECT + " WHERE q.id = ?", (quote_id,)).fetchone()
+            if row is None:
+                raise Unserved  # the general path words the 404
+            return orjson.dumps(_quote(row))
+
+        return self._run(job, slice_s)
+
+    def page(
+        self, query: QuoteQuery, limit: int, cursor: str | None, slice_s: float | None = None
+    ) -> bytes:
+        return self._run(lambda c: self._page(c, query, limit, cursor), slice_s)
+
+    def _page(
+        self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
+    ) -> bytes:
+        where, params = self._conditions(connection, query)
+        query_fingerprint = _fingerprint(query)
+        descending = query.sort == "-date"
+        page_where, page_params = list(where), list(params)
+        if cursor is not None:
+            try:
+                after = read_position(cursor, query_fingerprint, (as_date, as_int))
+            except QueryError as error:
+                raise Unserved from error
+            page_where.append("(q.date, q.id) " + ("<" if descending else ">") + " (?, ?)")
+            page_params += [after[0].isoformat(), after[1]]
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            _SELECT
+            + (" WHERE " + " AND ".join(page_where) if page_where else "")
+            + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
+        )
+        rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = encode_cursor(query_fingerprint, [last[16], last[0]])
+        return orjson.dumps(
+            {
+                "items": [_quote(row) for row in rows[:limit]],
+                "next_cursor": next_cursor,
+                "total": self._total(connection, where, params),
+            }
+        )
+
+    def _total(self, connection: sqlite3.Connection, where: list[str], params: list[Any]) -> int:
+        key = (tuple(where), tuple(params))
+        total = self.local.totals.get(key)
+        if total is None:
+            sql = "SELECT count(*) FROM quote q" + (" WHERE " + " AND ".join(where) if where else "")
+            total = int(connection.execute(sql, params).fetchone()[0])
+            if len(self.local.totals) > 10_000:
+                self.local.totals.clear()
+            self.local.totals[key] = total
+        return total
+
+    def _conditions(
+        self, connection: sqlite3.Connection, query: QuoteQuery
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+
+        def among(column: str, values: tuple[str, ...]) -> None:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+
+        if query.speakers:
+            among("q.speaker_id", self._ids(connection, "speaker", query.speakers))
+        if query.outlets:
+            among("q.outlet_id", self._ids(connection, "outlet", query.outlets))
+        if query.publishers:
+            ids = self._ids(connection, "outlet", query.publishers)
+            where.append(
+                "q.article_id IN (SELECT id FROM article WHERE publisher_id IN "
+                f"({', '.join('?' * len(ids))}))"
+            )
+            params.extend(ids)
+        if query.kinds:
+            among("q.kind", query.kinds)
+        if query.since is not None:
+            where.append("q.date >= ?")
+            params.append(query.since.isoformat())
+        if query.until is not None:
+            where.append("q.date <= ?")
+            params.append(query.until.isoformat())
+        if query.article is not None:
+            where.append("q.article_id = ?")
+            params.append(query.article)
+        if query.q is not None:
+            terms = parse_search(query.q)
+            if not terms:
+                where.append("0")
+            else:
+                where.append(_MATCHING)
+                params.append(to_fts5(terms))
+        return where, params
+
+    def _ids(
+        self, connection: sqlite3.Connection, owner: str, values: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """Ids that any of ``values`` names, as the general lookup finds them."""
+        found: set[str] = set()
+        for value in values:
+            cache_key = (owner, value)
+            ids = self.local.names.get(cache_key)
+            if ids is None:
+                keys = sorted({name_key(value), slugify(value)} - {""})
+                rows = connection.execute(
+                    f"SELECT DISTINCT {owner}_id FROM {owner}_alias WHERE key IN "
+                    f"({', '.join('?' * len(keys))})",
+                    keys,
+                ).fetchall()
+                ids = tuple(sorted(row[0] for row in rows))
+                self.local.names[cache_key] = ids
+            if not ids:
+                raise Unserved  # an unknown name: the general path words the problem
+            found.update(ids)
+        return tuple(sorted(found))
+
+
+@lru_cache(maxsize=4096)
+def _fingerprint(query: QuoteQuery) -> str:
+    return fingerprint(asdict(query))
+
+
+def _quote(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as ``QuotePublic`` serializes it."""
+    return {
+        "id": row[0],
+        "text": row[1],
+        "kind": row[2],
+        "speaker": {"id": row[3], "name": row[4], "kind": row[5], "role": row[6]},
+        "outlet": {"id": row[7], "name": row[8]} if row[7] is not None else None,
+        "article": {
+            "id": row[9],
+            "title": row[10],
+            "publisher": {"id": row[11], "name": row[12]},
+            "published_on": row[13],
+        },
+        "said_on": row[14],
+        "said_on_precision": row[15],
+        "date": row[16],
+        "cue": row[17],
+        "span": {"start": row[18], "end": row[19]},
+        "speaker_span": {"start": row[20], "end": row[21]} if row[20] is not None else None,
+        "continues": row[22],
+    }
+
+
+def valid_id(text: str) -> int | None:
+    if not text.isdigit() or not text.isascii():
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None
+
+
+def iso_date(text: str) -> dt.date:
+    """A strict YYYY-MM-DD date; anything looser is for the general path to judge."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise Unserved
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Unserved from None

@@ -1,0 +1,1 @@
+"""Synthetic stores for benchmarks (``saidwho synth``)."""
