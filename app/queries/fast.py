@@ -23,7 +23,7 @@ from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
 from app.queries.errors import QueryError
 from app.queries.quotes import QuoteQuery
-from app.queries.search import parse_search, to_fts5
+from app.queries.search import is_common, parse_search, to_fts5
 
 
 class Unserved(Exception):
@@ -47,13 +47,13 @@ JOIN article a ON a.id = q.article_id
 JOIN outlet p ON p.id = a.publisher_id
 LEFT JOIN outlet g ON g.id = q.outlet_id"""
 _MATCHING = "q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+_PROBE = "EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH ? AND rowid = q.id)"
 
 
 class _Local(threading.local):
     connection: sqlite3.Connection | None = None
     version: int = -1
-    totals: dict[tuple[Any, ...], int]
-    names: dict[tuple[str, str], tuple[str, ...]]
+    epoch: int = 0
     deadline: float = 0.0
 
 
@@ -64,6 +64,13 @@ class FastQuotes:
         self.path = path
         self.budget = budget_ms / 1000
         self.local = _Local()
+        # Shared by every thread. A thread whose connection sees the store change empties
+        # them and starts a new epoch; a result computed in an older epoch is not kept.
+        self.lock = threading.Lock()
+        self.epoch = 0
+        self.totals: dict[tuple[Any, ...], int] = {}
+        self.names: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.documents: dict[str, int] = {}
 
     # Connections ---------------------------------------------------------------------------
 
@@ -75,12 +82,24 @@ class FastQuotes:
             )
             connection.execute("PRAGMA query_only = ON")
             connection.set_progress_handler(self._over_budget, 2000)
-            local.connection, local.totals, local.names = connection, {}, {}
+            local.connection = connection
         version = local.connection.execute("PRAGMA data_version").fetchone()[0]
         if version != local.version:
-            local.version, local.totals, local.names = version, {}, {}
+            with self.lock:
+                self.epoch += 1
+                self.totals, self.names, self.documents = {}, {}, {}
+            local.version = version
+        local.epoch = self.epoch
         local.deadline = time.monotonic() + (self.budget if seconds is None else seconds)
         return local.connection
+
+    def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> None:
+        with self.lock:
+            if self.local.epoch != self.epoch:
+                return  # the store changed while this was computed
+            if len(cache) > 10_000:
+                cache.clear()
+            cache[key] = value
 
     def _over_budget(self) -> int:
         return 1 if time.monotonic() > self.local.deadline else 0
@@ -115,7 +134,7 @@ class FastQuotes:
     def _page(
         self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
-        where, params = self._conditions(connection, query)
+        where, params, count_where, count_params = self._conditions(connection, query)
         query_fingerprint = _fingerprint(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
@@ -141,24 +160,28 @@ class FastQuotes:
             {
                 "items": [_quote(row) for row in rows[:limit]],
                 "next_cursor": next_cursor,
-                "total": self._total(connection, where, params),
+                "total": self._total(connection, count_where, count_params),
             }
         )
 
     def _total(self, connection: sqlite3.Connection, where: list[str], params: list[Any]) -> int:
         key = (tuple(where), tuple(params))
-        total = self.local.totals.get(key)
+        total = self.totals.get(key)
         if total is None:
-            sql = "SELECT count(*) FROM quote q" + (" WHERE " + " AND ".join(where) if where else "")
+            sql = "SELECT count(*) FROM quote q" + (
+                " WHERE " + " AND ".join(where) if where else ""
+            )
+            if where == [_MATCHING]:
+                sql = "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?"
             total = int(connection.execute(sql, params).fetchone()[0])
-            if len(self.local.totals) > 10_000:
-                self.local.totals.clear()
-            self.local.totals[key] = total
+            self._keep(self.totals, key, total)
         return total
 
     def _conditions(
         self, connection: sqlite3.Connection, query: QuoteQuery
-    ) -> tuple[list[str], list[Any]]:
+    ) -> tuple[list[str], list[Any], list[str], list[Any]]:
+        """Conditions for the page, then for the total: a common search is checked quote by
+        quote in date order for one page, but counted from the index."""
         where: list[str] = []
         params: list[Any] = []
 
@@ -193,9 +216,29 @@ class FastQuotes:
             if not terms:
                 where.append("0")
             else:
+                match = to_fts5(terms)
+                if is_common(terms, self._documents(connection), self._quotes(connection)):
+                    return [*where, _PROBE], [*params, match], [*where, _MATCHING], [*params, match]
                 where.append(_MATCHING)
-                params.append(to_fts5(terms))
-        return where, params
+                params.append(match)
+        return where, params, where, params
+
+    def _documents(self, connection: sqlite3.Connection) -> Callable[[str], int]:
+        def documents(word: str) -> int:
+            # Counting a common word's documents reads its whole index entry: remember it.
+            count = self.documents.get(word)
+            if count is None:
+                row = connection.execute(
+                    "SELECT doc FROM quote_fts_vocab WHERE term = ?", (word,)
+                ).fetchone()
+                count = int(row[0]) if row else 0
+                self._keep(self.documents, word, count)
+            return count
+
+        return documents
+
+    def _quotes(self, connection: sqlite3.Connection) -> int:
+        return int(connection.execute("SELECT max(id) FROM quote").fetchone()[0] or 0)
 
     def _ids(
         self, connection: sqlite3.Connection, owner: str, values: tuple[str, ...]
@@ -204,7 +247,7 @@ class FastQuotes:
         found: set[str] = set()
         for value in values:
             cache_key = (owner, value)
-            ids = self.local.names.get(cache_key)
+            ids = self.names.get(cache_key)
             if ids is None:
                 keys = sorted({name_key(value), slugify(value)} - {""})
                 rows = connection.execute(
@@ -213,7 +256,7 @@ class FastQuotes:
                     keys,
                 ).fetchall()
                 ids = tuple(sorted(row[0] for row in rows))
-                self.local.names[cache_key] = ids
+                self._keep(self.names, cache_key, ids)
             if not ids:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)

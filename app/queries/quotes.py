@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -15,7 +15,7 @@ from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
-from app.queries.search import parse_search, to_fts5
+from app.queries.search import is_common, parse_search, to_fts5
 
 QuoteSort = Literal["-date", "date", "relevance"]
 
@@ -145,6 +145,7 @@ class _Plan:
         self.query = query
         self.fingerprint = fingerprint(dataclasses.asdict(query))
         self.match: str | None = None
+        self.common = False
         self.conditions = self._conditions(session)
 
     def _conditions(self, session: Session) -> list[sa.ColumnElement[bool]]:
@@ -179,16 +180,26 @@ class _Plan:
             self.match = to_fts5(terms) if terms else None
             if self.match is None:
                 conditions.append(sa.false())
-            elif query.sort != "relevance":
-                conditions.append(QUOTE.c.id.in_(_MATCHING))
+            else:
+                self.common = is_common(terms, _documents(session), _quotes(session))
+                if self.common:
+                    # BM25 cannot tell apart quotes that all hold common words: a common
+                    # search is answered newest first, whatever the sort asked.
+                    conditions.append(_PROBE)
+                elif query.sort != "relevance":
+                    conditions.append(QUOTE.c.id.in_(_MATCHING))
         return conditions
 
     def _params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
 
     def count(self, session: Session) -> int:
-        conditions = list(self.conditions)
-        if self.match is not None and self.query.sort == "relevance":
+        conditions = [c for c in self.conditions if c is not _PROBE]
+        if self.match is not None and (self.query.sort == "relevance" or self.common):
+            if not conditions:
+                # Only the search: the full-text index counts its own matches.
+                statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
+                return int(session.execute(statement, self._params()).scalar_one())
             conditions.append(QUOTE.c.id.in_(_MATCHING))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(session.execute(statement, self._params()).scalar_one())
@@ -196,7 +207,7 @@ class _Plan:
     def page(
         self, session: Session, limit: int, cursor: str | None
     ) -> tuple[list[QuotePublic], str | None]:
-        relevance = self.query.sort == "relevance" and self.match is not None
+        relevance = self.query.sort == "relevance" and self.match is not None and not self.common
         key: tuple[sa.ColumnElement[Any], ...]
         if relevance:
             key = (_HITS.c.rank, QUOTE.c.id)
@@ -204,7 +215,7 @@ class _Plan:
         else:
             key = (QUOTE.c.date, QUOTE.c.id)
             source = _JOINED
-        descending = self.query.sort == "-date"
+        descending = self.query.sort == "-date" or (self.query.sort == "relevance" and self.common)
         statement = sa.select(*_COLUMNS, key[0].label("sort_key")).select_from(source)
         statement = statement.where(*self.conditions)
         if cursor is not None:
@@ -224,6 +235,27 @@ class _Plan:
     def _position(self, cursor: str, relevance: bool) -> list[Any]:
         first = as_float if relevance else as_date
         return read_position(cursor, self.fingerprint, (first, as_int))
+
+
+# For a common search: each quote met in date order is checked against the index.
+_PROBE = cast(
+    sa.ColumnElement[bool],
+    sa.text("EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH :match AND rowid = quote.id)"),
+)
+
+
+def _documents(session: Session) -> Any:
+    def documents(word: str) -> int:
+        found = session.execute(
+            sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
+        ).scalar()
+        return int(found or 0)
+
+    return documents
+
+
+def _quotes(session: Session) -> int:
+    return int(session.execute(sa.select(sa.func.max(QUOTE.c.id))).scalar() or 0)
 
 
 def _to_public(row: sa.RowMapping) -> QuotePublic:

@@ -4,6 +4,7 @@ The client's text never reaches the store's search syntax: it is parsed here int
 rebuilt, every term quoted, so no input can be an operator, a column filter or a syntax error."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # A phrase between straight or curly double quotes; then any run of non-space characters.
@@ -43,3 +44,25 @@ def to_fts5(terms: list[SearchTerm]) -> str:
         phrase = '"' + " ".join(term.words) + '"'
         parts.append(phrase + " *" if term.prefix else phrase)
     return " ".join(parts)
+
+
+# A search whose rarest word is in more than this share of quotes is "common": its matches are
+# found by walking the date order and checking each quote, which stops after one page, instead
+# of listing every match first, which is quick only for rare words.
+COMMON_SHARE = 0.05
+# ...and in more than this many: below it, listing every match is quick anyway.
+COMMON_FLOOR = 5000
+
+
+def is_common(terms: list[SearchTerm], documents: Callable[[str], int], quotes: int) -> bool:
+    """Whether every term of the search is common; ``documents(word)`` counts the quotes that
+    hold a word, ``quotes`` counts them all."""
+    if not terms or quotes <= 0:
+        return False
+    rarest = quotes
+    for term in terms:
+        words = term.words[:-1] if term.prefix else term.words
+        if not words:
+            return False  # a bare prefix: no count to plan by, so list its matches
+        rarest = min(rarest, min(documents(word.lower()) for word in words))
+    return rarest > max(COMMON_SHARE * quotes, COMMON_FLOOR)

@@ -60,9 +60,7 @@ def build(engine: Engine, quotes: int, *, seed: int = 2024) -> Built:
     return Built(quotes, articles, speakers, outlets, seconds=time.perf_counter() - started)
 
 
-def _load(
-    connection: sqlite3.Connection, quotes: int, rng: random.Random
-) -> tuple[int, int, int]:
+def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tuple[int, int, int]:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")
     connection.execute("PRAGMA cache_size=-262144")
@@ -81,9 +79,7 @@ def _load(
         speaker_weights = list(
             itertools.accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(speakers)))
         )
-        outlet_weights = list(
-            itertools.accumulate(1 / (rank + 1) for rank in range(len(outlets)))
-        )
+        outlet_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(outlets))))
         articles = _articles_and_quotes(
             connection, rng, quotes, words, weights, speakers, speaker_weights, outlets,
             outlet_weights,
@@ -199,7 +195,8 @@ def _quote_rows(
     for start, end, text, speaker_id, name in spans:
         said = published - dt.timedelta(days=rng.randint(0, 6))
         said_known = rng.random() < 0.6
-        outlet = rng.choices(outlets, cum_weights=outlet_weights)[0][0] if rng.random() < 0.3 else None
+        given = rng.random() < 0.3
+        outlet = rng.choices(outlets, cum_weights=outlet_weights)[0][0] if given else None
         speaker_start = end + 3
         yield (
             article_id, speaker_id, outlet, rng.choice(KINDS), text,
