@@ -1,5 +1,7 @@
 """The engine, its per-connection set-up, and schema migration."""
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,16 @@ def make_engine(settings: Settings) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"check_same_thread": False})
     busy_ms = settings.sqlite_busy_timeout_ms
+    budget = settings.query_budget_ms / 1000
+    deadline = threading.local()
+
+    def over_budget() -> int:
+        return 1 if time.monotonic() > getattr(deadline, "at", float("inf")) else 0
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start_clock(*_: Any) -> None:
+        # Every statement gets the whole budget; past it SQLite stops it ("interrupted").
+        deadline.at = time.monotonic() + budget
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -33,6 +45,7 @@ def make_engine(settings: Settings) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        dbapi_conn.set_progress_handler(over_budget, 10_000)
 
     return engine
 

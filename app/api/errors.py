@@ -127,6 +127,13 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+    if "interrupted" in str(error):
+        return problem(
+            503,
+            "the query ran past its time budget; narrow it, or try again",
+            slug="query-timeout",
+            headers={"Retry-After": "1"},
+        )
     log.error("store error: %s", error)
     return problem(
         503,

@@ -105,3 +105,20 @@ def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
         assert client.get("/v1/quotes").json()["total"] == 16
         assert client.get("/v1/quotes?speaker=blinken").json()["total"] == 5
     engine.dispose()
+
+
+def test_a_query_past_its_budget_is_a_503_on_either_path(
+    store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.api.fastlane
+
+    monkeypatch.setattr(app.api.fastlane, "SLICE_S", 0.0)
+    for fast_lane in (True, False):
+        # A budget of nothing: every query is stopped at SQLite's first progress check.
+        settings = store.model_copy(update={"fast_lane": fast_lane, "query_budget_ms": 0})
+        with TestClient(create_app(settings)) as client:
+            answer = client.get("/v1/quotes", params={"q": "the", "sort": "date"})
+        assert answer.status_code == 503, fast_lane
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["type"] == "/problems/query-timeout"
+        assert answer.headers["retry-after"] == "1"
