@@ -217,7 +217,8 @@ class FastQuotes:
                 where.append("0")
             else:
                 match = to_fts5(terms)
-                if is_common(terms, self._documents(connection), self._quotes(connection)):
+                matches = self._matches(connection, where, params, match)
+                if is_common(terms, self._documents(connection), self._quotes(connection), matches):
                     return [*where, _PROBE], [*params, match], [*where, _MATCHING], [*params, match]
                 where.append(_MATCHING)
                 params.append(match)
@@ -236,6 +237,13 @@ class FastQuotes:
             return count
 
         return documents
+
+    def _matches(
+        self, connection: sqlite3.Connection, where: list[str], params: list[Any], match: str
+    ) -> Callable[[], int]:
+        # The count of the search alone is the total of a search with no other filter: the
+        # same cache entry serves both.
+        return lambda: self._total(connection, [_MATCHING], [match])
 
     def _quotes(self, connection: sqlite3.Connection) -> int:
         return int(connection.execute("SELECT max(id) FROM quote").fetchone()[0] or 0)

@@ -2,7 +2,7 @@
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -181,7 +181,9 @@ class _Plan:
             if self.match is None:
                 conditions.append(sa.false())
             else:
-                self.common = is_common(terms, _documents(session), _quotes(session))
+                self.common = is_common(
+                    terms, _documents(session), _quotes(session), self._matches(session)
+                )
                 if self.common:
                     # BM25 cannot tell apart quotes that all hold common words: a common
                     # search is answered newest first, whatever the sort asked.
@@ -189,6 +191,13 @@ class _Plan:
                 elif query.sort != "relevance":
                     conditions.append(QUOTE.c.id.in_(_MATCHING))
         return conditions
+
+    def _matches(self, session: Session) -> Callable[[], int]:
+        def matches() -> int:
+            statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
+            return int(session.execute(statement, self._params()).scalar_one())
+
+        return matches
 
     def _params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}

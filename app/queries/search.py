@@ -54,15 +54,25 @@ COMMON_SHARE = 0.05
 COMMON_FLOOR = 5000
 
 
-def is_common(terms: list[SearchTerm], documents: Callable[[str], int], quotes: int) -> bool:
-    """Whether every term of the search is common; ``documents(word)`` counts the quotes that
-    hold a word, ``quotes`` counts them all."""
+def is_common(
+    terms: list[SearchTerm],
+    documents: Callable[[str], int],
+    quotes: int,
+    matches: Callable[[], int],
+) -> bool:
+    """Whether the search matches many quotes. ``documents(word)`` counts the quotes holding
+    a word (cheap for rare words), ``matches()`` the quotes matching the whole search (read
+    only when every word is common: a phrase of common words can still be rare), ``quotes``
+    counts them all."""
     if not terms or quotes <= 0:
         return False
-    rarest = quotes
+    many = max(COMMON_SHARE * quotes, COMMON_FLOOR)
     for term in terms:
         words = term.words[:-1] if term.prefix else term.words
         if not words:
             return False  # a bare prefix: no count to plan by, so list its matches
-        rarest = min(rarest, min(documents(word.lower()) for word in words))
-    return rarest > max(COMMON_SHARE * quotes, COMMON_FLOOR)
+        if min(documents(word.lower()) for word in words) <= many:
+            return False
+    if len(terms) == 1 and len(terms[0].words) == 1 and not terms[0].prefix:
+        return True
+    return matches() > many

@@ -1,0 +1,442 @@
+"""saidwho against Datasette on the same million-quote SQLite file (see BENCH.md).
+
+    python bench/speed.py [--quotes 1000000] [--duration 5] [--rounds 3] [--connections 10]
+
+Builds the store with ``saidwho synth``, gives saidwho, Datasette and a bare-ASGI ceiling each
+their own copy, checks that saidwho and Datasette answer the six queries with the same rows,
+then loads each with wrk, the two servers alternating, and prints per query the requests/s,
+p50 and p99 of each, their ratio, and how fast the same SQL runs with Python's sqlite3 alone.
+It then measures the speaker + date-range query on the bare ASGI app, and the peak memory of
+CSV and NDJSON exports of 10k and all rows. The last line is the smallest ratio.
+
+Needs: wrk (Debian package wrk) and the bench extra (`pip install -e ".[bench]"`).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.queries.fast import _SELECT  # noqa: E402
+
+BIN = Path(sys.executable).parent
+DATASETTE_FAST = "_nocount=1&_nofacet=1&_nosuggest=1&_labels=on"
+
+
+@dataclass
+class Query:
+    name: str
+    saidwho: str
+    datasette: str
+    sql: str
+    params: tuple[Any, ...]
+    one_row: bool = False
+    deep: bool = False
+
+
+@dataclass
+class Load:
+    rps: float
+    p50: float
+    p99: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> Any:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{url}: {error.code} {error.read().decode()[:300]}") from None
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[None]:
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(health, timeout=2).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise SystemExit(
+                            f"{command[0]} did not start:\n{log.read_text()}"
+                        ) from None
+                    time.sleep(0.2)
+            yield
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def wrk(url: str, duration: int, connections: int) -> Load:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    if re.search(r"Non-2xx", out):
+        raise SystemExit(f"errors while loading {url}:\n{out}")
+    return Load(rps, percentile("50"), percentile("99"))
+
+
+def sqlite_qps(path: Path, sql: str, params: tuple[Any, ...], seconds: float = 1.0) -> float:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.execute(sql, params).fetchall()
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        connection.execute(sql, params).fetchall()
+        count += 1
+    connection.close()
+    return count / (time.perf_counter() - started)
+
+
+def same_rows(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> bool:
+    """The same quotes, allowing ties on the date to be ordered differently: rows strictly
+    inside the page's date range must be the same set; at its edges, the same number."""
+    if len(ours) != len(theirs):
+        return False
+    if not ours:
+        return True
+    dates = [row["date"] for row in ours]
+    edges = {dates[0], dates[-1]}
+    inner = lambda rows: {r["id"] for r in rows if r["date"] not in edges}  # noqa: E731
+    count = lambda rows, d: sum(r["date"] == d for r in rows)  # noqa: E731
+    return inner(ours) == inner(theirs) and all(count(ours, d) == count(theirs, d) for d in edges)
+
+
+def same_window(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> bool:
+    """For a deep page: the same dates, first to last, and the same rows strictly inside them.
+    Datasette orders the ties of its first page by nothing and of later pages by id, so after
+    49 pages its edges can hold other quotes of the same days; saidwho orders ties by id."""
+    if not ours or len(ours) != len(theirs):
+        return False
+    window = lambda rows: (rows[0]["date"], rows[-1]["date"])  # noqa: E731
+    edges = set(window(ours))
+    inner = lambda rows: {r["id"] for r in rows if r["date"] not in edges}  # noqa: E731
+    return window(ours) == window(theirs) and inner(ours) == inner(theirs)
+
+
+def pick(path: Path) -> dict[str, Any]:
+    """The speakers, outlet, phrase and quote the queries ask about, read off the store."""
+    db = sqlite3.connect(path)
+    busiest = db.execute(
+        "SELECT speaker_id FROM quote GROUP BY speaker_id ORDER BY count(*) DESC LIMIT 2"
+    ).fetchall()
+    outlet = db.execute(
+        "SELECT outlet_id FROM quote WHERE outlet_id IS NOT NULL GROUP BY outlet_id "
+        "ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    last = db.execute("SELECT max(date) FROM quote").fetchone()[0]
+    since = f"{int(last[:4]) - 1}-01-01"
+    words = [w for (w,) in db.execute(
+        "SELECT term FROM quote_fts_vocab WHERE doc BETWEEN 3000 AND 20000 ORDER BY term"
+    )]  # fmt: skip
+    phrase, hits = None, 0
+    for first, second in zip(words, words[1:] + words[:1], strict=True):
+        hits = db.execute(
+            "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?", (f'"{first} {second}"',)
+        ).fetchone()[0]
+        if 20 <= hits <= 2000:
+            phrase = f"{first} {second}"
+            break
+    if phrase is None:
+        raise SystemExit("no phrase of the right frequency in this store")
+    middle = db.execute("SELECT max(id) / 2 FROM quote").fetchone()[0]
+    ten_k = db.execute(
+        "SELECT speaker_id FROM quote GROUP BY speaker_id ORDER BY abs(count(*) - 10000) LIMIT 1"
+    ).fetchone()[0]
+    db.close()
+    return {
+        "busiest": busiest[0][0], "second": busiest[1][0], "outlet": outlet, "since": since,
+        "until": last, "phrase": phrase, "phrase_hits": hits, "quote": middle, "ten_k": ten_k,
+    }  # fmt: skip
+
+
+def queries(chosen: dict[str, Any], table: str) -> list[Query]:
+    order = " ORDER BY q.date DESC, q.id DESC LIMIT 21"
+    s, o = chosen["second"], chosen["outlet"]
+    phrase = urllib.parse.quote(f'"{chosen["phrase"]}"')
+    return [
+        Query(
+            "speaker + 2-year range",
+            f"/v1/quotes?speaker={s}&since={chosen['since']}&until={chosen['until']}&limit=20",
+            f"{table}.json?speaker_id={s}&date__gte={chosen['since']}"
+            f"&date__lte={chosen['until']}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
+            _SELECT + " WHERE q.speaker_id = ? AND q.date >= ? AND q.date <= ?" + order,
+            (s, chosen["since"], chosen["until"]),
+        ),
+        Query(
+            "busiest speaker",
+            f"/v1/quotes?speaker={chosen['busiest']}&limit=20",
+            f"{table}.json?speaker_id={chosen['busiest']}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
+            _SELECT + " WHERE q.speaker_id = ?" + order,
+            (chosen["busiest"],),
+        ),
+        Query(
+            "one outlet",
+            f"/v1/quotes?outlet={o}&limit=20",
+            f"{table}.json?outlet_id={o}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
+            _SELECT + " WHERE q.outlet_id = ?" + order,
+            (o,),
+        ),
+        Query(
+            f'phrase "{chosen["phrase"]}" ({chosen["phrase_hits"]} hits)',
+            f"/v1/quotes?q={phrase}&limit=20",
+            f"{table}.json?_search={phrase}&_searchmode=raw&_sort_desc=date&_size=20"
+            f"&{DATASETTE_FAST}",
+            _SELECT
+            + " WHERE q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+            + order,
+            (f'"{chosen["phrase"]}"',),
+        ),
+        Query(
+            "one quote by id",
+            f"/v1/quotes/{chosen['quote']}",
+            f"{table}/{chosen['quote']}.json?_labels=on",
+            _SELECT + " WHERE q.id = ?",
+            (chosen["quote"],),
+            one_row=True,
+        ),
+    ]
+
+
+def page_50(base: str, ds_base: str, query: Query) -> tuple[Query, list[Any], list[Any]]:
+    """Query 2, fiftieth page: reached by cursor on saidwho, by _next on Datasette."""
+    ours = get(base + query.saidwho)
+    theirs = get(ds_base + query.datasette)
+    for _ in range(49):
+        ours = get(base + query.saidwho + "&cursor=" + ours["next_cursor"])
+        theirs = get(ds_base + query.datasette + "&_next=" + urllib.parse.quote(theirs["next"]))
+    cursor = base + query.saidwho + "&cursor="  # the URL of page 50 itself:
+    previous_ours = get(base + query.saidwho)
+    for _ in range(48):
+        previous_ours = get(cursor + previous_ours["next_cursor"])
+    previous_theirs = get(ds_base + query.datasette)
+    for _ in range(48):
+        previous_theirs = get(
+            ds_base + query.datasette + "&_next=" + urllib.parse.quote(previous_theirs["next"])
+        )
+    last = ours["items"][-1]
+    page = Query(
+        "page 50 of busiest speaker",
+        query.saidwho + "&cursor=" + previous_ours["next_cursor"],
+        query.datasette + "&_next=" + urllib.parse.quote(previous_theirs["next"]),
+        query.sql.replace(" ORDER BY", " AND (q.date, q.id) < (?, ?) ORDER BY"),
+        (*query.params, last["date"], last["id"]),
+        deep=True,
+    )
+    return page, ours["items"], theirs["rows"]
+
+
+def rows_of(answer: dict[str, Any], one_row: bool) -> list[dict[str, Any]]:
+    if "items" in answer:
+        return list(answer["items"])
+    if one_row and "id" in answer:
+        return [answer]
+    rows = list(answer["rows"])
+    if rows and isinstance(rows[0], list):
+        rows = [dict(zip(answer["columns"], row, strict=True)) for row in rows]
+    return rows
+
+
+def peak_rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def export_memory(path: Path, folder: Path, limit_speaker: str) -> list[str]:
+    """Peak RSS of a fresh saidwho process after streaming each export to the end."""
+    lines = []
+    for label, params in (("one speaker", {"speaker": limit_speaker}), ("every row", {})):
+        for media in ("text/csv", "application/x-ndjson"):
+            port = free_port()
+            env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{path}"}
+            command = [str(BIN / "saidwho"), "serve", "--port", str(port), "--no-access-log"]
+            with folder.joinpath("export.log").open("w") as out:
+                process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+                base = f"http://127.0.0.1:{port}"
+                for _ in range(300):
+                    try:
+                        urllib.request.urlopen(base + "/health", timeout=2).read()
+                        break
+                    except OSError:
+                        time.sleep(0.2)
+                before = peak_rss(process.pid)
+                request = urllib.request.Request(
+                    base + "/v1/quotes?" + urllib.parse.urlencode(params), headers={"Accept": media}
+                )
+                rows, started = 0, time.perf_counter()
+                with urllib.request.urlopen(request, timeout=600) as answer:
+                    for _ in answer:
+                        rows += 1
+                seconds = time.perf_counter() - started
+                after = peak_rss(process.pid)
+                process.terminate()
+                process.wait(timeout=20)
+            lines.append(
+                f"  {media:<22} {label:<9} {rows - (media == 'text/csv'):>9,} rows in "
+                f"{seconds:6.1f} s, peak RSS {after:6.1f} MB (idle {before:.1f} MB)"
+            )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quotes", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--skip-exports", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None or not (BIN / "datasette").exists():
+        raise SystemExit('needs wrk (apt-get install wrk) and pip install -e ".[bench]"')
+    folder = Path(tempfile.mkdtemp(prefix="saidwho-bench-"))
+    source = folder / "source.db"
+    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{source}"}
+    built = subprocess.run(
+        [str(BIN / "saidwho"), "synth", "--quotes", str(args.quotes)],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    print(f"store: {built}")
+    copies = {}
+    for name in ("saidwho", "datasette", "ceiling"):
+        copies[name] = folder / f"{name}.db"
+        shutil.copy(source, copies[name])
+    chosen = pick(source)
+    table = "/datasette/quote"
+    ours_port, ds_port, ceiling_port = free_port(), free_port(), free_port()
+    base, ds_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{ds_port}"
+    ours_env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{copies['saidwho']}"}
+    ours_cmd = [str(BIN / "saidwho"), "serve", "--port", str(ours_port), "--no-access-log"]
+    # Datasette finds full-text tables by their content= option only when quoted its way; the
+    # metadata tells it which table indexes the quotes, as its documentation describes.
+    metadata = folder / "metadata.json"
+    metadata.write_text(json.dumps({"databases": {"datasette": {"tables": {
+        "quote": {"fts_table": "quote_fts", "fts_pk": "id"}}}}}))  # fmt: skip
+    ds_cmd = [
+        str(BIN / "datasette"), "serve", "-i", str(copies["datasette"]), "-p", str(ds_port),
+        "-m", str(metadata),
+    ]  # fmt: skip
+    results: dict[str, dict[str, list[Load]]] = {}
+    qps: dict[str, float] = {}
+    with (
+        server(ours_cmd, ours_env, base + "/health", folder / "saidwho.log"),
+        server(ds_cmd, dict(os.environ), ds_base + "/-/versions.json", folder / "datasette.log"),
+    ):
+        plan = queries(chosen, table)
+        page, ours_rows, their_rows = page_50(base, ds_base, plan[1])
+        if not same_window(ours_rows, their_rows):
+            raise SystemExit("page 50: saidwho and Datasette answer with different rows")
+        plan.append(page)
+        for query in plan:
+            ours = rows_of(get(base + query.saidwho), query.one_row)
+            theirs = rows_of(get(ds_base + query.datasette), query.one_row)
+            check = same_window if query.deep else same_rows
+            if not check(ours, theirs):
+                raise SystemExit(f"{query.name}: saidwho and Datasette answer with different rows")
+            qps[query.name] = sqlite_qps(copies["ceiling"], query.sql, query.params)
+        print("rows checked: both servers answer every query with the same quotes")
+        for round_number in range(args.rounds):
+            for query in plan:
+                pair = [("saidwho", base + query.saidwho), ("datasette", ds_base + query.datasette)]
+                for name, url in pair if round_number % 2 == 0 else pair[::-1]:
+                    load = wrk(url, args.duration, args.connections)
+                    results.setdefault(query.name, {}).setdefault(name, []).append(load)
+        defaults = wrk(
+            ds_base + plan[0].datasette.replace("&" + DATASETTE_FAST, ""),
+            args.duration, args.connections,
+        )  # fmt: skip
+    ceiling_env = {
+        **os.environ, "SAIDWHO_CEILING_DB": str(copies["ceiling"]), "PYTHONPATH": str(ROOT)
+    }  # fmt: skip
+    ceiling_cmd = [
+        str(BIN / "uvicorn"), "bench.ceiling_app:app", "--port", str(ceiling_port),
+        "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    first = plan[0]
+    ceiling_url = f"http://127.0.0.1:{ceiling_port}/?" + urllib.parse.urlencode(
+        {"speaker": chosen["second"], "since": chosen["since"], "until": chosen["until"]}
+    )
+    with server(ceiling_cmd, ceiling_env, ceiling_url, folder / "ceiling.log"):
+        ceiling = statistics.median(
+            wrk(ceiling_url, args.duration, args.connections).rps for _ in range(args.rounds)
+        )
+
+    def median(loads: list[Load], field: str) -> float:
+        return statistics.median(getattr(load, field) for load in loads)
+
+    print(
+        f"\nwrk -t1 -c{args.connections} -d{args.duration}s, {args.rounds} rounds alternating, "
+        "medians; one server process each"
+    )
+    header = (
+        f"{'query':<38}{'saidwho r/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'Datasette r/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>8}{'sqlite3 q/s':>13}"
+    )
+    print(header)
+    ratios = {}
+    for query in plan:
+        ours, theirs = results[query.name]["saidwho"], results[query.name]["datasette"]
+        ratio = median(ours, "rps") / median(theirs, "rps")
+        ratios[query.name] = ratio
+        print(
+            f"{query.name:<38}{median(ours, 'rps'):>12,.0f}{median(ours, 'p50'):>8.2f}"
+            f"{median(ours, 'p99'):>8.2f}{median(theirs, 'rps'):>15,.0f}"
+            f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x"
+            f"{qps[query.name]:>13,.0f}"
+        )
+    ours_first = median(results[first.name]["saidwho"], "rps")
+    print(
+        f"\nDatasette with its default URLs (counts, facets, suggestions) on query 1: "
+        f"{defaults.rps:,.0f} r/s"
+    )
+    print(
+        f"bare ASGI + sqlite3 ceiling for query 1: {ceiling:,.0f} r/s; saidwho reaches "
+        f"{ours_first / ceiling:.0%} of it"
+    )
+    if not args.skip_exports:
+        print("\nexports, streamed to the end from a fresh server process:")
+        for line in export_memory(copies["saidwho"], folder, chosen["ten_k"]):
+            print(line)
+    shutil.rmtree(folder, ignore_errors=True)
+    worst = min(ratios, key=lambda name: ratios[name])
+    print(f"smallest ratio saidwho/Datasette: {ratios[worst]:.1f}x ({worst})")
+
+
+if __name__ == "__main__":
+    main()
