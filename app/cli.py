@@ -98,7 +98,7 @@ def ingest_command(
 ) -> None:
     """Store articles and extract their quotations, as POST /v1/articles does. Each article is
     one transaction; a text already stored is left as it is."""
-    from app.ingest import IngestError, ingest_article
+    from app.ingest import IngestError, ingest
     from app.ingest_files import ArticleFileError, read_articles
 
     try:
@@ -119,14 +119,7 @@ def ingest_command(
     for source, article in articles:
         try:
             with session_scope(engine) as session:
-                result = ingest_article(
-                    session,
-                    title=article.title.strip(),
-                    publisher=article.publisher,
-                    published_on=article.published_on,
-                    url=str(article.url) if article.url else None,
-                    text=article.text,
-                )
+                result = ingest(session, article)
                 article_id, quotes = result.article.id, result.quotes
         except IngestError as error:
             failed += 1

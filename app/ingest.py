@@ -10,6 +10,7 @@ from app.crud import add_article, add_quote, ensure_outlet, ensure_speaker, find
 from app.extract import Attribution, Quotation, extract
 from app.extract.model import Speaker as ExtractedSpeaker
 from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
+from app.models.public import ArticleIn
 from app.names import name_key, slugify
 from app.queries.lookup import OUTLET_ALIASES
 
@@ -32,6 +33,18 @@ class IngestError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+def ingest(session: Session, article: ArticleIn) -> Ingested:
+    """``ingest_article`` for an article as the API and the CLI validate it."""
+    return ingest_article(
+        session,
+        title=article.title.strip(),
+        publisher=article.publisher,
+        published_on=article.published_on,
+        url=str(article.url) if article.url else None,
+        text=article.text,
+    )
 
 
 def ingest_article(

@@ -79,10 +79,10 @@ class QuoteFastLane:
             else:
                 raise Unserved  # empty or repeated values, format=, unknown: the routes judge
         q = single.get("q")
-        if q is not None and (len(q) > 1000 or not q.strip()):
-            q = None if q is not None and not q.strip() else q
-            if q is not None:
-                raise Unserved
+        if q is not None and not q.strip():
+            q = None  # a blank search box means no search, as the routes read it
+        if q is not None and len(q) > 1000:
+            raise Unserved
         sort = single.get("sort", "-date")
         if sort not in ("-date", "date") or not set(lists["kind"]) <= _KINDS:
             raise Unserved  # relevance ranking, or a bad value, is for the routes

@@ -37,11 +37,6 @@ def most_quoted_outlets(session: Session, limit: int) -> list[tuple[OutletRef, i
     return [(OutletRef.model_validate(dict(row)), int(row["quotes"])) for row in rows]
 
 
-def speaker_names(session: Session, limit: int) -> list[str]:
-    """Names to suggest in the speaker box, the most quoted first."""
-    return [ref.name for ref, _ in most_quoted_speakers(session, limit)]
-
-
 def quotes_by_month(session: Session, speaker_id: str) -> list[tuple[str, int]]:
     """("2024-05", 5) for every month the speaker was quoted in, oldest first."""
     month = sa.func.substr(sa.cast(QUOTE.c.date, sa.String), 1, 7).label("month")

@@ -4,7 +4,7 @@ a bad search is shown on the page itself, never as a stack trace."""
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -125,6 +125,7 @@ def search_page(
     except ValueError as problem:
         error = str(problem)
     csv_params = form.params(cursor="", limit="")
+    speakers = most_quoted_speakers(session, 200)
     context = {
         "form": form,
         "searched": form.searched,
@@ -132,8 +133,8 @@ def search_page(
         "page": page,
         "kinds": KINDS,
         "sorts": SORTS,
-        "speakers": most_quoted_speakers(session, 12),
-        "speaker_names": [ref.name for ref, _ in most_quoted_speakers(session, 200)],
+        "speakers": speakers[:12],
+        "speaker_names": [ref.name for ref, _ in speakers],
         "outlets": most_quoted_outlets(session, 12),
         "csv_url": "/v1/quotes?" + urlencode({**csv_params, "format": "csv"}, doseq=True),
         "first_url": form.url(cursor=""),
@@ -148,10 +149,7 @@ def _quote_query(form: SearchForm) -> QuoteQuery:
         if not form.article.isdigit():
             raise ValueError("The article must be given by its number.")
         article = int(form.article)
-    sort: QuoteSort = "-date"
-    for value, _ in SORTS:
-        if value == form.sort:
-            sort = value
+    sort = cast(QuoteSort, form.sort)  # checked against SORTS when the form was read
     if sort == "relevance" and not form.q:
         sort = "-date"
     return QuoteQuery(
@@ -229,10 +227,7 @@ def speaker_page(
             "cursor": cursor,
             "months": months,
             "busiest": max((n for _, n in months), default=0),
-            "csv_url": "/v1/quotes?" + urlencode({"speaker": speaker.id, "format": "csv"}),
-            "next_url": f"/speakers/{speaker.id}?" + urlencode({"cursor": page.next_cursor})
-            if page.next_cursor
-            else None,
+            **_links("speaker", speaker.id, page),
         },
     )
 
@@ -257,10 +252,7 @@ def outlet_page(request: Request, session: SessionDep, name: str, cursor: str = 
             "page": page,
             "cursor": cursor,
             "articles": articles,
-            "csv_url": "/v1/quotes?" + urlencode({"outlet": outlet.id, "format": "csv"}),
-            "next_url": f"/outlets/{outlet.id}?" + urlencode({"cursor": page.next_cursor})
-            if page.next_cursor
-            else None,
+            **_links("outlet", outlet.id, page),
         },
     )
 
@@ -270,6 +262,17 @@ def _page(session: SessionDep, query: QuoteQuery, cursor: str) -> Page[QuotePubl
         return list_quotes(session, query, limit=PAGE_SIZE, cursor=cursor or None)
     except QueryError:
         return None
+
+
+def _links(kind: str, entity_id: str, page: Page[QuotePublic]) -> dict[str, str | None]:
+    """The CSV of all this speaker's (or outlet's) quotes, and the next page of them."""
+    next_url = None
+    if page.next_cursor:
+        next_url = f"/{kind}s/{entity_id}?" + urlencode({"cursor": page.next_cursor})
+    return {
+        "csv_url": "/v1/quotes?" + urlencode({kind: entity_id, "format": "csv"}),
+        "next_url": next_url,
+    }
 
 
 def _which_one(ambiguous: AmbiguousName, kind: str) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from app.api.deps import SessionDep, WriteKeyDep
 from app.api.errors import ProblemError
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
-from app.ingest import IngestError, ingest_article
+from app.ingest import IngestError, ingest
 from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
 from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
@@ -49,14 +49,7 @@ def post_article(
     session: SessionDep, _key: WriteKeyDep, body: ArticleIn, response: Response
 ) -> ArticleWithQuotes:
     try:
-        result = ingest_article(
-            session,
-            title=body.title.strip(),
-            publisher=body.publisher,
-            published_on=body.published_on,
-            url=str(body.url) if body.url else None,
-            text=body.text,
-        )
+        result = ingest(session, body)
     except IngestError as error:
         session.rollback()
         raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
