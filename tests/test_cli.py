@@ -116,3 +116,19 @@ def test_ingest_refuses_bad_input_before_writing_anything(
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not store.exists() or count(store, "article") == 0
+
+
+def test_synth_fills_an_empty_store_through_the_real_schema(store: Path) -> None:
+    result = saidwho(store, "synth", "--quotes", "2500")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 2,500 quotes" in result.stdout
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        indexed = connection.execute("SELECT count(*) FROM quote_fts WHERE quote_fts MATCH 'the'")
+        assert indexed.fetchone()[0] > 0
+        triggers = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'quote'"
+        ).fetchone()[0]
+    assert triggers == 3
+    again = saidwho(store, "synth", "--quotes", "10")
+    assert again.returncode == 2 and "already has quotes" in again.stderr

@@ -122,3 +122,24 @@ def test_a_query_past_its_budget_is_a_503_on_either_path(
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["type"] == "/problems/query-timeout"
         assert answer.headers["retry-after"] == "1"
+
+
+@pytest.mark.parametrize(
+    "query", ["q=the", "q=the%20said&sort=date", "q=%22of%20the%22", "q=the&sort=relevance"]
+)
+def test_common_searches_walk_the_date_order_and_find_the_same_quotes(
+    both: tuple[TestClient, TestClient], query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.queries.search
+
+    fast, routes = both
+    listed = routes.get(f"/v1/quotes?{query}&limit=100").json()
+    # Any word now counts as common: both paths take the walk-and-check plan.
+    monkeypatch.setattr(app.queries.search, "COMMON_FLOOR", 0)
+    monkeypatch.setattr(app.queries.search, "COMMON_SHARE", 0.0)
+    walked_fast = fast.get(f"/v1/quotes?{query}&limit=100&since=1900-01-01").json()
+    walked_routes = routes.get(f"/v1/quotes?{query}&limit=100&since=1900-01-01").json()
+    assert walked_fast == walked_routes
+    assert walked_fast["total"] == listed["total"]
+    if "relevance" not in query:
+        assert [q["id"] for q in walked_fast["items"]] == [q["id"] for q in listed["items"]]
