@@ -15,6 +15,7 @@ Needs: wrk (Debian package wrk) and the bench extra (`pip install -e ".[bench]"`
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -40,6 +41,7 @@ from app.queries.fast import _SELECT  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DATASETTE_FAST = "_nocount=1&_nofacet=1&_nosuggest=1&_labels=on"
+FRESH = "phrase, a new one each request"
 
 
 @dataclass
@@ -96,9 +98,10 @@ def server(command: list[str], env: dict[str, str], health: str, log: Path) -> I
             process.wait(timeout=20)
 
 
-def wrk(url: str, duration: int, connections: int) -> Load:
+def wrk(url: str, duration: int, connections: int, script: Path | None = None) -> Load:
+    extra = ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -261,6 +264,35 @@ def page_50(base: str, ds_base: str, query: Query) -> tuple[Query, list[Any], li
     return page, ours["items"], theirs["rows"]
 
 
+def fresh_phrases(path: Path, count: int = 5000) -> list[str]:
+    """Two neighbouring words from each of ``count`` random quotes: searches that match, each
+    different, so no cache holds their answers."""
+    db = sqlite3.connect(path)
+    top = db.execute("SELECT max(id) FROM quote").fetchone()[0]
+    rng = random.Random(7)
+    phrases: list[str] = []
+    while len(phrases) < count:
+        row = db.execute("SELECT text FROM quote WHERE id = ?", (rng.randint(1, top),)).fetchone()
+        words = re.findall(r"[^\W_]+", row[0]) if row else []
+        if len(words) >= 2:
+            at = rng.randrange(len(words) - 1)
+            phrases.append(f"{words[at]} {words[at + 1]}")
+    db.close()
+    return phrases
+
+
+def rotation(folder: Path, name: str, paths: list[str]) -> Path:
+    """A wrk script that asks for each path in turn."""
+    script = folder / f"{name}.lua"
+    listed = ",\n".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"paths = {{\n{listed}\n}}\nat = 0\n"
+        "request = function()\n  at = at % #paths + 1\n"
+        "  return wrk.format(nil, paths[at])\nend\n"
+    )
+    return script
+
+
 def rows_of(answer: dict[str, Any], one_row: bool) -> list[dict[str, Any]]:
     if "items" in answer:
         return list(answer["items"])
@@ -370,13 +402,33 @@ def main() -> None:
             if not check(ours, theirs):
                 raise SystemExit(f"{query.name}: saidwho and Datasette answer with different rows")
             qps[query.name] = sqlite_qps(copies["ceiling"], query.sql, query.params)
+        phrases = [urllib.parse.quote(f'"{phrase}"') for phrase in fresh_phrases(source)]
+        ours_paths = [f"/v1/quotes?q={phrase}&limit=20" for phrase in phrases]
+        their_paths = [
+            f"{table}.json?_search={phrase}&_searchmode=raw&_sort_desc=date&_size=20"
+            f"&{DATASETTE_FAST}"
+            for phrase in phrases
+        ]
+        for ours_path, their_path in list(zip(ours_paths, their_paths, strict=True))[:20]:
+            if not same_rows(
+                rows_of(get(base + ours_path), False), rows_of(get(ds_base + their_path), False)
+            ):
+                raise SystemExit(f"{ours_path}: saidwho and Datasette answer with different rows")
         print("rows checked: both servers answer every query with the same quotes")
+        fresh = {
+            "saidwho": (base, rotation(folder, "saidwho", ours_paths)),
+            "datasette": (ds_base, rotation(folder, "datasette", their_paths)),
+        }
         for round_number in range(args.rounds):
             for query in plan:
                 pair = [("saidwho", base + query.saidwho), ("datasette", ds_base + query.datasette)]
                 for name, url in pair if round_number % 2 == 0 else pair[::-1]:
                     load = wrk(url, args.duration, args.connections)
                     results.setdefault(query.name, {}).setdefault(name, []).append(load)
+            names = ["saidwho", "datasette"]
+            for name in names if round_number % 2 == 0 else names[::-1]:
+                load = wrk(fresh[name][0], args.duration, args.connections, fresh[name][1])
+                results.setdefault(FRESH, {}).setdefault(name, []).append(load)
         defaults = wrk(
             ds_base + plan[0].datasette.replace("&" + DATASETTE_FAST, ""),
             args.duration, args.connections,
@@ -420,6 +472,15 @@ def main() -> None:
             f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x"
             f"{qps[query.name]:>13,.0f}"
         )
+    ours, theirs = results[FRESH]["saidwho"], results[FRESH]["datasette"]
+    print(
+        f"\nnot one of the six, and not in the smallest ratio: a different phrase each request, "
+        f"{len(phrases):,} in turn,\nso no answer is cached:\n"
+        f"{FRESH:<38}{median(ours, 'rps'):>12,.0f}{median(ours, 'p50'):>8.2f}"
+        f"{median(ours, 'p99'):>8.2f}{median(theirs, 'rps'):>15,.0f}"
+        f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}"
+        f"{median(ours, 'rps') / median(theirs, 'rps'):>7.1f}x"
+    )
     ours_first = median(results[first.name]["saidwho"], "rps")
     print(
         f"\nDatasette with its default URLs (counts, facets, suggestions) on query 1: "

@@ -2,15 +2,19 @@
 totals, and whatever it does not serve reaches the routes untouched."""
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db import make_engine, migrate
 from app.main import create_app
+from app.queries.fast import FastQuotes, OverSlice
+from app.queries.quotes import QuoteQuery
 from app.seed import load_seed
 from app.synth.store import build
 from tests.conftest import settings_for
@@ -105,6 +109,36 @@ def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
         assert client.get("/v1/quotes").json()["total"] == 16
         assert client.get("/v1/quotes?speaker=blinken").json()["total"] == 5
     engine.dispose()
+
+
+def test_a_remembered_search_sees_a_new_quote(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    migrate(settings)
+    engine = make_engine(settings)
+    search = {"q": '"direct escalation"'}
+    with TestClient(create_app(settings)) as client:
+        for _ in range(2):  # asked twice: the second answer comes from the remembered ids
+            assert client.get("/v1/quotes", params=search).json()["total"] == 0
+        load_seed(engine, settings.seed_dir)
+        page = client.get("/v1/quotes", params=search).json()
+        assert [quote["speaker"]["id"] for quote in page["items"]] == ["dmitry-peskov"]
+    engine.dispose()
+
+
+def test_a_slice_that_ran_out_after_its_query_does_not_stop_the_next_query(
+    store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.queries.fast
+
+    # The clock is checked at every step, so any statement run under a past deadline stops.
+    monkeypatch.setattr(app.queries.fast, "PROGRESS_OPS", 1)
+    reads = FastQuotes(store.database_url.split("///", 1)[1], budget_ms=3000)
+    assert orjson.loads(reads.one(1, slice_s=0.5))["id"] == 1
+    time.sleep(0.6)  # that slice is now over; the next query has its own clock
+    assert orjson.loads(reads.one(2))["id"] == 2
+    with pytest.raises(OverSlice):
+        reads.page(QuoteQuery(q="the", sort="date"), 20, None, slice_s=0.0)
+    assert orjson.loads(reads.page(QuoteQuery(q="the", sort="date"), 20, None))["items"]
 
 
 def test_a_query_past_its_budget_is_a_503_on_either_path(
