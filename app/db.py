@@ -19,10 +19,25 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(settings: Settings) -> Engine:
+def sqlite_path(url: str) -> str | None:
+    """The file behind a SQLite URL, or None for memory and URI forms."""
+    if not is_sqlite(url) or ":memory:" in url or "?" in url:
+        return None
+    return url.split("///", 1)[-1] or None
+
+
+def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
+    """The store's engine. On SQLite every transaction takes the write lock at its start
+    (``BEGIN IMMEDIATE``): a writer waits for the lock, up to the busy timeout, before it reads
+    anything, so two writers never deadlock half-way. ``read_only`` opens the file read-only
+    instead, for the read side: it can take no lock that would hold a writer up."""
     url = settings.database_url
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True)
+    path = sqlite_path(url)
+    read_only = read_only and path is not None
+    if read_only:
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False})
     busy_ms = settings.sqlite_busy_timeout_ms
     budget = settings.query_budget_ms / 1000
@@ -41,11 +56,20 @@ def make_engine(settings: Settings) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-        # WAL lets readers go on while one writer writes; it sticks to the file once set.
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            # WAL lets readers go on while one writer writes; it sticks to the file once set.
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        # Transactions are begun below, not by the driver's own guesswork.
+        dbapi_conn.isolation_level = None
         dbapi_conn.set_progress_handler(over_budget, 10_000)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -25,11 +25,13 @@ character span in the article text. Errors are RFC 9457 problem documents.
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
+    read_engine = make_engine(settings, read_only=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        read_engine.dispose()
 
     app = FastAPI(
         title="saidwho",
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.read_engine = read_engine
     install_error_handlers(app)
     for module in (quotes, speakers, outlets, articles, meta):
         app.include_router(module.router)

@@ -1,4 +1,4 @@
-"""Dependencies as Annotated aliases: the store session, the settings, the write key."""
+"""Dependencies as Annotated aliases: read and write sessions, the settings, the write key."""
 
 from collections.abc import Iterator
 from typing import Annotated
@@ -15,6 +15,12 @@ from app.models import ApiKey
 
 
 def get_engine(request: Request) -> Engine:
+    """The read side's engine: read-only connections on SQLite."""
+    engine: Engine = request.app.state.read_engine
+    return engine
+
+
+def get_write_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -29,9 +35,15 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
         yield session
 
 
+def get_write_session(engine: Annotated[Engine, Depends(get_write_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `saidwho keys create`.")
 

@@ -2,6 +2,7 @@
 classes exactly (a test compares them)."""
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -125,6 +126,44 @@ class ApiKey(SQLModel, table=True):
     secret_hash: str = Field(max_length=64)
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+
+
+REVISION_ACTIONS = ("create", "update", "delete")
+
+
+class QuoteRevision(SQLModel, table=True):
+    """One change to a quote: which fields, from what to what, by which key, when. A deleted
+    quote's row is gone; its last revision keeps every field it had."""
+
+    __tablename__ = "quote_revision"
+    __table_args__ = (
+        sa.CheckConstraint(_in("action", REVISION_ACTIONS), name="ck_quote_revision_action"),
+        sa.UniqueConstraint("quote_id", "version", name="uq_quote_revision_version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    quote_id: int
+    version: int
+    action: str = Field(max_length=16)
+    # {field: {"from": earlier value, "to": new value}}, values as JSON.
+    changes: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    changed_at: dt.datetime
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """The answer to a write sent with an ``Idempotency-Key``, replayed when it is sent again."""
+
+    __tablename__ = "idempotent_request"
+
+    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=255)
+    request_hash: str = Field(max_length=64)
+    status: int
+    location: str | None = Field(default=None, max_length=500)
+    body: str = Field(sa_type=sa.Text)
+    created_at: dt.datetime
 
 
 def core_table(model: type[SQLModel]) -> sa.Table:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from app.api.deps import SessionDep, WriteKeyDep
+from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
 from app.ingest import IngestError, ingest
@@ -46,7 +46,7 @@ def find_articles(
     responses={200: {"description": "The text was already stored; nothing was created."}},
 )
 def post_article(
-    session: SessionDep, _key: WriteKeyDep, body: ArticleIn, response: Response
+    session: WriteSessionDep, _key: WriteKeyDep, body: ArticleIn, response: Response
 ) -> ArticleWithQuotes:
     try:
         result = ingest(session, body)
