@@ -8,7 +8,7 @@ import uvicorn
 
 from app.config import Settings
 from app.db import make_engine, migrate, session_scope
-from app.keys import create_key
+from app.keys import create_key, list_keys, revoke_key
 from app.seed import load_seed
 
 cli = typer.Typer(help="saidwho: a quote-attribution service.", no_args_is_help=True)
@@ -75,6 +75,42 @@ def keys_create(name: Annotated[str, typer.Argument(help="Who or what the key is
     typer.echo(token)
 
 
+@keys_cli.command("list")
+def keys_list() -> None:
+    """Every key: prefix, name, when made, and when revoked. Secrets are never shown."""
+    settings = Settings()
+    migrate(settings)
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        lines = [
+            f"sw_{key.prefix}_…\t{key.name}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
+            + (f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live")
+            for key in list_keys(session)
+        ]
+    engine.dispose()
+    typer.echo("\n".join(lines) if lines else "no keys")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(
+    prefix: Annotated[
+        str, typer.Argument(help="The key's prefix: the part after sw_, as `keys list` shows.")
+    ],
+) -> None:
+    """Revoke a key at once: every write it sends from then on is refused with 401."""
+    settings = Settings()
+    migrate(settings)
+    engine = make_engine(settings)
+    prefix = prefix.removeprefix("sw_").split("_")[0]
+    with session_scope(engine) as session:
+        revoked = revoke_key(session, prefix)
+    engine.dispose()
+    if not revoked:
+        typer.echo(f"error: no live key has the prefix {prefix!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked sw_{prefix}_…")
+
+
 @cli.command("ingest")
 def ingest_command(
     files: Annotated[
@@ -98,7 +134,8 @@ def ingest_command(
 ) -> None:
     """Store articles and extract their quotations, as POST /v1/articles does. Each article is
     one transaction; a text already stored is left as it is."""
-    from app.ingest import IngestError, ingest
+    from app.crud import InvalidField
+    from app.ingest import ingest
     from app.ingest_files import ArticleFileError, read_articles
 
     try:
@@ -121,7 +158,7 @@ def ingest_command(
             with session_scope(engine) as session:
                 result = ingest(session, article)
                 article_id, quotes = result.article.id, result.quotes
-        except IngestError as error:
+        except InvalidField as error:
             failed += 1
             typer.echo(f"error: {source}: {error.field}: {error}", err=True)
             continue

@@ -11,6 +11,14 @@ from app.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlia
 from app.names import name_key
 
 
+class InvalidField(ValueError):
+    """A write cannot be stored as given; ``field`` names the culprit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

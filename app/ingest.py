@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from app.crud import add_article, add_quote, ensure_outlet, ensure_speaker, find_article_by_text
+from app.crud import (
+    InvalidField,
+    add_article,
+    add_quote,
+    ensure_outlet,
+    ensure_speaker,
+    find_article_by_text,
+)
 from app.extract import Attribution, Quotation, extract
 from app.extract.model import Speaker as ExtractedSpeaker
 from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
@@ -25,14 +32,6 @@ class Ingested:
     created: bool
     quotes: int
     unattributed: int
-
-
-class IngestError(ValueError):
-    """The article cannot be stored as given; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def ingest(session: Session, article: ArticleIn) -> Ingested:
@@ -63,12 +62,12 @@ def ingest_article(
     must not guess a speaker.
     """
     if not text.strip():
-        raise IngestError("text", "the article text is empty")
+        raise InvalidField("text", "the article text is empty")
     existing = find_article_by_text(session=session, text=text)
     if existing is not None:
         count = len(session.exec(select(Quote.id).where(Quote.article_id == existing.id)).all())
         return Ingested(existing, created=False, quotes=count, unattributed=0)
-    outlet = _outlet(session, publisher)
+    outlet = outlet_for(session, publisher)
     article = add_article(
         session=session,
         title=title,
@@ -93,7 +92,7 @@ def ingest_article(
 
 
 def _store(session: Session, article: Article, attribution: Attribution, speaker_id: str) -> int:
-    outlet_id = _outlet(session, attribution.outlet).id if attribution.outlet else None
+    outlet_id = outlet_for(session, attribution.outlet).id if attribution.outlet else None
     ids: dict[int, int] = {}
     for quotation in attribution.quotations:
         continues = ids.get(id(quotation.continues)) if quotation.continues else None
@@ -122,11 +121,11 @@ def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
     return " ".join(attribution.cue.split())[:500]
 
 
-def _outlet(session: Session, name: str) -> Outlet:
+def outlet_for(session: Session, name: str, field: str = "publisher") -> Outlet:
     """The outlet this id or name means, created when the store has never heard of it."""
     name = " ".join(name.split())
     if not name:
-        raise IngestError("publisher", "the publisher is empty")
+        raise InvalidField(field, f"the {field} is empty")
     keys = {name_key(name), slugify(name)} - {""}
     owners = sorted(
         session.execute(
@@ -138,8 +137,8 @@ def _outlet(session: Session, name: str) -> Outlet:
         assert found is not None
         return found
     if len(owners) > 1:
-        raise IngestError("publisher", f"{name!r} could be any of {', '.join(owners)}")
-    outlet_id = _free_id(session, Outlet, slugify(name) or "outlet")
+        raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
+    outlet_id = free_id(session, Outlet, slugify(name) or "outlet")
     return ensure_outlet(session=session, id=outlet_id, name=name[:_MAX_NAME])
 
 
@@ -151,7 +150,7 @@ def _speaker(session: Session, speaker: ExtractedSpeaker) -> str:
     if speaker.kind == "person":
         names.append(_without_initials(speaker.name))
     found = _known_speaker(session, speaker, names)
-    speaker_id = found or _free_id(session, Speaker, slugify(speaker.name) or "speaker")
+    speaker_id = found or free_id(session, Speaker, slugify(speaker.name) or "speaker")
     aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names)]
     ensure_speaker(
         session=session,
@@ -205,7 +204,7 @@ def _distinctive(mention: str) -> bool:
     return len(words) > 1 or (len(words) == 1 and words[0][:1].isupper())
 
 
-def _free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
+def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
     base = base[:_MAX_ID].strip("-") or "x"
     candidate, n = base, 1
     while session.get(model, candidate) is not None:

@@ -43,3 +43,19 @@ def verify_key(session: Session, token: str) -> ApiKey | None:
     if record is None or record.revoked_at is not None:
         return None
     return record if hmac.compare_digest(record.secret_hash, _hash(parts[2])) else None
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key ever made, live or revoked, oldest first; secrets are never stored."""
+    return list(session.exec(select(ApiKey).order_by(ApiKey.id)))  # type: ignore[arg-type]
+
+
+def revoke_key(session: Session, prefix: str) -> bool:
+    """Revokes the key with this prefix; False when no live key has it."""
+    record = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if record is None or record.revoked_at is not None:
+        return False
+    record.revoked_at = utcnow()
+    session.add(record)
+    session.flush()
+    return True

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import install_error_handlers
 from app.api.fastlane import QuoteFastLane
-from app.api.routes import articles, meta, outlets, quotes, speakers
+from app.api.routes import articles, corrections, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.web import pages
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.read_engine = read_engine
     install_error_handlers(app)
-    for module in (quotes, speakers, outlets, articles, meta):
+    for module in (quotes, corrections, speakers, outlets, articles, meta):
         app.include_router(module.router)
     app.include_router(pages.router)
     if settings.fast_lane:

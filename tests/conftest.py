@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.config import Settings
-from app.db import make_engine, migrate
+from app.db import make_engine, migrate, session_scope
+from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
 
@@ -44,6 +45,15 @@ def client(settings: Settings, seeded: Engine) -> Iterator[TestClient]:
     """The app over this test's own seeded store."""
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def writer(settings: Settings, seeded: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The app over this test's own seeded store, and the headers of a write key named desk."""
+    with session_scope(seeded) as session:
+        token = create_key(session, "desk").token
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,10 @@ PROBLEM_TYPES = {
     "not-found": "No resource has this id or name.",
     "ambiguous-name": "The name belongs to more than one speaker or outlet; `candidates` lists "
     "their ids. Ask again by id.",
+    "gone": "The quote was deleted. Its history, with every value it had, is at "
+    "`/v1/quotes/{id}/history`.",
+    "idempotency-key-reused": "The `Idempotency-Key` was already used with a different "
+    "request. Use a new key for a new request.",
     "unauthorized": "Writes need a valid API key, sent as `Authorization: Bearer <key>`.",
     "store-unavailable": "The store could not answer (locked, busy or unreachable). Retry after "
     "the `Retry-After` seconds.",

@@ -1,15 +1,19 @@
 """The shapes the API answers with. Tables never leave the store; these do."""
 
 import datetime as dt
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from app.models.tables import MAX_ROW_ID
 
 SpeakerKind = Literal["person", "anonymous", "organization"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 DatePrecision = Literal["day", "month", "year"]
 
 T = TypeVar("T")
+# The longest article text the store takes, in characters; no offset can be past it.
+MAX_TEXT = 1_000_000
 
 
 class Span(BaseModel):
@@ -147,9 +151,94 @@ class ArticleIn(BaseModel):
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
     text: str = Field(
         min_length=1,
-        max_length=1_000_000,
+        max_length=MAX_TEXT,
         pattern=r"\S",
         description="The article text, paragraphs separated by line breaks.",
+    )
+
+
+class SpanIn(BaseModel):
+    """Character offsets into the article text, ``text[start:end]``, start before end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: int = Field(ge=0, le=MAX_TEXT, examples=[1635])
+    end: int = Field(ge=1, le=MAX_TEXT, examples=[1770])
+
+
+class QuoteFields(BaseModel):
+    """What a client may set on a quote. Server-owned fields (``id``, ``date``, the article of
+    an existing quote) and unknown ones are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    speaker: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        pattern=r"\S",
+        description="Who said it: a speaker id or any of its names.",
+        examples=["antony-blinken"],
+    )
+    speaker_kind: SpeakerKind | None = Field(
+        default=None,
+        description="When `speaker` names nobody stored: create that speaker, of this kind.",
+    )
+    kind: QuoteKind | None = None
+    span: SpanIn | None = Field(default=None, description="Where the quoted words stand.")
+    text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100_000,
+        description="The quoted words; without `span`, found in the article (once only).",
+    )
+    outlet: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        pattern=r"\S",
+        description="The outlet the words were given to, by id or name; a new name creates it.",
+        examples=["cbs-news"],
+    )
+    said_on: dt.date | None = None
+    said_on_precision: DatePrecision | None = None
+    cue: str | None = Field(default=None, max_length=500, examples=["Blinken said"])
+    speaker_span: SpanIn | None = None
+    continues: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
+
+
+class QuoteIn(QuoteFields):
+    """A quote entered by hand, in an article already stored."""
+
+    article: int = Field(ge=1, le=MAX_ROW_ID, description="The article's id.", examples=[1])
+    speaker: str = Field(min_length=1, max_length=300, pattern=r"\S", examples=["antony-blinken"])
+    kind: QuoteKind
+
+
+class QuotePatch(QuoteFields):
+    """Only the fields sent change; ``null`` clears one that may be empty."""
+
+
+class FieldChange(BaseModel):
+    before: Any = Field(description="The value before this revision; null when there was none.")
+    after: Any = Field(description="The value after it; null once deleted.")
+
+
+class QuoteRevisionPublic(BaseModel):
+    version: int = Field(description="1 for the first change recorded, then 2, 3...")
+    action: Literal["create", "update", "delete"]
+    at: dt.datetime
+    by: str | None = Field(description="The name of the API key that made the change.")
+    changes: dict[str, FieldChange]
+
+
+class QuoteHistory(BaseModel):
+    quote_id: int
+    deleted: bool
+    current: QuotePublic | None = Field(description="The quote as it stands; null once deleted.")
+    revisions: list[QuoteRevisionPublic] = Field(
+        description="Every change, oldest first. A quote found by extraction and never changed "
+        "has none: its first correction holds the values extraction gave it."
     )
 
 

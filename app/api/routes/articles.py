@@ -3,12 +3,14 @@ extracts and attributes its quotations."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError
+from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
-from app.ingest import IngestError, ingest
+from app.crud import InvalidField
+from app.ingest import ingest
 from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
 from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
@@ -46,22 +48,31 @@ def find_articles(
     responses={200: {"description": "The text was already stored; nothing was created."}},
 )
 def post_article(
-    session: WriteSessionDep, _key: WriteKeyDep, body: ArticleIn, response: Response
-) -> ArticleWithQuotes:
-    try:
-        result = ingest(session, body)
-    except IngestError as error:
-        session.rollback()
-        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
-    session.commit()
-    article_id = result.article.id
-    assert article_id is not None
-    if not result.created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/articles/{article_id}"
-    detail = get_article(session, article_id)
-    assert detail is not None
-    return ArticleWithQuotes(**detail.model_dump(), quotes=article_quotes(session, article_id))
+    request: Request,
+    session: WriteSessionDep,
+    key: WriteKeyDep,
+    body: ArticleIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    def perform() -> tuple[int, str, str | None]:
+        try:
+            result = ingest(session, body)
+        except InvalidField as error:
+            raise ProblemError(
+                422, "invalid-parameter", str(error), parameter=error.field
+            ) from None
+        article_id = result.article.id
+        assert article_id is not None
+        detail = get_article(session, article_id)
+        assert detail is not None
+        stored = ArticleWithQuotes(
+            **detail.model_dump(), quotes=article_quotes(session, article_id)
+        )
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return code, stored.model_dump_json(), f"/v1/articles/{article_id}"
+
+    digest = request_digest("POST", request.url.path, body)
+    return write_once(session, key, idempotency_key, digest, perform)
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its text")

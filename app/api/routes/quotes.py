@@ -11,6 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
+from app.corrections import was_deleted
 from app.models.public import Page, QuoteKind, QuotePublic
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
 
@@ -146,7 +147,12 @@ def find_quotes(
     return StreamingResponse(_ndjson_chunks(rows), media_type=NDJSON)
 
 
-@router.get("/{quote_id}", response_model=QuotePublic, summary="One quote")
+@router.get(
+    "/{quote_id}",
+    response_model=QuotePublic,
+    summary="One quote",
+    responses={410: {"description": "The quote was deleted; its history remains."}},
+)
 def read_quote(
     session: SessionDep,
     quote_id: Annotated[
@@ -155,6 +161,8 @@ def read_quote(
 ) -> QuotePublic:
     quote = get_quote(session, quote_id)
     if quote is None:
+        if was_deleted(session, quote_id):
+            raise ProblemError(410, "gone", f"quote {quote_id} was deleted")
         raise ProblemError(404, "not-found", f"there is no quote {quote_id}")
     return quote
 

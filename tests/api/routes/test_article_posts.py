@@ -1,18 +1,13 @@
 """``POST /v1/articles``: store, extract, attribute and link, all or nothing, once per text."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 import app.ingest
-from app.config import PROJECT_ROOT, Settings
-from app.db import session_scope
-from app.keys import create_key
-from app.main import create_app
+from app.config import PROJECT_ROOT
 
 STORY = (
     "Springfield, June 3 (Gazette) — The city council approved the new bridge on Monday.\n"
@@ -21,14 +16,6 @@ STORY = (
     "“We have not seen the final bill,” he said."
 )
 SEED_TEXT = (PROJECT_ROOT / "seed" / "upi-2024-05-31-kharkiv.txt").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def writer(settings: Settings, seeded: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    with session_scope(seeded) as session:
-        token = create_key(session, "desk").token
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client, {"Authorization": f"Bearer {token}"}
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -1,0 +1,82 @@
+"""``Idempotency-Key`` on POST: the first answer is stored with the write, in the same
+transaction, and sent again for a retry of the same request. The same key with another request
+is refused. Writes hold SQLite's write lock from their first statement, so two retries racing
+each other are served one after the other: the second finds the first's answer."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Header
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app.api.errors import ProblemError
+from app.api.params import examples
+from app.crud import utcnow
+from app.models import ApiKey, IdempotentRequest
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Any unique string, e.g. a UUID. Sending the same request again with the "
+        "same key answers with the first answer and writes nothing more.",
+        openapi_examples=examples(uuid="9b7c2f4e-1d2a-4a57-8d0f-2b1e6c3a9f10"),
+    ),
+]
+
+
+def request_digest(method: str, path: str, body: BaseModel) -> str:
+    """The request as validated: the same content sent with other spacing is the same."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def write_once(
+    session: Session,
+    key: ApiKey,
+    idempotency_key: str | None,
+    digest: str,
+    perform: Callable[[], tuple[int, str, str | None]],
+) -> Response:
+    """``perform()`` (status, JSON body, Location) and commit, unless this key already did."""
+    if idempotency_key is not None:
+        assert key.id is not None
+        stored = session.get(IdempotentRequest, (key.id, idempotency_key))
+        if stored is not None:
+            if stored.request_hash != digest:
+                raise ProblemError(
+                    422,
+                    "idempotency-key-reused",
+                    "this Idempotency-Key was already used for a different request",
+                    parameter="Idempotency-Key",
+                )
+            return _answer(stored.status, stored.body, stored.location, replayed=True)
+    status, body, location = perform()
+    if idempotency_key is not None:
+        assert key.id is not None
+        session.add(
+            IdempotentRequest(
+                api_key_id=key.id,
+                key=idempotency_key,
+                request_hash=digest,
+                status=status,
+                location=location,
+                body=body,
+                created_at=utcnow(),
+            )
+        )
+    session.commit()
+    return _answer(status, body, location, replayed=False)
+
+
+def _answer(status: int, body: str, location: str | None, *, replayed: bool) -> Response:
+    headers = {"Location": location} if location else {}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(body, status_code=status, media_type="application/json", headers=headers)

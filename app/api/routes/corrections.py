@@ -1,0 +1,149 @@
+"""Manual entry and corrections: ``POST /v1/quotes``, ``PATCH`` and ``DELETE
+/v1/quotes/{id}``, and the history every change leaves behind."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response, status
+
+from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
+from app.api.errors import ProblemError
+from app.api.idempotency import IdempotencyKey, request_digest, write_once
+from app.api.params import examples
+from app.corrections import (
+    QuoteGone,
+    QuoteMissing,
+    create_quote,
+    delete_quote,
+    history,
+    update_quote,
+)
+from app.crud import InvalidField
+from app.models.public import (
+    FieldChange,
+    QuoteHistory,
+    QuoteIn,
+    QuotePatch,
+    QuotePublic,
+    QuoteRevisionPublic,
+)
+from app.models.tables import MAX_ROW_ID
+from app.queries.quotes import get_quote
+
+router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
+
+QuoteId = Annotated[
+    int,
+    Path(ge=1, le=MAX_ROW_ID, description="The quote's id.", openapi_examples=examples(first=1)),
+]
+_GONE: dict[int | str, dict[str, Any]] = {
+    410: {"description": "The quote was deleted; its history remains."}
+}
+
+
+@router.post(
+    "",
+    response_model=QuotePublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Enter a quote by hand",
+    description="Adds a quote to a stored article. Its text is read from the article at `span` "
+    "(or `text` is found in it), so the two cannot disagree. The change is recorded in the "
+    "quote's history.",
+)
+def post_quote(
+    request: Request,
+    session: WriteSessionDep,
+    key: WriteKeyDep,
+    body: QuoteIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    def perform() -> tuple[int, str, str | None]:
+        with _as_problems():
+            quote = create_quote(session, body, key)
+        assert quote.id is not None
+        return 201, _public(session, quote.id).model_dump_json(), f"/v1/quotes/{quote.id}"
+
+    digest = request_digest("POST", request.url.path, body)
+    return write_once(session, key, idempotency_key, digest, perform)
+
+
+@router.patch(
+    "/{quote_id}",
+    response_model=QuotePublic,
+    summary="Correct a quote",
+    description="Changes only the fields sent; `null` clears one that may be empty. The earlier "
+    "values are kept in the quote's history.",
+    responses=_GONE,
+)
+def patch_quote(
+    session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, body: QuotePatch
+) -> QuotePublic:
+    with _as_problems(quote_id):
+        update_quote(session, quote_id, body, key)
+    session.commit()
+    return _public(session, quote_id)
+
+
+@router.delete(
+    "/{quote_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a quote",
+    description="The quote leaves every list and answers 410 from then on; its history, with "
+    "every value it had, remains.",
+    responses=_GONE,
+)
+def remove_quote(session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId) -> Response:
+    with _as_problems(quote_id):
+        delete_quote(session, quote_id, key)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{quote_id}/history", response_model=QuoteHistory, summary="A quote's history")
+def quote_history(session: SessionDep, quote_id: QuoteId) -> QuoteHistory:
+    with _as_problems(quote_id):
+        deleted, revisions = history(session, quote_id)
+    return QuoteHistory(
+        quote_id=quote_id,
+        deleted=deleted,
+        current=None if deleted else get_quote(session, quote_id),
+        revisions=[
+            QuoteRevisionPublic(
+                version=revision.version,
+                action=revision.action,
+                at=revision.changed_at,
+                by=key_name,
+                changes={
+                    field: FieldChange(before=change["before"], after=change["after"])
+                    for field, change in revision.changes.items()
+                },
+            )
+            for revision, key_name in revisions
+        ],
+    )
+
+
+def _public(session: SessionDep, quote_id: int) -> QuotePublic:
+    quote = get_quote(session, quote_id)
+    assert quote is not None
+    return quote
+
+
+@contextmanager
+def _as_problems(quote_id: int | None = None) -> Iterator[None]:
+    """The corrections' own errors, as problem responses."""
+    try:
+        yield
+    except InvalidField as error:
+        raise ProblemError(
+            422,
+            "invalid-parameter",
+            str(error),
+            parameter=error.field,
+            invalid_params=[{"name": error.field, "in": "body", "reason": str(error)}],
+        ) from None
+    except QuoteGone:
+        raise ProblemError(410, "gone", f"quote {quote_id} was deleted") from None
+    except QuoteMissing:
+        raise ProblemError(404, "not-found", f"there is no quote {quote_id}") from None
