@@ -54,6 +54,39 @@ def test_keys_create_prints_the_key_alone_on_its_last_line(store: Path) -> None:
     assert key.split("_", 2)[2] not in repr(stored)
 
 
+def test_keys_list_and_revoke_never_show_a_secret_and_revoke_at_once(store: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.config import Settings
+    from app.main import create_app
+
+    desk = saidwho(store, "keys", "create", "desk").stdout.strip().splitlines()[-1]
+    wire = saidwho(store, "keys", "create", "wire").stdout.strip().splitlines()[-1]
+    listed = saidwho(store, "keys", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.strip().splitlines()
+    assert [line.split("\t")[1] for line in lines] == ["desk", "wire"]
+    assert all(line.endswith("live") for line in lines)
+    for token in (desk, wire):
+        assert token.split("_", 2)[2] not in listed.stdout
+        assert f"sw_{token.split('_')[1]}_" in listed.stdout
+
+    revoked = saidwho(store, "keys", "revoke", desk)  # the whole key, or only its prefix
+    assert revoked.returncode == 0, revoked.stderr
+    assert "revoked" in saidwho(store, "keys", "list").stdout.splitlines()[0]
+    again = saidwho(store, "keys", "revoke", desk.split("_")[1])
+    assert again.returncode == 1 and "no live key" in again.stderr
+
+    settings = Settings(database_url=f"sqlite:///{store}")
+    body = {"article": 1, "speaker": "x", "speaker_kind": "person", "kind": "partial", "text": "y"}
+    with TestClient(create_app(settings)) as client:
+        for token, status in ((desk, 401), (wire, 422)):  # 422: a live key, a bad article
+            answer = client.post(
+                "/v1/quotes", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert answer.status_code == status
+
+
 def test_no_arguments_shows_help(store: Path) -> None:
     result = saidwho(store)
     assert "serve" in result.stdout + result.stderr
