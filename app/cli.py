@@ -58,7 +58,15 @@ def serve_command(
         result = load_seed(engine, settings.seed_dir)
         typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
     engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
+    from app.logs import log_config
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=access_log,
+        log_config=log_config(settings.json_logs),
+    )
 
 
 @keys_cli.command("create")

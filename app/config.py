@@ -40,6 +40,30 @@ class Settings(BaseSettings):
     read_workers: int = Field(
         default=4, ge=1, le=64, description="Threads that run reads off the event loop."
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body taken; a larger one is refused with 413.",
+    )
+    rate_limit_per_address: str = Field(
+        default="100/second;3000/minute",
+        description="Requests one client address may send (the limits library's notation; "
+        "several separated by ';'; empty for none). Past it: 429 with Retry-After.",
+    )
+    rate_limit_per_key: str = Field(
+        default="20/second",
+        description="Requests one API key may send, on top of its address's limit.",
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Origins that browsers may call the API from, comma-separated; "
+        "empty turns CORS off.",
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    json_logs: bool = Field(
+        default=True,
+        description="Log one JSON object per line, with the request id, when serving.",
+    )
     fast_lane: bool = Field(
         default=True,
         description="Answer quote pages and single quotes on the direct SQLite read path.",

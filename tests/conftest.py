@@ -15,7 +15,13 @@ from app.seed import load_seed
 
 
 def settings_for(folder: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{folder / 'saidwho.db'}")
+    """A store in ``folder``. Rate limits are off: tests send requests far faster than any
+    client should; the tests of the limits turn them on."""
+    return Settings(
+        database_url=f"sqlite:///{folder / 'saidwho.db'}",
+        rate_limit_per_address="",
+        rate_limit_per_key="",
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,12 @@ def free_port() -> int:
 
 
 def store_env(folder: Path) -> dict[str, str]:
-    return {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{folder / 'saidwho.db'}"}
+    return {
+        **os.environ,
+        "SAIDWHO_DATABASE_URL": f"sqlite:///{folder / 'saidwho.db'}",
+        "SAIDWHO_RATE_LIMIT_PER_ADDRESS": "",
+        "SAIDWHO_RATE_LIMIT_PER_KEY": "",
+    }
 
 
 @contextmanager

@@ -35,6 +35,11 @@ PROBLEM_TYPES = {
     "the `Retry-After` seconds.",
     "query-timeout": "The query ran past its time budget (`SAIDWHO_QUERY_BUDGET_MS`) and was "
     "stopped. Narrow it, or retry after the `Retry-After` seconds.",
+    "not-ready": "The store does not answer, or its schema is older than this code: run "
+    "`saidwho migrate`.",
+    "too-large": "The request body is larger than `SAIDWHO_MAX_BODY_BYTES`.",
+    "rate-limited": "Too many requests from this address or key. Retry after the `Retry-After` "
+    "seconds.",
     "internal": "An unexpected error on the server. It was logged; the request may be retried.",
 }
 log = logging.getLogger("saidwho.errors")
@@ -125,6 +130,8 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
         detail = f"nothing is served at {request.url.path}"
     elif error.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
+    elif error.status_code == 413:
+        return problem(413, "the request body is over the size limit", slug="too-large")
     else:
         detail = str(error.detail)
     return problem(error.status_code, detail, headers=getattr(error, "headers", None))

@@ -253,3 +253,8 @@ class Page(BaseModel, Generic[T]):
 class Health(BaseModel):
     status: Literal["ok"]
     quotes: int
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    schema_revision: str = Field(description="The Alembic revision the store is at: the latest.")

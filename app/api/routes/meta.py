@@ -3,12 +3,16 @@
 from typing import Annotated
 
 import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Path
 from fastapi.responses import PlainTextResponse
+from sqlalchemy.exc import OperationalError
 
-from app.api.deps import SessionDep
+from app.api.deps import SessionDep, SettingsDep
 from app.api.errors import PROBLEM_TYPES, ProblemError
-from app.models.public import Health
+from app.db import alembic_config
+from app.models.public import Health, Ready
 
 router = APIRouter(tags=["service"])
 
@@ -17,6 +21,29 @@ router = APIRouter(tags=["service"])
 def health(session: SessionDep) -> Health:
     quotes = session.execute(sa.text("SELECT count(*) FROM quote")).scalar_one()
     return Health(status="ok", quotes=int(quotes))
+
+
+@router.get(
+    "/ready",
+    response_model=Ready,
+    summary="200 when the store answers and its schema is current",
+    responses={503: {"description": "The store does not answer, or needs `saidwho migrate`."}},
+)
+def ready(session: SessionDep, settings: SettingsDep) -> Ready:
+    script = ScriptDirectory.from_config(alembic_config(settings))
+    head = script.get_current_head()
+    try:
+        current = MigrationContext.configure(session.connection()).get_current_revision()
+    except OperationalError:
+        current = None
+    if current != head:
+        raise ProblemError(
+            503,
+            "not-ready",
+            f"the store's schema is at {current or 'nothing'}, not {head}: run saidwho migrate",
+            headers={"Retry-After": "5"},
+        )
+    return Ready(status="ready", schema_revision=str(head))
 
 
 @router.get(
