@@ -3,16 +3,14 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CollectorRegistry
-from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.errors import install_error_handlers
 from app.api.fastlane import QuoteFastLane
-from app.api.guards import BodySizeLimit, RateLimit, SecurityHeaders
+from app.api.guards import FrontDoor
+from app.api.metrics import Metrics
 from app.api.routes import articles, corrections, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -63,18 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             budget_ms=settings.query_budget_ms,
             workers=settings.read_workers,
         )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.state.metrics = Metrics() if settings.metrics_enabled else None
     app.add_middleware(
-        RateLimit,
+        FrontDoor,
+        max_bytes=settings.max_body_bytes,
         per_address=settings.rate_limit_per_address,
         per_key=settings.rate_limit_per_key,
+        metrics=app.state.metrics,
     )
-    if settings.metrics_enabled:
-        # A registry of its own: several apps in one process (tests) must not collide.
-        Instrumentator(registry=CollectorRegistry(), excluded_handlers=["/metrics"]).instrument(
-            app
-        ).expose(app, include_in_schema=False)
-    app.add_middleware(SecurityHeaders)
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     if origins:
         app.add_middleware(
@@ -84,6 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["Location", "Retry-After", "X-Request-ID"],
         )
-    app.add_middleware(CorrelationIdMiddleware)
     app.mount("/static", StaticFiles(directory=pages.static_files_dir()), name="static")
     return app

@@ -18,6 +18,7 @@ from sqlalchemy import make_url
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.errors import PROBLEM_JSON
+from app.api.metrics import HANDLER
 from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved, iso_date, valid_id
 from app.queries.quotes import QuoteQuery
 
@@ -49,9 +50,11 @@ class QuoteFastLane:
         try:
             if path == "/v1/quotes":
                 job = self._page_job(scope)
+                scope[HANDLER] = "/v1/quotes"
             elif path.startswith(_PREFIX) and (quote_id := valid_id(path[len(_PREFIX) :])):
                 reads = self.reads
                 job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
+                scope[HANDLER] = "/v1/quotes/{quote_id}"
             else:
                 raise Unserved
             try:

@@ -5,12 +5,14 @@ from typing import Annotated
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Path
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import OperationalError
 
 from app.api.deps import SessionDep, SettingsDep
 from app.api.errors import PROBLEM_TYPES, ProblemError
+from app.api.metrics import Metrics
 from app.db import alembic_config
 from app.models.public import Health, Ready
 
@@ -44,6 +46,15 @@ def ready(session: SessionDep, settings: SettingsDep) -> Ready:
             headers={"Retry-After": "5"},
         )
     return Ready(status="ready", schema_revision=str(head))
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request, settings: SettingsDep) -> Response:
+    """Prometheus' text format, for its scraper."""
+    metrics: Metrics | None = request.app.state.metrics
+    if metrics is None:
+        raise ProblemError(404, "not-found", "metrics are turned off (SAIDWHO_METRICS_ENABLED)")
+    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get(
