@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
@@ -43,6 +44,49 @@ PROBLEM_TYPES = {
     "internal": "An unexpected error on the server. It was logged; the request may be retried.",
 }
 log = logging.getLogger("saidwho.errors")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document, as every 4xx and 5xx answer carries it."""
+
+    type: str = Field(examples=["/problems/invalid-parameter"])
+    title: str = Field(examples=["Unprocessable Entity"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["limit: Input should be less than or equal to 100"])
+    parameter: str | None = Field(default=None, description="The parameter or field at fault.")
+    invalid_params: list[dict[str, str]] | None = Field(
+        default=None, description="Every fault: name, where (query, path, body), reason."
+    )
+    candidates: list[str] | None = Field(
+        default=None, description="For an ambiguous name: the ids it could mean."
+    )
+
+
+_WHEN = {
+    401: "No valid API key was sent; nothing was written.",
+    404: "Nothing has this id or name.",
+    409: "The name belongs to more than one speaker or outlet; ask by id.",
+    410: "The quote was deleted; its history remains.",
+    413: "The request body is over the size limit.",
+    422: "A parameter, path segment or body field is malformed or names nothing stored.",
+    429: "Too many requests from this address or key; see Retry-After.",
+    500: "An unexpected error; it was logged.",
+    503: "The store is busy, read-only or unreachable, or the query ran past its time budget; "
+    "see Retry-After.",
+}
+_SCHEMA = Problem.model_json_schema()
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for problem answers, so the schema documents every status it may send."""
+    return {
+        status: {"description": _WHEN[status], "content": {PROBLEM_JSON: {"schema": _SCHEMA}}}
+        for status in statuses
+    }
+
+
+# What any operation may answer: a body too large, bad input, too many requests, failures.
+COMMON_PROBLEMS = problem_responses(413, 422, 429, 500, 503)
 
 
 class ProblemError(Exception):

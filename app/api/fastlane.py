@@ -10,6 +10,7 @@ every problem response, is the routes' own; a test holds the two to the same ans
 
 import asyncio
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,6 +27,7 @@ _LISTS = {"speaker", "outlet", "publisher", "kind"}
 _SINGLE = {"since", "until", "q", "article", "sort", "limit", "cursor"}
 _KINDS = {"direct", "partial", "indirect"}
 _PREFIX = "/v1/quotes/"
+log = logging.getLogger("saidwho.fastlane")
 # A query is first tried right on the event loop for this long; the few that need more are
 # stopped and run again on a worker thread, so the loop is never held longer than this.
 SLICE_S = 0.005
@@ -62,6 +64,12 @@ class QuoteFastLane:
             except OverSlice:
                 body = await asyncio.get_running_loop().run_in_executor(self.pool, job)
         except Unserved:
+            await self.app(scope, receive, send)
+            return
+        except Exception:
+            # Outside the framework's error layer: a fault here must not become a bare 500.
+            # The routes answer instead, and the fault is logged to be fixed.
+            log.exception("direct read path failed; answered by the routes")
             await self.app(scope, receive, send)
             return
         except OverBudget:

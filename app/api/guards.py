@@ -8,7 +8,7 @@ in one layer, since each extra layer costs every request a few microseconds more
 - the rate: per client address, and per API key when one is sent (the limits library, fixed
   windows, counted in this process); past either, 429 with ``Retry-After``;
 - security headers on every answer: nosniff, frame denial, no referrer, and a CSP that allows
-  nothing on answers that are not pages (pages set their own);
+  nothing on answers that are not pages (pages set their own, and /docs needs its scripts);
 - metrics for every answer, refusals included.
 """
 
@@ -148,11 +148,13 @@ def _request_id(scope: Scope) -> str:
 def _with_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]]:
     """The answer's headers, with ours added where the answer has not set its own."""
     headers: list[tuple[bytes, bytes]] = list(message.get("headers", []))
-    present = {name.lower() for name, _ in headers}
+    present = {name.lower(): value for name, value in headers}
     headers += [header for header in _ALWAYS if header[0] not in present]
     headers.append((b"x-request-id", request_id.encode()))
-    if _NOTHING[0] not in present:
-        headers.append(_NOTHING)
+    # Pages carry their own policy; the interactive docs, the one page without, need scripts.
+    if not present.get(b"content-type", b"").startswith(b"text/html"):
+        if _NOTHING[0] not in present:
+            headers.append(_NOTHING)
     return headers
 
 

@@ -82,7 +82,9 @@ class FastQuotes:
 
     # Connections ---------------------------------------------------------------------------
 
-    def _connection(self, seconds: float | None) -> sqlite3.Connection:
+    def _connection(self, seconds: float | None, caches: bool) -> sqlite3.Connection:
+        """This thread's connection, its clock set; with ``caches``, the shared caches emptied
+        first if the store has changed since this thread last looked."""
         local = self.local
         if local.connection is None:
             connection = sqlite3.connect(
@@ -94,6 +96,8 @@ class FastQuotes:
         # The clock first: SQLite's progress counter runs on across statements, so a deadline
         # left over from an earlier, stopped query would stop this one too.
         local.deadline = time.monotonic() + (self.budget if seconds is None else seconds)
+        if not caches:
+            return local.connection
         version = local.connection.execute("PRAGMA data_version").fetchone()[0]
         if version != local.version:
             with self.lock:
@@ -114,11 +118,16 @@ class FastQuotes:
     def _over_budget(self) -> int:
         return 1 if time.monotonic() > self.local.deadline else 0
 
-    def _run(self, job: Callable[[sqlite3.Connection], bytes], slice_s: float | None) -> bytes:
+    def _run(
+        self,
+        job: Callable[[sqlite3.Connection], bytes],
+        slice_s: float | None,
+        caches: bool = True,
+    ) -> bytes:
         """``job`` on this thread's connection, within the budget, or within ``slice_s`` when
         it is tried on the event loop first."""
         try:
-            return job(self._connection(slice_s))
+            return job(self._connection(slice_s, caches))
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error):
                 raise (OverSlice if slice_s is not None else OverBudget) from error
@@ -133,7 +142,7 @@ class FastQuotes:
                 raise Unserved  # the general path words the 404
             return orjson.dumps(_quote(row))
 
-        return self._run(job, slice_s)
+        return self._run(job, slice_s, caches=False)  # one row by id: no cache is read
 
     def page(
         self, query: QuoteQuery, limit: int, cursor: str | None, slice_s: float | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response, status
 
 from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
-from app.api.errors import ProblemError
+from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
 from app.crud import InvalidField
@@ -45,7 +45,10 @@ def find_articles(
     description="Stores the article and every quotation extracted from it, attributed to its "
     "speaker and outlet, in one transaction. Posting a text that is already stored creates "
     "nothing and answers 200 with the stored article.",
-    responses={200: {"description": "The text was already stored; nothing was created."}},
+    responses={
+        200: {"description": "The text was already stored; nothing was created."},
+        **problem_responses(401),
+    },
 )
 def post_article(
     request: Request,
@@ -75,7 +78,12 @@ def post_article(
     return write_once(session, key, idempotency_key, digest, perform)
 
 
-@router.get("/{article_id}", response_model=ArticleDetail, summary="One article with its text")
+@router.get(
+    "/{article_id}",
+    response_model=ArticleDetail,
+    summary="One article with its text",
+    responses=problem_responses(404),
+)
 def read_article(
     session: SessionDep,
     article_id: Annotated[

@@ -3,12 +3,12 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
 from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
-from app.api.errors import ProblemError
+from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import examples
 from app.corrections import (
@@ -37,9 +37,7 @@ QuoteId = Annotated[
     int,
     Path(ge=1, le=MAX_ROW_ID, description="The quote's id.", openapi_examples=examples(first=1)),
 ]
-_GONE: dict[int | str, dict[str, Any]] = {
-    410: {"description": "The quote was deleted; its history remains."}
-}
+_CHANGE = problem_responses(401, 404, 409, 410)
 
 
 @router.post(
@@ -50,6 +48,7 @@ _GONE: dict[int | str, dict[str, Any]] = {
     description="Adds a quote to a stored article. Its text is read from the article at `span` "
     "(or `text` is found in it), so the two cannot disagree. The change is recorded in the "
     "quote's history.",
+    responses=problem_responses(401, 409),
 )
 def post_quote(
     request: Request,
@@ -74,7 +73,7 @@ def post_quote(
     summary="Correct a quote",
     description="Changes only the fields sent; `null` clears one that may be empty. The earlier "
     "values are kept in the quote's history.",
-    responses=_GONE,
+    responses=_CHANGE,
 )
 def patch_quote(
     session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, body: QuotePatch
@@ -91,7 +90,7 @@ def patch_quote(
     summary="Delete a quote",
     description="The quote leaves every list and answers 410 from then on; its history, with "
     "every value it had, remains.",
-    responses=_GONE,
+    responses=_CHANGE,
 )
 def remove_quote(session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId) -> Response:
     with _as_problems(quote_id):
@@ -100,7 +99,12 @@ def remove_quote(session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId) 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/{quote_id}/history", response_model=QuoteHistory, summary="A quote's history")
+@router.get(
+    "/{quote_id}/history",
+    response_model=QuoteHistory,
+    summary="A quote's history",
+    responses=problem_responses(404),
+)
 def quote_history(session: SessionDep, quote_id: QuoteId) -> QuoteHistory:
     with _as_problems(quote_id):
         deleted, revisions = history(session, quote_id)

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import OperationalError
 
 from app.api.deps import SessionDep, SettingsDep
-from app.api.errors import PROBLEM_TYPES, ProblemError
+from app.api.errors import PROBLEM_TYPES, ProblemError, problem_responses
 from app.api.metrics import Metrics
 from app.db import alembic_config
 from app.models.public import Health, Ready
@@ -29,7 +29,7 @@ def health(session: SessionDep) -> Health:
     "/ready",
     response_model=Ready,
     summary="200 when the store answers and its schema is current",
-    responses={503: {"description": "The store does not answer, or needs `saidwho migrate`."}},
+    responses=problem_responses(503),
 )
 def ready(session: SessionDep, settings: SettingsDep) -> Ready:
     script = ScriptDirectory.from_config(alembic_config(settings))
@@ -61,7 +61,10 @@ def metrics(request: Request, settings: SettingsDep) -> Response:
     "/problems/{slug}",
     response_class=PlainTextResponse,
     summary="What a problem type means",
-    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        **problem_responses(404),
+    },
 )
 def problem_type(
     slug: Annotated[str, Path(max_length=100, description="The end of a problem's `type`.")],

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import SessionDep
-from app.api.errors import ProblemError
+from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
 from app.models.public import OutletPublic, Page
 from app.queries.outlets import get_outlet, list_outlets
@@ -20,7 +20,12 @@ def find_outlets(
     return list_outlets(session, q=q, limit=limit, cursor=cursor)
 
 
-@router.get("/{outlet}", response_model=OutletPublic, summary="One outlet, by id or any name")
+@router.get(
+    "/{outlet}",
+    response_model=OutletPublic,
+    summary="One outlet, by id or any name",
+    responses=problem_responses(404, 409),
+)
 def read_outlet(
     session: SessionDep,
     outlet: Annotated[

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import EngineDep, SessionDep, SettingsDep
-from app.api.errors import ProblemError
+from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
 from app.corrections import was_deleted
 from app.models.public import Page, QuoteKind, QuotePublic
@@ -151,7 +151,7 @@ def find_quotes(
     "/{quote_id}",
     response_model=QuotePublic,
     summary="One quote",
-    responses={410: {"description": "The quote was deleted; its history remains."}},
+    responses=problem_responses(404, 410),
 )
 def read_quote(
     session: SessionDep,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import SessionDep
-from app.api.errors import ProblemError
+from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
 from app.models.public import Page, SpeakerKind, SpeakerPublic
 from app.queries.speakers import get_speaker, list_speakers
@@ -30,7 +30,12 @@ def find_speakers(
     return list_speakers(session, q=q, kind=kind, limit=limit, cursor=cursor)
 
 
-@router.get("/{speaker}", response_model=SpeakerPublic, summary="One speaker, by id or any name")
+@router.get(
+    "/{speaker}",
+    response_model=SpeakerPublic,
+    summary="One speaker, by id or any name",
+    responses=problem_responses(404, 409),
+)
 def read_speaker(
     session: SessionDep,
     speaker: Annotated[

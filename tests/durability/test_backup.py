@@ -1,0 +1,62 @@
+"""``saidwho backup`` copies the store consistently while a server writes to it."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+
+import httpx
+
+from tests.durability.conftest import Store, article, serving
+
+
+def backup(store: Store, target: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store.path}"}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "backup", target],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_a_backup_taken_during_writes_is_whole_and_sound(store: Store) -> None:
+    stop = threading.Event()
+    with serving(store) as (base, _):
+
+        def write() -> None:
+            with httpx.Client(base_url=base, headers=store.headers, timeout=10) as client:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    assert client.post("/v1/articles", json=article(f"b{n}")).status_code == 201
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        try:
+            copies = [store.folder / f"copy-{n}.db" for n in range(3)]
+            for copy in copies:
+                made = backup(store, str(copy))
+                assert made.returncode == 0, made.stderr
+                assert "integrity check: ok" in made.stdout
+        finally:
+            stop.set()
+            writer.join()
+    sizes = []
+    for copy in copies:
+        with sqlite3.connect(copy) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            counts = db.execute(
+                "SELECT count(q.id) FROM article a LEFT JOIN quote q ON q.article_id = a.id "
+                "WHERE a.title LIKE 'Durability %' GROUP BY a.id"
+            ).fetchall()
+            assert {count for (count,) in counts} <= {2}  # no article copied in part
+            sizes.append(len(counts))
+    assert sizes == sorted(sizes) and sizes[-1] > 0
+
+
+def test_a_backup_refuses_to_overwrite_and_names_why(store: Store) -> None:
+    existing = store.folder / "exists.db"
+    existing.write_bytes(b"keep me")
+    refused = backup(store, str(existing))
+    assert refused.returncode == 1 and "already exists" in refused.stderr
+    assert existing.read_bytes() == b"keep me"

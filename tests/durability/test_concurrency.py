@@ -1,0 +1,71 @@
+"""Several writers and readers at once, for a bounded time, over real HTTP: no error, and no
+acknowledged write missing afterwards."""
+
+import sqlite3
+import threading
+import time
+from collections import Counter
+
+import httpx
+
+from tests.durability.conftest import Store, article, serving
+
+SECONDS = 4.0
+READS = [
+    "/v1/quotes", "/v1/quotes?q=publish", "/v1/quotes?speaker=blinken&limit=5",
+    "/v1/quotes/3", "/v1/articles", "/v1/speakers?q=cam", "/", "/v1/quotes?sort=date",
+]  # fmt: skip
+
+
+def test_writers_and_readers_at_once_see_no_error_and_lose_nothing(store: Store) -> None:
+    statuses: Counter[tuple[str, int]] = Counter()
+    articles: dict[int, int] = {}
+    quotes: set[int] = set()
+    lock = threading.Lock()
+    with serving(store) as (base, _):
+        deadline = time.monotonic() + SECONDS
+
+        def write_articles(writer: int) -> None:
+            with httpx.Client(base_url=base, headers=store.headers, timeout=30) as client:
+                n = 0
+                while time.monotonic() < deadline:
+                    n += 1
+                    answer = client.post("/v1/articles", json=article(f"c-w{writer}-n{n}"))
+                    with lock:
+                        statuses[("article", answer.status_code)] += 1
+                        if answer.status_code == 201:
+                            articles[answer.json()["id"]] = len(answer.json()["quotes"])
+
+        def write_quotes() -> None:
+            body = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
+            with httpx.Client(base_url=base, headers=store.headers, timeout=30) as client:
+                while time.monotonic() < deadline:
+                    answer = client.post("/v1/quotes", json=body)
+                    with lock:
+                        statuses[("quote", answer.status_code)] += 1
+                        if answer.status_code == 201:
+                            quotes.add(answer.json()["id"])
+
+        def read(reader: int) -> None:
+            with httpx.Client(base_url=base, timeout=30) as client:
+                n = reader
+                while time.monotonic() < deadline:
+                    n += 1
+                    answer = client.get(READS[n % len(READS)])
+                    with lock:
+                        statuses[("read", answer.status_code)] += 1
+
+        threads = [threading.Thread(target=write_articles, args=(n,)) for n in range(3)]
+        threads.append(threading.Thread(target=write_quotes))
+        threads += [threading.Thread(target=read, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert {status for (_, status) in statuses} <= {200, 201}, statuses
+    assert statuses[("read", 200)] > 100 and len(articles) > 10 and len(quotes) > 10
+    with sqlite3.connect(store.path) as db:
+        stored = dict(db.execute("SELECT article_id, count(*) FROM quote GROUP BY article_id"))
+        stored_quotes = {row[0] for row in db.execute("SELECT id FROM quote WHERE article_id = 1")}
+    assert all(stored.get(article_id) == count for article_id, count in articles.items())
+    assert quotes <= stored_quotes
