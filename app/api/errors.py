@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
@@ -63,6 +64,7 @@ class Problem(BaseModel):
 
 
 _WHEN = {
+    400: "The request body could not be read (not JSON, or not text).",
     401: "No valid API key was sent; nothing was written.",
     404: "Nothing has this id or name.",
     409: "The name belongs to more than one speaker or outlet; ask by id.",
@@ -85,8 +87,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-# What any operation may answer: a body too large, bad input, too many requests, failures.
-COMMON_PROBLEMS = problem_responses(413, 422, 429, 500, 503)
+# What any operation may answer: a body unreadable or too large, bad input, too many
+# requests, failures.
+COMMON_PROBLEMS = problem_responses(400, 413, 422, 429, 500, 503)
 
 
 class ProblemError(Exception):
@@ -173,12 +176,26 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     if error.status_code == 404 and error.detail == HTTPStatus.NOT_FOUND.phrase:
         detail = f"nothing is served at {request.url.path}"
     elif error.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        allowed = _allowed_methods(request)
+        detail = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
+        return problem(405, detail, headers={"Allow": allowed})
     elif error.status_code == 413:
         return problem(413, "the request body is over the size limit", slug="too-large")
     else:
         detail = str(error.detail)
     return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path: routers split one path's methods (GET
+    /v1/quotes reads, POST /v1/quotes writes), and the first route's own list is not all."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
+            methods |= route.methods or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:

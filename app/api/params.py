@@ -1,9 +1,10 @@
 """Query parameters shared by several routes, each with a description and examples for /docs."""
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query
+
+from app.models.public import IsoDate
 
 
 def examples(**named: Any) -> dict[str, dict[str, Any]]:
@@ -31,14 +32,14 @@ Cursor = Annotated[
     ),
 ]
 Since = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(
         description="Only items dated on or after this ISO date (inclusive).",
         openapi_examples=examples(may_2024="2024-05-01"),
     ),
 ]
 Until = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(
         description="Only items dated on or before this ISO date (inclusive).",
         openapi_examples=examples(end_of_may_2024="2024-05-31"),

@@ -1,9 +1,9 @@
 """The shapes the API answers with. Tables never leave the store; these do."""
 
 import datetime as dt
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from app.models.tables import MAX_ROW_ID
 
@@ -12,6 +12,19 @@ QuoteKind = Literal["direct", "partial", "indirect"]
 DatePrecision = Literal["day", "month", "year"]
 
 T = TypeVar("T")
+
+
+def _iso_only(value: Any) -> Any:
+    # Pydantic would also read 0 or 1717113600 as a date (seconds since 1970); a client that
+    # sends a number meant something else.
+    if not isinstance(value, dt.date) and not (
+        isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+    ):
+        raise ValueError("must be an ISO date, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
 # The longest article text the store takes, in characters; no offset can be past it.
 MAX_TEXT = 1_000_000
 
@@ -147,7 +160,7 @@ class ArticleIn(BaseModel):
         description="The outlet that published it, by id or any name; a new name creates it.",
         examples=["upi"],
     )
-    published_on: dt.date = Field(examples=["2024-05-31"])
+    published_on: IsoDate = Field(examples=["2024-05-31"])
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
     text: str = Field(
         min_length=1,
@@ -162,8 +175,8 @@ class SpanIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    start: int = Field(ge=0, le=MAX_TEXT, examples=[1635])
-    end: int = Field(ge=1, le=MAX_TEXT, examples=[1770])
+    start: StrictInt = Field(ge=0, le=MAX_TEXT, examples=[1635])
+    end: StrictInt = Field(ge=1, le=MAX_TEXT, examples=[1770])
 
 
 class QuoteFields(BaseModel):
@@ -200,17 +213,17 @@ class QuoteFields(BaseModel):
         description="The outlet the words were given to, by id or name; a new name creates it.",
         examples=["cbs-news"],
     )
-    said_on: dt.date | None = None
+    said_on: IsoDate | None = None
     said_on_precision: DatePrecision | None = None
     cue: str | None = Field(default=None, max_length=500, examples=["Blinken said"])
     speaker_span: SpanIn | None = None
-    continues: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
+    continues: StrictInt | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class QuoteIn(QuoteFields):
     """A quote entered by hand, in an article already stored."""
 
-    article: int = Field(ge=1, le=MAX_ROW_ID, description="The article's id.", examples=[1])
+    article: StrictInt = Field(ge=1, le=MAX_ROW_ID, description="The article's id.", examples=[1])
     speaker: str = Field(min_length=1, max_length=300, pattern=r"\S", examples=["antony-blinken"])
     kind: QuoteKind
 
