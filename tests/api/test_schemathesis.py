@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -83,22 +84,18 @@ def fuzzed_app(folder: Path) -> tuple[FastAPI, str]:
     with session_scope(engine) as session:
         token = create_key(session, "fuzzer").token
     engine.dispose()
-    with (
-        sqlite3.connect(folder / "saidwho.db") as live,
-        sqlite3.connect(folder / "start.db") as start,
-    ):
-        live.backup(start)
+    copy(folder / "saidwho.db", folder / "start.db")
     return create_app(store), token
+
+
+def copy(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as writing:
+        reading.backup(writing)
 
 
 def restart_store() -> None:
     """Puts the store back as it started, through SQLite's backup, so open connections see it."""
-    folder = Path(_folder.name)
-    with (
-        sqlite3.connect(folder / "start.db") as start,
-        sqlite3.connect(folder / "saidwho.db") as live,
-    ):
-        start.backup(live)
+    copy(Path(_folder.name) / "start.db", Path(_folder.name) / "saidwho.db")
 
 
 # Loaded when the module is: Schemathesis' fixture-based loader does not run on this pytest.
