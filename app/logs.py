@@ -10,6 +10,7 @@ def log_config(json_lines: bool) -> dict[str, Any]:
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {
                 "asctime": "time",
                 "levelname": "level",

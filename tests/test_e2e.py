@@ -87,3 +87,20 @@ def test_posting_an_article_with_a_key_from_the_cli_over_http(
     )  # fmt: skip
     found = httpx.get(f"{server}/v1/quotes", params={"speaker": "Ann Reyes"}).json()
     assert found["total"] == 1
+
+
+def test_the_server_logs_json_lines_carrying_each_request_id(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    log_path = tmp_path / "server.log"
+    with serving.served(serving.store_env(tmp_path), log_path) as base:
+        httpx.get(f"{base}/v1/quotes/3", headers={"X-Request-ID": "desk-7"})
+        httpx.get(f"{base}/v1/speakers/nobody")
+    text = log_path.read_text().splitlines()
+    lines = [json.loads(line) for line in text if line.startswith("{")]  # not the seed's echo
+    fields = {"time", "level", "logger", "message", "request_id"}
+    assert lines and all(fields <= line.keys() for line in lines)
+    access = [line for line in lines if line["logger"] == "uvicorn.access"]
+    assert any(a["request_id"] == "desk-7" and "/v1/quotes/3" in a["message"] for a in access)
+    unknown = [line for line in access if "/v1/speakers/nobody" in line["message"]]
+    assert unknown and unknown[0]["request_id"] not in ("-", "desk-7")
