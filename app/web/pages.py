@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.api.deps import SessionDep
+from app.corrections import was_deleted
 from app.models.public import Page, QuotePublic
 from app.queries.articles import get_article, list_articles
 from app.queries.errors import AmbiguousName, QueryError
@@ -89,7 +90,7 @@ def render(
 
 
 def not_found(request: Request, message: str, status_code: int = 404) -> HTMLResponse:
-    heading = "Not found" if status_code == 404 else "Which one?"
+    heading = {404: "Not found", 410: "Deleted"}.get(status_code, "Which one?")
     return render(
         request, "error.html", {"heading": heading, "message": message}, status_code=status_code
     )
@@ -183,6 +184,9 @@ def _explain(parameter: str, detail: str) -> str:
 def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResponse:
     quote = get_quote(session, int(quote_id)) if quote_id.isdigit() else None
     if quote is None:
+        if quote_id.isdigit() and was_deleted(session, int(quote_id)):
+            message = f"Quote {quote_id} was deleted. Its history: /v1/quotes/{quote_id}/history"
+            return not_found(request, message, status_code=410)
         return not_found(request, f"There is no quote {quote_id}.")
     article = get_article(session, quote.article.id)
     assert article is not None

@@ -159,3 +159,11 @@ def test_every_page_is_self_contained_labelled_and_guarded(api: TestClient, path
 def test_the_assets_are_served_by_saidwho(api: TestClient) -> None:
     assert api.get("/static/saidwho.css").headers["content-type"].startswith("text/css")
     assert "javascript" in api.get("/static/saidwho.js").headers["content-type"]
+
+
+def test_a_deleted_quote_page_says_so_with_410(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    assert client.delete("/v1/quotes/16", headers=key).status_code == 204
+    page = client.get("/quotes/16")
+    assert page.status_code == 410 and page.headers["content-type"].startswith("text/html")
+    assert "was deleted" in page.text and "/v1/quotes/16/history" in page.text

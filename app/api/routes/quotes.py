@@ -196,7 +196,7 @@ def _drain(buffer: io.StringIO) -> str:
 
 def _csv_row(quote: QuotePublic) -> list[object]:
     outlet, speaker_span = quote.outlet, quote.speaker_span
-    return [
+    row = [
         quote.id, quote.text, quote.kind, quote.speaker.id, quote.speaker.name,
         quote.speaker.kind, quote.speaker.role, outlet.id if outlet else None,
         outlet.name if outlet else None, quote.article.id, quote.article.title,
@@ -205,6 +205,19 @@ def _csv_row(quote: QuotePublic) -> list[object]:
         quote.span.end, speaker_span.start if speaker_span else None,
         speaker_span.end if speaker_span else None, quote.continues,
     ]  # fmt: skip
+    return [_inert(cell) for cell in row]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet would read as a formula, kept as text by a leading
+    apostrophe (OWASP's advice for CSV). NDJSON keeps every value exactly."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def _ndjson_chunks(quotes: Iterator[QuotePublic]) -> Iterator[str]:

@@ -281,3 +281,25 @@ def test_export_batches_do_not_lose_or_repeat_rows(client: TestClient) -> None:
     client.app.state.settings.export_batch_size = 3  # type: ignore[attr-defined]
     response = client.get("/v1/quotes", params={"format": "ndjson"})
     assert [json.loads(line)["id"] for line in response.text.splitlines()] == ids(client)
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    text = 'The memo read =HYPERLINK("http://x.example") and -5 percent, he said.'
+    posted = client.post(
+        "/v1/articles",
+        json={"title": "Memo", "publisher": "Gazette", "published_on": "2024-06-01", "text": text},
+        headers=key,
+    ).json()
+    for words in ('=HYPERLINK("http://x.example")', "-5 percent"):
+        body = {"article": posted["id"], "speaker": "blinken", "kind": "partial", "text": words}
+        assert client.post("/v1/quotes", json=body, headers=key).status_code == 201
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/v1/quotes", params={"article": posted["id"], "format": "csv"}).text
+    )))  # fmt: skip
+    assert sorted(row["text"] for row in rows) == [
+        "'-5 percent",
+        '\'=HYPERLINK("http://x.example")',
+    ]
+    lines = client.get("/v1/quotes", params={"article": posted["id"], "format": "ndjson"}).text
+    assert '"text":"=HYPERLINK(\\"http://x.example\\")"' in lines  # NDJSON keeps the words exact
