@@ -92,7 +92,10 @@ def alembic_config(settings: Settings) -> Config:
 def include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Alembic filter: the full-text index is store-specific and lives outside the models."""
+    """Alembic filter: the full-text index is store-specific and lives outside the models (the
+    FTS5 tables on SQLite, the generated ``search`` column on PostgreSQL)."""
+    if type_ == "column" and name == "search":
+        return False
     return not (type_ == "table" and name is not None and name.startswith("quote_fts"))
 
 

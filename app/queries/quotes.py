@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401 - types to_tsquery() for PostgreSQL
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -15,7 +16,7 @@ from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
-from app.queries.search import is_common, parse_search, to_fts5
+from app.queries.search import is_common, parse_search, to_fts5, to_tsquery
 
 QuoteSort = Literal["-date", "date", "relevance"]
 
@@ -39,6 +40,20 @@ _MATCHING: sa.Select[Any] = (
     sa.select(sa.literal_column("rowid"))
     .select_from(sa.table("quote_fts"))
     .where(sa.text("quote_fts MATCH :match"))
+)
+# On PostgreSQL the index is a generated tsvector column (migration 0004). The search is a
+# condition on the quote itself, so the planner chooses between the GIN index and walking the
+# date order; the rank is negated so that, as with BM25, lower is better.
+_PG_QUERY = sa.func.to_tsquery("simple", sa.bindparam("match", type_=sa.String))
+_PG_WORDS: sa.ColumnClause[Any] = sa.literal_column("quote.search")
+_PG_MATCHES = cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY))
+_PG_HITS = (
+    sa.select(
+        QUOTE.c.id.label("quote_id"),
+        sa.cast(-sa.func.ts_rank(_PG_WORDS, _PG_QUERY), sa.Double()).label("rank"),
+    )
+    .where(_PG_MATCHES)
+    .subquery("hits")
 )
 
 _COLUMNS = (
@@ -146,6 +161,7 @@ class _Plan:
         self.fingerprint = fingerprint(dataclasses.asdict(query))
         self.match: str | None = None
         self.common = False
+        self.postgres = session.get_bind().dialect.name == "postgresql"
         self.conditions = self._conditions(session)
 
     def _conditions(self, session: Session) -> list[sa.ColumnElement[bool]]:
@@ -177,9 +193,13 @@ class _Plan:
         if query.q is not None:
             terms = parse_search(query.q)
             # Input with no searchable words matches nothing rather than everything.
-            self.match = to_fts5(terms) if terms else None
+            if terms:
+                self.match = to_tsquery(terms) if self.postgres else to_fts5(terms)
             if self.match is None:
                 conditions.append(sa.false())
+            elif self.postgres:
+                if query.sort != "relevance":
+                    conditions.append(_PG_MATCHES)
             else:
                 self.common = is_common(
                     terms, _documents(session), _quotes(session), self._matches(session)
@@ -204,6 +224,11 @@ class _Plan:
 
     def count(self, session: Session) -> int:
         conditions = [c for c in self.conditions if c is not _PROBE]
+        if self.postgres:
+            if self.match is not None and self.query.sort == "relevance":
+                conditions.append(_PG_MATCHES)
+            statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
+            return int(session.execute(statement, self._params()).scalar_one())
         if self.match is not None and (self.query.sort == "relevance" or self.common):
             if not conditions:
                 # Only the search: the full-text index counts its own matches.
@@ -219,8 +244,9 @@ class _Plan:
         relevance = self.query.sort == "relevance" and self.match is not None and not self.common
         key: tuple[sa.ColumnElement[Any], ...]
         if relevance:
-            key = (_HITS.c.rank, QUOTE.c.id)
-            source = _JOINED.join(_HITS, _HITS.c.quote_id == QUOTE.c.id)
+            hits = _PG_HITS if self.postgres else _HITS
+            key = (hits.c.rank, QUOTE.c.id)
+            source = _JOINED.join(hits, hits.c.quote_id == QUOTE.c.id)
         else:
             key = (QUOTE.c.date, QUOTE.c.id)
             source = _JOINED

@@ -37,6 +37,19 @@ def parse_search(q: str) -> list[SearchTerm]:
     return terms
 
 
+def to_tsquery(terms: list[SearchTerm]) -> str:
+    """The same search for PostgreSQL's ``to_tsquery('simple', ...)``: a phrase's words
+    follow each other (<->), a prefix ends in :*, terms are ANDed. Words hold only letters and
+    digits (``_WORD``), so quoting them is enough to keep them plain lexemes."""
+    parts = []
+    for term in terms:
+        words = [f"'{word.lower()}'" for word in term.words]
+        if term.prefix:
+            words[-1] += ":*"
+        parts.append("(" + " <-> ".join(words) + ")")
+    return " & ".join(parts)
+
+
 def to_fts5(terms: list[SearchTerm]) -> str:
     """An FTS5 MATCH expression: each term a quoted phrase, ANDed together."""
     parts = []
