@@ -1,11 +1,18 @@
-"""Fixtures that build real stores: a SQLite file, the real migrations, the real seed."""
+"""Fixtures that build real stores: a SQLite file, the real migrations, the real seed.
 
+With ``SAIDWHO_TEST_POSTGRES_URL`` set to a PostgreSQL server (any database on it, e.g.
+``postgresql+psycopg://postgres@127.0.0.1:55432/postgres``), every store is a new database on
+that server instead, and tests marked ``sqlite_only`` (they test SQLite's own files, pragmas
+or the direct SQLite read path) are skipped."""
+
+import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, make_url
 
 from app.config import Settings
 from app.db import make_engine, migrate, session_scope
@@ -13,15 +20,53 @@ from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
 
+POSTGRES = os.environ.get("SAIDWHO_TEST_POSTGRES_URL", "")
+_databases: dict[Path, str] = {}
+
+
+def store_url(folder: Path) -> str:
+    """The store of ``folder``: its SQLite file, or its own new PostgreSQL database."""
+    if not POSTGRES:
+        return f"sqlite:///{folder / 'saidwho.db'}"
+    if folder not in _databases:
+        name = "t_" + hashlib.sha1(str(folder).encode()).hexdigest()[:20]
+        server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        server.dispose()
+        _databases[folder] = make_url(POSTGRES).set(database=name).render_as_string(False)
+    return _databases[folder]
+
 
 def settings_for(folder: Path) -> Settings:
     """A store in ``folder``. Rate limits are off: tests send requests far faster than any
     client should; the tests of the limits turn them on."""
     return Settings(
-        database_url=f"sqlite:///{folder / 'saidwho.db'}",
+        database_url=store_url(folder),
         rate_limit_per_address="",
         rate_limit_per_key="",
     )
+
+
+def pytest_sessionfinish() -> None:
+    """Drops the PostgreSQL databases this run made."""
+    if not _databases:
+        return
+    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        for url in _databases.values():
+            name = make_url(url).database
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    server.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if POSTGRES:
+        skip = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sqlite_only  # runs the command on SQLite files and reads them back
+
 
 def saidwho(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store}"}

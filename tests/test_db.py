@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from app.config import Settings
 from app.db import make_engine, migrate
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's pragmas
+
 
 def pragma(engine: Engine, name: str) -> object:
     with engine.connect() as connection:

@@ -11,7 +11,8 @@ import pytest
 
 from tests import serving
 
-pytestmark = pytest.mark.e2e
+# Served on a SQLite file, as a new user gets it.
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 
 
 @pytest.fixture(scope="module")

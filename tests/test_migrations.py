@@ -1,5 +1,6 @@
 """The schema comes only from the migrations, and they agree with the models exactly."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,6 +11,8 @@ import app.models  # noqa: F401
 from app import crud
 from app.config import Settings
 from app.db import alembic_config, include_object, make_engine, migrate
+
+pytestmark = pytest.mark.sqlite_only  # compares the models with the schema on SQLite
 
 
 def test_migrations_create_exactly_the_models_schema(engine: Engine) -> None:

@@ -18,6 +18,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterable
+from urllib.parse import parse_qsl
 
 import orjson
 from asgi_correlation_id.context import correlation_id
@@ -39,6 +40,10 @@ _ALWAYS = [
 _NOTHING = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _PROCESS = uuid.uuid4().hex[:12]
 _COUNT = itertools.count(1)
+
+
+# status, problem slug, title, detail, extra headers, the parameter at fault
+_Refusal = tuple[int, str, str, str, list[tuple[str, str]], str | None]
 
 
 class FrontDoor:
@@ -85,11 +90,17 @@ class FrontDoor:
             if self.metrics is not None:
                 self.metrics.record(scope, status, time.perf_counter() - started)
 
-    def _refusal(self, scope: Scope) -> tuple[int, str, str, str, list[tuple[str, str]]] | None:
+    def _refusal(self, scope: Scope) -> _Refusal | None:
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"].lower():
+            # No store keeps text with NUL in it the same way (PostgreSQL refuses it): refused
+            # here, for both, before it reaches either.
+            where = _nul_parameter(scope)
+            detail = f"{where}: a NUL character (%00) is not allowed"
+            return 422, "invalid-parameter", "Unprocessable Entity", detail, [], where
         for name, value in scope["headers"]:
             if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
                 detail = f"the request body is over the {self.max_bytes:,}-byte limit"
-                return 413, "too-large", "Content Too Large", detail, []
+                return 413, "too-large", "Content Too Large", detail, [], None
         if scope["path"] in _UNLIMITED:
             return None
         client = scope.get("client")
@@ -102,13 +113,8 @@ class FrontDoor:
                 reset = self.limiter.get_window_stats(item, kind, who).reset_time
                 wait = max(1, math.ceil(reset - time.time()))
                 detail = f"more than {item} from this {kind}; try again in {wait} s"
-                return (
-                    429,
-                    "rate-limited",
-                    "Too Many Requests",
-                    detail,
-                    [("retry-after", str(wait))],
-                )
+                retry = [("retry-after", str(wait))]
+                return 429, "rate-limited", "Too Many Requests", detail, retry, None
         return None
 
 
@@ -119,10 +125,15 @@ async def send_problem(
     title: str,
     detail: str,
     headers: Iterable[tuple[str, str]] = (),
+    parameter: str | None = None,
 ) -> None:
-    body = orjson.dumps(
-        {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
-    )
+    problem: dict[str, object] = {
+        "type": f"/problems/{slug}", "title": title, "status": status, "detail": detail
+    }  # fmt: skip
+    if parameter is not None:
+        problem["parameter"] = parameter
+        problem["invalid_params"] = [{"name": parameter, "in": "query", "reason": detail}]
+    body = orjson.dumps(problem)
     await send(
         {
             "type": "http.response.start",
@@ -156,6 +167,16 @@ def _with_headers(message: Message, request_id: str) -> list[tuple[bytes, bytes]
         if _NOTHING[0] not in present:
             headers.append(_NOTHING)
     return headers
+
+
+def _nul_parameter(scope: Scope) -> str:
+    if "\x00" in scope["path"]:
+        return "path"
+    query = scope["query_string"].decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if "\x00" in name + value:
+            return name.replace("\x00", "") or "query"
+    return "query"
 
 
 def _limits(text: str) -> list[RateLimitItem]:

@@ -3,7 +3,15 @@
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AnyHttpUrl, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+)
 
 from app.models.tables import MAX_ROW_ID
 
@@ -25,6 +33,16 @@ def _iso_only(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_only)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+# Text from a client: PostgreSQL cannot store a NUL character, so neither store takes one.
+Text = Annotated[str, AfterValidator(_no_nul)]
 # The longest article text the store takes, in characters; no offset can be past it.
 MAX_TEXT = 1_000_000
 
@@ -150,10 +168,10 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(
+    title: Text = Field(
         min_length=1, max_length=500, pattern=r"\S", examples=["Ukraine may strike inside Russia"]
     )
-    publisher: str = Field(
+    publisher: Text = Field(
         min_length=1,
         max_length=300,
         pattern=r"\S",
@@ -162,7 +180,7 @@ class ArticleIn(BaseModel):
     )
     published_on: IsoDate = Field(examples=["2024-05-31"])
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
-    text: str = Field(
+    text: Text = Field(
         min_length=1,
         max_length=MAX_TEXT,
         pattern=r"\S",
@@ -185,7 +203,7 @@ class QuoteFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    speaker: str | None = Field(
+    speaker: Text | None = Field(
         default=None,
         min_length=1,
         max_length=300,
@@ -199,13 +217,13 @@ class QuoteFields(BaseModel):
     )
     kind: QuoteKind | None = None
     span: SpanIn | None = Field(default=None, description="Where the quoted words stand.")
-    text: str | None = Field(
+    text: Text | None = Field(
         default=None,
         min_length=1,
         max_length=100_000,
         description="The quoted words; without `span`, found in the article (once only).",
     )
-    outlet: str | None = Field(
+    outlet: Text | None = Field(
         default=None,
         min_length=1,
         max_length=300,
@@ -215,7 +233,7 @@ class QuoteFields(BaseModel):
     )
     said_on: IsoDate | None = None
     said_on_precision: DatePrecision | None = None
-    cue: str | None = Field(default=None, max_length=500, examples=["Blinken said"])
+    cue: Text | None = Field(default=None, max_length=500, examples=["Blinken said"])
     speaker_span: SpanIn | None = None
     continues: StrictInt | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
@@ -224,7 +242,7 @@ class QuoteIn(QuoteFields):
     """A quote entered by hand, in an article already stored."""
 
     article: StrictInt = Field(ge=1, le=MAX_ROW_ID, description="The article's id.", examples=[1])
-    speaker: str = Field(min_length=1, max_length=300, pattern=r"\S", examples=["antony-blinken"])
+    speaker: Text = Field(min_length=1, max_length=300, pattern=r"\S", examples=["antony-blinken"])
     kind: QuoteKind
 
 

@@ -19,11 +19,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        # 'simple': words as written, lower-cased, no stemming and no stop words, as FTS5's
-        # unicode61 tokenizer reads them on SQLite, so both stores match the same quotes.
+        # Words as FTS5's unicode61 tokenizer reads them on SQLite, so that both stores match
+        # the same quotes: every run of letters and digits is a word ("U.S.-supplied" is u, s,
+        # supplied; PostgreSQL's own parser would keep "u.s"), lower-cased by 'simple', with
+        # no stemming and no stop words.
         op.execute(
-            "ALTER TABLE quote ADD COLUMN search tsvector "
-            "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED"
+            "ALTER TABLE quote ADD COLUMN search tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple', regexp_replace(text, '[^[:alnum:]]+', ' ', 'g'))) STORED"
         )
         op.execute("CREATE INDEX ix_quote_search ON quote USING gin (search)")
 

@@ -131,6 +131,32 @@ def test_invalid_utf8_in_the_query_string_is_not_a_server_error(
     assert response.status_code < 500, response.text
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "parameter"),
+    [
+        ("/v1/quotes", {"q": "a\x00b"}, "q"),
+        ("/v1/quotes", {"speaker": "\x00"}, "speaker"),
+        ("/v1/speakers/a%00b", {}, "path"),
+        ("/v1/quotes/1%00", {}, "path"),
+    ],
+)
+def test_a_nul_character_is_refused_naming_where_it_was(
+    api: TestClient, path: str, params: dict[str, str], parameter: str
+) -> None:
+    # PostgreSQL cannot store one; both stores refuse it alike.
+    body = assert_problem(api.get(path, params=params), 422)
+    assert body["parameter"] == parameter
+
+
+def test_a_nul_character_in_a_body_is_refused_naming_the_field(
+    writer: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, key = writer
+    quote = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova\x00"}
+    body = assert_problem(client.post("/v1/quotes", json=quote, headers=key), 422)
+    assert body["parameter"] == "text"
+
+
 def test_an_unexpected_failure_is_a_500_problem_without_a_trace(
     settings: Settings, seeded: Engine
 ) -> None:

@@ -19,6 +19,8 @@ from app.seed import load_seed
 from app.synth.store import build
 from tests.conftest import settings_for
 
+pytestmark = pytest.mark.sqlite_only  # the direct read path is SQLite's
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Settings:

@@ -28,6 +28,8 @@ from app.main import create_app
 from app.seed import load_seed
 from tests.conftest import settings_for
 
+pytestmark = pytest.mark.sqlite_only  # restarts its store with SQLite's backup
+
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {

@@ -7,8 +7,11 @@ import sys
 import threading
 
 import httpx
+import pytest
 
 from tests.durability.conftest import Store, article, serving
+
+pytestmark = pytest.mark.sqlite_only  # saidwho backup copies SQLite files
 
 
 def backup(store: Store, target: str) -> subprocess.CompletedProcess[str]:

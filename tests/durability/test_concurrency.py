@@ -7,8 +7,11 @@ import time
 from collections import Counter
 
 import httpx
+import pytest
 
 from tests.durability.conftest import Store, article, serving
+
+pytestmark = pytest.mark.sqlite_only  # reads SQLite's file to check what was kept
 
 SECONDS = 4.0
 READS = [

@@ -10,8 +10,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.durability.conftest import Store, article, serving
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's own recovery after a kill
 
 ROUNDS = 20
 WRITERS = 4

@@ -18,6 +18,8 @@ from app.main import create_app
 from tests.conftest import settings_for
 from tests.durability.conftest import Store, article, file_size_cap, serving
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's locks, files and limits
+
 QUOTE = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
 READS = ["/v1/quotes", "/v1/quotes/3", "/v1/quotes?speaker=blinken", "/v1/speakers", "/"]
 

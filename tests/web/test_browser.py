@@ -12,7 +12,8 @@ import pytest
 
 from tests import serving
 
-pytestmark = pytest.mark.e2e
+# Served on a SQLite file, as a new user gets it.
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 
 CHROMIUM = Path(os.environ.get("SAIDWHO_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
