@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "migrations",
         description="Folder holding the Alembic environment and versions.",
     )
+    read_replica_url: str = Field(
+        default="",
+        description="A read replica of the store: reads without an API key go there; writes, "
+        "and every request that carries a key, go to the primary.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long a SQLite connection waits for a lock."
     )

@@ -30,10 +30,18 @@ def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     """The store's engine. On SQLite every transaction takes the write lock at its start
     (``BEGIN IMMEDIATE``): a writer waits for the lock, up to the busy timeout, before it reads
     anything, so two writers never deadlock half-way. ``read_only`` opens the file read-only
-    instead, for the read side: it can take no lock that would hold a writer up."""
+    instead, for the read side: it can take no lock that would hold a writer up; with
+    ``SAIDWHO_READ_REPLICA_URL`` set, it reads from that replica."""
     url = settings.database_url
+    if read_only and settings.read_replica_url:
+        url = settings.read_replica_url
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True)
+        # PostgreSQL stops a statement past the budget itself; the read side's transactions
+        # are read-only, as SQLite's read connections are.
+        options = f"-c statement_timeout={settings.query_budget_ms}"
+        if read_only:
+            options += " -c default_transaction_read_only=on"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     path = sqlite_path(url)
     read_only = read_only and path is not None
     if read_only:

@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             database_url=settings.database_url,
             budget_ms=settings.query_budget_ms,
             workers=settings.read_workers,
+            replica_url=settings.read_replica_url,
         )
     app.state.metrics = Metrics() if settings.metrics_enabled else None
     app.wrap(

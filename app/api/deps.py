@@ -30,7 +30,12 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
+    """A read session: on the read side (a replica, when there is one), except for a request
+    that carries an API key, which reads the primary and so always sees its own writes."""
+    state = request.app.state
+    keyed = state.settings.read_replica_url and "authorization" in request.headers
+    engine = state.engine if keyed else state.read_engine
     with Session(engine) as session:
         yield session
 
@@ -49,7 +54,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API key from `saidwho key
 
 
 def require_api_key(
-    session: SessionDep,
+    session: WriteSessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey:
     """Guards every write: no valid ``Authorization: Bearer`` key, no write."""

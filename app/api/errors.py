@@ -199,7 +199,8 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
-    if "interrupted" in str(error):
+    # SQLite's progress handler, or PostgreSQL's statement_timeout, stopped the query.
+    if "interrupted" in str(error) or "statement timeout" in str(error):
         return problem(
             503,
             "the query ran past its time budget; narrow it, or try again",

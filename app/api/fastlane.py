@@ -34,9 +34,20 @@ SLICE_S = 0.005
 
 
 class QuoteFastLane:
-    def __init__(self, app: ASGIApp, *, database_url: str, budget_ms: int, workers: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        database_url: str,
+        budget_ms: int,
+        workers: int,
+        replica_url: str = "",
+    ) -> None:
         self.app = app
-        url = make_url(database_url)
+        # With a replica, the lane reads it, and leaves requests that carry a key (which read
+        # the primary) to the routes.
+        self.replica = bool(replica_url)
+        url = make_url(replica_url or database_url)
         self.reads = (
             FastQuotes(url.database, budget_ms)
             if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
@@ -45,7 +56,12 @@ class QuoteFastLane:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.reads is None or scope["type"] != "http" or scope["method"] != "GET":
+        if (
+            self.reads is None
+            or scope["type"] != "http"
+            or scope["method"] != "GET"
+            or (self.replica and any(name == b"authorization" for name, _ in scope["headers"]))
+        ):
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
