@@ -204,6 +204,34 @@ def synth_command(
     )
 
 
+@cli.command("copy")
+def copy_command(
+    source: Annotated[
+        str, typer.Argument(help="The store to copy from, as a SQLAlchemy URL (sqlite:///...).")
+    ],
+) -> None:
+    """Copy a whole store into SAIDWHO_DATABASE_URL, which is migrated first and must be
+    empty: how a SQLite store moves to PostgreSQL. Ids are kept; one transaction."""
+    from sqlalchemy import create_engine
+
+    from app.transfer import TransferError, copy_store
+
+    settings = Settings()
+    migrate(settings)
+    migrate(settings.model_copy(update={"database_url": source}))  # both at the same schema
+    origin, target = create_engine(source), make_engine(settings)
+    try:
+        copied = copy_store(origin, target)
+    except TransferError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        origin.dispose()
+        target.dispose()
+    rows = ", ".join(f"{count:,} {table}" for table, count in copied.rows.items() if count)
+    typer.echo(f"copied {rows} in {copied.seconds:.1f} s")
+
+
 @cli.command("backup")
 def backup_command(
     target: Annotated[Path, typer.Argument(help="The new file to write the copy to.")],

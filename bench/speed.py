@@ -353,6 +353,63 @@ def export_memory(path: Path, folder: Path, limit_speaker: str) -> list[str]:
     return lines
 
 
+def on_postgres(
+    args: argparse.Namespace,
+    source: Path,
+    folder: Path,
+    plan: list[Query],
+    expected: dict[str, list[Any]],
+    results: dict[str, dict[str, list[Load]]],
+) -> None:
+    """The same queries, on the same quotes, with saidwho on PostgreSQL (the general read path:
+    the direct one is SQLite's), beside Datasette's figures from the SQLite run above."""
+    from sqlalchemy import create_engine, make_url
+
+    cluster = make_url(args.postgres)
+    store = cluster.set(database="saidwho_bench").render_as_string(False)
+    admin = create_engine(cluster, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql("DROP DATABASE IF EXISTS saidwho_bench WITH (FORCE)")
+        connection.exec_driver_sql("CREATE DATABASE saidwho_bench")
+    admin.dispose()
+    env = {**os.environ, **UNTHROTTLED, "SAIDWHO_DATABASE_URL": store}
+    copied = subprocess.run(
+        [str(BIN / "saidwho"), "copy", f"sqlite:///{source}"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    analyzed = create_engine(store, isolation_level="AUTOCOMMIT")
+    with analyzed.connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    analyzed.dispose()
+    print(f"\nPostgreSQL: {copied}")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(BIN / "saidwho"), "serve", "--port", str(port), "--no-access-log"]
+    loads: dict[str, list[Load]] = {}
+    with server(command, env, base + "/health", folder / "postgres.log"):
+        for query in plan:
+            if rows_of(get(base + query.saidwho), query.one_row) != expected[query.name]:
+                raise SystemExit(f"{query.name}: saidwho answers otherwise on PostgreSQL")
+        for _ in range(args.rounds):
+            for query in plan:
+                load = wrk(base + query.saidwho, args.duration, args.connections)
+                loads.setdefault(query.name, []).append(load)
+    print("rows checked: saidwho on PostgreSQL answers every query as on SQLite")
+    print(
+        f"{'query':<38}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'Datasette r/s':>15}{'ratio':>8}"
+    )
+    for query in plan:
+        ours = statistics.median(load.rps for load in loads[query.name])
+        theirs = statistics.median(load.rps for load in results[query.name]["datasette"])
+        p50 = statistics.median(load.p50 for load in loads[query.name])
+        p99 = statistics.median(load.p99 for load in loads[query.name])
+        print(
+            f"{query.name:<38}{ours:>15,.0f}{p50:>8.2f}{p99:>8.2f}{theirs:>15,.0f}"
+            f"{ours / theirs:>7.1f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quotes", type=int, default=1_000_000)
@@ -360,6 +417,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument(
+        "--postgres",
+        default="",
+        help="a PostgreSQL server URL (postgresql+psycopg://user@host:port/db): also run "
+        "saidwho on it, on the same quotes copied with `saidwho copy`",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None or not (BIN / "datasette").exists():
         raise SystemExit('needs wrk (apt-get install wrk) and pip install -e ".[bench]"')
@@ -394,6 +457,7 @@ def main() -> None:
     ]  # fmt: skip
     results: dict[str, dict[str, list[Load]]] = {}
     qps: dict[str, float] = {}
+    base_answers: dict[str, list[Any]] = {}
     with (
         server(ours_cmd, ours_env, base + "/health", folder / "saidwho.log"),
         server(ds_cmd, dict(os.environ), ds_base + "/-/versions.json", folder / "datasette.log"),
@@ -405,6 +469,7 @@ def main() -> None:
         plan.append(page)
         for query in plan:
             ours = rows_of(get(base + query.saidwho), query.one_row)
+            base_answers[query.name] = ours
             theirs = rows_of(get(ds_base + query.datasette), query.one_row)
             check = same_window if query.deep else same_rows
             if not check(ours, theirs):
@@ -498,6 +563,8 @@ def main() -> None:
         f"bare ASGI + sqlite3 ceiling for query 1: {ceiling:,.0f} r/s; saidwho reaches "
         f"{ours_first / ceiling:.0%} of it"
     )
+    if args.postgres:
+        on_postgres(args, source, folder, plan, base_answers, results)
     if not args.skip_exports:
         print("\nexports, streamed to the end from a fresh server process:")
         for line in export_memory(copies["saidwho"], folder, chosen["ten_k"]):

@@ -1,0 +1,108 @@
+"""Copying a whole store into another, empty one at the same schema: SQLite to PostgreSQL when
+a newsroom moves, or back. Rows keep their ids, so permalinks and cursors' ids stay valid; the
+target's full-text index is built by the target itself (triggers on SQLite, the generated
+column on PostgreSQL). One transaction: the copy is whole, or nothing is copied."""
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import SQLModel
+
+from app.models import (
+    ApiKey,
+    Article,
+    IdempotentRequest,
+    Outlet,
+    OutletAlias,
+    Quote,
+    QuoteRevision,
+    Speaker,
+    SpeakerAlias,
+)
+from app.models.tables import core_table
+
+# Parents before children, so every foreign key finds its row.
+MODELS: list[type[SQLModel]] = [
+    Outlet, OutletAlias, Speaker, SpeakerAlias, Article, Quote, ApiKey, QuoteRevision,
+    IdempotentRequest,
+]  # fmt: skip
+BATCH = 5000
+
+
+class TransferError(RuntimeError):
+    """The copy cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    rows: dict[str, int]
+    seconds: float
+
+
+def copy_store(source: Engine, target: Engine) -> Copied:
+    started = time.perf_counter()
+    counts: dict[str, int] = {}
+    with target.begin() as writing:
+        for model in MODELS:
+            table = core_table(model)
+            if writing.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
+                raise TransferError(f"the target store's {table.name} table is not empty")
+        with source.connect() as reading:
+            for model in MODELS:
+                table = core_table(model)
+                counts[table.name] = _copy_table(reading, writing, table)
+        if writing.dialect.name == "postgresql":
+            for model in MODELS:
+                _advance_sequence(writing, core_table(model))
+    return Copied(counts, time.perf_counter() - started)
+
+
+def _rows(reading: sa.Connection, table: sa.Table) -> Iterator[Sequence[sa.Row[Any]]]:
+    key = list(table.primary_key.columns)
+    result = reading.execution_options(yield_per=BATCH).execute(sa.select(table).order_by(*key))
+    yield from result.partitions()
+
+
+def _copy_table(reading: sa.Connection, writing: sa.Connection, table: sa.Table) -> int:
+    names = [column.name for column in table.columns]
+    copied = 0
+    if writing.dialect.name == "postgresql":
+        # COPY: an order of magnitude faster than INSERTs for a million quotes.
+        cursor = writing.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        columns = ", ".join(f'"{name}"' for name in names)
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for rows in _rows(reading, table):
+                for row in rows:
+                    copy.write_row(_plain(row))
+                copied += len(rows)
+        return copied
+    for rows in _rows(reading, table):
+        writing.execute(table.insert(), [dict(zip(names, row, strict=True)) for row in rows])
+        copied += len(rows)
+    return copied
+
+
+def _plain(row: sa.Row[Any]) -> tuple[Any, ...]:
+    return tuple(json.dumps(value) if isinstance(value, dict) else value for value in row)
+
+
+def _advance_sequence(writing: sa.Connection, table: sa.Table) -> None:
+    """New rows on PostgreSQL must take ids after the copied ones."""
+    for column in table.primary_key.columns:
+        if column.autoincrement is True or (
+            column.autoincrement == "auto"
+            and isinstance(column.type, sa.Integer)
+            and len(table.primary_key.columns) == 1
+        ):
+            sequence = writing.execute(
+                sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": table.name, "column": column.name},
+            ).scalar()
+            if sequence:
+                top = f'SELECT coalesce(max("{column.name}"), 0) + 1 FROM "{table.name}"'
+                writing.execute(sa.text(f"SELECT setval('{sequence}', ({top}), false)"))

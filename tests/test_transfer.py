@@ -1,0 +1,49 @@
+"""``copy_store``: a whole store copied into an empty one (SQLite, or PostgreSQL on that run)
+answers every question exactly as the original does, and takes new writes after it."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.config import Settings
+from app.db import make_engine, migrate, session_scope
+from app.keys import create_key
+from app.main import create_app
+from app.transfer import TransferError, copy_store
+from tests.conftest import settings_for
+
+QUESTIONS = [
+    "/v1/quotes", "/v1/quotes?speaker=blinken", '/v1/quotes?q="direct escalation"',
+    "/v1/quotes?q=Russia&sort=relevance", "/v1/quotes?outlet=cbs-news&kind=direct",
+    "/v1/quotes/9", "/v1/quotes/16/history", "/v1/speakers", "/v1/speakers/cameron",
+    "/v1/outlets", "/v1/articles/1", "/v1/quotes?format=csv",
+]  # fmt: skip
+
+
+def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
+    settings: Settings, seeded: Engine, tmp_path: Path
+) -> None:
+    with session_scope(seeded) as session:
+        key = {"Authorization": f"Bearer {create_key(session, 'desk').token}"}
+    with TestClient(create_app(settings)) as original:
+        # A correction, so history and revisions are copied too.
+        assert original.patch("/v1/quotes/16", json={"cue": "said Peskov"}, headers=key).is_success
+        before = {path: original.get(path).text for path in QUESTIONS}
+    copy = settings_for(tmp_path / "copy")
+    migrate(copy)
+    target = make_engine(copy)
+    copied = copy_store(seeded, target)
+    target.dispose()
+    assert copied.rows["quote"] == 16 and copied.rows["quote_revision"] == 1
+    with TestClient(create_app(copy)) as moved:
+        assert {path: moved.get(path).text for path in QUESTIONS} == before
+        # The key came along; new rows take ids after the copied ones.
+        body = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
+        assert moved.post("/v1/quotes", json=body, headers=key).json()["id"] == 17
+
+
+def test_copying_into_a_store_that_has_data_is_refused(settings: Settings, seeded: Engine) -> None:
+    with pytest.raises(TransferError, match="not empty"):
+        copy_store(seeded, seeded)
