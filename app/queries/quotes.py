@@ -47,6 +47,8 @@ _MATCHING: sa.Select[Any] = (
 _PG_QUERY = sa.func.to_tsquery("simple", sa.bindparam("match", type_=sa.String))
 _PG_WORDS: sa.ColumnClause[Any] = sa.literal_column("quote.search")
 _PG_MATCHES = cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY))
+# Searches with at most this many matches are listed before the page is read (PostgreSQL).
+PG_LISTED = 1000
 _PG_HITS = (
     sa.select(
         QUOTE.c.id.label("quote_id"),
@@ -199,7 +201,7 @@ class _Plan:
                 conditions.append(sa.false())
             elif self.postgres:
                 if query.sort != "relevance":
-                    conditions.append(_PG_MATCHES)
+                    conditions.append(self._pg_matching(session))
             else:
                 self.common = is_common(
                     terms, _documents(session), _quotes(session), self._matches(session)
@@ -211,6 +213,22 @@ class _Plan:
                 elif query.sort != "relevance":
                     conditions.append(QUOTE.c.id.in_(_MATCHING))
         return conditions
+
+    def _pg_matching(self, session: Session) -> sa.ColumnElement[bool]:
+        """PostgreSQL's planner overrates how many quotes a phrase matches and, with a LIMIT,
+        walks the date order checking each: 36 ms for a phrase with 23 matches in 100,000
+        quotes. A search with few matches is listed first instead, as the direct SQLite path
+        does; one with many keeps the walk, which then stops early."""
+        found = (
+            session.execute(
+                sa.select(QUOTE.c.id).where(_PG_MATCHES).limit(PG_LISTED + 1), self._params()
+            )
+            .scalars()
+            .all()
+        )
+        if len(found) > PG_LISTED:
+            return _PG_MATCHES
+        return QUOTE.c.id.in_(found) if found else sa.false()
 
     def _matches(self, session: Session) -> Callable[[], int]:
         def matches() -> int:

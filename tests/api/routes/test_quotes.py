@@ -302,3 +302,17 @@ def test_csv_cells_a_spreadsheet_would_run_are_kept_as_text(writer) -> None:  # 
     ]
     lines = client.get("/v1/quotes", params={"article": posted["id"], "format": "ndjson"}).text
     assert '"text":"=HYPERLINK(\\"http://x.example\\")"' in lines  # NDJSON keeps the words exact
+
+
+@pytest.mark.parametrize("q", ["escalation", '"direct escalation"', "Russia", "escal*"])
+def test_a_search_answers_alike_listed_first_or_walked_in_date_order(
+    api: TestClient, q: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL a search's few matches are listed before the page is read; past
+    # PG_LISTED it walks the date order instead. Both plans give the same answer.
+    import app.queries.quotes
+
+    listed = api.get("/v1/quotes", params={"q": q, "limit": 2}).json()
+    monkeypatch.setattr(app.queries.quotes, "PG_LISTED", 0)
+    walked = api.get("/v1/quotes", params={"q": q, "limit": 2}).json()
+    assert walked == listed and listed["total"] > 0
