@@ -49,6 +49,19 @@ def settings_for(folder: Path) -> Settings:
     )
 
 
+def seeded_store_with_key(folder: Path, key_name: str) -> tuple[Settings, str]:
+    """A migrated, seeded store of ``folder``'s own and a write key for it, for fixtures that
+    outlive one test or serve the store from another process."""
+    settings = settings_for(folder)
+    migrate(settings)
+    engine = make_engine(settings)
+    load_seed(engine, settings.seed_dir)
+    with session_scope(engine) as session:
+        token = create_key(session, key_name).token
+    engine.dispose()
+    return settings, token
+
+
 def pytest_sessionfinish() -> None:
     """Drops the PostgreSQL databases this run made."""
     if not _databases:

@@ -22,11 +22,8 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 
-from app.db import make_engine, migrate, session_scope
-from app.keys import create_key
 from app.main import create_app
-from app.seed import load_seed
-from tests.conftest import settings_for
+from tests.conftest import seeded_store_with_key
 
 pytestmark = pytest.mark.sqlite_only  # restarts its store with SQLite's backup
 
@@ -79,13 +76,7 @@ FUZZ = settings(
 def fuzzed_app(folder: Path) -> tuple[FastAPI, str]:
     """The app over a seeded store of its own, and a write key for it; a copy of that store
     as it started is kept beside it, for sequences to start from."""
-    store = settings_for(folder)
-    migrate(store)
-    engine = make_engine(store)
-    load_seed(engine, store.seed_dir)
-    with session_scope(engine) as session:
-        token = create_key(session, "fuzzer").token
-    engine.dispose()
+    store, token = seeded_store_with_key(folder, "fuzzer")
     copy(folder / "saidwho.db", folder / "start.db")
     return create_app(store), token
 

@@ -14,10 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.db import make_engine, migrate, session_scope
-from app.keys import create_key
-from app.seed import load_seed
-from tests.conftest import settings_for
+from tests.conftest import seeded_store_with_key
 from tests.serving import free_port, store_env
 
 
@@ -34,13 +31,7 @@ class Store:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    settings = settings_for(tmp_path)
-    migrate(settings)
-    engine = make_engine(settings)
-    load_seed(engine, settings.seed_dir)
-    with session_scope(engine) as session:
-        token = create_key(session, "durability").token
-    engine.dispose()
+    _, token = seeded_store_with_key(tmp_path, "durability")
     return Store(tmp_path, tmp_path / "saidwho.db", token)
 
 
