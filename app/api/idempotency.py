@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Header
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.api.errors import ProblemError
@@ -44,7 +45,26 @@ def write_once(
     digest: str,
     perform: Callable[[], tuple[int, str, str | None]],
 ) -> Response:
-    """``perform()`` (status, JSON body, Location) and commit, unless this key already did."""
+    """``perform()`` (status, JSON body, Location) and commit, unless this key already did.
+
+    On PostgreSQL nothing holds a second writer back while the first is under way, so two
+    posts of the same new text, or two retries with one key, can both get as far as the
+    commit; the second then breaks a unique constraint. Its transaction is rolled back and the
+    write is tried once more, when it finds what the first stored and answers with that."""
+    try:
+        return _write_once(session, key, idempotency_key, digest, perform)
+    except IntegrityError:
+        session.rollback()
+        return _write_once(session, key, idempotency_key, digest, perform)
+
+
+def _write_once(
+    session: Session,
+    key: ApiKey,
+    idempotency_key: str | None,
+    digest: str,
+    perform: Callable[[], tuple[int, str, str | None]],
+) -> Response:
     if idempotency_key is not None:
         assert key.id is not None
         stored = session.get(IdempotentRequest, (key.id, idempotency_key))

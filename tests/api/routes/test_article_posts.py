@@ -167,3 +167,26 @@ def test_a_failure_half_way_through_leaves_nothing_behind(writer, seeded, monkey
     assert "disk" not in response.text
     assert len(calls) == 3
     assert counts(seeded) == before
+
+
+def test_a_text_stored_by_another_writer_meanwhile_is_answered_not_stored_twice(
+    writer, seeded, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Two posts of one new text at once: the second looks before the first commits, misses
+    # it, and breaks the unique content hash when it commits. It must answer with the stored
+    # article, as if it had come second.
+    client, key = writer
+    first = client.post("/v1/articles", json=article(), headers=key)
+    assert first.status_code == 201
+    looked = []
+    real = app.ingest.find_article_by_text
+
+    def missed_once(*, session, text):  # type: ignore[no-untyped-def]
+        looked.append(text)
+        return None if len(looked) == 1 else real(session=session, text=text)
+
+    monkeypatch.setattr(app.ingest, "find_article_by_text", missed_once)
+    second = client.post("/v1/articles", json=article(), headers=key)
+    assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
+    assert len(looked) == 2
+    assert counts(seeded)["article"] == 2
