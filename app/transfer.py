@@ -96,16 +96,12 @@ def _plain(row: sa.Row[Any]) -> tuple[Any, ...]:
 
 def _advance_sequence(writing: sa.Connection, table: sa.Table) -> None:
     """New rows on PostgreSQL must take ids after the copied ones."""
+    # A key with no sequence behind it (a text id) has none to move: PostgreSQL says NULL.
     for column in table.primary_key.columns:
-        if column.autoincrement is True or (
-            column.autoincrement == "auto"
-            and isinstance(column.type, sa.Integer)
-            and len(table.primary_key.columns) == 1
-        ):
-            sequence = writing.execute(
-                sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
-                {"table": table.name, "column": column.name},
-            ).scalar()
-            if sequence:
-                top = f'SELECT coalesce(max("{column.name}"), 0) + 1 FROM "{table.name}"'
-                writing.execute(sa.text(f"SELECT setval('{sequence}', ({top}), false)"))
+        sequence = writing.execute(
+            sa.text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": table.name, "column": column.name},
+        ).scalar()
+        if sequence:
+            top = f'SELECT coalesce(max("{column.name}"), 0) + 1 FROM "{table.name}"'
+            writing.execute(sa.text(f"SELECT setval('{sequence}', ({top}), false)"))

@@ -44,6 +44,8 @@ def write_once(
     idempotency_key: str | None,
     digest: str,
     perform: Callable[[], tuple[int, str, str | None]],
+    *,
+    retry: bool = True,
 ) -> Response:
     """``perform()`` (status, JSON body, Location) and commit, unless this key already did.
 
@@ -52,46 +54,38 @@ def write_once(
     commit; the second then breaks a unique constraint. Its transaction is rolled back and the
     write is tried once more, when it finds what the first stored and answers with that."""
     try:
-        return _write_once(session, key, idempotency_key, digest, perform)
+        if idempotency_key is not None:
+            assert key.id is not None
+            stored = session.get(IdempotentRequest, (key.id, idempotency_key))
+            if stored is not None:
+                if stored.request_hash != digest:
+                    raise ProblemError(
+                        422,
+                        "idempotency-key-reused",
+                        "this Idempotency-Key was already used for a different request",
+                        parameter="Idempotency-Key",
+                    )
+                return _answer(stored.status, stored.body, stored.location, replayed=True)
+        status, body, location = perform()
+        if idempotency_key is not None:
+            assert key.id is not None
+            session.add(
+                IdempotentRequest(
+                    api_key_id=key.id,
+                    key=idempotency_key,
+                    request_hash=digest,
+                    status=status,
+                    location=location,
+                    body=body,
+                    created_at=utcnow(),
+                )
+            )
+        session.commit()
     except IntegrityError:
         session.rollback()
-        return _write_once(session, key, idempotency_key, digest, perform)
-
-
-def _write_once(
-    session: Session,
-    key: ApiKey,
-    idempotency_key: str | None,
-    digest: str,
-    perform: Callable[[], tuple[int, str, str | None]],
-) -> Response:
-    if idempotency_key is not None:
-        assert key.id is not None
-        stored = session.get(IdempotentRequest, (key.id, idempotency_key))
-        if stored is not None:
-            if stored.request_hash != digest:
-                raise ProblemError(
-                    422,
-                    "idempotency-key-reused",
-                    "this Idempotency-Key was already used for a different request",
-                    parameter="Idempotency-Key",
-                )
-            return _answer(stored.status, stored.body, stored.location, replayed=True)
-    status, body, location = perform()
-    if idempotency_key is not None:
-        assert key.id is not None
-        session.add(
-            IdempotentRequest(
-                api_key_id=key.id,
-                key=idempotency_key,
-                request_hash=digest,
-                status=status,
-                location=location,
-                body=body,
-                created_at=utcnow(),
-            )
-        )
-    session.commit()
+        if not retry:
+            raise
+        return write_once(session, key, idempotency_key, digest, perform, retry=False)
     return _answer(status, body, location, replayed=False)
 
 
