@@ -75,11 +75,13 @@ def pytest_sessionfinish() -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if POSTGRES:
-        skip = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
-        for item in items:
-            if item.get_closest_marker("sqlite_only"):
-                item.add_marker(skip)
+    skip_sqlite = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
+    skip_postgres = pytest.mark.skip(reason="tests PostgreSQL itself; this run is on SQLite")
+    for item in items:
+        if POSTGRES and item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip_sqlite)
+        if not POSTGRES and item.get_closest_marker("postgres_only"):
+            item.add_marker(skip_postgres)
 
 
 @pytest.fixture

@@ -89,6 +89,25 @@ def test_keys_list_and_revoke_never_show_a_secret_and_revoke_at_once(store: Path
             assert answer.status_code == status
 
 
+def test_copy_moves_a_whole_store_into_an_empty_one_and_refuses_a_full_one(
+    store: Path, tmp_path: Path
+) -> None:
+    assert saidwho(store, "seed").returncode == 0
+    assert saidwho(store, "keys", "create", "desk").returncode == 0
+    target = tmp_path / "moved.db"
+    copied = saidwho(target, "copy", f"sqlite:///{store}")
+    assert copied.returncode == 0, copied.stderr
+    assert "16 quote" in copied.stdout and "1 api_key" in copied.stdout
+    for table in ("article", "quote", "speaker_alias", "api_key"):
+        assert count(target, table) == count(store, table), table
+    with sqlite3.connect(target) as db:  # the target's own full-text index was filled
+        found = db.execute("SELECT rowid FROM quote_fts WHERE quote_fts MATCH 'escalation'")
+        assert len(found.fetchall()) == 3
+    again = saidwho(target, "copy", f"sqlite:///{store}")
+    assert again.returncode == 1 and "not empty" in again.stderr
+    assert count(target, "quote") == 16
+
+
 def test_no_arguments_shows_help(store: Path) -> None:
     result = saidwho(store)
     assert "serve" in result.stdout + result.stderr

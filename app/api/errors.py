@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
@@ -191,8 +190,12 @@ def _allowed_methods(request: Request) -> str:
     /v1/quotes reads, POST /v1/quotes writes), and the first route's own list is not all."""
     methods: set[str] = set()
     for route in request.app.routes:
-        if isinstance(route, APIRoute) and route.path_regex.fullmatch(request.url.path):
-            methods |= route.methods or set()
+        # An included router stands for its routes, each with its full path.
+        contexts = getattr(route, "effective_route_contexts", None)
+        for each in contexts() if callable(contexts) else [route]:
+            regex, allowed = getattr(each, "path_regex", None), getattr(each, "methods", None)
+            if regex is not None and allowed and regex.fullmatch(request.url.path):
+                methods |= set(allowed)
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))

@@ -71,6 +71,13 @@ def test_unknown_routes_and_methods_are_problems(api: TestClient) -> None:
     assert_problem(api.delete("/health"), 405)
 
 
+def test_a_405_names_every_method_of_the_path_across_routers(api: TestClient) -> None:
+    # GET /v1/quotes reads and POST /v1/quotes writes live on two routers.
+    answer = api.put("/v1/quotes")
+    assert_problem(answer, 405)
+    assert answer.headers["allow"] == "GET, HEAD, POST"
+
+
 def test_path_ids_that_are_not_numbers_are_422(api: TestClient) -> None:
     body = assert_problem(api.get("/v1/quotes/abc"), 422)
     assert body["parameter"] == "quote_id"
