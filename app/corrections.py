@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.crud import InvalidField, add_quote, ensure_speaker, utcnow
-from app.ingest import free_id, outlet_for
+from app.crud import free_id
+from app.ingest import outlet_for
 from app.models import ApiKey, Article, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID

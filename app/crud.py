@@ -3,6 +3,8 @@ so a whole article and its quotes land together or not at all."""
 
 import datetime as dt
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from sqlmodel import Session, select
@@ -19,8 +21,21 @@ class InvalidField(ValueError):
         self.field = field
 
 
+_MAX_ID = 100
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+
+
+def normalized_text(text: str) -> str:
+    """The text as a reader sees it: Unicode NFC, one kind of line end, no runs of spaces, no
+    blank lines, so a copy with CRLF line ends or a trailing space is the same article."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The identity of an article's text (migration 0005 holds a copy of this rule)."""
+    return hashlib.sha256(normalized_text(text).encode("utf-8")).hexdigest()
 
 
 def utcnow() -> dt.datetime:
@@ -49,8 +64,10 @@ def ensure_speaker(
     role: str | None = None,
     affiliation: str | None = None,
     aliases: Iterable[str] = (),
+    learnt_from: int | None = None,
 ) -> Speaker:
-    """The speaker with this id, created if missing, answering to every given name."""
+    """The speaker with this id, created if missing, answering to every given name;
+    ``learnt_from`` is the article extraction read the names in."""
     speaker = session.get(Speaker, id)
     if speaker is None:
         speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)
@@ -58,7 +75,7 @@ def ensure_speaker(
         session.flush()
     known = set(session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == id)))
     for key, alias in _new_aliases(known, (name, id, *aliases)):
-        session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias))
+        session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias, article_id=learnt_from))
     return speaker
 
 
@@ -112,6 +129,10 @@ def add_quote(
     cue: str | None = None,
     speaker_span: tuple[int, int] | None = None,
     continues_id: int | None = None,
+    origin: str = "extracted",
+    basis: str | None = None,
+    confidence: float | None = None,
+    reviewed: bool = False,
 ) -> Quote:
     """A quote whose text is read from the article at ``span``, so the two cannot disagree."""
     start, end = span
@@ -136,7 +157,21 @@ def add_quote(
         speaker_span_end=speaker_span[1] if speaker_span else None,
         continues_id=continues_id,
         created_at=utcnow(),
+        origin=origin,
+        basis=basis,
+        confidence=confidence,
+        reviewed=reviewed,
     )
     session.add(quote)
     session.flush()
     return quote
+
+
+def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever no row of ``model`` has yet."""
+    base = base[:_MAX_ID].strip("-") or "x"
+    candidate, n = base, 1
+    while session.get(model, candidate) is not None:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

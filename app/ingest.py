@@ -11,19 +11,18 @@ from app.crud import (
     add_article,
     add_quote,
     ensure_outlet,
-    ensure_speaker,
     find_article_by_text,
+    free_id,
 )
 from app.extract import Attribution, Quotation, extract
-from app.extract.model import Speaker as ExtractedSpeaker
-from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
+from app.extract.confidence import confidence
+from app.models import Article, Outlet, Quote
 from app.models.public import ArticleIn
 from app.names import name_key, slugify
 from app.queries.lookup import OUTLET_ALIASES
+from app.speakers.linking import link_speakers
 
-_MAX_ID = 100
 _MAX_NAME = 300
-_GENERIC_WORDS = frozenset("a an the another one some two several other".split())
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,8 @@ def ingest_article(
     text: str,
     url: str | None = None,
 ) -> Ingested:
-    """Store ``text`` with every attributed quotation in it; the same text twice is stored once.
+    """Store ``text`` with every attributed quotation in it; the same text twice (up to line
+    ends, spaces and Unicode normal form) is stored once.
 
     Attributions whose speaker the article does not let us resolve (an unexplained "I", "he"
     with no one before it) are counted as ``unattributed`` and not stored: a quote service
@@ -76,43 +76,61 @@ def ingest_article(
         text=text,
         url=url,
     )
-    stored = unattributed = 0
-    speakers: dict[int, str] = {}
-    for attribution in extract(text, published_on):
-        if not attribution.speech:
-            continue
-        if attribution.speaker is None:
-            unattributed += 1
-            continue
-        key = id(attribution.speaker)
-        if key not in speakers:
-            speakers[key] = _speaker(session, attribution.speaker)
-        stored += _store(session, article, attribution, speakers[key])
-    return Ingested(article, created=True, quotes=stored, unattributed=unattributed)
+    assert article.id is not None
+    found = [a for a in extract(text, published_on) if a.speech]
+    attributed = [a for a in found if a.speaker is not None]
+    speakers = link_speakers(
+        session, (a.speaker for a in attributed if a.speaker is not None), article.id
+    )
+    stored = 0
+    for attribution in attributed:
+        assert attribution.speaker is not None
+        stored += _store(session, article, attribution, speakers[id(attribution.speaker)])
+    return Ingested(
+        article, created=True, quotes=stored, unattributed=len(found) - len(attributed)
+    )
 
 
 def _store(session: Session, article: Article, attribution: Attribution, speaker_id: str) -> int:
-    outlet_id = outlet_for(session, attribution.outlet).id if attribution.outlet else None
+    outlet = _given_to(session, article, attribution)
     ids: dict[int, int] = {}
     for quotation in attribution.quotations:
         continues = ids.get(id(quotation.continues)) if quotation.continues else None
         named = attribution.speaker_span if quotation.speaker_named else None
+        basis = attribution.basis if quotation.speaker_named else "direct, continuation paragraph"
         quote = add_quote(
             session=session,
             article=article,
             speaker_id=speaker_id,
             kind=quotation.kind,
             span=(quotation.span.start, quotation.span.end),
-            outlet_id=outlet_id,
+            outlet_id=outlet.id if outlet else None,
             said_on=attribution.said_on.date if attribution.said_on else None,
             said_on_precision=attribution.said_on.precision if attribution.said_on else None,
             cue=_cue(attribution, quotation),
             speaker_span=(named.start, named.end) if named else None,
             continues_id=continues,
+            origin="extracted",
+            basis=basis,
+            confidence=confidence(basis),
         )
         assert quote.id is not None
         ids[id(quotation)] = quote.id
     return len(attribution.quotations)
+
+
+def _given_to(session: Session, article: Article, attribution: Attribution) -> Outlet | None:
+    """The outlet the words were given to: one the text marks as an outlet ("told CBS News"),
+    or a name told the words that the store knows as an outlet or that published this
+    article ("told Variety" in Variety); "told Frank Russo" gives none."""
+    if attribution.outlet:
+        return outlet_for(session, attribution.outlet, "outlet")
+    if not attribution.audience:
+        return None
+    known = _outlet_named(session, attribution.audience)
+    if known is not None:
+        return session.get(Outlet, known)
+    return None
 
 
 def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
@@ -121,93 +139,27 @@ def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
     return " ".join(attribution.cue.split())[:500]
 
 
-def outlet_for(session: Session, name: str, field: str = "publisher") -> Outlet:
-    """The outlet this id or name means, created when the store has never heard of it."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidField(field, f"the {field} is empty")
+def _outlet_named(session: Session, name: str, field: str = "outlet") -> str | None:
     keys = {name_key(name), slugify(name)} - {""}
     owners = sorted(
         session.execute(
             select(OUTLET_ALIASES.c.outlet_id).where(OUTLET_ALIASES.c.key.in_(keys)).distinct()
         ).scalars()
     )
-    if len(owners) == 1:
-        found = session.get(Outlet, owners[0])
-        assert found is not None
-        return found
     if len(owners) > 1:
         raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
+    return owners[0] if owners else None
+
+
+def outlet_for(session: Session, name: str, field: str = "publisher") -> Outlet:
+    """The outlet this id or name means, created when the store has never heard of it."""
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidField(field, f"the {field} is empty")
+    known = _outlet_named(session, name, field)
+    if known is not None:
+        found = session.get(Outlet, known)
+        assert found is not None
+        return found
     outlet_id = free_id(session, Outlet, slugify(name) or "outlet")
     return ensure_outlet(session=session, id=outlet_id, name=name[:_MAX_NAME])
-
-
-def _speaker(session: Session, speaker: ExtractedSpeaker) -> str:
-    """The stored speaker this extracted one is, by name or alias; a new one otherwise. Every
-    name the article used for it becomes an alias. A stored speaker keeps its name: an article
-    that says "Michelle Obama" and then "Obama" must not rename Barack Obama."""
-    names = [speaker.name, *(m for m in speaker.mentions if _distinctive(m))]
-    if speaker.kind == "person":
-        names.append(_without_initials(speaker.name))
-    found = _known_speaker(session, speaker, names)
-    speaker_id = found or free_id(session, Speaker, slugify(speaker.name) or "speaker")
-    aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names)]
-    ensure_speaker(
-        session=session,
-        id=speaker_id,
-        name=speaker.name[:_MAX_NAME],
-        kind=speaker.kind,
-        role=speaker.role[:_MAX_NAME] if speaker.role else None,
-        aliases=aliases,
-    )
-    return speaker_id
-
-
-def _owners(session: Session, name: str) -> list[str]:
-    keys = {name_key(name), slugify(name)} - {""}
-    query = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
-    return sorted(set(session.exec(query)))
-
-
-def _known_speaker(session: Session, speaker: ExtractedSpeaker, names: list[str]) -> str | None:
-    """The first name that the store knows for a speaker of the same kind; where a name is
-    shared, the speaker quoted most (the one a reader most likely means)."""
-    for name in names:
-        candidates = [
-            owner
-            for owner in _owners(session, name)
-            if (stored := session.get(Speaker, owner)) is not None and stored.kind == speaker.kind
-        ]
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:
-            return max(candidates, key=lambda owner: (_quote_count(session, owner), owner))
-    return None
-
-
-def _quote_count(session: Session, speaker_id: str) -> int:
-    return len(session.exec(select(Quote.id).where(Quote.speaker_id == speaker_id)).all())
-
-
-def _without_initials(name: str) -> str:
-    """ "Donald J. Trump" -> "Donald Trump", so both spellings find one speaker."""
-    words = name.split()
-    kept = [
-        w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w.rstrip(".")) == 1)
-    ]
-    return " ".join(kept)
-
-
-def _distinctive(mention: str) -> bool:
-    """A mention worth keeping as an alias: not a pronoun, not a bare "the official"."""
-    words = [w for w in mention.split() if w.lower() not in _GENERIC_WORDS]
-    return len(words) > 1 or (len(words) == 1 and words[0][:1].isupper())
-
-
-def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
-    base = base[:_MAX_ID].strip("-") or "x"
-    candidate, n = base, 1
-    while session.get(model, candidate) is not None:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate

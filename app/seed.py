@@ -163,6 +163,8 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
                 cue=quote.cue,
                 speaker_span=locate_speaker(text, paragraphs, quote, span),
                 continues_id=ids[quote.continues] if quote.continues else None,
+                origin="seed",
+                reviewed=True,  # curated by hand, see seed/README.md
             )
             assert stored.id is not None
             ids[quote.key] = stored.id

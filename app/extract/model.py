@@ -30,6 +30,9 @@ class Speaker:
     role: str | None = None
     mentions: list[str] = field(default_factory=list)
     gender: Literal["m", "f"] | None = None
+    # "the foreign secretary" with no holder of that role earlier in the article: the store
+    # may know who holds it among the article's people.
+    role_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,12 @@ class Attribution:
     cue: str | None
     cue_span: Span | None
     outlet: str | None = None
+    # Whom the words were told to, when it is a proper name that is not known to be an outlet
+    # ("told Variety", "told Frank Russo"): the store decides whether it names an outlet.
+    audience: str | None = None
     said_on: SaidOn | None = None
+    # The rule that found it, in a few words ("direct, named speaker").
+    basis: str = ""
     # False for beliefs, intentions and findings ("X hopes to ...", "the poll found ..."):
     # attribution corpora count them, a quote store keeps only what was said or written.
     speech: bool = True

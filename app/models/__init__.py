@@ -10,6 +10,7 @@ from app.models.tables import (
     QuoteRevision,
     Speaker,
     SpeakerAlias,
+    SpeakerRevision,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "QuoteRevision",
     "Speaker",
     "SpeakerAlias",
+    "SpeakerRevision",
 ]

@@ -10,6 +10,9 @@ from sqlmodel import Field, SQLModel
 SPEAKER_KINDS = ("person", "anonymous", "organization")
 QUOTE_KINDS = ("direct", "partial", "indirect")
 DATE_PRECISIONS = ("day", "month", "year")
+# Where a quote came from: the curated seed, the extractor, or a person with a key.
+QUOTE_ORIGINS = ("seed", "extracted", "manual")
+KEY_SCOPES = ("write", "admin")
 # The largest integer id the stores can hold; anything past it names nothing.
 MAX_ROW_ID = 2**63 - 1
 
@@ -56,6 +59,8 @@ class SpeakerAlias(SQLModel, table=True):
     speaker_id: str = Field(foreign_key="speaker.id", primary_key=True, ondelete="CASCADE")
     key: str = Field(primary_key=True, max_length=300)
     alias: str = Field(max_length=300)
+    # The article extraction learnt this name from; null for names a person gave.
+    article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL")
 
 
 class Article(SQLModel, table=True):
@@ -86,12 +91,18 @@ class Quote(SQLModel, table=True):
             name="ck_quote_said_on_precision",
         ),
         sa.CheckConstraint("span_start >= 0 AND span_end >= span_start", name="ck_quote_span"),
+        sa.CheckConstraint(_in("origin", QUOTE_ORIGINS), name="ck_quote_origin"),
+        sa.CheckConstraint(
+            "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)",
+            name="ck_quote_confidence",
+        ),
         # Every list filter ends in ORDER BY date, id: each index serves one filter plus that order.
         sa.Index("ix_quote_date", "date", "id"),
         sa.Index("ix_quote_speaker_date", "speaker_id", "date", "id"),
         sa.Index("ix_quote_outlet_date", "outlet_id", "date", "id"),
         sa.Index("ix_quote_article_date", "article_id", "date", "id"),
         sa.Index("ix_quote_kind_date", "kind", "date", "id"),
+        sa.Index("ix_quote_reviewed_date", "reviewed", "date", "id"),
         # A deleted quote's id must never name another quote.
         {"sqlite_autoincrement": True},
     )
@@ -113,12 +124,21 @@ class Quote(SQLModel, table=True):
     speaker_span_end: int | None = None
     continues_id: int | None = Field(default=None, foreign_key="quote.id")
     created_at: dt.datetime
+    origin: str = Field(
+        default="extracted", max_length=16, sa_column_kwargs={"server_default": "extracted"}
+    )
+    # For extracted quotes: the rule that found them, and how often that rule is right.
+    basis: str | None = Field(default=None, max_length=200)
+    confidence: float | None = None
+    # True once a person with a key confirmed or corrected it.
+    reviewed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class ApiKey(SQLModel, table=True):
     """A write key. Only a hash of the secret is kept; the prefix finds the row."""
 
     __tablename__ = "api_key"
+    __table_args__ = (sa.CheckConstraint(_in("scope", KEY_SCOPES), name="ck_api_key_scope"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -126,6 +146,8 @@ class ApiKey(SQLModel, table=True):
     secret_hash: str = Field(max_length=64)
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
+    # "admin" keys may also edit, merge and split speakers.
+    scope: str = Field(default="write", max_length=16, sa_column_kwargs={"server_default": "write"})
 
 
 REVISION_ACTIONS = ("create", "update", "delete")
@@ -148,6 +170,34 @@ class QuoteRevision(SQLModel, table=True):
     action: str = Field(max_length=16)
     # {field: {"from": earlier value, "to": new value}}, values as JSON.
     changes: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    changed_at: dt.datetime
+
+
+SPEAKER_ACTIONS = ("update", "merge", "absorb", "split", "split_off", "revert")
+
+
+class SpeakerRevision(SQLModel, table=True):
+    """One change to a speaker by a person: an edit, a merge (recorded on both speakers) or a
+    split. ``changes`` holds what a revert needs: fields before and after, quotes and aliases
+    moved."""
+
+    __tablename__ = "speaker_revision"
+    __table_args__ = (
+        sa.CheckConstraint(_in("action", SPEAKER_ACTIONS), name="ck_speaker_revision_action"),
+        sa.UniqueConstraint("speaker_id", "version", name="uq_speaker_revision_version"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Not a foreign key: a speaker merged away is gone, its history stays.
+    speaker_id: str = Field(max_length=120)
+    version: int
+    action: str = Field(max_length=16)
+    changes: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
+    # The revision this one undid, for a revert; set on the undone one when it is reverted.
+    reverts: int | None = None
+    reverted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
     changed_at: dt.datetime
 

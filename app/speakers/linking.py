@@ -1,0 +1,165 @@
+"""One place decides who a mention is. Extraction resolves mentions within an article ("he",
+"Cameron" after "James Cameron"); this module links the article's speakers to the store.
+
+The rules put precision first: a name links to a stored speaker only when exactly one speaker
+of the same kind answers to it and nothing contradicts (another given name, a role with
+nothing in common). A namesake becomes a new speaker; popularity never decides identity."""
+
+import re
+from collections.abc import Iterable
+
+from sqlmodel import Session, select
+
+from app.crud import ensure_speaker, free_id
+from app.extract.lexicon import HONORIFICS, TITLE_WORDS
+from app.extract.model import Speaker as Mention
+from app.models import Speaker, SpeakerAlias
+from app.names import name_key, slugify
+
+_MAX_NAME = 300
+_GENERIC_WORDS = frozenset("a an the another one some two several other".split())
+# Words of a role that say nothing of what the role is.
+_ROLE_NOISE = frozenset("the of a an former acting deputy u.s. us and for".split())
+
+
+def link_speakers(session: Session, mentions: Iterable[Mention], article_id: int) -> dict[int, str]:
+    """The stored speaker id of each of an article's speakers (keyed by ``id()`` of the
+    extracted speaker), creating those the store does not know."""
+    linked: dict[int, str] = {}
+    later: list[Mention] = []
+    for mention in mentions:
+        if id(mention) in linked:
+            continue
+        if mention.role_reference:
+            later.append(mention)  # "the foreign secretary": after the named people
+            continue
+        linked[id(mention)] = link_speaker(session, mention, article_id)
+    for mention in later:
+        holder = _role_holder(session, mention.role_reference or "", set(linked.values()))
+        linked[id(mention)] = holder or link_speaker(session, mention, article_id)
+    return linked
+
+
+def link_speaker(session: Session, mention: Mention, article_id: int | None = None) -> str:
+    """The stored speaker this extracted one is; a new one when none fits for certain. The
+    article's names for it become aliases, remembering the article, unless another speaker
+    already answers to them: a store must not make a name ambiguous behind a person's back."""
+    names = _names(mention)
+    found = _known(session, mention, names)
+    speaker_id = found or free_id(session, Speaker, slugify(mention.name) or "speaker")
+    taken = _owned_elsewhere(session, names, speaker_id)
+    ensure_speaker(
+        session=session,
+        id=speaker_id,
+        name=mention.name[:_MAX_NAME],
+        kind=mention.kind,
+        role=mention.role[:_MAX_NAME] if mention.role else None,
+        aliases=[n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken],
+        learnt_from=article_id,
+    )
+    return speaker_id
+
+
+def _names(mention: Mention) -> list[str]:
+    names = [mention.name, *(m for m in mention.mentions if _distinctive(m))]
+    if mention.kind == "person":
+        names.append(_without_initials(mention.name))
+    return names
+
+
+def _known(session: Session, mention: Mention, names: list[str]) -> str | None:
+    """The one stored speaker of the same kind that answers to the fullest of the names and
+    that nothing contradicts; None when there is none, or more than one."""
+    for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
+        candidates = [
+            stored
+            for owner in _owners(session, name)
+            if (stored := session.get(Speaker, owner)) is not None
+            and stored.kind == mention.kind
+            and not contradicts(stored, mention)
+        ]
+        if len(candidates) == 1:
+            return candidates[0].id
+        if candidates:
+            return None  # "Cameron" with two Camerons stored: not ours to choose
+    return None
+
+
+def contradicts(stored: Speaker, mention: Mention) -> bool:
+    """Different given names ("James" and "David" Cameron), or roles with no word in common
+    ("film director" and "British Foreign Secretary"), are different people."""
+    if mention.kind != "person":
+        return False
+    known = _given(stored.name)
+    given = _given(mention.name)
+    if known and given and not _same_given(known, given):
+        return True
+    return bool(stored.role and mention.role and not (_role_words(stored.role) & _role_words(mention.role)))
+
+
+def _role_holder(session: Session, role: str, linked: set[str]) -> str | None:
+    """The one person of this article whose stored role is ``role`` ("the foreign secretary"
+    after "Lord Cameron", whose stored role is "British Foreign Secretary")."""
+    wanted = _role_words(role)
+    holders = [
+        speaker.id
+        for speaker_id in sorted(linked)
+        if (speaker := session.get(Speaker, speaker_id)) is not None
+        and speaker.kind == "person"
+        and speaker.role
+        and wanted
+        and wanted <= _role_words(speaker.role)
+    ]
+    return holders[0] if len(holders) == 1 else None
+
+
+def _owners(session: Session, name: str) -> list[str]:
+    keys = {name_key(name), slugify(name)} - {""}
+    query = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
+    return sorted(set(session.exec(query)))
+
+
+def _owned_elsewhere(session: Session, names: list[str], speaker_id: str) -> set[str]:
+    keys = {name_key(n) for n in names} - {""}
+    rows = session.exec(
+        select(SpeakerAlias.key).where(
+            SpeakerAlias.key.in_(keys),  # type: ignore[attr-defined]
+            SpeakerAlias.speaker_id != speaker_id,
+        )
+    )
+    return set(rows)
+
+
+def _given_and_family(name: str) -> list[str]:
+    return [w for w in name.split() if w not in HONORIFICS and w not in TITLE_WORDS]
+
+
+def _given(name: str) -> str | None:
+    words = _given_and_family(name)
+    return words[0] if len(words) > 1 else None
+
+
+def _same_given(a: str, b: str) -> bool:
+    a, b = a.rstrip(".").casefold(), b.rstrip(".").casefold()
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]  # "J. Cameron" may be James
+    return a == b
+
+
+def _role_words(role: str) -> set[str]:
+    return {w for w in re.findall(r"[\w.]+", role.casefold()) if w not in _ROLE_NOISE}
+
+
+def _without_initials(name: str) -> str:
+    """ "Donald J. Trump" -> "Donald Trump", so both spellings find one speaker."""
+    words = name.split()
+    kept = [
+        w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w.rstrip(".")) == 1)
+    ]
+    return " ".join(kept)
+
+
+def _distinctive(mention: str) -> bool:
+    """A mention worth keeping as an alias: not a pronoun, not a bare "the official"."""
+    words = [w for w in mention.split() if w.lower() not in _GENERIC_WORDS]
+    return len(words) > 1 or (len(words) == 1 and words[0][:1].isupper())
