@@ -1,6 +1,7 @@
 """Attribution cues in one sentence: the reporting verb, who it names as the source (before or
 after it), the outlet the words were given to, and where the reported content lies."""
 
+import re
 from dataclasses import dataclass
 
 from app.extract.lexicon import (
@@ -20,7 +21,7 @@ from app.extract.lexicon import (
     TITLE_WORDS,
 )
 from app.extract.model import Span
-from app.extract.speakers import describe, is_modifier, is_pronoun
+from app.extract.speakers import SOURCE_QUALIFIERS, describe, is_modifier, is_pronoun
 from app.extract.tokens import Token
 
 _INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
@@ -83,8 +84,49 @@ def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
             cue = _cue_at(tokens, i, sentence)
             if cue is not None:
                 cues.append(cue)
+    cues = _outer_cues(cues, tokens)
     _bound_contents(cues, tokens, sentence)
     return cues
+
+
+def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
+    """A cue whose subject opens another cue's reported clause is that clause's own verb, part
+    of what was reported: "Lavrov said Moscow would respond ...", "said it welcomed ..."."""
+    starts = {t.start: k for k, t in enumerate(tokens)}
+    openings: set[int] = set()
+    for cue in cues:
+        if cue.kind not in {"speech", "naming"} or cue.subject_after:
+            continue
+        k = next((n for n, t in enumerate(tokens) if t.start >= cue.span.end), None)
+        while k is not None and k < len(tokens) and (
+            tokens[k].lower == "that" or _time_word(tokens, k)
+        ):
+            k += 1
+        if k is not None and k < len(tokens):
+            openings.add(tokens[k].start)
+    kept = []
+    for cue in cues:
+        first = cue.subject[0].start if cue.subject and not cue.subject_after else None
+        if first is not None and first in openings and first in starts:
+            continue
+        kept.append(cue)
+    return kept
+
+
+_WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split()
+)
+
+
+def _time_word(tokens: list[Token], k: int) -> bool:
+    """ "said Thursday", "said on Tuesday", "said last week": when, not what."""
+    word = tokens[k].lower
+    if word in _WEEKDAYS:
+        return True
+    following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
+    return word in {"on", "last", "this", "earlier", "late"} and (
+        following in _WEEKDAYS or following in {"week", "month", "year", "weekend", "night"}
+    ) or (word in {"week", "month", "year", "weekend", "night"} and k > 0 and tokens[k - 1].lower in {"last", "this", "earlier"})
 
 
 def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
@@ -147,11 +189,15 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
     subject = _phrase_before(tokens, i)
+    if subject and before is not None and subject[-1].end == before.end and _noun_use(word, subject):
+        return None  # "the U.S. pledge", "a Senate vote": a noun in a noun phrase
     if kind == "cognition" and len(subject) == 1 and subject[0].lower in {"i", "we"}:
         return None  # "I think": the writer's own view, not an attribution
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
         return _make(tokens, i, i + 1, kind, subject, False, sentence)
     who = _skip_back(tokens, i - 1)
+    if who >= 0 and tokens[who].lower == "who" and _anonymity_words(tokens[i : i + 8]):
+        return None  # "a neighbor who asked not to be named": how, not what, a source spoke
     if who >= 0 and tokens[who].lower == "who" and kind != "cognition":
         cue = _make(tokens, i, i + 1, kind, [tokens[who]], False, sentence)
         antecedent = _phrase_before(tokens, who - 1 if tokens[who - 1].text == "," else who)
@@ -191,17 +237,56 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     return None
 
 
+_PLURAL_SUBJECTS = frozenset({"i", "we", "you", "they", "people", "police", "staff", "who"})
+
+
+def _noun_use(word: str, subject: list[Token]) -> bool:
+    """A verb's base form after a singular noun phrase is a noun: "the U.S. pledge"."""
+    if word.endswith(("s", "ed", "ing")) or word in {"said", "told", "wrote", "spoke", "swore"}:
+        return False
+    head = subject[-1].lower
+    if subject[0].lower not in _SINGULAR_DETERMINERS or len(subject) < 2:
+        return False
+    return head not in _PLURAL_SUBJECTS and not (head.endswith("s") and not head.endswith("ss"))
+
+
+_SINGULAR_DETERMINERS = frozenset("the a an his her its their our my your this that".split())
+
+
 def speaker_like(phrase: list[Token]) -> bool:
     if is_pronoun(phrase):
         return True
     return describe(phrase) is not None
 
 
+_ANONYMITY = frozenset({"named", "identified", "anonymity", "anonymous", "record"})
+
+
+def _anonymity_words(tokens: list[Token]) -> bool:
+    return any(t.lower in _ANONYMITY for t in tokens)
+
+
+def _anonymity_clause(tokens: list[Token], j: int) -> int | None:
+    """Where "who asked not to be named" begins, when it ends at ``j``."""
+    if tokens[j].lower not in _ANONYMITY:
+        return None
+    for k in range(j - 1, max(-1, j - 12), -1):
+        if tokens[k].lower == "who":
+            return k
+        if not tokens[k].is_word:
+            return None
+    return None
+
+
 def _skip_back(tokens: list[Token], j: int) -> int:
-    """Step left over auxiliaries, adverbs and a parenthesis: "(D-Wis.) has also said"."""
+    """Step left over auxiliaries, adverbs and a parenthesis: "(D-Wis.) has also said"; and
+    over an anonymity clause: "a neighbor who asked not to be named told"."""
     while j >= 0:
         token = tokens[j]
-        if token.lower in AUXILIARIES or (
+        anonymity = _anonymity_clause(tokens, j)
+        if anonymity is not None:
+            j = anonymity - 1
+        elif token.lower in AUXILIARIES or (
             token.lower.endswith("ly") and token.text.islower() and len(token.text) > 3
         ):
             j -= 1
@@ -318,8 +403,18 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 phrase.insert(0, token)
                 j -= 1
                 continue
+            if j > 0 and _qualifies_source(tokens[j - 1], token, phrase):
+                phrase.insert(0, token)  # "people familiar with the matter said"
+                j -= 1
+                continue
             break
-        if phrase and token.text[0].islower() and not is_modifier(token):
+        if (
+            phrase
+            and token.text[0].islower()
+            and not is_modifier(token)
+            and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
+            and not token.is_capitalized
+        ):
             break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
         j -= 1
@@ -331,6 +426,20 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
 
 
 _SOURCE_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})
+
+
+def _qualifies_source(before: Token, link: Token, after: list[Token]) -> bool:
+    """ "familiar with", "close to", "analysts at Morgan Stanley": a link inside the
+    description of an unnamed source."""
+    if before.lower in SOURCE_QUALIFIERS:
+        return link.lower in {"with", "to", "on"}
+    singular = before.lower[:-1] if before.lower.endswith("s") else before.lower
+    return (
+        link.lower in {"at", "from"}
+        and bool(after)
+        and after[0].is_capitalized
+        and (before.lower in ANONYMOUS_HEADS or singular in ROLE_NOUNS)
+    )
 
 
 def _is_role(token: Token) -> bool:
@@ -505,16 +614,43 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             continue
         name: list[Token] = []
         for follower in window[k + 1 :]:
-            if follower.is_capitalized or (not name and follower.text == "The"):
+            if follower.is_capitalized or (not name and follower.lower == "the"):
                 name.append(follower)
                 continue
             break
-        if name and any(t.text in MEDIA_WORDS for t in name):
+        if name and name[0].text == "the":
+            name = name[1:]  # "told the BBC": the article is not part of the name
+        if name and any(_media_word(t.text) for t in name):
             text = " ".join(t.text for t in name)
             if text.endswith(("\u2019s", "'s")):
                 text = text[:-2]
             return text, name[-1].end
     return None, None
+
+
+_CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM|DT|HD))?|[A-Z]{2,5}-(?:TV|FM|AM)")
+
+
+def _media_word(word: str) -> bool:
+    """A word that marks a name as an outlet's: "News", "BBC", a station's call sign."""
+    bare = word[:-2] if word.endswith(("\u2019s", "'s")) else word
+    return bare in MEDIA_WORDS or _CALL_SIGN.fullmatch(bare) is not None
+
+
+def audience(tokens: list[Token], verb: int) -> str | None:
+    """The proper name right after "told", when it is not marked as an outlet: the store may
+    know it as one ("told Variety") or not ("told Frank Russo")."""
+    if tokens[verb].lower not in _TELL:
+        return None
+    name: list[Token] = []
+    for follower in tokens[verb + 1 : verb + 6]:
+        if follower.is_capitalized or (not name and follower.lower == "the"):
+            name.append(follower)
+            continue
+        break
+    if name and name[0].lower == "the":
+        name = name[1:]
+    return " ".join(t.text for t in name) if name else None
 
 
 def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> None:

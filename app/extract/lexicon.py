@@ -118,7 +118,13 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     editor writer reporter correspondent historian scholar expert businessman businesswoman
     billionaire mogul activist chairperson treasurer member representative lawmaker
     legislator justice sheriff commissioner superintendent pastor bishop rabbi imam
-    actor actress singer star coach player chair""".split()
+    actor actress singer star coach player chair councilmember councilor councillor
+    alderman supervisor trustee chancellor provost dean principal teacher nurse doctor
+    surgeon physician firefighter detective trooper deputy marshal clerk auditor
+    comptroller administrator regulator negotiator mediator diplomat delegate
+    guard forward center striker midfielder defender goalkeeper quarterback pitcher
+    catcher shortstop outfielder infielder receiver linebacker captain manager
+    advocate campaigner organizer founder owner chef architect engineer""".split()
 )
 
 # Words that may stand between a subject and its verb: "has also said", "had repeatedly warned".
@@ -155,7 +161,8 @@ ANONYMOUS_HEADS: frozenset[str] = frozenset(
     women man men someone somebody narrator announcer friend friends neighbor neighbors
     relative relatives colleague colleagues percent half third quarter majority plurality
     respondents americans police authorities families organizer organizers boy boys girl
-    girls child children kid kids teen teens teenager teenagers crowd audience""".split()
+    girls child children kid kids teen teens teenager teenagers crowd audience advocate
+    advocates accountant accountants nurse nurses doctor doctors teacher teachers""".split()
 )
 
 # Heads of noun phrases that are institutions, documents or polls rather than people.
@@ -218,6 +225,8 @@ TITLE_WORDS: frozenset[str] = frozenset(
     Pope King Queen Prince Princess Supreme
     Defence Emeritus Ret. Sheriff Officer Lawyer Counsel Adviser Advisor Envoy Special
     Intelligence Staff Campaign Manager Spokesperson Minister-President Premier Mr Mrs Ms Dr
+    Councilmember Councilman Councilwoman Councillor Alderman Supervisor Superintendent
+    Trustee Coach Captain Guard Forward Striker Officer Detective Trooper Deputy Marshal
     Of of the The Party Committee Chairperson Independent Libertarian Green Lead""".split()
 )
 

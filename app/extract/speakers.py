@@ -22,6 +22,7 @@ from app.extract.lexicon import (
 from app.extract.model import Speaker, SpeakerKind
 from app.extract.tokens import Token
 
+_POSSESSIVES = ("\u2019s", "'s")
 _PARTICLES = frozenset({"de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "di"})
 _ROLE_NOUNS = ROLE_NOUNS
 _MAX_NAME_WORDS = 8
@@ -104,6 +105,9 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         words.pop()
     if not words:
         return None
+    described = _described_source(words)
+    if described is not None:
+        return described
     head = words[-1]
     female = any(w.text in FEMALE_MARKERS for w in words)
     content = _strip_determiners(words)
@@ -119,11 +123,13 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return linked
     if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
         return None
-    if head.text[0].islower() and not _speaking_noun(head.lower):
+    if not head.is_capitalized and not _speaking_noun(head.lower):
         return None  # a phrase that ends in a verb or an adverb names no one
     if head.lower.endswith(("\u2019s", "'s")) or content[0].lower in _NEGATIVES:
         return None  # "Donald Trump's", "no organization": nobody who speaks
     texts = [w.text for w in content]
+    if head.lower in _FORCES and len(content) > 1 and content[-2].is_capitalized:
+        return Description(_join(content), "organization", None, head.lower)  # "Richmond police"
     if (head.lower in ANONYMOUS_HEADS or _plural_role(head.lower)) and not _has_proper_head(
         content
     ):
@@ -149,6 +155,30 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     return None
 
 
+# Post-modifiers that belong to an unnamed source's description: "a person familiar with the
+# talks", "people close to the minister", "analysts at Morgan Stanley".
+SOURCE_QUALIFIERS = frozenset({"familiar", "close", "briefed", "knowledgeable"})
+# A place's police or forces speak as an institution: "Richmond police said".
+_FORCES = frozenset({"police", "authorities"})
+
+
+def _described_source(words: list[Token]) -> Description | None:
+    """ "A person familiar with the talks" -> "unnamed person familiar with the talks"."""
+    for k in range(1, len(words) - 1):
+        word = words[k]
+        qualified = word.lower in SOURCE_QUALIFIERS or (
+            word.lower == "at" and words[k + 1].is_capitalized
+        )
+        if not qualified or words[k - 1].text[0].isupper() and k == 1 and words[0].lower == "at":
+            continue
+        source = describe(words[:k])
+        if source is None or source.kind != "anonymous" or source.generic:
+            return None
+        rest = _join(words[k:])
+        return Description(f"{source.name} {rest}", "anonymous", None, source.head, source.female)
+    return None
+
+
 def _organization(content: list[Token], head: Token) -> Description | None:
     """An institution's name from its phrase: "results of the latest Quinnipiac University poll"
     -> "Quinnipiac University poll"; "a count by The Associated Press" -> "The Associated
@@ -165,6 +195,14 @@ def _organization(content: list[Token], head: Token) -> Description | None:
         content = content[1:]
     if any(t.text[0].islower() and not is_modifier(t) for t in content[:-1]):
         return None
+    owner = next(
+        (k for k, t in enumerate(content[:-1]) if t.lower.endswith(_POSSESSIVES) and t.is_capitalized),
+        None,
+    )
+    if owner is not None:
+        # "Israeli Prime Minister Benjamin Netanyahu's office": the owner's name, not the title.
+        whose = _person_name(content[: owner + 1]) or content[: owner + 1]
+        content = [*whose, *content[owner + 1 :]]
     tail = _proper_tail(content)
     named = tail if tail is not content and any(t.text in MEDIA_WORDS for t in tail) else content
     generic = not any(t.text[0].isupper() for t in named)
@@ -258,6 +296,8 @@ def _person_name(content: list[Token]) -> list[Token]:
             continue
         if not token.is_capitalized or token.text in TITLE_WORDS or token.text in COUNTRIES:
             break
+        if name and token.lower in _ROLE_NOUNS:
+            break  # "Guard Shai Gilgeous-Alexander", "Superintendent Kimberlee Armstrong"
         if token.text in ORGANIZATION_WORDS:
             break
         name.insert(0, token)

@@ -8,6 +8,8 @@ from app.extract.lexicon import ABBREVIATIONS
 from app.extract.model import Span
 
 MASK = "\u00a7"
+# "al-Rishq", "bin-Salman": a name that opens with a lowercase particle.
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|as|bin|ibn|abu|de|di|da|van|von|ul)-[A-Z]")
 _TOKEN = re.compile(MASK + r"+|[$\w]+(?:[\u2019\u2018'\-.&/][\w]+)*\.?|[^\w\s]")
 _MONTHS_AND_DAYS = frozenset(
     """January February March April May June July August September October November December
@@ -32,7 +34,9 @@ class Token(NamedTuple):
 
     @property
     def is_capitalized(self) -> bool:
-        return self.text[0].isupper() and self.text not in _MONTHS_AND_DAYS
+        if self.text[0].isupper():
+            return self.text not in _MONTHS_AND_DAYS
+        return _PARTICLE_NAME.match(self.text) is not None
 
     @property
     def is_mask(self) -> bool:
