@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.crud import InvalidField, add_quote, ensure_speaker, utcnow
-from app.crud import free_id
+from app.crud import InvalidField, add_quote, ensure_speaker, free_id, utcnow
 from app.ingest import outlet_for
 from app.models import ApiKey, Article, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
@@ -43,6 +42,8 @@ def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
         cue=body.cue,
         speaker_span=_speaker_span(article, body.speaker_span),
         continues_id=_continues(session, article, body.continues, None),
+        origin="manual",
+        reviewed=body.reviewed is not False,
     )
     assert quote.id is not None
     _record(session, quote.id, "create", {}, snapshot(quote), key)
@@ -81,6 +82,10 @@ def update_quote(session: Session, quote_id: int, patch: QuotePatch, key: ApiKey
         quote.speaker_span_start, quote.speaker_span_end = span or (None, None)
     if "continues" in sent:
         quote.continues_id = _continues(session, article, patch.continues, quote.id)
+    if "reviewed" in sent and patch.reviewed is None:
+        raise InvalidField("reviewed", "reviewed is true or false")
+    # A person who corrects a quote has checked it; one may also confirm it as it stands.
+    quote.reviewed = patch.reviewed if patch.reviewed is not None else True
     after = snapshot(quote)
     if after != before:
         session.add(quote)
@@ -149,6 +154,7 @@ def snapshot(quote: Quote) -> dict[str, Any]:
         "span": {"start": quote.span_start, "end": quote.span_end},
         "speaker_span": speaker_span,
         "continues": quote.continues_id,
+        "reviewed": quote.reviewed,
     }
 
 

@@ -86,9 +86,7 @@ def ingest_article(
     for attribution in attributed:
         assert attribution.speaker is not None
         stored += _store(session, article, attribution, speakers[id(attribution.speaker)])
-    return Ingested(
-        article, created=True, quotes=stored, unattributed=len(found) - len(attributed)
-    )
+    return Ingested(article, created=True, quotes=stored, unattributed=len(found) - len(attributed))
 
 
 def _store(session: Session, article: Article, attribution: Attribution, speaker_id: str) -> int:

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -148,6 +147,7 @@ def evaluate_newsroom(articles: list[GoldArticle], workdir: Path | None = None) 
         engine = make_engine(settings)
         try:
             load_seed(engine, settings.seed_dir)
+            seeded = _speakers(engine)
             stored: dict[str, list[Stored]] = {}
             for article in articles:
                 with session_scope(engine) as session:
@@ -160,7 +160,6 @@ def evaluate_newsroom(articles: list[GoldArticle], workdir: Path | None = None) 
                     )
                     assert result.article.id is not None
                     stored[article.id] = _stored_quotes(session.connection(), result.article.id)
-            seeded = _seed_speakers(engine)
         finally:
             engine.dispose()
     labels = {q.speaker for a in articles for q in a.quotes} | seeded
@@ -195,7 +194,7 @@ def _stored_quotes(connection: sa.Connection, article_id: int) -> list[Stored]:
     ]
 
 
-def _seed_speakers(engine: sa.Engine) -> set[str]:
+def _speakers(engine: sa.Engine) -> set[str]:
     with engine.connect() as connection:
         return set(connection.execute(sa.text("SELECT id FROM speaker")).scalars())
 
@@ -230,9 +229,9 @@ def _score_article(
             scores.invented += 1
             _note(scores, article, "invented", f"{_words(text, quote.span)!r} by {quote.speaker}")
             _tally_basis(scores, quote, False)
-    for j, (quote, _) in enumerate(gold):
+    for j, (wanted, _) in enumerate(gold):
         if j not in used_g:
-            _note(scores, article, "missed", f"{quote.text!r} by {quote.speaker}")
+            _note(scores, article, "missed", f"{wanted.text!r} by {wanted.speaker}")
 
 
 def _score_pair(

@@ -2,8 +2,25 @@
 (``saidwho eval tests/evaluation/newsroom/articles.yaml``): the ``confidence`` a stored quote
 carries. Re-measure and update when the rules change; a test holds the two together."""
 
-# basis -> share of the newsroom set's quotes with that basis that were right in every field.
-CONFIDENCE: dict[str, float] = {}
+# basis -> share of the newsroom set's quotes with that basis that were right in every field,
+# as (right + 1) / (stored + 2), so that a rule seen only a few times is not called certain.
+CONFIDENCE: dict[str, float] = {
+    "indirect, named person": 0.94,  # 33 of 34
+    "direct, named person": 0.83,  # 14 of 16
+    "direct, surname": 0.94,  # 16 of 16
+    "indirect, unnamed source": 0.87,  # 12 of 13
+    "partial, named person": 0.92,  # 11 of 11
+    "indirect, organization": 0.83,  # 9 of 10
+    "indirect, surname": 0.86,  # 5 of 5
+    "indirect, role noun": 0.67,  # 3 of 4
+    "direct, continuation paragraph": 0.8,  # 3 of 3
+    "direct, pronoun": 0.75,  # 2 of 2
+    "direct, role noun": 0.5,  # 1 of 2
+    "indirect, according to": 0.67,  # 1 of 1
+    "partial, surname": 0.67,  # 1 of 1
+    "partial, organization": 0.67,  # 1 of 1
+    "partial, unnamed source": 0.67,  # 1 of 1
+}
 # For a basis the set has too few quotes of to measure.
 DEFAULT = 0.5
 

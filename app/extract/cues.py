@@ -69,6 +69,12 @@ class Cue:
     backward: Span | None
     # For "..., a Democratic strategist who said": the words "who" stands for.
     antecedent: list[Token] | None = None
+    # False when what follows the verb is no clause ("signaled two cuts"): an attribution as
+    # corpora count them, but no statement to store.
+    statement: bool = True
+    nominal: bool = False
+    # "told Variety": a name told the words that may be an outlet.
+    audience: str | None = None
 
 
 def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
@@ -98,8 +104,10 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
         if cue.kind not in {"speech", "naming"} or cue.subject_after:
             continue
         k = next((n for n, t in enumerate(tokens) if t.start >= cue.span.end), None)
-        while k is not None and k < len(tokens) and (
-            tokens[k].lower == "that" or _time_word(tokens, k)
+        while (
+            k is not None
+            and k < len(tokens)
+            and (tokens[k].lower == "that" or _time_word(tokens, k))
         ):
             k += 1
         if k is not None and k < len(tokens):
@@ -124,9 +132,15 @@ def _time_word(tokens: list[Token], k: int) -> bool:
     if word in _WEEKDAYS:
         return True
     following = tokens[k + 1].lower if k + 1 < len(tokens) else ""
-    return word in {"on", "last", "this", "earlier", "late"} and (
-        following in _WEEKDAYS or following in {"week", "month", "year", "weekend", "night"}
-    ) or (word in {"week", "month", "year", "weekend", "night"} and k > 0 and tokens[k - 1].lower in {"last", "this", "earlier"})
+    return (
+        word in {"on", "last", "this", "earlier", "late"}
+        and (following in _WEEKDAYS or following in {"week", "month", "year", "weekend", "night"})
+        or (
+            word in {"week", "month", "year", "weekend", "night"}
+            and k > 0
+            and tokens[k - 1].lower in {"last", "this", "earlier"}
+        )
+    )
 
 
 def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
@@ -189,8 +203,18 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
     subject = _phrase_before(tokens, i)
-    if subject and before is not None and subject[-1].end == before.end and _noun_use(word, subject):
-        return None  # "the U.S. pledge", "a Senate vote": a noun in a noun phrase
+    if (
+        kind == "speech"
+        and subject
+        and before is not None
+        and subject[-1].end == before.end
+        and _noun_use(word, subject)
+    ):
+        # "the U.S. pledge", "a Donald Trump tweet": a noun. Corpora count such nominal cues;
+        # they report no statement and do not end another cue's clause.
+        cue = _make(tokens, i, i + 1, kind, subject, False, sentence)
+        cue.statement, cue.nominal = False, True
+        return cue
     if kind == "cognition" and len(subject) == 1 and subject[0].lower in {"i", "we"}:
         return None  # "I think": the writer's own view, not an attribution
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
@@ -247,9 +271,12 @@ def _noun_use(word: str, subject: list[Token]) -> bool:
     head = subject[-1].lower
     if subject[0].lower not in _SINGULAR_DETERMINERS or len(subject) < 2:
         return False
+    if head in AUXILIARIES or head in _MODALS or head.endswith(("n't", "n\u2019t")):
+        return False  # "the government could deny": a verb after all
     return head not in _PLURAL_SUBJECTS and not (head.endswith("s") and not head.endswith("ss"))
 
 
+_MODALS = frozenset("to can could may might must shall should will would".split())
 _SINGULAR_DETERMINERS = frozenset("the a an his her its their our my your this that".split())
 
 
@@ -340,6 +367,12 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         return []
     phrase = _noun_phrase_before(tokens, j)
     start = j - len(phrase)
+    if phrase and start >= 1 and tokens[start].lower in {"in", "from", "of"}:
+        # "An employee in the company's Seattle office said": the employee speaks.
+        outer = _noun_phrase_before(tokens, start - 1)
+        described = describe(outer) if outer else None
+        if described is not None and described.kind == "anonymous" and not described.generic:
+            return outer
     for _ in range(2):
         if phrase and speaker_like(phrase) or start < 1:
             break
@@ -490,6 +523,8 @@ _NOT_VERBS = frozenset(
 
 def _verb_before_that(tokens: list[Token], i: int) -> bool:
     word = tokens[i].lower
+    if i and (tokens[i - 1].lower in DETERMINERS or tokens[i - 1].lower in CLAUSE_BREAKERS):
+        return False  # "with injuries that ...": a noun and its relative clause
     return (
         _next_is(tokens, i, "that")
         and word.endswith(("ed", "es", "s"))
@@ -586,6 +621,7 @@ def _make(
     verb = Span(tokens[first].start, tokens[last - 1].end)
     ends = [verb.start, verb.end] + [t.start for t in subject] + [t.end for t in subject]
     outlet, outlet_end = _outlet(tokens, last if not subject_after else last + len(subject))
+    told = audience(tokens, first) if outlet is None else None
     if outlet_end is not None and tokens[first].lower in _TELL:
         ends.append(outlet_end)
     return Cue(
@@ -598,6 +634,7 @@ def _make(
         span=Span(min(ends), max(ends)),
         forward=None,
         backward=None,
+        audience=told,
     )
 
 
@@ -637,6 +674,11 @@ def _media_word(word: str) -> bool:
     return bare in MEDIA_WORDS or _CALL_SIGN.fullmatch(bare) is not None
 
 
+def outlet_after(tokens: list[Token], i: int) -> str | None:
+    """An outlet named from token ``i`` on: "..., in an interview with CBS News"."""
+    return _outlet(tokens, i + 1)[0]
+
+
 def audience(tokens: list[Token], verb: int) -> str | None:
     """The proper name right after "told", when it is not marked as an outlet: the store may
     know it as one ("told Variety") or not ("told Frank Russo")."""
@@ -659,7 +701,9 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     words = [t for t in tokens if t.is_word or t.is_mask]
     for n, cue in enumerate(cues):
         # A cue right after this one ("Rubio says he opposes ...") is inside its content.
-        later = [c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end]
+        later = [
+            c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end and not c.nominal
+        ]
         stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"
         stop = _clause_end(tokens, cue.span.end, stop, relative=relative)
@@ -673,6 +717,10 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             continue
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
+        lead = 0
+        while lead < len(after) and _time_word(after, lead):
+            lead += 1  # "said Thursday the business would stay": when, then what
+        after = after[lead:]
         if after and cue.verb_word in _TELL and not cue.outlet:
             that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
             after = after[that + 1 :] if that is not None else after[_object_length(after) :]
@@ -684,6 +732,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 after = after[that + 1 :]
         if len(after) >= 3 and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
+            cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after))
         begin = cues[n - 1].span.end if n else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":
@@ -720,10 +769,51 @@ def _clause_end(tokens: list[Token], start: int, stop: int, *, relative: bool = 
             return token.start
         if token.text == "," and k + 1 < len(inside) and inside[k + 1].lower in _AFTER_COMMA_BREAKS:
             return token.start
+        if (
+            token.text == ","
+            and k + 3 < len(inside)
+            and inside[k + 1].lower in {"in", "during", "on"}
+            and inside[k + 2].lower in {"a", "an", "the"}
+            and inside[k + 3].lower in _INTERVIEW_WORDS
+        ):
+            return token.start  # "..., in an interview with CBS News on Wednesday"
     return stop
 
 
 _PREPOSITIONS = frozenset("in on at during via through after before while outside inside".split())
+
+
+_FINITE = frozenset(
+    """is are was were be been has have had do does did will would shall should can could
+    may might must 's ’s isn't wasn't aren't weren't won't wouldn't can't couldn't didn't
+    doesn't don't hasn't haven't hadn't said told went came made took gave got found left kept
+    ran won lost saw knew thought felt began became built held met paid put set sent spent
+    stood understood wrote rose fell cut hit led meant brought bought caught taught fought sold
+    grew drew threw flew broke chose spoke stole wore lay sat shot struck fled sought""".split()
+)
+_SUBORDINATORS = frozenset(
+    "as while when because after before since if until unless although though whereas".split()
+)
+
+
+def _clause(words: list[Token]) -> bool:
+    """Reported speech is a clause: a finite verb before any subordinate clause. "signaled two
+    cuts", "shouted questions as he spoke", "dismissed the sanctions as pointless" report no
+    statement."""
+    for token in words:
+        word = token.lower
+        if word in _SUBORDINATORS:
+            return False
+        if token.is_mask:
+            return True  # a quotation stands for what was said
+        if word in _FINITE or (len(word) > 4 and word.endswith("ed") and token.text.islower()):
+            return True
+    return False
+
+
+_INTERVIEW_WORDS = frozenset(
+    "interview statement briefing call post email news conference speech letter".split()
+)
 
 
 def _adverbial(words: list[Token]) -> bool:

@@ -9,9 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.extract.cues import Cue, find_cues, speaker_like
+from app.extract.cues import Cue, find_cues, outlet_after, speaker_like
 from app.extract.dates import said_on
-from app.extract.model import Attribution, Quotation, Span, Speaker
+from app.extract.lexicon import PRONOUNS
+from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
 from app.extract.speakers import Cast, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
@@ -48,6 +49,9 @@ class _Reader:
         self.pending: list[Quoted] = []
         self.intro: tuple[int, _Sentence, int] | None = None
         self.next_opens = False
+        self.paragraph = 0
+        # The paragraph each attribution stands in, by id(): dates carry over only nearby.
+        self.paragraph_of: dict[int, int] = {}
 
     def read(self) -> list[Attribution]:
         found = paragraphs(self.text)
@@ -56,6 +60,7 @@ class _Reader:
             self.next_opens = bool(following and following.quotes) and (
                 following is not None and following.quotes[0].opens_paragraph
             )
+            self.paragraph = number
             for span in sentences(self.text, paragraph):
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
@@ -248,7 +253,7 @@ class _Reader:
         for n, cue in enumerate(sentence.cues):
             if not _attributable(sentence, n) or cue.kind == "colon":
                 continue
-            if cue.kind == "evidential":
+            if cue.kind == "evidential" or cue.nominal:
                 continue
             if not direct and cue.kind in {"cognition", "stance"} and not self._inside(cue, quoted):
                 continue
@@ -345,12 +350,10 @@ class _Reader:
     ) -> Attribution:
         subject = cue.subject
         speaker_span = Span(subject[0].start, subject[-1].end) if subject else None
-        when = said_on(_outside_quotes(sentence), self.published_on)
+        when = said_on(_date_words(sentence, cue, content), self.published_on)
+        outlet = cue.outlet or _trailing_outlet(sentence, content)
         if when is None and speaker is not None:
-            when = next(
-                (a.said_on for a in reversed(self.found) if a.speaker is speaker and a.said_on),
-                None,
-            )
+            when = self._same_occasion(speaker)
         attribution = Attribution(
             kind=kind,  # type: ignore[arg-type]
             quotations=quotations,
@@ -359,14 +362,48 @@ class _Reader:
             speaker_span=speaker_span,
             cue=cue.span.of(self.text),
             cue_span=cue.span,
-            outlet=cue.outlet,
+            outlet=outlet,
+            audience=cue.audience,
             said_on=when,
-            speech=cue.kind not in {"cognition", "stance", "evidential"},
+            speech=cue.kind not in {"cognition", "stance", "evidential"}
+            and not cue.nominal
+            and (kind != "indirect" or cue.statement),
+            basis=f"{kind}, {_how_named(cue, speaker)}",
         )
         if speaker is not None:
             self.cast.touch(speaker)
         self.found.append(attribution)
+        self.paragraph_of[id(attribution)] = self.paragraph
         return attribution
+
+    def _reported_again(self, sentence: _Sentence, n: int, span: Span) -> bool:
+        """ "X said the bill was dead, she told lawmakers on Tuesday": one statement with two
+        cues is stored once, with what the second cue adds (a date, an outlet)."""
+        speaker = sentence.speakers[n]
+        for earlier in reversed(self.found):
+            if not earlier.content or earlier.content[0].end <= sentence.span.start:
+                return False
+            same = earlier.content[0]
+            overlap = min(same.end, span.end) - max(same.start, span.start)
+            if earlier.speaker is speaker and overlap * 2 > span.end - span.start:
+                cue = sentence.cues[n]
+                dated = said_on(_date_words(sentence, cue, [span]), self.published_on)
+                earlier.said_on = earlier.said_on or dated
+                earlier.outlet = earlier.outlet or cue.outlet
+                return True
+        return False
+
+    def _same_occasion(self, speaker: Speaker) -> SaidOn | None:
+        """The date of the speaker's last dated words, when they stand in this paragraph or
+        the two before with no one else dated in between: the same briefing, the same
+        interview. Further away, the text no longer says when."""
+        for earlier in reversed(self.found):
+            if self.paragraph - self.paragraph_of.get(id(earlier), -10) > 2:
+                return None
+            if earlier.said_on is None:
+                continue
+            return earlier.said_on if earlier.speaker is speaker else None
+        return None
 
     # Indirect speech ----------------------------------------------------------------------
 
@@ -381,6 +418,8 @@ class _Reader:
                 continue
             clause = content.of(self.text).rstrip(" .,;:")
             span = Span(content.start, content.start + len(clause))
+            if self._reported_again(sentence, n, span):
+                continue
             quotation = Quotation(clause, "indirect", span)
             self._add("indirect", sentence, cue, sentence.speakers[n], [quotation], [span])
 
@@ -430,8 +469,90 @@ def _attributable(sentence: _Sentence, n: int) -> bool:
     return sentence.speakers.get(n) is not None or bool(cue.subject) or cue.kind == "evidential"
 
 
-def _outside_quotes(sentence: _Sentence) -> str:
-    return " ".join(t.text for t in sentence.tokens if not t.is_mask)
+def _date_words(sentence: _Sentence, cue: Cue, content: list[Span]) -> str:
+    """The words that can say when a cue's words were said: those of the cue's own clause,
+    never those of what was said ("mediators will return on Thursday") or of an aside about
+    the speaker ("whose grandfather founded it in 1925"). "said on Tuesday", "Trump on Tuesday
+    said", "..., she told lawmakers Monday"."""
+    tokens = sentence.tokens
+    first = min((s.start for s in content), default=cue.span.end)
+    last = max((s.end for s in content), default=cue.span.start)
+    if first >= cue.verb.end:
+        # "X said on Tuesday that ...": from the verb to what was said, and time words just
+        # before the verb; a participle ("..., saying") shares the clause it hangs on.
+        start = cue.verb.start
+        if cue.verb_word.endswith("ing"):
+            start = sentence.span.start
+        words = [t for t in tokens if start <= t.start and t.end <= first and not t.is_mask]
+        before = [t for t in tokens if t.end <= cue.verb.start][-3:]
+        words = [t for t in before if _is_time(t)] + words + _trailing_adverbial(tokens, last)
+    else:
+        # "..., X said on Tuesday, as ...": from the end of what was said to the clause's end.
+        words = []
+        for token in tokens:
+            if token.start < last or token.is_mask:
+                continue
+            if token.text == ";" or (words and words[-1].text == "," and token.lower in _AFTER):
+                break
+            words.append(token)
+    return " ".join(t.text for t in words)
+
+
+def _how_named(cue: Cue, speaker: Speaker | None) -> str:
+    """How the text named the speaker for this cue, the part of a quote's ``basis`` that
+    matters most for how far it can be trusted."""
+    subject = cue.subject
+    if cue.kind == "colon":
+        return "colon after the speaker"
+    if cue.kind == "according":
+        return "according to"
+    if not subject:
+        return "subject of the sentence"
+    first = subject[0].lower
+    if first == "who":
+        return "relative clause"
+    if len(subject) == 1 and first in PRONOUNS:
+        return "pronoun"
+    if speaker is None:
+        return "unresolved"
+    if speaker.role_reference:
+        return "role noun"
+    if speaker.kind == "person":
+        if subject[0].lower == "the":
+            return "role noun"
+        named = [t for t in subject if t.is_capitalized]
+        return "surname" if len(named) == 1 else "named person"
+    return "unnamed source" if speaker.kind == "anonymous" else "organization"
+
+
+def _trailing_adverbial(tokens: list[Token], end: int) -> list[Token]:
+    """ ", in an interview with CBS News on Wednesday" after what was said."""
+    after = [t for t in tokens if t.start >= end]
+    if len(after) < 3 or after[0].text != "," or after[1].lower not in {"in", "during", "on"}:
+        return []
+    return [t for t in after[1:] if not t.is_mask]
+
+
+def _trailing_outlet(sentence: _Sentence, content: list[Span]) -> str | None:
+    end = max((s.end for s in content), default=None)
+    if end is None:
+        return None
+    words = _trailing_adverbial(sentence.tokens, end)
+    if not words:
+        return None
+    at = sentence.tokens.index(words[0])
+    return outlet_after(sentence.tokens, at - 1)
+
+
+_AFTER = frozenset("as while when because after before since although though but and".split())
+_TIMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday yesterday today tonight on
+    last this earlier week month year""".split()
+)
+
+
+def _is_time(token: Token) -> bool:
+    return token.lower in _TIMES
 
 
 def _mostly_quoted(content: Span, sentence: _Sentence) -> bool:

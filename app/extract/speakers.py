@@ -196,7 +196,11 @@ def _organization(content: list[Token], head: Token) -> Description | None:
     if any(t.text[0].islower() and not is_modifier(t) for t in content[:-1]):
         return None
     owner = next(
-        (k for k, t in enumerate(content[:-1]) if t.lower.endswith(_POSSESSIVES) and t.is_capitalized),
+        (
+            k
+            for k, t in enumerate(content[:-1])
+            if t.lower.endswith(_POSSESSIVES) and t.is_capitalized
+        ),
         None,
     )
     if owner is not None:
@@ -381,7 +385,11 @@ class Cast:
             if speaker is None:
                 return None
         else:
-            speaker = self._match(description) or self._add(description)
+            definite = tokens[0].lower == "the" and description.kind == "anonymous"
+            holder = self._role_holder(description.role) if definite else None
+            speaker = holder or self._match(description) or self._add(description)
+            if definite and holder is None and description.role:
+                speaker.role_reference = description.role
         mention = text[tokens[0].start : tokens[-1].end]
         if mention not in speaker.mentions:
             speaker.mentions.append(mention)
@@ -390,6 +398,18 @@ class Cast:
         if salient:
             self.touch(speaker)
         return speaker
+
+    def _role_holder(self, role: str | None) -> Speaker | None:
+        """ "the foreign secretary" after "Foreign Secretary David Cameron": the latest person
+        of the article who holds that role."""
+        wanted = set(role.lower().split()) if role else set()
+        if not wanted:
+            return None
+        for speaker in reversed(self._recent):
+            if speaker.kind == "person" and speaker.role:
+                if wanted <= set(speaker.role.lower().split()):
+                    return speaker
+        return None
 
     def _recent_organization(self, head: str) -> Speaker | None:
         for speaker in reversed(self._recent):

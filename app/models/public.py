@@ -10,6 +10,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
 )
 
@@ -18,6 +19,7 @@ from app.models.tables import MAX_ROW_ID
 SpeakerKind = Literal["person", "anonymous", "organization"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 DatePrecision = Literal["day", "month", "year"]
+QuoteOrigin = Literal["seed", "extracted", "manual"]
 
 T = TypeVar("T")
 
@@ -103,6 +105,10 @@ class QuotePublic(BaseModel):
                     "span": {"start": 1635, "end": 1770},
                     "speaker_span": {"start": 1773, "end": 1785},
                     "continues": None,
+                    "origin": "seed",
+                    "basis": None,
+                    "confidence": None,
+                    "reviewed": True,
                 }
             ]
         }
@@ -126,6 +132,25 @@ class QuotePublic(BaseModel):
     )
     continues: int | None = Field(
         description="The quote in the paragraph before that this one carries on, if any."
+    )
+    origin: QuoteOrigin = Field(
+        description="`seed` (curated by hand), `extracted` (found and attributed by the "
+        "extractor) or `manual` (entered by a person with a key)."
+    )
+    basis: str | None = Field(
+        description="For extracted quotes, the rule that found them, e.g. "
+        "'direct, named person', 'indirect, pronoun'.",
+        examples=["direct, named person"],
+    )
+    confidence: float | None = Field(
+        ge=0,
+        le=1,
+        description="For extracted quotes, how often quotes found by this rule were right in "
+        "every field on the team's evaluation set.",
+    )
+    reviewed: bool = Field(
+        description="True once a person with a key confirmed or corrected the quote (the seed "
+        "was curated by hand). An unreviewed extracted quote was attributed by a machine."
     )
 
 
@@ -236,6 +261,11 @@ class QuoteFields(BaseModel):
     cue: Text | None = Field(default=None, max_length=500, examples=["Blinken said"])
     speaker_span: SpanIn | None = None
     continues: StrictInt | None = Field(default=None, ge=1, le=MAX_ROW_ID)
+    reviewed: StrictBool | None = Field(
+        default=None,
+        description="`true` confirms the quote as it stands; any correction also marks it "
+        "reviewed. `false` puts it back among the quotes a person has not checked.",
+    )
 
 
 class QuoteIn(QuoteFields):

@@ -41,7 +41,8 @@ class OverSlice(Exception):
 
 _SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
  a.id, a.title, p.id, p.name, a.published_on, q.said_on, q.said_on_precision, q.date, q.cue,
- q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id
+ q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id,
+ q.origin, q.basis, q.confidence, q.reviewed
 FROM quote q
 JOIN speaker s ON s.id = q.speaker_id
 JOIN article a ON a.id = q.article_id
@@ -335,6 +336,10 @@ def _quote(row: tuple[Any, ...]) -> dict[str, Any]:
         "span": {"start": row[18], "end": row[19]},
         "speaker_span": {"start": row[20], "end": row[21]} if row[20] is not None else None,
         "continues": row[22],
+        "origin": row[23],
+        "basis": row[24],
+        "confidence": row[25],
+        "reviewed": bool(row[26]),
     }
 
 

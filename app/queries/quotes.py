@@ -71,6 +71,10 @@ _COLUMNS = (
     QUOTE.c.speaker_span_start,
     QUOTE.c.speaker_span_end,
     QUOTE.c.continues_id,
+    QUOTE.c.origin,
+    QUOTE.c.basis,
+    QUOTE.c.confidence,
+    QUOTE.c.reviewed,
     SPEAKER.c.id.label("speaker_id"),
     SPEAKER.c.name.label("speaker_name"),
     SPEAKER.c.kind.label("speaker_kind"),
@@ -104,6 +108,8 @@ class QuoteQuery:
     q: str | None = None
     article: int | None = None
     sort: QuoteSort = "-date"
+    origins: tuple[str, ...] = ()
+    reviewed: bool | None = None
 
 
 def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
@@ -192,6 +198,10 @@ class _Plan:
             conditions.append(QUOTE.c.date <= query.until)
         if query.article is not None:
             conditions.append(QUOTE.c.article_id == query.article)
+        if query.origins:
+            conditions.append(QUOTE.c.origin.in_(query.origins))
+        if query.reviewed is not None:
+            conditions.append(QUOTE.c.reviewed == query.reviewed)
         if query.q is not None:
             terms = parse_search(query.q)
             # Input with no searchable words matches nothing rather than everything.
@@ -347,5 +357,9 @@ def _to_public(row: sa.RowMapping) -> QuotePublic:
             "span": {"start": row["span_start"], "end": row["span_end"]},
             "speaker_span": speaker_span,
             "continues": row["continues_id"],
+            "origin": row["origin"],
+            "basis": row["basis"],
+            "confidence": row["confidence"],
+            "reviewed": bool(row["reviewed"]),
         }
     )

@@ -94,7 +94,9 @@ def contradicts(stored: Speaker, mention: Mention) -> bool:
     given = _given(mention.name)
     if known and given and not _same_given(known, given):
         return True
-    return bool(stored.role and mention.role and not (_role_words(stored.role) & _role_words(mention.role)))
+    return bool(
+        stored.role and mention.role and not (_role_words(stored.role) & _role_words(mention.role))
+    )
 
 
 def _role_holder(session: Session, role: str, linked: set[str]) -> str | None:

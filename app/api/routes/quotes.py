@@ -12,7 +12,7 @@ from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
 from app.corrections import was_deleted
-from app.models.public import Page, QuoteKind, QuotePublic
+from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
@@ -105,6 +105,22 @@ def find_quotes(
             openapi_examples=examples(newest_first="-date", oldest_first="date"),
         ),
     ] = "-date",
+    origin: Annotated[
+        list[QuoteOrigin] | None,
+        Query(
+            description="`seed`, `extracted` or `manual`: where the quote came from. Repeat "
+            "for any of several.",
+            openapi_examples=examples(machine="extracted", by_hand="manual"),
+        ),
+    ] = None,
+    reviewed: Annotated[
+        bool | None,
+        Query(
+            description="`false`: only quotes no person has checked yet (machine "
+            "attributions); `true`: only those a person confirmed, corrected or curated.",
+            openapi_examples=examples(unchecked=False, checked=True),
+        ),
+    ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
     format: Annotated[
@@ -132,6 +148,8 @@ def find_quotes(
         q=q,
         article=article,
         sort=sort,
+        origins=tuple(origin or ()),
+        reviewed=reviewed,
     )
     export = format or _format_from_accept(request.headers.get("accept", ""))
     if export == "json":

@@ -83,7 +83,7 @@ def test_posting_the_seed_text_answers_with_the_seeded_article(writer, seeded) -
 def test_speakers_and_outlets_link_to_those_already_in_the_store(writer, seeded) -> None:
     client, key = writer
     before = counts(seeded)
-    reposted = SEED_TEXT + "\n"  # another text, so another article, with the same people in it
+    reposted = SEED_TEXT + "\nThe end."  # another text, so another article, same people
     response = client.post("/v1/articles", json=article(reposted, publisher="UPI"), headers=key)
     assert response.status_code == 201
     quotes = response.json()["quotes"]

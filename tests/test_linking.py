@@ -1,0 +1,71 @@
+"""Who a mention is, across articles: namesakes stay apart, a unique fit links, nothing is
+decided by popularity."""
+
+import datetime as dt
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from app.db import session_scope
+from app.ingest import ingest_article
+from app.models import Quote, SpeakerAlias
+
+
+def _post(engine: Engine, text: str, publisher: str = "Variety") -> int:
+    with session_scope(engine) as session:
+        result = ingest_article(
+            session, title="t", publisher=publisher, published_on=dt.date(2024, 9, 20), text=text
+        )
+        assert result.article.id is not None
+        return result.article.id
+
+
+def _speakers(engine: Engine, article_id: int) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(Quote.speaker_id).where(Quote.article_id == article_id)))
+
+
+def test_a_namesake_with_another_given_name_is_a_new_speaker(seeded: Engine) -> None:
+    first = _post(
+        seeded,
+        "Film director Sam Cameron said Thursday that his film would be shot underwater.\n"
+        "“We built the deepest tank yet,” Cameron told reporters.",
+    )
+    assert _speakers(seeded, first) == {"sam-cameron"}
+    later = _post(seeded, "“The sea is the star,” Sam Cameron said at a screening.")
+    assert _speakers(seeded, later) == {"sam-cameron"}
+    with Session(seeded) as session:
+        aliases = set(
+            session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == "david-cameron"))
+        )
+    assert "sam cameron" not in aliases
+
+
+def test_a_surname_alone_links_to_the_one_known_speaker_with_it(seeded: Engine) -> None:
+    article = _post(seeded, "“Sanctions have never worked,” Peskov told journalists.", "TASS")
+    assert _speakers(seeded, article) == {"dmitry-peskov"}
+
+
+def test_a_contradicting_role_does_not_link(seeded: Engine) -> None:
+    article = _post(
+        seeded, "Chef Dmitry Peskov said the soup would be ready at noon.", "Food Weekly"
+    )
+    assert _speakers(seeded, article) == {"dmitry-peskov-2"}
+
+
+def test_aliases_learnt_from_an_article_remember_it(seeded: Engine) -> None:
+    article = _post(seeded, "Mayor Ann Reyes said the bridge would open in May.", "UPI")
+    with Session(seeded) as session:
+        learnt = session.exec(
+            select(SpeakerAlias.article_id).where(SpeakerAlias.speaker_id == "ann-reyes")
+        ).all()
+    assert learnt and set(learnt) == {article}
+
+
+def test_the_same_text_with_other_line_ends_and_spaces_is_the_same_article(
+    seeded: Engine,
+) -> None:
+    text = "Mayor Ann Reyes said the bridge would open in May.\nIt is late."
+    first = _post(seeded, text, "UPI")
+    again = _post(seeded, text.replace("\n", "\r\n") + "  \n", "UPI")
+    assert again == first
