@@ -59,8 +59,9 @@ class SpeakerAlias(SQLModel, table=True):
     speaker_id: str = Field(foreign_key="speaker.id", primary_key=True, ondelete="CASCADE")
     key: str = Field(primary_key=True, max_length=300)
     alias: str = Field(max_length=300)
-    # The article extraction learnt this name from; null for names a person gave.
-    article_id: int | None = Field(default=None, foreign_key="article.id", ondelete="SET NULL")
+    # The article extraction learnt this name from; null for names a person gave. (Articles
+    # are never deleted; SQLite would not report an ON DELETE rule of an added column.)
+    article_id: int | None = Field(default=None, foreign_key="article.id")
 
 
 class Article(SQLModel, table=True):

@@ -50,9 +50,7 @@ def upgrade() -> None:
         "quote", sa.Column("reviewed", sa.Boolean(), nullable=False, server_default=sa.false())
     )
     op.create_index("ix_quote_reviewed_date", "quote", ["reviewed", "date", "id"])
-    article = sa.ForeignKey(
-        "article.id", name="fk_speaker_alias_article_id_article", ondelete="SET NULL"
-    )
+    article = sa.ForeignKey("article.id", name="fk_speaker_alias_article_id_article")
     op.add_column(
         "speaker_alias",
         sa.Column("article_id", sa.Integer(), *([] if postgres else [article]), nullable=True),
@@ -71,7 +69,6 @@ def upgrade() -> None:
             "article",
             ["article_id"],
             ["id"],
-            ondelete="SET NULL",
         )
     op.create_table(
         "speaker_revision",
