@@ -70,13 +70,18 @@ def serve_command(
 
 
 @keys_cli.command("create")
-def keys_create(name: Annotated[str, typer.Argument(help="Who or what the key is for.")]) -> None:
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for.")],
+    admin: Annotated[
+        bool, typer.Option("--admin", help="May also edit, merge and split speakers.")
+    ] = False,
+) -> None:
     """Create an API key. It is shown once, alone on the last line; only its hash is kept."""
     settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
     with session_scope(engine) as session:
-        new = create_key(session, name)
+        new = create_key(session, name, admin=admin)
         token = new.token
     engine.dispose()
     typer.echo(f"created key {name!r}; store it now, it cannot be shown again:")
@@ -91,7 +96,7 @@ def keys_list() -> None:
     engine = make_engine(settings)
     with session_scope(engine) as session:
         lines = [
-            f"sw_{key.prefix}_…\t{key.name}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
+            f"sw_{key.prefix}_…\t{key.name}\t{key.scope}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
             + (f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live")
             for key in list_keys(session)
         ]

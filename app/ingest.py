@@ -18,8 +18,8 @@ from app.extract import Attribution, Quotation, extract
 from app.extract.confidence import confidence
 from app.models import Article, Outlet, Quote
 from app.models.public import ArticleIn
-from app.names import name_key, slugify
-from app.queries.lookup import OUTLET_ALIASES
+from app.names import slugify
+from app.queries.lookup import outlets_named
 from app.speakers.linking import link_speakers
 
 _MAX_NAME = 300
@@ -138,12 +138,7 @@ def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
 
 
 def _outlet_named(session: Session, name: str, field: str = "outlet") -> str | None:
-    keys = {name_key(name), slugify(name)} - {""}
-    owners = sorted(
-        session.execute(
-            select(OUTLET_ALIASES.c.outlet_id).where(OUTLET_ALIASES.c.key.in_(keys)).distinct()
-        ).scalars()
-    )
+    owners = outlets_named(session, name)
     if len(owners) > 1:
         raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
     return owners[0] if owners else None

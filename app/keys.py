@@ -25,10 +25,17 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_key(session: Session, name: str) -> NewKey:
+def create_key(session: Session, name: str, *, admin: bool = False) -> NewKey:
+    """A new key; an ``admin`` one may also edit, merge and split speakers."""
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    record = ApiKey(name=name, prefix=prefix, secret_hash=_hash(secret), created_at=utcnow())
+    record = ApiKey(
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        created_at=utcnow(),
+        scope="admin" if admin else "write",
+    )
     session.add(record)
     session.flush()
     return NewKey(record=record, token=f"{KEY_PREFIX}_{prefix}_{secret}")

@@ -70,3 +70,16 @@ def require_api_key(
 
 
 WriteKeyDep = Annotated[ApiKey, Depends(require_api_key)]
+
+
+def require_admin_key(key: WriteKeyDep) -> ApiKey:
+    """Speakers are shared by every quote: changing one takes an admin key
+    (``saidwho keys create NAME --admin``)."""
+    if key.scope != "admin":
+        raise ProblemError(
+            403, "forbidden", f"key {key.name!r} may write quotes but not change speakers"
+        )
+    return key
+
+
+AdminKeyDep = Annotated[ApiKey, Depends(require_admin_key)]

@@ -65,8 +65,10 @@ class Problem(BaseModel):
 _WHEN = {
     400: "The request body could not be read (not JSON, or not text).",
     401: "No valid API key was sent; nothing was written.",
+    403: "The API key may not make this change (speaker changes need an admin key).",
     404: "Nothing has this id or name.",
-    409: "The name belongs to more than one speaker or outlet; ask by id.",
+    409: "The name belongs to more than one speaker or outlet (ask by id), or the change "
+    "conflicts with the store as it now stands.",
     410: "The quote was deleted; its history remains.",
     413: "The request body is over the size limit.",
     422: "A parameter, path segment or body field is malformed or names nothing stored.",

@@ -164,6 +164,71 @@ class SpeakerPublic(BaseModel):
     quote_count: int
 
 
+_SpeakerName = Annotated[Text, Field(min_length=1, max_length=300, pattern=r"\S")]
+
+
+class SpeakerPatch(BaseModel):
+    """Only the fields sent change; ``null`` clears ``role`` or ``affiliation``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: _SpeakerName | None = Field(default=None, examples=["David Cameron"])
+    kind: SpeakerKind | None = None
+    role: Annotated[Text, Field(max_length=300)] | None = Field(
+        default=None, examples=["British Foreign Secretary"]
+    )
+    affiliation: Annotated[Text, Field(max_length=300)] | None = Field(
+        default=None, examples=["United Kingdom"]
+    )
+
+
+class SpeakerMerge(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    into: _SpeakerName = Field(
+        description="The speaker that takes every quote and name: its id, or any name.",
+        examples=["david-cameron"],
+    )
+
+
+class SpeakerSplit(BaseModel):
+    """A new speaker made of some of a speaker's aliases, with the quotes of the articles
+    those aliases were learnt from, and of any articles named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: _SpeakerName = Field(description="The new speaker's name.", examples=["James Cameron"])
+    kind: SpeakerKind = "person"
+    role: Annotated[Text, Field(max_length=300)] | None = Field(
+        default=None, examples=["film director"]
+    )
+    aliases: list[_SpeakerName] = Field(min_length=1, max_length=100, examples=[["James Cameron"]])
+    articles: list[Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Articles whose quotes by this speaker move to the new one, beside those "
+        "the aliases were learnt from.",
+    )
+
+
+class SpeakerRevisionPublic(BaseModel):
+    version: int
+    action: Literal["update", "merge", "absorb", "split", "split_off", "revert"]
+    at: dt.datetime
+    by: str | None = Field(description="The name of the API key that made the change.")
+    changes: dict[str, Any] = Field(
+        description="What changed: fields before and after, quotes and aliases moved, the "
+        "speaker merged into or split off."
+    )
+    reverted: bool = Field(description="True once a later revert undid this change.")
+
+
+class SpeakerHistory(BaseModel):
+    speaker_id: str
+    current: "SpeakerPublic | None" = Field(description="Null once merged into another.")
+    revisions: list[SpeakerRevisionPublic]
+
+
 class OutletPublic(BaseModel):
     id: str = Field(examples=["cbs-news"])
     name: str = Field(examples=["CBS News"])

@@ -25,6 +25,16 @@ def outlet_ids_for(session: Session, values: Iterable[str], parameter: str) -> s
     return _ids_for(session, OUTLET_ALIASES, "outlet_id", "outlet", values, parameter)
 
 
+def speakers_named(session: Session, name: str) -> list[str]:
+    """Ids of every speaker that answers to ``name`` (as a name or a slug), in id order."""
+    return _owners(session, SPEAKER_ALIASES, "speaker_id", name)
+
+
+def outlets_named(session: Session, name: str) -> list[str]:
+    """Ids of every outlet that answers to ``name`` (as a name or a slug), in id order."""
+    return _owners(session, OUTLET_ALIASES, "outlet_id", name)
+
+
 def find_speaker_id(session: Session, id_or_name: str) -> str | None:
     """The one speaker this id or name means; an exact id wins over an alias."""
     return _find_one(session, Speaker, SPEAKER_ALIASES, "speaker_id", id_or_name)

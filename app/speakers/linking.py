@@ -15,6 +15,7 @@ from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias
 from app.names import name_key, slugify
+from app.queries.lookup import speakers_named
 
 _MAX_NAME = 300
 _GENERIC_WORDS = frozenset("a an the another one some two several other".split())
@@ -73,7 +74,7 @@ def _known(session: Session, mention: Mention, names: list[str]) -> str | None:
     for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
         candidates = [
             stored
-            for owner in _owners(session, name)
+            for owner in speakers_named(session, name)
             if (stored := session.get(Speaker, owner)) is not None
             and stored.kind == mention.kind
             and not contradicts(stored, mention)
@@ -113,12 +114,6 @@ def _role_holder(session: Session, role: str, linked: set[str]) -> str | None:
         and wanted <= _role_words(speaker.role)
     ]
     return holders[0] if len(holders) == 1 else None
-
-
-def _owners(session: Session, name: str) -> list[str]:
-    keys = {name_key(name), slugify(name)} - {""}
-    query = select(SpeakerAlias.speaker_id).where(SpeakerAlias.key.in_(keys))  # type: ignore[attr-defined]
-    return sorted(set(session.exec(query)))
 
 
 def _owned_elsewhere(session: Session, names: list[str], speaker_id: str) -> set[str]:

@@ -1,14 +1,41 @@
-"""``/v1/speakers``: people, organizations and anonymous sources."""
+"""``/v1/speakers``: people, organizations and anonymous sources; with an admin key, their
+edits, merges, splits and reverts, each kept in the speaker's history."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, status
+from sqlmodel import Session
 
-from app.api.deps import SessionDep
+from app.api.deps import AdminKeyDep, SessionDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
-from app.models.public import Page, SpeakerKind, SpeakerPublic
+from app.crud import InvalidField
+from app.models import Speaker
+from app.models.public import (
+    Page,
+    SpeakerHistory,
+    SpeakerKind,
+    SpeakerMerge,
+    SpeakerPatch,
+    SpeakerPublic,
+    SpeakerRevisionPublic,
+    SpeakerSplit,
+)
+from app.queries.errors import AmbiguousName
+from app.queries.lookup import find_speaker_id
 from app.queries.speakers import get_speaker, list_speakers
+from app.speakers.admin import (
+    Conflict,
+    RevisionMissing,
+    SpeakerMissing,
+    edit_speaker,
+    merge_speakers,
+    revert,
+    speaker_history,
+    split_speaker,
+)
 
 router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
 
@@ -51,3 +78,168 @@ def read_speaker(
     if found is None:
         raise ProblemError(404, "not-found", f"no speaker is called {speaker!r}")
     return found
+
+
+# Changes (admin key) -------------------------------------------------------------------------
+
+SpeakerPath = Annotated[
+    str,
+    Path(
+        max_length=300,
+        description="The speaker's id, or any of its names or aliases, case-insensitive.",
+        openapi_examples=examples(by_id="david-cameron"),
+    ),
+]
+_CHANGE = problem_responses(401, 403, 404, 409)
+
+
+@router.get(
+    "/{speaker}/history",
+    response_model=SpeakerHistory,
+    summary="A speaker's history",
+    description="Every edit, merge, split and revert recorded on this id, oldest first. A "
+    "speaker merged into another keeps its history under its old id.",
+    responses=problem_responses(404, 409),
+)
+def read_speaker_history(session: SessionDep, speaker: SpeakerPath) -> SpeakerHistory:
+    with _as_problems():
+        speaker_id = _history_id(session, speaker)
+    revisions = speaker_history(session, speaker_id)
+    current = session.get(Speaker, speaker_id)
+    return SpeakerHistory(
+        speaker_id=speaker_id,
+        current=get_speaker(session, speaker_id) if current is not None else None,
+        revisions=[
+            SpeakerRevisionPublic(
+                version=revision.version,
+                action=revision.action,
+                at=revision.changed_at,
+                by=key_name,
+                changes=revision.changes,
+                reverted=revision.reverted,
+            )
+            for revision, key_name in revisions
+        ],
+    )
+
+
+@router.patch(
+    "/{speaker}",
+    response_model=SpeakerPublic,
+    summary="Edit a speaker",
+    description="Changes the name, kind, role or affiliation sent; a new name becomes an alias "
+    "and the old one stays one. Needs an admin key; recorded in the speaker's history.",
+    responses=_CHANGE,
+)
+def patch_speaker(
+    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerPatch
+) -> SpeakerPublic:
+    with _as_problems():
+        edited = edit_speaker(session, _existing_id(session, speaker), body, key)
+    session.commit()
+    return _public(session, edited.id)
+
+
+@router.post(
+    "/{speaker}/merge",
+    response_model=SpeakerPublic,
+    summary="Merge a speaker into another",
+    description="Every quote and name of this speaker goes to `into`; this id then leads to "
+    "it. Needs an admin key; recorded on both speakers and reversible.",
+    responses=_CHANGE,
+)
+def merge_speaker(
+    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerMerge
+) -> SpeakerPublic:
+    with _as_problems():
+        source = _existing_id(session, speaker)
+        into = _existing_id(session, body.into, field="into")
+        merged = merge_speakers(session, source, into, key)
+    session.commit()
+    return _public(session, merged.id)
+
+
+@router.post(
+    "/{speaker}/split",
+    response_model=SpeakerPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Split aliases off into a new speaker",
+    description="A new speaker takes the named aliases, and this speaker's quotes in the "
+    "articles those aliases were learnt from (and in any `articles` named): how a namesake "
+    "merged by one bad article is undone. Needs an admin key; reversible.",
+    responses=_CHANGE,
+)
+def split_off_speaker(
+    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerSplit
+) -> SpeakerPublic:
+    with _as_problems():
+        new = split_speaker(session, _existing_id(session, speaker), body, key)
+    session.commit()
+    return _public(session, new.id)
+
+
+@router.post(
+    "/{speaker}/history/{version}/revert",
+    response_model=SpeakerHistory,
+    summary="Revert one change to a speaker",
+    description="Undoes an edit, merge or split, when nothing later has changed the speakers "
+    "it involved (409 otherwise). A merged-away speaker is asked for by its old id.",
+    responses=_CHANGE,
+)
+def revert_speaker_change(
+    session: WriteSessionDep,
+    key: AdminKeyDep,
+    speaker: SpeakerPath,
+    version: Annotated[
+        int,
+        Path(
+            ge=1,
+            le=1_000_000,
+            description="The change's version, from the speaker's history.",
+            openapi_examples=examples(first=1),
+        ),
+    ],
+) -> SpeakerHistory:
+    with _as_problems():
+        owner = revert(session, _history_id(session, speaker), version, key)
+    session.commit()
+    return read_speaker_history(session, owner)
+
+
+def _history_id(session: Session, id_or_name: str) -> str:
+    """The id a history is kept under: this one when it has changes recorded (a speaker merged
+    away keeps its history), else the speaker the id or name means now."""
+    if speaker_history(session, id_or_name):
+        return id_or_name
+    return _existing_id(session, id_or_name)
+
+
+def _existing_id(session: Session, id_or_name: str, field: str | None = None) -> str:
+    found = find_speaker_id(session, id_or_name)
+    if found is None:
+        if field is not None:
+            raise InvalidField(field, f"no speaker is called {id_or_name!r}")
+        raise SpeakerMissing(id_or_name)
+    return found
+
+
+def _public(session: Session, speaker_id: str) -> SpeakerPublic:
+    found = get_speaker(session, speaker_id)
+    assert found is not None
+    return found
+
+
+@contextmanager
+def _as_problems() -> Iterator[None]:
+    try:
+        yield
+    except InvalidField as error:
+        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    except (SpeakerMissing, RevisionMissing) as error:
+        raise ProblemError(404, "not-found", f"not found: {error}") from None
+    except AmbiguousName as error:
+        raise ProblemError(
+            409, "ambiguous-name", str(error), candidates=list(error.candidates)
+        ) from None
+    except Conflict as error:
+        raise ProblemError(409, "conflict", str(error)) from None
