@@ -155,3 +155,46 @@ def test_bad_changes_are_problems_and_change_nothing(
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert _count(client, "russia") == 2
+
+
+def test_concurrent_edits_of_one_speaker_leave_a_true_chain(
+    settings: Settings, seeded: Engine
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with session_scope(seeded) as session:
+        token = create_key(session, "night desk", admin=True).token
+    headers = {"Authorization": f"Bearer {token}"}
+    roles = [f"role {n}" for n in range(8)]
+    # One app per writer, as several server processes would be; built one after the other
+    # (building FastAPI apps is not meant to happen in threads), then run at once.
+    clients = [TestClient(create_app(settings)) for _ in range(4)]
+    for client in clients:
+        client.__enter__()
+        # FastAPI reads a route's parameters on its first request, with warnings that this
+        # suite turns into errors, and Python's warning filters are not thread-safe: warm up
+        # each app with an edit that changes nothing (and so records nothing).
+        unchanged = {"role": "Kremlin spokesman"}
+        assert client.patch("/v1/speakers/dmitry-peskov", json=unchanged, headers=headers)
+
+    def edit(n: int) -> int:
+        client = clients[n % len(clients)]
+        return client.patch(
+            "/v1/speakers/dmitry-peskov", json={"role": roles[n]}, headers=headers
+        ).status_code
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = list(pool.map(edit, range(len(roles))))
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)
+    assert statuses == [200] * len(roles)
+    with TestClient(create_app(settings)) as client:
+        revisions = client.get("/v1/speakers/dmitry-peskov/history").json()["revisions"]
+        final = client.get("/v1/speakers/dmitry-peskov").json()["role"]
+    chain = [r["changes"]["fields"]["role"] for r in revisions]
+    assert [r["version"] for r in revisions] == list(range(1, len(roles) + 1))
+    assert chain[0]["before"] == "Kremlin spokesman"
+    assert all(a["after"] == b["before"] for a, b in zip(chain, chain[1:], strict=False))
+    assert chain[-1]["after"] == final
