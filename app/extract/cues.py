@@ -98,7 +98,6 @@ def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
 def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
     """A cue whose subject opens another cue's reported clause is that clause's own verb, part
     of what was reported: "Lavrov said Moscow would respond ...", "said it welcomed ..."."""
-    starts = {t.start: k for k, t in enumerate(tokens)}
     openings: set[int] = set()
     for cue in cues:
         if cue.kind not in {"speech", "naming"} or cue.subject_after:
@@ -107,7 +106,7 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
         while (
             k is not None
             and k < len(tokens)
-            and (tokens[k].lower == "that" or _time_word(tokens, k))
+            and (tokens[k].lower == "that" or time_word(tokens, k))
         ):
             k += 1
         if k is not None and k < len(tokens):
@@ -115,7 +114,7 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
     kept = []
     for cue in cues:
         first = cue.subject[0].start if cue.subject and not cue.subject_after else None
-        if first is not None and first in openings and first in starts:
+        if first is not None and first in openings:
             continue
         kept.append(cue)
     return kept
@@ -126,7 +125,7 @@ _WEEKDAYS = frozenset(
 )
 
 
-def _time_word(tokens: list[Token], k: int) -> bool:
+def time_word(tokens: list[Token], k: int) -> bool:
     """ "said Thursday", "said on Tuesday", "said last week": when, not what."""
     word = tokens[k].lower
     if word in _WEEKDAYS:
@@ -718,7 +717,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         start_at = cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
         lead = 0
-        while lead < len(after) and _time_word(after, lead):
+        while lead < len(after) and time_word(after, lead):
             lead += 1  # "said Thursday the business would stay": when, then what
         after = after[lead:]
         if after and cue.verb_word in _TELL and not cue.outlet:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.extract.cues import Cue, find_cues, outlet_after, speaker_like
+from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_word
 from app.extract.dates import said_on
 from app.extract.lexicon import PRONOUNS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
@@ -485,7 +485,8 @@ def _date_words(sentence: _Sentence, cue: Cue, content: list[Span]) -> str:
             start = sentence.span.start
         words = [t for t in tokens if start <= t.start and t.end <= first and not t.is_mask]
         before = [t for t in tokens if t.end <= cue.verb.start][-3:]
-        words = [t for t in before if _is_time(t)] + words + _trailing_adverbial(tokens, last)
+        times = [t for k, t in enumerate(before) if time_word(before, k)]
+        words = times + words + _trailing_adverbial(tokens, last)
     else:
         # "..., X said on Tuesday, as ...": from the end of what was said to the clause's end.
         words = []
@@ -545,14 +546,6 @@ def _trailing_outlet(sentence: _Sentence, content: list[Span]) -> str | None:
 
 
 _AFTER = frozenset("as while when because after before since although though but and".split())
-_TIMES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday yesterday today tonight on
-    last this earlier week month year""".split()
-)
-
-
-def _is_time(token: Token) -> bool:
-    return token.lower in _TIMES
 
 
 def _mostly_quoted(content: Span, sentence: _Sentence) -> bool:
