@@ -95,7 +95,7 @@ def _store(session: Session, article: Article, attribution: Attribution, speaker
     for quotation in attribution.quotations:
         continues = ids.get(id(quotation.continues)) if quotation.continues else None
         named = attribution.speaker_span if quotation.speaker_named else None
-        basis = attribution.basis if quotation.speaker_named else "direct, continuation paragraph"
+        basis = attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
         quote = add_quote(
             session=session,
             article=article,

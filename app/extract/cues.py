@@ -103,13 +103,17 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
         if cue.kind not in {"speech", "naming"} or cue.subject_after:
             continue
         k = next((n for n, t in enumerate(tokens) if t.start >= cue.span.end), None)
-        while (
-            k is not None
-            and k < len(tokens)
-            and (tokens[k].lower == "that" or time_word(tokens, k))
-        ):
+        if k is None:
+            continue
+        # "said in a statement that it ...": the clause opens after "that", as its content does.
+        that = next(
+            (n for n in range(k, min(k + 7, len(tokens))) if tokens[n].lower == "that"), None
+        )
+        if that is not None and tokens[k].lower in {"in", "on", "during", "that"}:
+            k = that
+        while k < len(tokens) and (tokens[k].lower == "that" or time_word(tokens, k)):
             k += 1
-        if k is not None and k < len(tokens):
+        if k < len(tokens):
             openings.add(tokens[k].start)
     kept = []
     for cue in cues:
@@ -265,7 +269,7 @@ _PLURAL_SUBJECTS = frozenset({"i", "we", "you", "they", "people", "police", "sta
 
 def _noun_use(word: str, subject: list[Token]) -> bool:
     """A verb's base form after a singular noun phrase is a noun: "the U.S. pledge"."""
-    if word.endswith(("s", "ed", "ing")) or word in {"said", "told", "wrote", "spoke", "swore"}:
+    if word.endswith(("s", "ed", "ing")) or word in {"said", "told", "wrote", "spoke", "read"}:
         return False
     head = subject[-1].lower
     if subject[0].lower not in _SINGULAR_DETERMINERS or len(subject) < 2:

@@ -296,8 +296,10 @@ class _Reader:
         return Span(first.start, last.end)
 
     def _continuation(self, number: int, quoted: Quoted) -> None:
-        previous = self.last_direct
         parts, self.pending = [*self.pending, quoted], []
+        if self._after_reported_words(number, parts):
+            return
+        previous = self.last_direct
         if previous is None or number - self.last_direct_paragraph > 1:
             return
         for part in parts:
@@ -308,6 +310,34 @@ class _Reader:
             previous.quotations.append(quotation)
             previous.content.append(quotation.span)
         self.last_direct_paragraph = number
+
+    def _after_reported_words(self, number: int, parts: list[Quoted]) -> bool:
+        """ "DuVernay said the amendment was worth examining, she said. “We have no context
+        ...”": a quotation standing alone right after someone's reported words in the same
+        paragraph carries on in their voice, as it would after their direct quote."""
+        latest = self.found[-1] if self.found else None
+        if (
+            latest is None
+            or latest is self.last_direct
+            or latest.kind == "direct"
+            or not latest.speech
+            or latest.speaker is None
+            or self.paragraph_of.get(id(latest)) != number
+        ):
+            return False
+        quotations: list[Quotation] = []
+        for part in parts:
+            quotation = self._quotation("direct", part, quotations[-1] if quotations else None)
+            if quotation is not None:
+                quotation.speaker_named = False
+                quotations.append(quotation)
+        if not quotations:
+            return False
+        # One act of speech, as corpora count it: the reported words and the quotation after.
+        latest.quotations.extend(quotations)
+        latest.content.extend(q.span for q in quotations)
+        self.last_direct, self.last_direct_paragraph = latest, number
+        return True
 
     def _attribution(
         self, kind: str, sentence: _Sentence, cue_at: int, parts: list[Quoted]

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from app.extract import extract
 from app.extract.dates import said_on
 from tests.extract.conftest import FRIDAY, run
 
@@ -58,3 +59,30 @@ def test_february_29_before_a_leap_year_dateline_is_left_undated():
     assert said_on("his Feb. 29 remarks", dt.date(2016, 2, 10)) is None
     found = said_on("his Feb. 29 remarks", dt.date(2016, 3, 10))
     assert found is not None and found.date == dt.date(2016, 2, 29)
+
+
+def test_a_date_inside_the_reported_words_is_not_when_they_were_said():
+    found = extract(
+        "According to the labor secretary, mediators will return on Thursday.",
+        dt.date(2024, 10, 8),
+    )
+    assert [a.said_on for a in found] == [None]
+
+
+def test_a_date_in_an_aside_about_the_speaker_is_not_when_they_spoke():
+    found = extract(
+        "Donald Blinken, whose grandfather opened the store in 1925, said the shop would stay "
+        "in the family.",
+        dt.date(2025, 5, 9),
+    )
+    assert [a.said_on for a in found] == [None]
+
+
+def test_a_date_after_the_reported_clause_in_an_interview_phrase_is_the_saying_date():
+    [found] = extract(
+        "Sen. Jo Hale said she would not run again, in an interview with CBS News on Tuesday.",
+        dt.date(2025, 3, 14),
+    )
+    assert found.said_on is not None and found.said_on.date == dt.date(2025, 3, 11)
+    assert found.outlet == "CBS News"
+    assert found.quotations[0].text == "she would not run again"

@@ -108,3 +108,20 @@ def test_a_paragraph_of_quoted_words_after_a_cue_with_nothing_to_report_takes_th
     text = "Sam Lau, the party's spokesman, said in a statement.\n“There are no ballots to count.”"
     found = one(text)
     assert (found.kind, speaker_name(found)) == ("direct", "Sam Lau")
+
+
+def test_a_quote_standing_alone_after_reported_words_carries_on_in_that_voice():
+    found = one(
+        "Senator Ana Ruiz said the cap would save patients money. “Nobody should have to "
+        "choose between insulin and rent.”\nOthers disagreed."
+    )
+    assert speaker_name(found) == "Ana Ruiz"
+    assert [(q.kind, q.speaker_named) for q in found.quotations] == [
+        ("indirect", True),
+        ("direct", False),
+    ]
+
+
+def test_a_quote_in_the_next_paragraph_after_reported_words_is_not_carried_over():
+    found = run("Ana Ruiz said the cap would save money.\n“Nobody should choose.”")
+    assert all(q.kind == "indirect" for a in found for q in a.quotations)

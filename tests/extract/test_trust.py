@@ -1,0 +1,105 @@
+"""The classes of error a reporter cannot accept, each pinned with wording of its own: the
+newsroom set (tests/evaluation) checks them again through a real store."""
+
+import pytest
+
+from tests.extract.conftest import run, speaker_name, texts
+
+
+def stored(text: str) -> list[tuple[str | None, str, str | None]]:
+    """(speaker, words, outlet) of what a store would keep."""
+    return [
+        (speaker_name(a), q.text, a.outlet)
+        for a in run(text)
+        if a.speech and a.speaker is not None
+        for q in a.quotations
+    ]
+
+
+def test_a_modifier_inside_a_noun_phrase_is_never_a_speaker():
+    assert stored("A French diplomat told the BBC that Paris would honor the EU promise.") == [
+        ("unnamed French diplomat", "Paris would honor the EU promise", "BBC")
+    ]
+
+
+def test_the_subject_of_the_verb_speaks_not_a_place_in_the_reported_clause():
+    assert stored(
+        "Chinese Foreign Minister Wang Yi said Beijing would answer any provocation."
+    ) == [("Wang Yi", "Beijing would answer any provocation", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "A person familiar with the deal, who spoke on condition of anonymity because the "
+            "terms are confidential, said the price had risen.",
+            "unnamed person familiar with the deal",
+        ),
+        (
+            "Three people close to the governor told Reuters that she would veto it.",
+            "unnamed person close to the governor",
+        ),
+        ("A witness who asked not to be named told KSDK that she saw two men.", "unnamed witness"),
+        (
+            "Economists at Goldman Sachs said inflation would ease.",
+            "unnamed economist at Goldman Sachs",
+        ),
+    ],
+)
+def test_unnamed_sources_keep_their_description(text: str, speaker: str) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("The minister told the Financial Times that rates would fall.", "Financial Times"),
+        ("The coach told WFAA-TV that the team would travel.", "WFAA-TV"),
+        ("The coach told KTLA that the team would travel.", "KTLA"),
+        ("The coach told reporters that the team would travel.", None),
+        ("The coach told lawmakers that the team would travel.", None),
+        ("The coach told the court that the team would travel.", None),
+    ],
+)
+def test_outlets_after_the_and_for_call_signs_but_not_audiences(text: str, outlet: str) -> None:
+    assert [o for _, _, o in stored(text)] == [outlet]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        (
+            "Denver police said in a news release that the road had reopened.",
+            "Denver police",
+            "organization",
+        ),
+        ("The Pentagon said in a statement that it welcomed the vote.", "Pentagon", "organization"),
+        ("Mayor Jo Park spoke first. The mayor said the budget was balanced.", "Jo Park", "person"),
+    ],
+)
+def test_organizations_and_definite_roles(text: str, speaker: str, kind: str) -> None:
+    found = [a for a in run(text) if a.speech and a.speaker is not None]
+    assert [(a.speaker.name, a.speaker.kind) for a in found if a.speaker] == [(speaker, kind)]
+
+
+def test_one_statement_with_two_cues_is_stored_once_with_the_second_cues_date():
+    found = [
+        a
+        for a in run("Leader Jo Hale said the bill was dead, she told lawmakers on Tuesday.")
+        if a.speech
+    ]
+    assert [texts(a) for a in found] == [["the bill was dead"]]
+    assert found[0].said_on is not None and found[0].said_on.date.isoformat() == "2024-05-28"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The central bank held rates and signaled two cuts later this year.",
+        "The Kremlin dismissed the new sanctions as pointless.",
+        "A reporter shouted questions about Gaza as he spoke.",
+    ],
+)
+def test_a_verb_with_no_clause_after_it_stores_no_statement(text: str) -> None:
+    assert stored(text) == []
