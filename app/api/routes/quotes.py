@@ -24,7 +24,8 @@ CSV_COLUMNS = (
     "id", "text", "kind", "speaker_id", "speaker_name", "speaker_kind", "speaker_role",
     "outlet_id", "outlet_name", "article_id", "article_title", "publisher_id", "publisher_name",
     "published_on", "said_on", "said_on_precision", "date", "cue", "span_start", "span_end",
-    "speaker_span_start", "speaker_span_end", "continues",
+    "speaker_span_start", "speaker_span_end", "continues", "origin", "basis", "confidence",
+    "reviewed",
 )  # fmt: skip
 _ROWS_PER_CHUNK = 500
 
@@ -221,7 +222,8 @@ def _csv_row(quote: QuotePublic) -> list[object]:
         quote.article.publisher.id, quote.article.publisher.name, quote.article.published_on,
         quote.said_on, quote.said_on_precision, quote.date, quote.cue, quote.span.start,
         quote.span.end, speaker_span.start if speaker_span else None,
-        speaker_span.end if speaker_span else None, quote.continues,
+        speaker_span.end if speaker_span else None, quote.continues, quote.origin, quote.basis,
+        quote.confidence, quote.reviewed,
     ]  # fmt: skip
     return [_inert(cell) for cell in row]
 

@@ -63,3 +63,20 @@ def test_the_page_says_a_machine_attributed_an_unreviewed_quote(
     assert "Attributed by machine" in page
     client.patch(f"/v1/quotes/{quotes[0]['id']}", json={"reviewed": True}, headers=key)
     assert "Attributed by machine" not in client.get("/", params={"q": "bridge"}).text
+    assert "checked by a person" in client.get(f"/quotes/{quotes[0]['id']}").text
+    unchecked = client.get(f"/quotes/{quotes[1]['id']}").text
+    assert "attributed by machine, not yet checked by a person" in unchecked
+    assert "curated by hand" in client.get("/quotes/1").text
+
+
+def test_exports_carry_provenance(writer: tuple[TestClient, dict[str, str]]) -> None:
+    import csv
+    import io
+
+    client, key = writer
+    client.post("/v1/articles", json=ARTICLE, headers=key)
+    text = client.get("/v1/quotes", params={"origin": "extracted", "format": "csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {r["origin"] for r in rows} == {"extracted"}
+    assert {r["reviewed"] for r in rows} == {"False"}
+    assert all(r["basis"] and 0 < float(r["confidence"]) <= 1 for r in rows)
