@@ -96,8 +96,10 @@ HOSTILE = [
     "; ATTACH DATABASE '/tmp/x' AS x", "\x7f\x01", "2024-02-30", "0000-00-00", "9999-12-31",
     "2024-05-31T00:00:00", "—", "\u0000\u0000", "a\x00b", "%27%20OR%201%3D1",
 ]  # fmt: skip
-# Far above anything the store needs for these: a value that takes longer has found a trap.
-ANSWERED_WITHIN_S = 1.0
+# A bound on hangs, not a measure of speed (that is bench/'s): a value that takes this long has
+# found a trap, whatever else the machine is doing. The query budget (3 s) stops any slower
+# read first.
+ANSWERED_WITHIN_S = 10.0
 
 
 @pytest.mark.parametrize("value", HOSTILE)
