@@ -219,9 +219,15 @@ def copy_command(
     empty: how a SQLite store moves to PostgreSQL. Ids are kept; one transaction."""
     from sqlalchemy import create_engine
 
+    from app.db import sqlite_path
     from app.transfer import TransferError, copy_store
 
     settings = Settings()
+    path = sqlite_path(source)
+    if path is not None and not Path(path).is_file():
+        # Opening it would create an empty store and copy nothing, "successfully".
+        typer.echo(f"error: there is no SQLite store at {path}", err=True)
+        raise typer.Exit(2)
     migrate(settings)
     migrate(settings.model_copy(update={"database_url": source}))  # both at the same schema
     origin, target = create_engine(source), make_engine(settings)

@@ -23,13 +23,14 @@ from app.models import (
     QuoteRevision,
     Speaker,
     SpeakerAlias,
+    SpeakerRevision,
 )
 from app.models.tables import core_table
 
 # Parents before children, so every foreign key finds its row.
 MODELS: list[type[SQLModel]] = [
     Outlet, OutletAlias, Speaker, SpeakerAlias, Article, Quote, ApiKey, QuoteRevision,
-    IdempotentRequest,
+    SpeakerRevision, IdempotentRequest,
 ]  # fmt: skip
 BATCH = 5000
 

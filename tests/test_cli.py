@@ -108,6 +108,16 @@ def test_copy_moves_a_whole_store_into_an_empty_one_and_refuses_a_full_one(
     assert count(target, "quote") == 16
 
 
+def test_copy_from_a_mistyped_path_is_an_error_that_creates_nothing(
+    store: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "no-such-store.db"
+    copied = saidwho(store, "copy", f"sqlite:///{missing}")
+    assert copied.returncode == 2
+    assert "there is no SQLite store at" in copied.stderr
+    assert not missing.exists()
+
+
 def test_no_arguments_shows_help(store: Path) -> None:
     result = saidwho(store)
     assert "serve" in result.stdout + result.stderr

@@ -18,6 +18,7 @@ QUESTIONS = [
     "/v1/quotes", "/v1/quotes?speaker=blinken", '/v1/quotes?q="direct escalation"',
     "/v1/quotes?q=Russia&sort=relevance", "/v1/quotes?outlet=cbs-news&kind=direct",
     "/v1/quotes/9", "/v1/quotes/16/history", "/v1/speakers", "/v1/speakers/cameron",
+    "/v1/speakers/cameron/history",
     "/v1/outlets", "/v1/articles/1", "/v1/quotes?format=csv",
 ]  # fmt: skip
 
@@ -26,10 +27,12 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
     settings: Settings, seeded: Engine, tmp_path: Path
 ) -> None:
     with session_scope(seeded) as session:
-        key = {"Authorization": f"Bearer {create_key(session, 'desk').token}"}
+        key = {"Authorization": f"Bearer {create_key(session, 'desk', admin=True).token}"}
     with TestClient(create_app(settings)) as original:
         # A correction, so history and revisions are copied too.
         assert original.patch("/v1/quotes/16", json={"cue": "said Peskov"}, headers=key).is_success
+        role = {"role": "Foreign Secretary of the United Kingdom"}
+        assert original.patch("/v1/speakers/cameron", json=role, headers=key).is_success
         before = {path: original.get(path).text for path in QUESTIONS}
     copy = settings_for(tmp_path / "copy")
     migrate(copy)
@@ -37,6 +40,7 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
     copied = copy_store(seeded, target)
     target.dispose()
     assert copied.rows["quote"] == 16 and copied.rows["quote_revision"] == 1
+    assert copied.rows["speaker_revision"] == 1
     with TestClient(create_app(copy)) as moved:
         assert {path: moved.get(path).text for path in QUESTIONS} == before
         # The key came along; new rows take ids after the copied ones.

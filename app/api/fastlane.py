@@ -82,14 +82,15 @@ class QuoteFastLane:
         except Unserved:
             await self.app(scope, receive, send)
             return
+        except OverBudget:
+            # Before the catch-all below: a spent budget is an answer, not a fault to retry.
+            await _send(send, 503, _over_budget(), PROBLEM_JSON.encode(), retry_after=True)
+            return
         except Exception:
             # Outside the framework's error layer: a fault here must not become a bare 500.
             # The routes answer instead, and the fault is logged to be fixed.
             log.exception("direct read path failed; answered by the routes")
             await self.app(scope, receive, send)
-            return
-        except OverBudget:
-            await _send(send, 503, _over_budget(), PROBLEM_JSON.encode(), retry_after=True)
             return
         await _send(send, 200, body, b"application/json")
 

@@ -378,7 +378,6 @@ class Page(BaseModel, Generic[T]):
 
 class Health(BaseModel):
     status: Literal["ok"]
-    quotes: int
 
 
 class Ready(BaseModel):

@@ -179,3 +179,17 @@ def test_common_searches_walk_the_date_order_and_find_the_same_quotes(
     assert walked_fast["total"] == listed["total"]
     if "relevance" not in query:
         assert [q["id"] for q in walked_fast["items"]] == [q["id"] for q in listed["items"]]
+
+
+def test_the_direct_path_answers_its_own_503_without_running_the_query_again(
+    store: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import app.api.fastlane
+
+    monkeypatch.setattr(app.api.fastlane, "SLICE_S", 0.0)
+    settings = store.model_copy(update={"query_budget_ms": 0})
+    with TestClient(create_app(settings)) as client, caplog.at_level("ERROR"):
+        answer = client.get("/v1/quotes", params={"q": "the", "sort": "date"})
+    assert answer.status_code == 503
+    # A fault on the direct path is logged and handed to the routes; a spent budget is neither.
+    assert not [r for r in caplog.records if "direct read path failed" in r.getMessage()]
