@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from app.models.public import IsoDate
+from app.models.tables import MAX_ROW_ID
 
 
 def examples(**named: Any) -> dict[str, dict[str, Any]]:
@@ -60,5 +61,31 @@ NameSearch = Annotated[
         max_length=300,
         description="Keep those with a name or alias containing these words, case-insensitive.",
         openapi_examples=examples(partial_name="cam", anonymous_sources="official"),
+    ),
+]
+
+
+# Every id route takes the same range, the stores' 64-bit one, so an id past it is a 422
+# naming the parameter, never a database error.
+QuoteId = Annotated[
+    int,
+    Path(ge=1, le=MAX_ROW_ID, description="The quote's id.", openapi_examples=examples(first=1)),
+]
+ArticleId = Annotated[
+    int,
+    Path(
+        ge=1,
+        le=MAX_ROW_ID,
+        description="The article's id.",
+        openapi_examples=examples(seed_article=1),
+    ),
+]
+ArticleFilter = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=MAX_ROW_ID,
+        description="Only quotes from this article id.",
+        openapi_examples=examples(seed_article=1),
     ),
 ]

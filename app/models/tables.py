@@ -12,9 +12,12 @@ QUOTE_KINDS = ("direct", "partial", "indirect")
 DATE_PRECISIONS = ("day", "month", "year")
 # Where a quote came from: the curated seed, the extractor, or a person with a key.
 QUOTE_ORIGINS = ("seed", "extracted", "manual")
-KEY_SCOPES = ("write", "admin")
-# The largest integer id the stores can hold; anything past it names nothing.
+KEY_SCOPES = ("read", "write", "admin")
+# The largest integer id the stores can hold; anything past it names nothing. Every id and
+# version column is 64-bit on both stores (INTEGER is 64-bit on SQLite and must stay the rowid
+# alias there), and every route bounds its ids with this one number.
 MAX_ROW_ID = 2**63 - 1
+BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -61,7 +64,7 @@ class SpeakerAlias(SQLModel, table=True):
     alias: str = Field(max_length=300)
     # The article extraction learnt this name from; null for names a person gave. (Articles
     # are never deleted; SQLite would not report an ON DELETE rule of an added column.)
-    article_id: int | None = Field(default=None, foreign_key="article.id")
+    article_id: int | None = Field(default=None, foreign_key="article.id", sa_type=BIG)
 
 
 class Article(SQLModel, table=True):
@@ -72,7 +75,7 @@ class Article(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
     title: str = Field(max_length=500)
     publisher_id: str = Field(foreign_key="outlet.id")
     published_on: dt.date
@@ -81,6 +84,8 @@ class Article(SQLModel, table=True):
     # sha256 of the text: posting the same text twice finds the stored article.
     content_hash: str = Field(max_length=64, unique=True)
     created_at: dt.datetime
+    # The key that posted it; null for the seed and for articles stored before keys were kept.
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", sa_type=BIG)
 
 
 class Quote(SQLModel, table=True):
@@ -108,8 +113,8 @@ class Quote(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    article_id: int = Field(foreign_key="article.id")
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
+    article_id: int = Field(foreign_key="article.id", sa_type=BIG)
     speaker_id: str = Field(foreign_key="speaker.id")
     outlet_id: str | None = Field(default=None, foreign_key="outlet.id")
     kind: str = Field(max_length=16)
@@ -123,7 +128,7 @@ class Quote(SQLModel, table=True):
     span_end: int
     speaker_span_start: int | None = None
     speaker_span_end: int | None = None
-    continues_id: int | None = Field(default=None, foreign_key="quote.id")
+    continues_id: int | None = Field(default=None, foreign_key="quote.id", sa_type=BIG)
     created_at: dt.datetime
     origin: str = Field(
         default="extracted", max_length=16, sa_column_kwargs={"server_default": "extracted"}
@@ -133,6 +138,8 @@ class Quote(SQLModel, table=True):
     confidence: float | None = None
     # True once a person with a key confirmed or corrected it.
     reviewed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The key that created it (posting its article, or entering it by hand).
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", sa_type=BIG)
 
 
 class ApiKey(SQLModel, table=True):
@@ -141,14 +148,18 @@ class ApiKey(SQLModel, table=True):
     __tablename__ = "api_key"
     __table_args__ = (sa.CheckConstraint(_in("scope", KEY_SCOPES), name="ck_api_key_scope"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
     name: str = Field(max_length=200)
     prefix: str = Field(max_length=32, unique=True)
     secret_hash: str = Field(max_length=64)
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
-    # "admin" keys may also edit, merge and split speakers.
+    # "read" keys may read metrics; "write" keys store articles and quotes; "admin" keys may
+    # also edit, merge and split speakers.
     scope: str = Field(default="write", max_length=16, sa_column_kwargs={"server_default": "write"})
+    expires_at: dt.datetime | None = None
+    # When the key last opened a write (kept to the minute, so reads of it cost no write).
+    last_used_at: dt.datetime | None = None
 
 
 REVISION_ACTIONS = ("create", "update", "delete")
@@ -165,13 +176,13 @@ class QuoteRevision(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    quote_id: int
-    version: int
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
+    quote_id: int = Field(sa_type=BIG)
+    version: int = Field(sa_type=BIG)
     action: str = Field(max_length=16)
     # {field: {"from": earlier value, "to": new value}}, values as JSON.
     changes: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
-    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", sa_type=BIG)
     changed_at: dt.datetime
 
 
@@ -190,16 +201,16 @@ class SpeakerRevision(SQLModel, table=True):
         {"sqlite_autoincrement": True},
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
     # Not a foreign key: a speaker merged away is gone, its history stays.
     speaker_id: str = Field(max_length=120)
-    version: int
+    version: int = Field(sa_type=BIG)
     action: str = Field(max_length=16)
     changes: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
     # The revision this one undid, for a revert; set on the undone one when it is reverted.
-    reverts: int | None = None
+    reverts: int | None = Field(default=None, sa_type=BIG)
     reverted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", sa_type=BIG)
     changed_at: dt.datetime
 
 
@@ -208,7 +219,7 @@ class IdempotentRequest(SQLModel, table=True):
 
     __tablename__ = "idempotent_request"
 
-    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True, sa_type=BIG)
     key: str = Field(primary_key=True, max_length=255)
     request_hash: str = Field(max_length=64)
     status: int

@@ -16,6 +16,7 @@ from app.corrections import was_deleted
 from app.models.public import Page, QuotePublic
 from app.queries.articles import get_article, list_articles
 from app.queries.errors import AmbiguousName, QueryError
+from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
 from app.queries.overview import most_quoted_outlets, most_quoted_speakers, quotes_by_month
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, list_quotes
@@ -147,9 +148,9 @@ def search_page(
 def _quote_query(form: SearchForm) -> QuoteQuery:
     article = None
     if form.article:
-        if not form.article.isdigit():
+        article = valid_id(form.article)
+        if article is None:
             raise ValueError("The article must be given by its number.")
-        article = int(form.article)
     sort = cast(QuoteSort, form.sort)  # checked against SORTS when the form was read
     if sort == "relevance" and not form.q:
         sort = "-date"

@@ -1,14 +1,12 @@
 """``/v1/articles``: the articles quotes were taken from, with their full text; posting one
 extracts and attributes its quotations."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
-from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
+from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.crud import InvalidField
 from app.ingest import ingest
 from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
@@ -86,9 +84,7 @@ def post_article(
 )
 def read_article(
     session: SessionDep,
-    article_id: Annotated[
-        int, Path(description="The article's id.", openapi_examples=examples(seed_article=1))
-    ],
+    article_id: ArticleId,
 ) -> ArticleDetail:
     found = get_article(session, article_id)
     if found is None:

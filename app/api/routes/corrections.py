@@ -3,14 +3,13 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
-from app.api.params import examples
+from app.api.params import QuoteId
 from app.corrections import (
     QuoteGone,
     QuoteMissing,
@@ -28,15 +27,10 @@ from app.models.public import (
     QuotePublic,
     QuoteRevisionPublic,
 )
-from app.models.tables import MAX_ROW_ID
 from app.queries.quotes import get_quote
 
 router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
 
-QuoteId = Annotated[
-    int,
-    Path(ge=1, le=MAX_ROW_ID, description="The quote's id.", openapi_examples=examples(first=1)),
-]
 _CHANGE = problem_responses(401, 404, 409, 410)
 
 

@@ -5,12 +5,12 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
-from app.api.params import Cursor, Limit, Publisher, Since, Until, examples
+from app.api.params import ArticleFilter, Cursor, Limit, Publisher, QuoteId, Since, Until, examples
 from app.corrections import was_deleted
 from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
@@ -90,14 +90,7 @@ def find_quotes(
             ),
         ),
     ] = None,
-    article: Annotated[
-        int | None,
-        Query(
-            ge=1,
-            description="Only quotes from this article id.",
-            openapi_examples=examples(seed_article=1),
-        ),
-    ] = None,
+    article: ArticleFilter = None,
     sort: Annotated[
         QuoteSort,
         Query(
@@ -174,9 +167,7 @@ def find_quotes(
 )
 def read_quote(
     session: SessionDep,
-    quote_id: Annotated[
-        int, Path(description="The quote's id.", openapi_examples=examples(first=1))
-    ],
+    quote_id: QuoteId,
 ) -> QuotePublic:
     quote = get_quote(session, quote_id)
     if quote is None:

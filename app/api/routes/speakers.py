@@ -23,6 +23,7 @@ from app.models.public import (
     SpeakerRevisionPublic,
     SpeakerSplit,
 )
+from app.models.tables import MAX_ROW_ID
 from app.queries.errors import AmbiguousName
 from app.queries.lookup import find_speaker_id
 from app.queries.speakers import get_speaker, list_speakers
@@ -194,7 +195,7 @@ def revert_speaker_change(
         int,
         Path(
             ge=1,
-            le=1_000_000,
+            le=MAX_ROW_ID,
             description="The change's version, from the speaker's history.",
             openapi_examples=examples(first=1),
         ),
