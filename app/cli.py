@@ -1,5 +1,6 @@
 """The ``saidwho`` command. It calls the same functions the API does."""
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,13 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.keys import create_key, list_keys, revoke_key
 from app.seed import load_seed
+
+
+class KeyScope(enum.StrEnum):
+    read = "read"
+    write = "write"
+    admin = "admin"
+
 
 cli = typer.Typer(help="saidwho: a quote-attribution service.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Manage API keys for writes.", no_args_is_help=True)
@@ -60,12 +68,16 @@ def serve_command(
     engine.dispose()
     from app.logs import log_config
 
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     uvicorn.run(
         create_app(settings),
         host=host,
         port=port,
         access_log=access_log,
         log_config=log_config(settings.json_logs),
+        # Forwarded headers only from the proxies the operator names; none by default.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or [],
     )
 
 
@@ -75,29 +87,58 @@ def keys_create(
     admin: Annotated[
         bool, typer.Option("--admin", help="May also edit, merge and split speakers.")
     ] = False,
+    scope: Annotated[
+        KeyScope | None,
+        typer.Option(help="read (metrics only), write (articles and quotes) or admin."),
+    ] = None,
+    expires_in_days: Annotated[
+        int | None, typer.Option(min=1, help="Refused from this many days on.")
+    ] = None,
 ) -> None:
     """Create an API key. It is shown once, alone on the last line; only its hash is kept."""
+    import datetime as dt
+
+    from app.crud import utcnow
+
+    if admin and scope not in (None, KeyScope.admin):
+        typer.echo("error: --admin and --scope disagree", err=True)
+        raise typer.Exit(2)
     settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
+    expires = utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None
     with session_scope(engine) as session:
-        new = create_key(session, name, admin=admin)
+        new = create_key(
+            session, name, admin=admin, scope=scope.value if scope else None, expires_at=expires
+        )
         token = new.token
+        kind = new.record.scope
     engine.dispose()
-    typer.echo(f"created key {name!r}; store it now, it cannot be shown again:")
+    until = f", until {expires:%Y-%m-%d %H:%M} UTC" if expires else ""
+    typer.echo(f"created {kind} key {name!r}{until}; store it now, it cannot be shown again:")
     typer.echo(token)
 
 
 @keys_cli.command("list")
 def keys_list() -> None:
-    """Every key: prefix, name, when made, and when revoked. Secrets are never shown."""
+    """Every key: prefix, name, scope, when made, last used, expiry and revocation. Secrets are
+    never shown."""
     settings = Settings()
     migrate(settings)
     engine = make_engine(settings)
     with session_scope(engine) as session:
         lines = [
-            f"sw_{key.prefix}_…\t{key.name}\t{key.scope}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
-            + (f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live")
+            "\t".join(
+                (
+                    f"sw_{key.prefix}_…",
+                    key.name,
+                    key.scope,
+                    f"created {key.created_at:%Y-%m-%d %H:%M}",
+                    f"used {key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never used",
+                    f"expires {key.expires_at:%Y-%m-%d %H:%M}" if key.expires_at else "no expiry",
+                    f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "live",
+                )
+            )
             for key in list_keys(session)
         ]
     engine.dispose()
@@ -148,7 +189,7 @@ def ingest_command(
     """Store articles and extract their quotations, as POST /v1/articles does. Each article is
     one transaction; a text already stored is left as it is."""
     from app.crud import InvalidField
-    from app.ingest import ingest
+    from app.ingest import ingest, read_quotations
     from app.ingest_files import ArticleFileError, read_articles
 
     try:
@@ -168,8 +209,9 @@ def ingest_command(
     failed = 0
     for source, article in articles:
         try:
+            read = read_quotations(article.text, article.published_on)  # before the write lock
             with session_scope(engine) as session:
-                result = ingest(session, article)
+                result = ingest(session, article, read)
                 article_id, quotes = result.article.id, result.quotes
         except InvalidField as error:
             failed += 1

@@ -50,6 +50,23 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body taken; a larger one is refused with 413.",
     )
+    max_paragraphs: int = Field(
+        default=5000,
+        ge=1,
+        description="Most paragraphs one posted article may have; past it, 413.",
+    )
+    max_quotes_per_article: int = Field(
+        default=1000,
+        ge=1,
+        description="Most quotations one posted article may yield; past it, 422, nothing stored.",
+    )
+    write_budget_ms: int = Field(
+        default=10_000,
+        ge=100,
+        le=600_000,
+        description="Longest a write transaction may run (on PostgreSQL, each of its "
+        "statements) before it is rolled back and answered with 503.",
+    )
     rate_limit_per_address: str = Field(
         default="100/second;3000/minute",
         description="Requests one client address may send (the limits library's notation; "
@@ -65,6 +82,17 @@ class Settings(BaseSettings):
         "empty turns CORS off.",
     )
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    metrics_require_key: bool = Field(
+        default=False,
+        description="Serve /metrics only to requests with a live API key of any scope: the "
+        "metrics reveal traffic.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses (or networks) of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed, comma-separated; empty (the default) believes no one, "
+        "so a client cannot pick its own address to dodge the per-address limit.",
+    )
     json_logs: bool = Field(
         default=True,
         description="Log one JSON object per line, with the request id, when serving.",

@@ -44,6 +44,7 @@ def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
         continues_id=_continues(session, article, body.continues, None),
         origin="manual",
         reviewed=body.reviewed is not False,
+        api_key_id=key.id,
     )
     assert quote.id is not None
     _record(session, quote.id, "create", {}, snapshot(quote), key)
@@ -110,15 +111,19 @@ def delete_quote(session: Session, quote_id: int, key: ApiKey) -> None:
     _record(session, quote_id, "delete", before, {}, key)
 
 
-def history(session: Session, quote_id: int) -> tuple[bool, list[tuple[QuoteRevision, str | None]]]:
-    """(deleted, [(revision, key name)]) oldest first; QuoteMissing if no quote ever had the id."""
+Revisions = list[tuple[QuoteRevision, str | None, str | None]]
+
+
+def history(session: Session, quote_id: int) -> tuple[bool, Revisions]:
+    """(deleted, [(revision, key name, key prefix)]) oldest first; QuoteMissing if no quote
+    ever had the id."""
     rows = session.exec(
-        select(QuoteRevision, ApiKey.name)
+        select(QuoteRevision, ApiKey.name, ApiKey.prefix)
         .join(ApiKey, ApiKey.id == QuoteRevision.api_key_id, isouter=True)  # type: ignore[arg-type]
         .where(QuoteRevision.quote_id == quote_id)
         .order_by(QuoteRevision.version)  # type: ignore[arg-type]
     ).all()
-    revisions: list[tuple[QuoteRevision, str | None]] = [(rev, name) for rev, name in rows]
+    revisions: Revisions = [(rev, name, prefix) for rev, name, prefix in rows]
     deleted = bool(revisions) and revisions[-1][0].action == "delete"
     if not revisions and session.get(Quote, quote_id) is None:
         raise QuoteMissing

@@ -101,6 +101,7 @@ def add_article(
     published_on: dt.date,
     text: str,
     url: str | None = None,
+    api_key_id: int | None = None,
 ) -> Article:
     article = Article(
         title=title,
@@ -110,6 +111,7 @@ def add_article(
         text=text,
         content_hash=content_hash(text),
         created_at=utcnow(),
+        api_key_id=api_key_id,
     )
     session.add(article)
     session.flush()
@@ -133,8 +135,11 @@ def add_quote(
     basis: str | None = None,
     confidence: float | None = None,
     reviewed: bool = False,
+    api_key_id: int | None = None,
 ) -> Quote:
-    """A quote whose text is read from the article at ``span``, so the two cannot disagree."""
+    """A quote whose text is read from the article at ``span``, so the two cannot disagree.
+    It records the key that made it: ``api_key_id``, or for one extracted from an article, the
+    key that posted the article."""
     start, end = span
     if not 0 <= start < end <= len(article.text):
         raise ValueError(f"span {span} is outside the article text")
@@ -161,6 +166,7 @@ def add_quote(
         basis=basis,
         confidence=confidence,
         reviewed=reviewed,
+        api_key_id=api_key_id if api_key_id is not None else article.api_key_id,
     )
     session.add(quote)
     session.flush()

@@ -36,9 +36,11 @@ def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     if read_only and settings.read_replica_url:
         url = settings.read_replica_url
     if not is_sqlite(url):
-        # PostgreSQL stops a statement past the budget itself; the read side's transactions
-        # are read-only, as SQLite's read connections are.
-        options = f"-c statement_timeout={settings.query_budget_ms}"
+        # PostgreSQL stops a statement past the budget itself (reads: the query budget; the
+        # write side: the write budget); the read side's transactions are read-only, as
+        # SQLite's read connections are.
+        budget_ms = settings.query_budget_ms if read_only else settings.write_budget_ms
+        options = f"-c statement_timeout={budget_ms}"
         if read_only:
             options += " -c default_transaction_read_only=on"
         return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
@@ -48,16 +50,19 @@ def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
         url = f"sqlite:///file:{path}?mode=ro&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False})
     busy_ms = settings.sqlite_busy_timeout_ms
-    budget = settings.query_budget_ms / 1000
+    read_budget = settings.query_budget_ms / 1000
+    write_budget = settings.write_budget_ms / 1000
     deadline = threading.local()
 
     def over_budget() -> int:
         return 1 if time.monotonic() > getattr(deadline, "at", float("inf")) else 0
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _start_clock(*_: Any) -> None:
-        # Every statement gets the whole budget; past it SQLite stops it ("interrupted").
-        deadline.at = time.monotonic() + budget
+    if read_only:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _start_clock(*_: Any) -> None:
+            # Every read gets the whole budget; past it SQLite stops it ("interrupted").
+            deadline.at = time.monotonic() + read_budget
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -77,7 +82,23 @@ def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
+        if not read_only:
+            # A write transaction has one budget for all its statements, counted from the
+            # moment it holds the lock: no write can keep the lock from the others for long.
+            deadline.at = float("inf")
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if not read_only:
+            deadline.at = time.monotonic() + write_budget
+
+    @event.listens_for(engine, "commit")
+    def _end(_connection: Any) -> None:
+        if not read_only:
+            deadline.at = float("inf")
+
+    @event.listens_for(engine, "rollback")
+    def _rolled_back(_connection: Any) -> None:
+        if not read_only:
+            deadline.at = float("inf")
 
     return engine
 

@@ -1,5 +1,6 @@
-"""Posting an article: store it, extract its quotations, link every speaker and outlet to the
-store, all in the caller's transaction, so a failure leaves nothing behind."""
+"""Posting an article: read its quotations (no store needed, so outside any transaction), then
+store it with them and link every speaker and outlet to the store, all in the caller's
+transaction, so a failure leaves nothing behind."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from app.crud import (
 )
 from app.extract import Attribution, Quotation, extract
 from app.extract.confidence import confidence
+from app.extract.text import count_paragraphs
 from app.models import Article, Outlet, Quote
 from app.models.public import ArticleIn
 from app.names import slugify
@@ -33,7 +35,50 @@ class Ingested:
     unattributed: int
 
 
-def ingest(session: Session, article: ArticleIn) -> Ingested:
+@dataclass(frozen=True)
+class Bounds:
+    """How much one article may ask of the extractor and the writer (settings)."""
+
+    paragraphs: int
+    quotes: int
+
+
+class TooMuch(Exception):
+    """The article is past a bound: too many paragraphs to read, or quotations to store."""
+
+    def __init__(self, what: str, found: int, bound: int) -> None:
+        super().__init__(f"the article has {found:,} {what}; the limit is {bound:,}")
+        self.what = what
+
+
+@dataclass(frozen=True)
+class Read:
+    """What extraction found in a text: done before the write transaction, so the store's
+    write lock is held only to write rows."""
+
+    text: str
+    attributions: list[Attribution]
+
+
+def read_quotations(text: str, published_on: dt.date, bounds: Bounds | None = None) -> Read:
+    """The attributed quotations in ``text``; TooMuch past ``bounds``. Needs no store."""
+    if not text.strip():
+        raise InvalidField("text", "the article text is empty")
+    if bounds is not None:
+        count = count_paragraphs(text)
+        if count > bounds.paragraphs:
+            raise TooMuch("paragraphs", count, bounds.paragraphs)
+    found = [a for a in extract(text, published_on) if a.speech]
+    if bounds is not None:
+        quotes = sum(len(a.quotations) for a in found if a.speaker is not None)
+        if quotes > bounds.quotes:
+            raise TooMuch("quotations", quotes, bounds.quotes)
+    return Read(text, found)
+
+
+def ingest(
+    session: Session, article: ArticleIn, read: Read | None = None, api_key_id: int | None = None
+) -> Ingested:
     """``ingest_article`` for an article as the API and the CLI validate it."""
     return ingest_article(
         session,
@@ -42,6 +87,8 @@ def ingest(session: Session, article: ArticleIn) -> Ingested:
         published_on=article.published_on,
         url=str(article.url) if article.url else None,
         text=article.text,
+        read=read,
+        api_key_id=api_key_id,
     )
 
 
@@ -53,9 +100,12 @@ def ingest_article(
     published_on: dt.date,
     text: str,
     url: str | None = None,
+    read: Read | None = None,
+    api_key_id: int | None = None,
 ) -> Ingested:
     """Store ``text`` with every attributed quotation in it; the same text twice (up to line
-    ends, spaces and Unicode normal form) is stored once.
+    ends, spaces and Unicode normal form) is stored once. ``read`` is what ``read_quotations``
+    found in it beforehand; without it the text is read here.
 
     Attributions whose speaker the article does not let us resolve (an unexplained "I", "he"
     with no one before it) are counted as ``unattributed`` and not stored: a quote service
@@ -67,6 +117,8 @@ def ingest_article(
     if existing is not None:
         count = len(session.exec(select(Quote.id).where(Quote.article_id == existing.id)).all())
         return Ingested(existing, created=False, quotes=count, unattributed=0)
+    if read is None or read.text != text:
+        read = read_quotations(text, published_on)
     outlet = outlet_for(session, publisher)
     article = add_article(
         session=session,
@@ -75,9 +127,10 @@ def ingest_article(
         published_on=published_on,
         text=text,
         url=url,
+        api_key_id=api_key_id,
     )
     assert article.id is not None
-    found = [a for a in extract(text, published_on) if a.speech]
+    found = read.attributions
     attributed = [a for a in found if a.speaker is not None]
     speakers = link_speakers(
         session, (a.speaker for a in attributed if a.speaker is not None), article.id

@@ -15,7 +15,7 @@ from app.api.guards import FrontDoor
 from app.api.metrics import Metrics
 from app.api.routes import articles, corrections, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import is_sqlite, make_engine
 from app.web import pages
 
 DESCRIPTION = """\
@@ -72,6 +72,13 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_engine
+    # Keys are checked where no lock is taken: SQLite's read side, or the primary (a replica
+    # may not have a key made a moment ago yet).
+    app.state.key_engine = (
+        read_engine
+        if is_sqlite(settings.database_url) and not settings.read_replica_url
+        else engine
+    )
     install_error_handlers(app)
     for module in (quotes, corrections, speakers, outlets, articles, meta):
         app.include_router(module.router)

@@ -1,16 +1,17 @@
 """Dependencies as Annotated aliases: read and write sessions, the settings, the write key."""
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from app.api.errors import ProblemError
 from app.config import Settings
-from app.keys import verify_key
+from app.keys import allows, audit, check_key, touch
 from app.models import ApiKey
 
 
@@ -40,8 +41,18 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_write_session(engine: Annotated[Engine, Depends(get_write_engine)]) -> Iterator[Session]:
-    with Session(engine) as session:
+def get_write_session(request: Request) -> Iterator[Session]:
+    """The write session. Its transaction (SQLite's write lock) begins at its first statement,
+    inside the route, after the key was checked and the body read; a keyed write also
+    records the key's use there."""
+    with Session(request.app.state.engine) as session:
+
+        @event.listens_for(session, "after_begin")
+        def _touch_key(_session: Session, _transaction: Any, connection: Connection) -> None:
+            key: ApiKey | None = getattr(request.state, "api_key", None)
+            if key is not None and key.id is not None:
+                touch(connection, key.id)
+
         yield session
 
 
@@ -51,21 +62,56 @@ SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `saidwho keys create`.")
+_UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="saidwho"'}
 
 
-def require_api_key(
-    session: WriteSessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiKey:
-    """Guards every write: no valid ``Authorization: Bearer`` key, no write."""
-    key = verify_key(session, credentials.credentials) if credentials else None
-    if key is None:
+def _checked_key(request: Request, credentials: HTTPAuthorizationCredentials | None) -> ApiKey:
+    """The request's live key, looked up on a connection that takes no lock (SQLite's read
+    side; the primary on PostgreSQL, so a key made a moment ago is found). A made-up key is a
+    401 in milliseconds, whatever a writer holds."""
+    if credentials is None:
         raise ProblemError(
             401,
             "unauthorized",
             "a valid API key is required: send it as 'Authorization: Bearer <key>'",
-            headers={"WWW-Authenticate": 'Bearer realm="saidwho"'},
+            headers=_UNAUTHORIZED,
         )
+    with Session(request.app.state.key_engine) as session:
+        verdict = check_key(session, credentials.credentials)
+        if verdict.key is not None:
+            session.expunge(verdict.key)
+    if verdict.key is None:
+        client = request.client.host if request.client else "-"
+        prefix = (
+            credentials.credentials.split("_")[1][:32] if "_" in credentials.credentials else ""
+        )
+        audit.warning(
+            "key refused",
+            extra={
+                "event": "auth.failed",
+                "reason": verdict.reason,
+                "key": prefix,
+                "client": client,
+            },
+        )
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "a valid API key is required: this one is unknown, revoked or expired",
+            headers=_UNAUTHORIZED,
+        )
+    request.state.api_key = verdict.key
+    return verdict.key
+
+
+def require_api_key(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """Guards every write: no valid ``Authorization: Bearer`` key of write scope, no write."""
+    key = _checked_key(request, credentials)
+    if not allows(key, "write"):
+        raise ProblemError(403, "forbidden", f"key {key.name!r} may read but not write")
     return key
 
 
@@ -75,7 +121,7 @@ WriteKeyDep = Annotated[ApiKey, Depends(require_api_key)]
 def require_admin_key(key: WriteKeyDep) -> ApiKey:
     """Speakers are shared by every quote: changing one takes an admin key
     (``saidwho keys create NAME --admin``)."""
-    if key.scope != "admin":
+    if not allows(key, "admin"):
         raise ProblemError(
             403, "forbidden", f"key {key.name!r} may write quotes but not change speakers"
         )
@@ -83,3 +129,13 @@ def require_admin_key(key: WriteKeyDep) -> ApiKey:
 
 
 AdminKeyDep = Annotated[ApiKey, Depends(require_admin_key)]
+
+
+def require_metrics_key(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """``/metrics`` shows traffic: with ``SAIDWHO_METRICS_REQUIRE_KEY`` it takes a key of any
+    scope."""
+    if request.app.state.settings.metrics_require_key:
+        _checked_key(request, credentials)

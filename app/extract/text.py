@@ -41,6 +41,11 @@ class Paragraph:
     quotes: list[Quoted]
 
 
+def count_paragraphs(text: str) -> int:
+    """How many paragraphs ``paragraphs`` would find, at a fraction of its cost."""
+    return sum(1 for match in _PARAGRAPH.finditer(text) if not match.group().isspace())
+
+
 def paragraphs(text: str) -> list[Paragraph]:
     found = []
     for match in _PARAGRAPH.finditer(text):

@@ -216,6 +216,10 @@ class SpeakerRevisionPublic(BaseModel):
     action: Literal["update", "merge", "absorb", "split", "split_off", "revert"]
     at: dt.datetime
     by: str | None = Field(description="The name of the API key that made the change.")
+    by_key: str | None = Field(
+        default=None,
+        description="The prefix of that key (`sw_<prefix>_…`): names can repeat, prefixes do not.",
+    )
     changes: dict[str, Any] = Field(
         description="What changed: fields before and after, quotes and aliases moved, the "
         "speaker merged into or split off."
@@ -355,6 +359,10 @@ class QuoteRevisionPublic(BaseModel):
     action: Literal["create", "update", "delete"]
     at: dt.datetime
     by: str | None = Field(description="The name of the API key that made the change.")
+    by_key: str | None = Field(
+        default=None,
+        description="The prefix of that key (`sw_<prefix>_…`): names can repeat, prefixes do not.",
+    )
     changes: dict[str, FieldChange]
 
 

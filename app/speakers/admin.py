@@ -184,15 +184,18 @@ def revert(session: Session, speaker_id: str, version: int, key: ApiKey) -> str:
     return revision.speaker_id
 
 
-def speaker_history(session: Session, speaker_id: str) -> list[tuple[SpeakerRevision, str | None]]:
-    """Every change recorded on this id, oldest first, with the name of the key that made it."""
+def speaker_history(
+    session: Session, speaker_id: str
+) -> list[tuple[SpeakerRevision, str | None, str | None]]:
+    """Every change recorded on this id, oldest first, with the name and prefix of the key
+    that made it."""
     rows = session.exec(
-        select(SpeakerRevision, ApiKey.name)
+        select(SpeakerRevision, ApiKey.name, ApiKey.prefix)
         .join(ApiKey, col(ApiKey.id) == col(SpeakerRevision.api_key_id), isouter=True)
         .where(SpeakerRevision.speaker_id == speaker_id)
         .order_by(col(SpeakerRevision.version))
     ).all()
-    return [(revision, name) for revision, name in rows]
+    return [(revision, name, prefix) for revision, name, prefix in rows]
 
 
 # Undoing -------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@ extracts and attributes its quotations."""
 
 from fastapi import APIRouter, Request, Response, status
 
-from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
+from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.crud import InvalidField
-from app.ingest import ingest
+from app.ingest import Bounds, TooMuch, ingest, read_quotations
 from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
 from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
@@ -45,19 +45,39 @@ def find_articles(
     "nothing and answers 200 with the stored article.",
     responses={
         200: {"description": "The text was already stored; nothing was created."},
-        **problem_responses(401),
+        **problem_responses(401, 413),
     },
 )
 def post_article(
     request: Request,
     session: WriteSessionDep,
     key: WriteKeyDep,
+    settings: SettingsDep,
     body: ArticleIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    try:
+        # Read before the write transaction begins: the lock is for writing rows only.
+        read = read_quotations(
+            body.text,
+            body.published_on,
+            Bounds(settings.max_paragraphs, settings.max_quotes_per_article),
+        )
+    except InvalidField as error:
+        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    except TooMuch as error:
+        if error.what == "paragraphs":
+            raise ProblemError(413, "too-large", f"{error} (SAIDWHO_MAX_PARAGRAPHS)") from None
+        raise ProblemError(
+            422,
+            "invalid-parameter",
+            f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
+            parameter="text",
+        ) from None
+
     def perform() -> tuple[int, str, str | None]:
         try:
-            result = ingest(session, body)
+            result = ingest(session, body, read, api_key_id=key.id)
         except InvalidField as error:
             raise ProblemError(
                 422, "invalid-parameter", str(error), parameter=error.field

@@ -112,12 +112,13 @@ def quote_history(session: SessionDep, quote_id: QuoteId) -> QuoteHistory:
                 action=revision.action,
                 at=revision.changed_at,
                 by=key_name,
+                by_key=key_prefix,
                 changes={
                     field: FieldChange(before=change["before"], after=change["after"])
                     for field, change in revision.changes.items()
                 },
             )
-            for revision, key_name in revisions
+            for revision, key_name, key_prefix in revisions
         ],
     )
 

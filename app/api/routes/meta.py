@@ -5,12 +5,12 @@ from typing import Annotated
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import OperationalError
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import SessionDep, SettingsDep, require_metrics_key
 from app.api.errors import PROBLEM_TYPES, ProblemError, problem_responses
 from app.api.metrics import Metrics
 from app.db import alembic_config
@@ -50,7 +50,7 @@ def ready(session: SessionDep, settings: SettingsDep) -> Ready:
     return Ready(status="ready", schema_revision=str(head))
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get("/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_key)])
 def metrics(request: Request, settings: SettingsDep) -> Response:
     """Prometheus' text format, for its scraper."""
     metrics: Metrics | None = request.app.state.metrics

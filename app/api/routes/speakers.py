@@ -116,10 +116,11 @@ def read_speaker_history(session: SessionDep, speaker: SpeakerPath) -> SpeakerHi
                 action=revision.action,
                 at=revision.changed_at,
                 by=key_name,
+                by_key=key_prefix,
                 changes=revision.changes,
                 reverted=revision.reverted,
             )
-            for revision, key_name in revisions
+            for revision, key_name, key_prefix in revisions
         ],
     )
 
