@@ -14,6 +14,7 @@ from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
 from app.names import slugify
 from app.queries.lookup import find_speaker_id
+from app.versions import Expected, VersionMismatch
 
 
 class QuoteGone(Exception):
@@ -51,9 +52,15 @@ def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
     return quote
 
 
-def update_quote(session: Session, quote_id: int, patch: QuotePatch, key: ApiKey) -> Quote:
+def update_quote(
+    session: Session,
+    quote_id: int,
+    patch: QuotePatch,
+    key: ApiKey,
+    expected: Expected | None = None,
+) -> Quote:
     """Applies the fields the patch sends. A patch that changes nothing records nothing."""
-    quote = _existing(session, quote_id)
+    quote = _existing(session, quote_id, expected)
     article = session.get(Article, quote.article_id)
     assert article is not None
     before = snapshot(quote)
@@ -95,11 +102,14 @@ def update_quote(session: Session, quote_id: int, patch: QuotePatch, key: ApiKey
     return quote
 
 
-def delete_quote(session: Session, quote_id: int, key: ApiKey) -> None:
+def delete_quote(
+    session: Session, quote_id: int, key: ApiKey, expected: Expected | None = None
+) -> None:
     """Removes the quote; its last revision keeps every value it had. A quote that carried it
     on no longer does, and that change is recorded on it too."""
-    quote = _existing(session, quote_id)
-    for follower in session.exec(select(Quote).where(Quote.continues_id == quote_id)):
+    quote = _existing(session, quote_id, expected)
+    followers = select(Quote).where(Quote.continues_id == quote_id).with_for_update()
+    for follower in session.exec(followers):
         before = snapshot(follower)
         follower.continues_id = None
         session.add(follower)
@@ -192,10 +202,25 @@ def _record(
     session.flush()
 
 
-def _existing(session: Session, quote_id: int) -> Quote:
-    quote = session.get(Quote, quote_id)
+def quote_version(session: Session, quote_id: int) -> int:
+    """The number of the quote's latest revision; 0 for a quote never changed since stored."""
+    latest = session.exec(
+        select(func.max(QuoteRevision.version)).where(QuoteRevision.quote_id == quote_id)
+    ).one()
+    return int(latest or 0)
+
+
+def _existing(session: Session, quote_id: int, expected: Expected | None = None) -> Quote:
+    """The quote, its row locked before anything of it is read (``SELECT ... FOR UPDATE`` on
+    PostgreSQL; SQLite's write transaction holds the whole store), so the history's "before"
+    is always the previous change's "after"."""
+    quote = session.get(Quote, quote_id, with_for_update=True, populate_existing=True)
     if quote is None:
         raise QuoteGone if was_deleted(session, quote_id) else QuoteMissing
+    if expected is not None:
+        version = quote_version(session, quote_id)
+        if not expected.allows(version):
+            raise VersionMismatch(version)
     return quote
 
 

@@ -38,7 +38,12 @@ PROBLEM_TYPES = {
     "stopped. Narrow it, or retry after the `Retry-After` seconds.",
     "not-ready": "The store does not answer, or its schema is older than this code: run "
     "`saidwho migrate`.",
-    "too-large": "The request body is larger than `SAIDWHO_MAX_BODY_BYTES`.",
+    "too-large": "The request body is larger than `SAIDWHO_MAX_BODY_BYTES`, or the article "
+    "has more paragraphs than `SAIDWHO_MAX_PARAGRAPHS`.",
+    "precondition-failed": "The record changed since the version sent in `If-Match`. GET it "
+    "again (its `ETag` is the version now), look at what changed, and send the change again.",
+    "forbidden": "The API key is valid but its scope does not allow this change.",
+    "read-only": "The store is read-only here: every read is served, no write is taken.",
     "rate-limited": "Too many requests from this address or key. Retry after the `Retry-After` "
     "seconds.",
     "internal": "An unexpected error on the server. It was logged; the request may be retried.",
@@ -70,7 +75,8 @@ _WHEN = {
     409: "The name belongs to more than one speaker or outlet (ask by id), or the change "
     "conflicts with the store as it now stands.",
     410: "The quote was deleted; its history remains.",
-    413: "The request body is over the size limit.",
+    412: "The record changed since the `If-Match` version; nothing was written.",
+    413: "The request body is over the size limit, or the article has too many paragraphs.",
     422: "A parameter, path segment or body field is malformed or names nothing stored.",
     429: "Too many requests from this address or key; see Retry-After.",
     500: "An unexpected error; it was logged.",

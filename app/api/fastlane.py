@@ -92,6 +92,10 @@ class QuoteFastLane:
             log.exception("direct read path failed; answered by the routes")
             await self.app(scope, receive, send)
             return
+        if isinstance(body, tuple):  # one quote, with its version
+            body, version = body
+            await _send(send, 200, body, b"application/json", etag=version)
+            return
         await _send(send, 200, body, b"application/json")
 
     def _page_job(self, scope: Scope) -> Any:
@@ -166,12 +170,20 @@ def _over_budget() -> bytes:
 
 
 async def _send(
-    send: Send, status: int, body: bytes, media_type: bytes, *, retry_after: bool = False
+    send: Send,
+    status: int,
+    body: bytes,
+    media_type: bytes,
+    *,
+    retry_after: bool = False,
+    etag: int | None = None,
 ) -> None:
     headers = [
         (b"content-type", media_type),
         (b"content-length", str(len(body)).encode()),
     ]
+    if etag is not None:
+        headers.append((b"etag", f'"{etag}"'.encode()))
     if retry_after:
         headers.append((b"retry-after", b"1"))
     await send({"type": "http.response.start", "status": status, "headers": headers})

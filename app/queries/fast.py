@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -29,6 +29,9 @@ from app.queries.search import is_common, parse_search, to_fts5
 
 class Unserved(Exception):
     """This request is for the general path."""
+
+
+_T = TypeVar("_T")
 
 
 class OverBudget(Exception):
@@ -121,10 +124,10 @@ class FastQuotes:
 
     def _run(
         self,
-        job: Callable[[sqlite3.Connection], bytes],
+        job: Callable[[sqlite3.Connection], _T],
         slice_s: float | None,
         caches: bool = True,
-    ) -> bytes:
+    ) -> _T:
         """``job`` on this thread's connection, within the budget, or within ``slice_s`` when
         it is tried on the event loop first."""
         try:
@@ -136,12 +139,18 @@ class FastQuotes:
 
     # Reads ---------------------------------------------------------------------------------
 
-    def one(self, quote_id: int, slice_s: float | None = None) -> bytes:
-        def job(connection: sqlite3.Connection) -> bytes:
+    def one(self, quote_id: int, slice_s: float | None = None) -> tuple[bytes, int]:
+        """The quote as JSON, and its version (for the ETag)."""
+
+        def job(connection: sqlite3.Connection) -> tuple[bytes, int]:
             row = connection.execute(_SELECT + " WHERE q.id = ?", (quote_id,)).fetchone()
             if row is None:
                 raise Unserved  # the general path words the 404
-            return orjson.dumps(_quote(row))
+            version = connection.execute(
+                "SELECT coalesce(max(version), 0) FROM quote_revision WHERE quote_id = ?",
+                (quote_id,),
+            ).fetchone()[0]
+            return orjson.dumps(_quote(row)), int(version)
 
         return self._run(job, slice_s, caches=False)  # one row by id: no cache is read
 

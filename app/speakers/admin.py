@@ -16,6 +16,7 @@ from app.crud import InvalidField, ensure_speaker, free_id, utcnow
 from app.models import ApiKey, Quote, Speaker, SpeakerAlias, SpeakerRevision
 from app.models.public import SpeakerPatch, SpeakerSplit
 from app.names import name_key, slugify
+from app.versions import Expected, VersionMismatch
 
 _FIELDS = ("name", "kind", "role", "affiliation")
 # An alias as a revision remembers it: key, spelling, the article it was learnt from.
@@ -32,6 +33,22 @@ class RevisionMissing(Exception):
 
 class Conflict(Exception):
     """The change cannot be made to the store as it now stands; the message says why."""
+
+
+def speaker_version(session: Session, speaker_id: str) -> int:
+    """The number of the latest change recorded on the speaker; 0 for one never changed."""
+    return _next_version(session, speaker_id) - 1
+
+
+def check_version(session: Session, speaker_id: str, expected: Expected | None) -> None:
+    """Locks the speaker and raises VersionMismatch unless it is at a version ``expected``
+    allows: the first step of a change sent with ``If-Match``."""
+    if expected is None:
+        return
+    _locked(session, [speaker_id])
+    version = speaker_version(session, speaker_id)
+    if not expected.allows(version):
+        raise VersionMismatch(version)
 
 
 def edit_speaker(session: Session, speaker_id: str, patch: SpeakerPatch, key: ApiKey) -> Speaker:

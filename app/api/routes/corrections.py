@@ -10,12 +10,14 @@ from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import QuoteId
+from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
 from app.corrections import (
     QuoteGone,
     QuoteMissing,
     create_quote,
     delete_quote,
     history,
+    quote_version,
     update_quote,
 )
 from app.crud import InvalidField
@@ -28,10 +30,11 @@ from app.models.public import (
     QuoteRevisionPublic,
 )
 from app.queries.quotes import get_quote
+from app.versions import etag
 
 router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
 
-_CHANGE = problem_responses(401, 404, 409, 410)
+_CHANGE = problem_responses(401, 403, 404, 409, 410, 412)
 
 
 @router.post(
@@ -66,15 +69,23 @@ def post_quote(
     response_model=QuotePublic,
     summary="Correct a quote",
     description="Changes only the fields sent; `null` clears one that may be empty. The earlier "
-    "values are kept in the quote's history.",
-    responses=_CHANGE,
+    "values are kept in the quote's history. With `If-Match` (the `ETag` of a GET), the change "
+    "is made only if nobody changed the quote since: 412 otherwise.",
+    responses={200: {"headers": ETAG_HEADER}, **_CHANGE},
 )
 def patch_quote(
-    session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, body: QuotePatch
+    session: WriteSessionDep,
+    key: WriteKeyDep,
+    quote_id: QuoteId,
+    body: QuotePatch,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> QuotePublic:
-    with _as_problems(quote_id):
-        update_quote(session, quote_id, body, key)
+    with _as_problems(quote_id), preconditions():
+        update_quote(session, quote_id, body, key, expected(if_match))
+    version = quote_version(session, quote_id)
     session.commit()
+    response.headers["ETag"] = etag(version)
     return _public(session, quote_id)
 
 
@@ -83,12 +94,14 @@ def patch_quote(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a quote",
     description="The quote leaves every list and answers 410 from then on; its history, with "
-    "every value it had, remains.",
+    "every value it had, remains. `If-Match` as for PATCH.",
     responses=_CHANGE,
 )
-def remove_quote(session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId) -> Response:
-    with _as_problems(quote_id):
-        delete_quote(session, quote_id, key)
+def remove_quote(
+    session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, if_match: IfMatch = None
+) -> Response:
+    with _as_problems(quote_id), preconditions():
+        delete_quote(session, quote_id, key, expected(if_match))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

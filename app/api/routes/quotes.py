@@ -11,9 +11,11 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.params import ArticleFilter, Cursor, Limit, Publisher, QuoteId, Since, Until, examples
-from app.corrections import was_deleted
+from app.api.versioning import ETAG_HEADER
+from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
+from app.versions import etag
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
@@ -163,17 +165,17 @@ def find_quotes(
     "/{quote_id}",
     response_model=QuotePublic,
     summary="One quote",
-    responses=problem_responses(404, 410),
+    description="The `ETag` is the quote's version: send it back as `If-Match` with a PATCH "
+    "or DELETE so a change made meanwhile is not overwritten.",
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 410)},
 )
-def read_quote(
-    session: SessionDep,
-    quote_id: QuoteId,
-) -> QuotePublic:
+def read_quote(session: SessionDep, response: Response, quote_id: QuoteId) -> QuotePublic:
     quote = get_quote(session, quote_id)
     if quote is None:
         if was_deleted(session, quote_id):
             raise ProblemError(410, "gone", f"quote {quote_id} was deleted")
         raise ProblemError(404, "not-found", f"there is no quote {quote_id}")
+    response.headers["ETag"] = etag(quote_version(session, quote_id))
     return quote
 
 

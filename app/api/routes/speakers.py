@@ -5,12 +5,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import Session
 
 from app.api.deps import AdminKeyDep, SessionDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
+from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
 from app.crud import InvalidField
 from app.models import Speaker
 from app.models.public import (
@@ -31,12 +32,15 @@ from app.speakers.admin import (
     Conflict,
     RevisionMissing,
     SpeakerMissing,
+    check_version,
     edit_speaker,
     merge_speakers,
     revert,
     speaker_history,
+    speaker_version,
     split_speaker,
 )
+from app.versions import etag
 
 router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
 
@@ -62,10 +66,12 @@ def find_speakers(
     "/{speaker}",
     response_model=SpeakerPublic,
     summary="One speaker, by id or any name",
-    responses=problem_responses(404, 409),
+    description="The `ETag` is the speaker's version, for `If-Match` on its changes.",
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 409)},
 )
 def read_speaker(
     session: SessionDep,
+    response: Response,
     speaker: Annotated[
         str,
         Path(
@@ -78,6 +84,7 @@ def read_speaker(
     found = get_speaker(session, speaker)
     if found is None:
         raise ProblemError(404, "not-found", f"no speaker is called {speaker!r}")
+    response.headers["ETag"] = etag(speaker_version(session, found.id))
     return found
 
 
@@ -91,7 +98,7 @@ SpeakerPath = Annotated[
         openapi_examples=examples(by_id="david-cameron"),
     ),
 ]
-_CHANGE = problem_responses(401, 403, 404, 409)
+_CHANGE = problem_responses(401, 403, 404, 409, 412)
 
 
 @router.get(
@@ -134,10 +141,16 @@ def read_speaker_history(session: SessionDep, speaker: SpeakerPath) -> SpeakerHi
     responses=_CHANGE,
 )
 def patch_speaker(
-    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerPatch
+    session: WriteSessionDep,
+    key: AdminKeyDep,
+    speaker: SpeakerPath,
+    body: SpeakerPatch,
+    if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems():
-        edited = edit_speaker(session, _existing_id(session, speaker), body, key)
+    with _as_problems(), preconditions():
+        speaker_id = _existing_id(session, speaker)
+        check_version(session, speaker_id, expected(if_match))
+        edited = edit_speaker(session, speaker_id, body, key)
     session.commit()
     return _public(session, edited.id)
 
@@ -151,10 +164,15 @@ def patch_speaker(
     responses=_CHANGE,
 )
 def merge_speaker(
-    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerMerge
+    session: WriteSessionDep,
+    key: AdminKeyDep,
+    speaker: SpeakerPath,
+    body: SpeakerMerge,
+    if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems():
+    with _as_problems(), preconditions():
         source = _existing_id(session, speaker)
+        check_version(session, source, expected(if_match))
         into = _existing_id(session, body.into, field="into")
         merged = merge_speakers(session, source, into, key)
     session.commit()
@@ -172,10 +190,16 @@ def merge_speaker(
     responses=_CHANGE,
 )
 def split_off_speaker(
-    session: WriteSessionDep, key: AdminKeyDep, speaker: SpeakerPath, body: SpeakerSplit
+    session: WriteSessionDep,
+    key: AdminKeyDep,
+    speaker: SpeakerPath,
+    body: SpeakerSplit,
+    if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems():
-        new = split_speaker(session, _existing_id(session, speaker), body, key)
+    with _as_problems(), preconditions():
+        speaker_id = _existing_id(session, speaker)
+        check_version(session, speaker_id, expected(if_match))
+        new = split_speaker(session, speaker_id, body, key)
     session.commit()
     return _public(session, new.id)
 
@@ -201,9 +225,13 @@ def revert_speaker_change(
             openapi_examples=examples(first=1),
         ),
     ],
+    if_match: IfMatch = None,
 ) -> SpeakerHistory:
-    with _as_problems():
-        owner = revert(session, _history_id(session, speaker), version, key)
+    with _as_problems(), preconditions():
+        history_id = _history_id(session, speaker)
+        if session.get(Speaker, history_id) is not None:
+            check_version(session, history_id, expected(if_match))
+        owner = revert(session, history_id, version, key)
     session.commit()
     return read_speaker_history(session, owner)
 
