@@ -24,6 +24,7 @@ IfMatch = Annotated[
         max_length=1000,
         description="The `ETag` last read: the change is made only if the record is still at "
         "that version (412 otherwise). `*` accepts any; without it the change is made as sent.",
+        openapi_examples={"version_2": {"summary": "the ETag of a GET", "value": '"2"'}},
     ),
 ]
 

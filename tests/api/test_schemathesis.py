@@ -31,7 +31,10 @@ CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {
             "positive_data_acceptance": {
-                "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "410", "422", "429"]
+                # 412: a valid change sent with an If-Match of a version the record is not at.
+                "expected-statuses": [
+                    "2xx", "3xx", "401", "403", "404", "409", "410", "412", "422", "429"
+                ]  # fmt: skip
             },
             # Invalid data may also be too large to read at all: refused with 413 unread.
             "negative_data_rejection": {
@@ -43,6 +46,7 @@ CONFIG = SchemathesisConfig.from_dict(
                     "405",
                     "406",
                     "409",
+                    "412",
                     "413",
                     "415",
                     "422",
