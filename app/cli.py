@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from app.config import Settings
 from app.db import make_engine, migrate, session_scope
@@ -67,17 +66,15 @@ def serve_command(
         typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
     engine.dispose()
     from app.logs import log_config
+    from app.server import serve
 
-    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
-    uvicorn.run(
+    serve(
         create_app(settings),
-        host=host,
-        port=port,
+        settings,
+        host,
+        port,
         access_log=access_log,
         log_config=log_config(settings.json_logs),
-        # Forwarded headers only from the proxies the operator names; none by default.
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or [],
     )
 
 

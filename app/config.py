@@ -67,6 +67,29 @@ class Settings(BaseSettings):
         description="Longest a write transaction may run (on PostgreSQL, each of its "
         "statements) before it is rolled back and answered with 503.",
     )
+    header_timeout_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="A connection that has not sent a request's complete headers within this "
+        "many seconds (of opening, or of its first byte after an idle spell) is closed.",
+    )
+    keep_alive_s: int = Field(
+        default=5, ge=1, le=300, description="An idle keep-alive connection is closed after this."
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Most connections open at once; one past it is closed at once. Lowered to "
+        "what the process's file limit allows.",
+    )
+    idempotency_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 365,
+        description="How long the answer to a write sent with an Idempotency-Key is kept and "
+        "replayed; expired ones are removed a few at a time by later writes.",
+    )
     rate_limit_per_address: str = Field(
         default="100/second;3000/minute",
         description="Requests one client address may send (the limits library's notation; "

@@ -105,8 +105,22 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             CORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["Location", "Retry-After", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "X-Request-ID",
+                "If-Match",
+            ],
+            expose_headers=[
+                "Location",
+                "Retry-After",
+                "X-Request-ID",
+                "ETag",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],  # fmt: skip
         )
     app.mount("/static", StaticFiles(directory=pages.static_files_dir()), name="static")
     return app

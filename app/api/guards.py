@@ -6,7 +6,9 @@ in one layer, since each extra layer costs every request a few microseconds more
 - the body size: a body declared too large is refused before a byte is read (a body of no
   declared size is counted as it arrives by FastAPI's ``max_body_size``);
 - the rate: per client address, and per API key when one is sent (the limits library, fixed
-  windows, counted in this process); past either, 429 with ``Retry-After``;
+  windows, counted in this process); past either, 429 with ``Retry-After``; every limited
+  answer says where the client stands (``RateLimit-Limit``, ``-Remaining``, ``-Reset``, as in
+  the IETF draft, for the limit closest to running out);
 - security headers on every answer: nosniff, frame denial, no referrer, and a CSP that allows
   nothing on answers that are not pages (pages set their own, and /docs needs its scripts);
 - metrics for every answer, refusals included.
@@ -72,15 +74,17 @@ class FrontDoor:
         token = correlation_id.set(request_id)
         status = 500
 
+        rate: list[tuple[bytes, bytes]] = []
+
         async def answer(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message = {**message, "headers": _with_headers(message, request_id)}
+                message = {**message, "headers": _with_headers(message, request_id) + rate}
             await send(message)
 
         try:
-            refusal = self._refusal(scope)
+            refusal = self._refusal(scope, rate)
             if refusal is None:
                 await self.app(scope, receive, answer)
             else:
@@ -90,7 +94,7 @@ class FrontDoor:
             if self.metrics is not None:
                 self.metrics.record(scope, status, time.perf_counter() - started)
 
-    def _refusal(self, scope: Scope) -> _Refusal | None:
+    def _refusal(self, scope: Scope, rate: list[tuple[bytes, bytes]]) -> _Refusal | None:
         if "\x00" in scope["path"] or b"%00" in scope["query_string"].lower():
             # No store keeps text with NUL in it the same way (PostgreSQL refuses it): refused
             # here, for both, before it reaches either.
@@ -108,13 +112,20 @@ class FrontDoor:
         prefix = _key_prefix(scope)
         if prefix is not None:
             checks += [(item, "key", prefix) for item in self.per_key]
+        closest: tuple[int, float, int] | None = None  # remaining, reset time, limit
         for item, kind, who in checks:
-            if not self.limiter.hit(item, kind, who):
-                reset = self.limiter.get_window_stats(item, kind, who).reset_time
-                wait = max(1, math.ceil(reset - time.time()))
+            allowed = self.limiter.hit(item, kind, who)
+            stats = self.limiter.get_window_stats(item, kind, who)
+            if closest is None or stats.remaining < closest[0]:
+                closest = (stats.remaining, stats.reset_time, item.amount)
+            if not allowed:
+                wait = max(1, math.ceil(stats.reset_time - time.time()))
+                rate += _rate_headers(0, stats.reset_time, item.amount)
                 detail = f"more than {item} from this {kind}; try again in {wait} s"
                 retry = [("retry-after", str(wait))]
                 return 429, "rate-limited", "Too Many Requests", detail, retry, None
+        if closest is not None:
+            rate += _rate_headers(*closest)
         return None
 
 
@@ -146,6 +157,15 @@ async def send_problem(
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def _rate_headers(remaining: int, reset_time: float, limit: int) -> list[tuple[bytes, bytes]]:
+    reset = max(0, math.ceil(reset_time - time.time()))
+    return [
+        (b"ratelimit-limit", str(limit).encode()),
+        (b"ratelimit-remaining", str(max(0, remaining)).encode()),
+        (b"ratelimit-reset", str(reset).encode()),
+    ]
 
 
 def _request_id(scope: Scope) -> str:

@@ -1,8 +1,13 @@
 """``Idempotency-Key`` on POST: the first answer is stored with the write, in the same
 transaction, and sent again for a retry of the same request. The same key with another request
 is refused. Writes hold SQLite's write lock from their first statement, so two retries racing
-each other are served one after the other: the second finds the first's answer."""
+each other are served one after the other: the second finds the first's answer.
 
+Stored answers expire (``SAIDWHO_IDEMPOTENCY_HOURS``): an expired one is not replayed, and each
+write that stores an answer removes a small batch of expired ones by the index on their time,
+so the table stays small without a sweep that would hold the write lock."""
+
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -11,6 +16,7 @@ from typing import Annotated
 from fastapi import Header
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -18,6 +24,7 @@ from app.api.errors import ProblemError
 from app.api.params import examples
 from app.crud import utcnow
 from app.models import ApiKey, IdempotentRequest
+from app.models.tables import core_table
 
 IdempotencyKey = Annotated[
     str | None,
@@ -38,6 +45,10 @@ def request_digest(method: str, path: str, body: BaseModel) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+# Expired answers removed by each write that stores one.
+CLEANUP_BATCH = 100
+
+
 def write_once(
     session: Session,
     key: ApiKey,
@@ -45,6 +56,7 @@ def write_once(
     digest: str,
     perform: Callable[[], tuple[int, str, str | None]],
     *,
+    keep: dt.timedelta = dt.timedelta(hours=24),
     retry: bool = True,
 ) -> Response:
     """``perform()`` (status, JSON body, Location) and commit, unless this key already did.
@@ -57,6 +69,10 @@ def write_once(
         if idempotency_key is not None:
             assert key.id is not None
             stored = session.get(IdempotentRequest, (key.id, idempotency_key))
+            if stored is not None and _aware(stored.created_at) < utcnow() - keep:
+                session.delete(stored)  # expired: this is a new request
+                session.flush()
+                stored = None
             if stored is not None:
                 if stored.request_hash != digest:
                     raise ProblemError(
@@ -69,6 +85,7 @@ def write_once(
         status, body, location = perform()
         if idempotency_key is not None:
             assert key.id is not None
+            _remove_expired(session, utcnow() - keep)
             session.add(
                 IdempotentRequest(
                     api_key_id=key.id,
@@ -85,8 +102,23 @@ def write_once(
         session.rollback()
         if not retry:
             raise
-        return write_once(session, key, idempotency_key, digest, perform, retry=False)
+        return write_once(session, key, idempotency_key, digest, perform, keep=keep, retry=False)
     return _answer(status, body, location, replayed=False)
+
+
+def _remove_expired(session: Session, before: dt.datetime) -> None:
+    table = core_table(IdempotentRequest)
+    oldest = (
+        select(table.c.api_key_id, table.c.key)
+        .where(table.c.created_at < before)
+        .order_by(table.c.created_at)
+        .limit(CLEANUP_BATCH)
+    )
+    session.execute(delete(table).where(tuple_(table.c.api_key_id, table.c.key).in_(oldest)))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _answer(status: int, body: str, location: str | None, *, replayed: bool) -> Response:

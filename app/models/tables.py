@@ -218,6 +218,8 @@ class IdempotentRequest(SQLModel, table=True):
     """The answer to a write sent with an ``Idempotency-Key``, replayed when it is sent again."""
 
     __tablename__ = "idempotent_request"
+    # Expired answers are found, oldest first, by this index.
+    __table_args__ = (sa.Index("ix_idempotent_request_created", "created_at"),)
 
     api_key_id: int = Field(foreign_key="api_key.id", primary_key=True, sa_type=BIG)
     key: str = Field(primary_key=True, max_length=255)

@@ -1,6 +1,6 @@
 """Ids as large as the API accepts, and keys a newsroom can manage: 64-bit ids and versions on
-PostgreSQL (SQLite's integers are 64-bit already); a key's expiry, last use and ``read`` scope;
-the key that created each article and quote.
+PostgreSQL (SQLite's integers are 64-bit already); a key's expiry, last use and ``read`` scope; the
+key that created each article and quote; an index to expire idempotency records by.
 
 Revision ID: 0006
 Revises: 0005
@@ -46,6 +46,7 @@ def upgrade() -> None:
         op.create_check_constraint(
             "ck_api_key_scope", "api_key", "scope IN ('read', 'write', 'admin')"
         )
+    op.create_index("ix_idempotent_request_created", "idempotent_request", ["created_at"])
     op.add_column("api_key", sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("api_key", sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True))
     big = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -80,6 +81,7 @@ def downgrade() -> None:
         if postgres:
             op.drop_constraint(f"fk_{table}_api_key_id_api_key", table, type_="foreignkey")
         op.drop_column(table, "api_key_id")
+    op.drop_index("ix_idempotent_request_created", table_name="idempotent_request")
     op.drop_column("api_key", "last_used_at")
     op.drop_column("api_key", "expires_at")
     if postgres:

@@ -67,14 +67,20 @@ def test_one_address_past_its_rate_is_told_when_to_come_back(
     settings: Settings, seeded: Engine
 ) -> None:
     with app_with(settings, rate_limit_per_address="3/minute") as client:
-        codes = [client.get(path).status_code for path in ("/v1/quotes", "/v1/quotes/3", "/")]
-        assert codes == [200, 200, 200]
+        answers = [client.get(path) for path in ("/v1/quotes", "/v1/quotes/3", "/")]
+        assert [answer.status_code for answer in answers] == [200, 200, 200]
+        # Every limited answer says where the client stands.
+        assert [answer.headers["ratelimit-remaining"] for answer in answers] == ["2", "1", "0"]
+        assert {answer.headers["ratelimit-limit"] for answer in answers} == {"3"}
+        assert all(0 <= int(answer.headers["ratelimit-reset"]) <= 60 for answer in answers)
         for path in ("/v1/quotes", "/v1/speakers"):  # both read paths
             refused = client.get(path)
             assert refused.status_code == 429
             assert refused.json()["type"] == "/problems/rate-limited"
             assert 1 <= int(refused.headers["retry-after"]) <= 60
-        assert client.get("/health").status_code == 200  # probes are never throttled
+            assert refused.headers["ratelimit-remaining"] == "0"
+        probe = client.get("/health")  # probes are never throttled
+        assert probe.status_code == 200 and "ratelimit-limit" not in probe.headers
 
 
 def test_one_key_past_its_rate_is_refused_while_others_go_on(

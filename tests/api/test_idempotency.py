@@ -1,6 +1,8 @@
 """``Idempotency-Key``: a retried POST answers as the first did and writes nothing more; the
 same key with another request is refused."""
 
+import datetime as dt
+
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -84,3 +86,22 @@ def test_an_overlong_key_is_refused(writer: Writer) -> None:
     client, key = writer
     answer = client.post("/v1/quotes", json=QUOTE, headers={**key, "Idempotency-Key": "x" * 256})
     assert answer.status_code == 422 and answer.json()["parameter"] == "Idempotency-Key"
+
+
+def test_expired_answers_are_not_replayed_and_are_cleaned_up(
+    writer: Writer, seeded: Engine
+) -> None:
+    client, key = writer
+    first = client.post("/v1/quotes", json=QUOTE, headers={**key, "Idempotency-Key": "old"})
+    for n in range(3):
+        client.post("/v1/quotes", json=QUOTE, headers={**key, "Idempotency-Key": f"stale-{n}"})
+    with session_scope(seeded) as session:  # all four answers are two days old now
+        session.execute(
+            text("UPDATE idempotent_request SET created_at = :then"),
+            {"then": dt.datetime.now(dt.UTC) - dt.timedelta(days=2)},
+        )
+    again = client.post("/v1/quotes", json=QUOTE, headers={**key, "Idempotency-Key": "old"})
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers
+    assert again.json()["id"] != first.json()["id"]  # a new request, a new quote
+    # The write that stored the new answer removed the expired ones.
+    assert count(seeded, "idempotent_request") == 1

@@ -33,7 +33,16 @@ CONFIG = SchemathesisConfig.from_dict(
             "positive_data_acceptance": {
                 # 412: a valid change sent with an If-Match of a version the record is not at.
                 "expected-statuses": [
-                    "2xx", "3xx", "401", "403", "404", "409", "410", "412", "422", "429"
+                    "2xx",
+                    "3xx",
+                    "401",
+                    "403",
+                    "404",
+                    "409",
+                    "410",
+                    "412",
+                    "422",
+                    "429",
                 ]  # fmt: skip
             },
             # Invalid data may also be too large to read at all: refused with 413 unread.

@@ -1,6 +1,8 @@
 """``/v1/articles``: the articles quotes were taken from, with their full text; posting one
 extracts and attributes its quotations."""
 
+import datetime as dt
+
 from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
@@ -93,7 +95,8 @@ def post_article(
         return code, stored.model_dump_json(), f"/v1/articles/{article_id}"
 
     digest = request_digest("POST", request.url.path, body)
-    return write_once(session, key, idempotency_key, digest, perform)
+    keep = dt.timedelta(hours=settings.idempotency_hours)
+    return write_once(session, key, idempotency_key, digest, perform, keep=keep)
 
 
 @router.get(

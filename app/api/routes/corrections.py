@@ -1,12 +1,13 @@
 """Manual entry and corrections: ``POST /v1/quotes``, ``PATCH`` and ``DELETE
 /v1/quotes/{id}``, and the history every change leaves behind."""
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import APIRouter, Request, Response, status
 
-from app.api.deps import SessionDep, WriteKeyDep, WriteSessionDep
+from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import QuoteId
@@ -51,6 +52,7 @@ def post_quote(
     request: Request,
     session: WriteSessionDep,
     key: WriteKeyDep,
+    settings: SettingsDep,
     body: QuoteIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
@@ -61,7 +63,8 @@ def post_quote(
         return 201, _public(session, quote.id).model_dump_json(), f"/v1/quotes/{quote.id}"
 
     digest = request_digest("POST", request.url.path, body)
-    return write_once(session, key, idempotency_key, digest, perform)
+    keep = dt.timedelta(hours=settings.idempotency_hours)
+    return write_once(session, key, idempotency_key, digest, perform, keep=keep)
 
 
 @router.patch(
