@@ -54,17 +54,23 @@ def serve_command(
     ] = True,
 ) -> None:
     """Migrate the store, seed it if it has no articles, and serve the API."""
+    from app.db import read_only_reason
     from app.main import create_app  # deferred: only serving needs the web stack
 
     settings = Settings()
-    migrate(settings)
-    engine = make_engine(settings)
-    with engine.connect() as connection:
-        empty = connection.exec_driver_sql("SELECT count(*) FROM article").scalar_one() == 0
-    if empty:
-        result = load_seed(engine, settings.seed_dir)
-        typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
-    engine.dispose()
+    reason = read_only_reason(settings)
+    if reason is not None:
+        # Nothing to migrate or seed: serve what is there, for reading (/ready says why).
+        typer.echo(f"serving read-only: {reason}")
+    else:
+        migrate(settings)
+        engine = make_engine(settings)
+        with engine.connect() as connection:
+            empty = connection.exec_driver_sql("SELECT count(*) FROM article").scalar_one() == 0
+        if empty:
+            result = load_seed(engine, settings.seed_dir)
+            typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
+        engine.dispose()
     from app.logs import log_config
     from app.server import serve
 

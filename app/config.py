@@ -120,6 +120,11 @@ class Settings(BaseSettings):
         default=True,
         description="Log one JSON object per line, with the request id, when serving.",
     )
+    read_only: bool = Field(
+        default=False,
+        description="Serve reads only: every write answers 503. Set by itself when the store "
+        "cannot be written (a read-only mount, a standby server).",
+    )
     fast_lane: bool = Field(
         default=True,
         description="Answer quote pages and single quotes on the direct SQLite read path.",

@@ -1,5 +1,6 @@
 """The engine, its per-connection set-up, and schema migration."""
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
@@ -26,12 +29,40 @@ def sqlite_path(url: str) -> str | None:
     return url.split("///", 1)[-1] or None
 
 
-def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
+def read_only_reason(settings: Settings) -> str | None:
+    """Why the store cannot take writes, or None when it can: set so by the operator, a SQLite
+    file or folder that cannot be written (a read-only mount), or a PostgreSQL server that
+    only reads (a standby)."""
+    if settings.read_only:
+        return "SAIDWHO_READ_ONLY is set"
+    url = settings.database_url
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is None or not Path(path).exists():
+            return None
+        if not os.access(path, os.W_OK):
+            return f"the store file {path} cannot be written"
+        if not os.access(Path(path).parent, os.W_OK):
+            return f"the store's folder {Path(path).parent} cannot be written"
+        return None
+    try:
+        probe = create_engine(url, poolclass=NullPool)
+        with probe.connect() as connection:
+            read_only = connection.exec_driver_sql("SHOW transaction_read_only").scalar_one()
+        probe.dispose()
+    except OperationalError:
+        return None  # unreachable now: the routes say so when asked
+    return "the PostgreSQL server takes no writes (a standby?)" if read_only == "on" else None
+
+
+def make_engine(settings: Settings, *, read_only: bool = False, immutable: bool = False) -> Engine:
     """The store's engine. On SQLite every transaction takes the write lock at its start
     (``BEGIN IMMEDIATE``): a writer waits for the lock, up to the busy timeout, before it reads
     anything, so two writers never deadlock half-way. ``read_only`` opens the file read-only
     instead, for the read side: it can take no lock that would hold a writer up; with
-    ``SAIDWHO_READ_REPLICA_URL`` set, it reads from that replica."""
+    ``SAIDWHO_READ_REPLICA_URL`` set, it reads from that replica. ``immutable`` (SQLite, with
+    ``read_only``) promises SQLite the file will not change, so a store on a read-only mount
+    opens even with no write-ahead index beside it."""
     url = settings.database_url
     if read_only and settings.read_replica_url:
         url = settings.read_replica_url
@@ -47,7 +78,7 @@ def make_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     path = sqlite_path(url)
     read_only = read_only and path is not None
     if read_only:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+        url = f"sqlite:///file:{path}?mode=ro{'&immutable=1' if immutable else ''}&uri=true"
     engine = create_engine(url, connect_args={"check_same_thread": False})
     busy_ms = settings.sqlite_busy_timeout_ms
     read_budget = settings.query_budget_ms / 1000

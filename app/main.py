@@ -15,7 +15,7 @@ from app.api.guards import FrontDoor
 from app.api.metrics import Metrics
 from app.api.routes import articles, corrections, meta, outlets, quotes, speakers
 from app.config import Settings, get_settings
-from app.db import is_sqlite, make_engine
+from app.db import is_sqlite, make_engine, read_only_reason
 from app.web import pages
 
 DESCRIPTION = """\
@@ -49,8 +49,11 @@ class SaidWho(FastAPI):
 
 def create_app(settings: Settings | None = None) -> SaidWho:
     settings = settings or get_settings()
-    engine = make_engine(settings)
-    read_engine = make_engine(settings, read_only=True)
+    # A store that cannot be written is served for reading: every write answers 503 and
+    # /ready says why. Nothing then opens it for writing, not even to check a key.
+    read_only = read_only_reason(settings)
+    read_engine = make_engine(settings, read_only=True, immutable=read_only is not None)
+    engine = read_engine if read_only else make_engine(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_engine
+    app.state.read_only = read_only
     # Keys are checked where no lock is taken: SQLite's read side, or the primary (a replica
     # may not have a key made a moment ago yet).
     app.state.key_engine = (
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             budget_ms=settings.query_budget_ms,
             workers=settings.read_workers,
             replica_url=settings.read_replica_url,
+            immutable=read_only is not None,
         )
     app.state.metrics = Metrics() if settings.metrics_enabled else None
     app.wrap(

@@ -45,6 +45,13 @@ def get_write_session(request: Request) -> Iterator[Session]:
     """The write session. Its transaction (SQLite's write lock) begins at its first statement,
     inside the route, after the key was checked and the body read; a keyed write also
     records the key's use there."""
+    reason = request.app.state.read_only
+    if reason is not None:
+        raise ProblemError(
+            503,
+            "read-only",
+            f"this store takes no writes: {reason}; every read is served",
+        )
     with Session(request.app.state.engine) as session:
 
         @event.listens_for(session, "after_begin")

@@ -42,6 +42,7 @@ class QuoteFastLane:
         budget_ms: int,
         workers: int,
         replica_url: str = "",
+        immutable: bool = False,
     ) -> None:
         self.app = app
         # With a replica, the lane reads it, and leaves requests that carry a key (which read
@@ -49,7 +50,7 @@ class QuoteFastLane:
         self.replica = bool(replica_url)
         url = make_url(replica_url or database_url)
         self.reads = (
-            FastQuotes(url.database, budget_ms)
+            FastQuotes(url.database, budget_ms, immutable)
             if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
             else None
         )

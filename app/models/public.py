@@ -391,3 +391,9 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: Literal["ready"]
     schema_revision: str = Field(description="The Alembic revision the store is at: the latest.")
+    writes: Literal["accepted", "refused"] = Field(
+        description="Whether writes are taken; reads are served either way."
+    )
+    writes_refused_because: str | None = Field(
+        default=None, description="Why writes are refused: a read-only store, or the setting."
+    )

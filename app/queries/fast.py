@@ -71,8 +71,9 @@ class _Local(threading.local):
 class FastQuotes:
     """Answers quote reads on its own read-only connections, one per worker thread."""
 
-    def __init__(self, path: str, budget_ms: int) -> None:
+    def __init__(self, path: str, budget_ms: int, immutable: bool = False) -> None:
         self.path = path
+        self.immutable = immutable
         self.budget = budget_ms / 1000
         self.local = _Local()
         # Shared by every thread. A thread whose connection sees the store change empties
@@ -91,8 +92,9 @@ class FastQuotes:
         first if the store has changed since this thread last looked."""
         local = self.local
         if local.connection is None:
+            immutable = "&immutable=1" if self.immutable else ""
             connection = sqlite3.connect(
-                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+                f"file:{self.path}?mode=ro{immutable}", uri=True, check_same_thread=False
             )
             connection.execute("PRAGMA query_only = ON")
             connection.set_progress_handler(self._over_budget, PROGRESS_OPS)

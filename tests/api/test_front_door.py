@@ -174,7 +174,12 @@ def test_ready_means_the_store_answers_at_the_latest_schema(
     head = ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
     answer = client.get("/ready")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ready", "schema_revision": head}
+    assert answer.json() == {
+        "status": "ready",
+        "schema_revision": head,
+        "writes": "accepted",
+        "writes_refused_because": None,
+    }
 
 
 def test_a_store_behind_on_migrations_is_alive_but_not_ready(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -32,11 +32,12 @@ def counts(path: Path) -> tuple[int, int]:
         )
 
 
-def assert_unavailable(answer: httpx.Response) -> None:
+def assert_unavailable(answer: httpx.Response, problem: str = "store-unavailable") -> None:
     assert answer.status_code == 503, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
-    assert answer.json()["type"] == "/problems/store-unavailable"
-    assert answer.headers["retry-after"] == "1"
+    assert answer.json()["type"] == f"/problems/{problem}"
+    # A busy store is worth retrying soon; a read-only one is not, so it sets no time.
+    assert answer.headers.get("retry-after") == ("1" if problem == "store-unavailable" else None)
 
 
 def test_a_held_write_lock_makes_writes_wait_then_503_while_reads_go_on(store: Store) -> None:
@@ -86,8 +87,13 @@ def test_a_read_only_store_refuses_writes_with_503_and_still_answers_reads(store
     with read_only(store.path), TestClient(create_app(settings)) as client:
         for path in READS:
             assert client.get(path).status_code == 200, path
-        assert_unavailable(client.post("/v1/quotes", json=QUOTE, headers=store.headers))
-        assert_unavailable(client.patch("/v1/quotes/3", json={"cue": "x"}, headers=store.headers))
+        # Seen as read-only when the app starts: refused before any write is tried.
+        assert_unavailable(
+            client.post("/v1/quotes", json=QUOTE, headers=store.headers), "read-only"
+        )
+        assert_unavailable(
+            client.patch("/v1/quotes/3", json={"cue": "x"}, headers=store.headers), "read-only"
+        )
         assert client.get("/health").status_code == 200
     assert counts(store.path) == (1, 16)
 
@@ -100,7 +106,8 @@ def test_a_full_disk_refuses_the_write_whole_and_the_store_recovers(store: Store
         f"“Paragraph {n} of the statement is here,” the spokesman said." for n in range(3000)
     )
     big = {**article("full"), "text": article("full")["text"] + "\n" + long_text}
-    with serving(store, before=file_size_cap(cap)) as (base, process):
+    bounds = {"SAIDWHO_MAX_QUOTES_PER_ARTICLE": "10000", "SAIDWHO_WRITE_BUDGET_MS": "600000"}
+    with serving(store, before=file_size_cap(cap), **bounds) as (base, process):
         answer = httpx.post(f"{base}/v1/articles", json=big, headers=store.headers, timeout=30)
         assert_unavailable(answer)
         for path in READS:

@@ -33,7 +33,7 @@ def health(session: SessionDep) -> Health:
     summary="200 when the store answers and its schema is current",
     responses=problem_responses(503),
 )
-def ready(session: SessionDep, settings: SettingsDep) -> Ready:
+def ready(request: Request, session: SessionDep, settings: SettingsDep) -> Ready:
     script = ScriptDirectory.from_config(alembic_config(settings))
     head = script.get_current_head()
     try:
@@ -47,7 +47,13 @@ def ready(session: SessionDep, settings: SettingsDep) -> Ready:
             f"the store's schema is at {current or 'nothing'}, not {head}: run saidwho migrate",
             headers={"Retry-After": "5"},
         )
-    return Ready(status="ready", schema_revision=str(head))
+    reason: str | None = request.app.state.read_only
+    return Ready(
+        status="ready",
+        schema_revision=str(head),
+        writes="refused" if reason else "accepted",
+        writes_refused_because=reason,
+    )
 
 
 @router.get("/metrics", include_in_schema=False, dependencies=[Depends(require_metrics_key)])

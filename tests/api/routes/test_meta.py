@@ -3,8 +3,11 @@
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from app.config import Settings
+from app.db import session_scope
+from app.keys import create_key
 from app.main import create_app
 
 
@@ -33,3 +36,18 @@ def test_docs_can_be_turned_off(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.get("/docs").status_code == 404
         assert client.get("/openapi.json").status_code == 404
+
+
+def test_metrics_can_require_a_key_of_any_scope(settings: Settings, seeded: Engine) -> None:
+    with session_scope(seeded) as session:
+        reader = {"Authorization": f"Bearer {create_key(session, 'grafana', scope='read').token}"}
+    guarded = settings.model_copy(update={"metrics_require_key": True})
+    with TestClient(create_app(guarded)) as client:
+        assert client.get("/metrics").status_code == 401
+        bad = {"Authorization": "Bearer sw_000000000000_x"}
+        assert client.get("/metrics", headers=bad).status_code == 401
+        answer = client.get("/metrics", headers=reader)
+        assert answer.status_code == 200 and "http_requests_total" in answer.text
+        # A read key reads; it does not write.
+        body = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
+        assert client.post("/v1/quotes", json=body, headers=reader).status_code == 403
