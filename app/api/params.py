@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Path, Query
+from pydantic import StringConstraints
 
 from app.models.public import IsoDate
 from app.models.tables import MAX_ROW_ID
@@ -24,10 +25,14 @@ Limit = Annotated[
         openapi_examples=examples(default=20, largest_page=100),
     ),
 ]
+# A name as a filter: something to look up, never blank (the schema says what the server does).
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+
 Cursor = Annotated[
     str | None,
     Query(
         max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="The `next_cursor` of the previous page, as it was given. Opaque.",
         openapi_examples=examples(first_page=None),
     ),
@@ -47,7 +52,7 @@ Until = Annotated[
     ),
 ]
 Publisher = Annotated[
-    list[str] | None,
+    list[Name] | None,
     Query(
         description="The article's publisher: an outlet id or name, case-insensitive. "
         "Repeat for any of several.",

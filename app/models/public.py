@@ -12,7 +12,9 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StringConstraints,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.models.tables import MAX_ROW_ID
 
@@ -346,7 +348,23 @@ class QuoteIn(QuoteFields):
 
 
 class QuotePatch(QuoteFields):
-    """Only the fields sent change; ``null`` clears one that may be empty."""
+    """Only the fields sent change; ``null`` clears one that may be empty. A quote cannot be
+    without its speaker, its kind or its reviewed flag: for those the schema has no null."""
+
+    speaker: (
+        Annotated[Text, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+        | SkipJsonSchema[None]
+    ) = Field(
+        default=None,
+        description="Who said it: a speaker id or any of its names.",
+        examples=["antony-blinken"],
+    )
+    kind: QuoteKind | SkipJsonSchema[None] = None
+    reviewed: StrictBool | SkipJsonSchema[None] = Field(
+        default=None,
+        description="`true` confirms the quote as it stands; any correction also marks it "
+        "reviewed. `false` puts it back among the quotes a person has not checked.",
+    )
 
 
 class FieldChange(BaseModel):

@@ -64,7 +64,8 @@ def _ids_for(
     for value in values:
         found = _owners(session, aliases, owner, value)
         if not found:
-            raise UnknownName(parameter, f"no {noun} is called {value!r}")
+            # Named after what was asked: a publisher is an outlet, but was asked as one.
+            raise UnknownName(parameter, f"no {parameter or noun} is called {value!r}")
         ids.update(found)
     return ids
 

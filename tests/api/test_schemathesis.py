@@ -27,53 +27,8 @@ from tests.conftest import seeded_store_with_key
 
 pytestmark = pytest.mark.sqlite_only  # restarts its store with SQLite's backup
 
-CONFIG = SchemathesisConfig.from_dict(
-    {
-        "checks": {
-            "positive_data_acceptance": {
-                # 412: a valid change sent with an If-Match of a version the record is not at.
-                "expected-statuses": [
-                    "2xx",
-                    "3xx",
-                    "401",
-                    "403",
-                    "404",
-                    "409",
-                    "410",
-                    "412",
-                    "422",
-                    "429",
-                ]  # fmt: skip
-            },
-            # Invalid data may also be too large to read at all: refused with 413 unread.
-            "negative_data_rejection": {
-                "expected-statuses": [
-                    "400",
-                    "401",
-                    "403",
-                    "404",
-                    "405",
-                    "406",
-                    "409",
-                    "412",
-                    "413",
-                    "415",
-                    "422",
-                    "428",
-                    "429",
-                ]  # fmt: skip
-            },
-        },
-        "operations": [
-            {
-                # A deleted quote's history stays readable, as the issue asks: it is the
-                # record of what was deleted, not the quote itself (that answers 410).
-                "include-path": "/v1/quotes/{quote_id}/history",
-                "checks": {"use_after_free": {"enabled": False}},
-            }
-        ],
-    }
-)
+# Shared with the outside run of bench/contract.py.
+CONFIG = SchemathesisConfig.from_path(str(Path(__file__).with_name("schemathesis.toml")))
 # The store keeps what earlier cases wrote, so a case replayed later would meet another
 # store: cases are generated and run once each, not replayed, shrunk or remembered.
 FUZZ = settings(

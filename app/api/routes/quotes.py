@@ -10,7 +10,17 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
-from app.api.params import ArticleFilter, Cursor, Limit, Publisher, QuoteId, Since, Until, examples
+from app.api.params import (
+    ArticleFilter,
+    Cursor,
+    Limit,
+    Name,
+    Publisher,
+    QuoteId,
+    Since,
+    Until,
+    examples,
+)
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
@@ -54,7 +64,7 @@ def find_quotes(
     engine: EngineDep,
     settings: SettingsDep,
     speaker: Annotated[
-        list[str] | None,
+        list[Name] | None,
         Query(
             description="A speaker id, or any of its names or aliases, case-insensitive. "
             "Repeat for any of several.",
@@ -64,7 +74,7 @@ def find_quotes(
         ),
     ] = None,
     outlet: Annotated[
-        list[str] | None,
+        list[Name] | None,
         Query(
             description='The outlet the words were given to ("told CBS News"): id or name, '
             "case-insensitive. Repeat for any of several.",
