@@ -6,10 +6,13 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from app.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
+from app.models.tables import core_table
 from app.names import name_key
 
 
@@ -118,9 +121,8 @@ def add_article(
     return article
 
 
-def add_quote(
+def quote_values(
     *,
-    session: Session,
     article: Article,
     speaker_id: str,
     kind: str,
@@ -136,8 +138,8 @@ def add_quote(
     confidence: float | None = None,
     reviewed: bool = False,
     api_key_id: int | None = None,
-) -> Quote:
-    """A quote whose text is read from the article at ``span``, so the two cannot disagree.
+) -> dict[str, Any]:
+    """A quote's row, its text read from the article at ``span`` so the two cannot disagree.
     It records the key that made it: ``api_key_id``, or for one extracted from an article, the
     key that posted the article."""
     start, end = span
@@ -146,31 +148,49 @@ def add_quote(
     if said_on is not None and said_on_precision is None:
         said_on_precision = "day"
     assert article.id is not None, "the article must be flushed first"
-    quote = Quote(
-        article_id=article.id,
-        speaker_id=speaker_id,
-        outlet_id=outlet_id,
-        kind=kind,
-        text=article.text[start:end],
-        said_on=said_on,
-        said_on_precision=said_on_precision if said_on is not None else None,
-        date=said_on if said_on is not None else article.published_on,
-        cue=cue,
-        span_start=start,
-        span_end=end,
-        speaker_span_start=speaker_span[0] if speaker_span else None,
-        speaker_span_end=speaker_span[1] if speaker_span else None,
-        continues_id=continues_id,
-        created_at=utcnow(),
-        origin=origin,
-        basis=basis,
-        confidence=confidence,
-        reviewed=reviewed,
-        api_key_id=api_key_id if api_key_id is not None else article.api_key_id,
-    )
+    return {
+        "article_id": article.id,
+        "speaker_id": speaker_id,
+        "outlet_id": outlet_id,
+        "kind": kind,
+        "text": article.text[start:end],
+        "said_on": said_on,
+        "said_on_precision": said_on_precision if said_on is not None else None,
+        "date": said_on if said_on is not None else article.published_on,
+        "cue": cue,
+        "span_start": start,
+        "span_end": end,
+        "speaker_span_start": speaker_span[0] if speaker_span else None,
+        "speaker_span_end": speaker_span[1] if speaker_span else None,
+        "continues_id": continues_id,
+        "created_at": utcnow(),
+        "origin": origin,
+        "basis": basis,
+        "confidence": confidence,
+        "reviewed": reviewed,
+        "api_key_id": api_key_id if api_key_id is not None else article.api_key_id,
+    }
+
+
+def add_quote(*, session: Session, **fields: Any) -> Quote:
+    """One quote, through the ORM (``quote_values`` says what the fields are)."""
+    quote = Quote(**quote_values(**fields))
     session.add(quote)
     session.flush()
     return quote
+
+
+def insert_quotes(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Many quotes (rows of ``quote_values``) in one statement per batch; their new ids, in
+    order. How an article's quotes are stored: one round trip, not one per quote."""
+    if not rows:
+        return []
+    session.flush()
+    table = core_table(Quote)
+    result = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(new_id) for new_id in result.scalars()]
 
 
 def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:

@@ -4,16 +4,18 @@ transaction, so a failure leaves nothing behind."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, select
 
 from app.crud import (
     InvalidField,
     add_article,
-    add_quote,
     ensure_outlet,
     find_article_by_text,
     free_id,
+    insert_quotes,
+    quote_values,
 )
 from app.extract import Attribution, Quotation, extract
 from app.extract.confidence import confidence
@@ -135,39 +137,66 @@ def ingest_article(
     speakers = link_speakers(
         session, (a.speaker for a in attributed if a.speaker is not None), article.id
     )
-    stored = 0
+    rows: list[dict[str, Any]] = []
+    parents: list[int | None] = []  # the row each row continues, by index
     for attribution in attributed:
         assert attribution.speaker is not None
-        stored += _store(session, article, attribution, speakers[id(attribution.speaker)])
-    return Ingested(article, created=True, quotes=stored, unattributed=len(found) - len(attributed))
+        _rows(session, article, attribution, speakers[id(attribution.speaker)], rows, parents)
+    _insert_in_waves(session, rows, parents)
+    return Ingested(
+        article, created=True, quotes=len(rows), unattributed=len(found) - len(attributed)
+    )
 
 
-def _store(session: Session, article: Article, attribution: Attribution, speaker_id: str) -> int:
+def _rows(
+    session: Session,
+    article: Article,
+    attribution: Attribution,
+    speaker_id: str,
+    rows: list[dict[str, Any]],
+    parents: list[int | None],
+) -> None:
     outlet = _given_to(session, article, attribution)
-    ids: dict[int, int] = {}
+    index: dict[int, int] = {}
     for quotation in attribution.quotations:
-        continues = ids.get(id(quotation.continues)) if quotation.continues else None
         named = attribution.speaker_span if quotation.speaker_named else None
         basis = attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
-        quote = add_quote(
-            session=session,
-            article=article,
-            speaker_id=speaker_id,
-            kind=quotation.kind,
-            span=(quotation.span.start, quotation.span.end),
-            outlet_id=outlet.id if outlet else None,
-            said_on=attribution.said_on.date if attribution.said_on else None,
-            said_on_precision=attribution.said_on.precision if attribution.said_on else None,
-            cue=_cue(attribution, quotation),
-            speaker_span=(named.start, named.end) if named else None,
-            continues_id=continues,
-            origin="extracted",
-            basis=basis,
-            confidence=confidence(basis),
+        index[id(quotation)] = len(rows)
+        parents.append(index.get(id(quotation.continues)) if quotation.continues else None)
+        rows.append(
+            quote_values(
+                article=article,
+                speaker_id=speaker_id,
+                kind=quotation.kind,
+                span=(quotation.span.start, quotation.span.end),
+                outlet_id=outlet.id if outlet else None,
+                said_on=attribution.said_on.date if attribution.said_on else None,
+                said_on_precision=attribution.said_on.precision if attribution.said_on else None,
+                cue=_cue(attribution, quotation),
+                speaker_span=(named.start, named.end) if named else None,
+                origin="extracted",
+                basis=basis,
+                confidence=confidence(basis),
+            )
         )
-        assert quote.id is not None
-        ids[id(quotation)] = quote.id
-    return len(attribution.quotations)
+
+
+def _insert_in_waves(
+    session: Session, rows: list[dict[str, Any]], parents: list[int | None]
+) -> None:
+    """Inserts every row, batched: first those that continue no other, then those whose
+    quote is in by then (a quote run over paragraphs is a chain of a few)."""
+    ids: list[int | None] = [None] * len(rows)
+    pending = list(range(len(rows)))
+    while pending:
+        wave = [i for i in pending if parents[i] is None or ids[parents[i]] is not None]  # type: ignore[index]
+        assert wave, "a quote continues one that is never stored"
+        for i in wave:
+            parent = parents[i]
+            rows[i]["continues_id"] = ids[parent] if parent is not None else None
+        for i, new_id in zip(wave, insert_quotes(session, [rows[i] for i in wave]), strict=True):
+            ids[i] = new_id
+        pending = [i for i in pending if ids[i] is None]
 
 
 def _given_to(session: Session, article: Article, attribution: Attribution) -> Outlet | None:

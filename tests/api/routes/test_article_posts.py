@@ -152,20 +152,19 @@ def test_a_body_that_is_not_an_article_object_is_a_problem(writer, seeded, raw: 
 def test_a_failure_half_way_through_leaves_nothing_behind(writer, seeded, monkeypatch) -> None:
     client, key = writer
     before = counts(seeded)
-    real_store = app.ingest._store
+    real_insert = app.ingest.insert_quotes
     calls = []
 
-    def failing_store(*args: Any, **kwargs: Any) -> int:
+    def insert_then_fail(*args: Any, **kwargs: Any) -> list[int]:
         calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("the disk went away")
-        return real_store(*args, **kwargs)
+        real_insert(*args, **kwargs)  # the article and its quotes are written, then:
+        raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr(app.ingest, "_store", failing_store)
+    monkeypatch.setattr(app.ingest, "insert_quotes", insert_then_fail)
     response = client.post("/v1/articles", json=article(), headers=key)
     assert response.status_code == 500
     assert "disk" not in response.text
-    assert len(calls) == 3
+    assert len(calls) == 1
     assert counts(seeded) == before
 
 
