@@ -33,8 +33,7 @@ QUOTE = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova
 
 def article(paragraphs: int) -> dict[str, str]:
     text = "\n".join(
-        f"“We will build {n} new homes,” Mayor Ann Reyes said."
-        for n in range(paragraphs)
+        f"“We will build {n} new homes,” Mayor Ann Reyes said." for n in range(paragraphs)
     )
     return {"title": "Housing", "publisher": "Test Gazette", "published_on": "2024-06-03",
             "text": text}  # fmt: skip
