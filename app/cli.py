@@ -52,10 +52,18 @@ def serve_command(
     access_log: Annotated[
         bool, typer.Option(help="Log every request (off for benchmarks).")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port. Rate-limit counts are shared between "
+            "them only with SAIDWHO_RATE_LIMIT_STORAGE.",
+        ),
+    ] = 1,
 ) -> None:
     """Migrate the store, seed it if it has no articles, and serve the API."""
     from app.db import read_only_reason
-    from app.main import create_app  # deferred: only serving needs the web stack
 
     settings = Settings()
     reason = read_only_reason(settings)
@@ -75,10 +83,10 @@ def serve_command(
     from app.server import serve
 
     serve(
-        create_app(settings),
         settings,
         host,
         port,
+        workers=workers,
         access_log=access_log,
         log_config=log_config(settings.json_logs),
     )

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="Requests one client address may send (the limits library's notation; "
         "several separated by ';'; empty for none). Past it: 429 with Retry-After.",
     )
+    rate_limit_storage: str = Field(
+        default="",
+        description="Where rate-limit counts are kept, as a limits storage URI (e.g. "
+        "redis://127.0.0.1:6379/0): shared by every process and server that names it. Empty: "
+        "each process counts in its own memory.",
+    )
     rate_limit_per_key: str = Field(
         default="20/second",
         description="Requests one API key may send, on top of its address's limit.",

@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         per_address=settings.rate_limit_per_address,
         per_key=settings.rate_limit_per_key,
         metrics=app.state.metrics,
+        storage_uri=settings.rate_limit_storage,
     )
     origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     if origins:

@@ -7,69 +7,74 @@ connections past a cap, so the service keeps answering under a crowd of idle soc
 import asyncio
 import logging
 import resource
+from functools import lru_cache
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.config import Settings
+from app.config import Settings, get_settings
 
 log = logging.getLogger("saidwho.server")
 # File descriptors kept for the store, logs and the listening socket, beyond connections.
 _RESERVED_FDS = 64
 
 
-def guarded_protocol(header_timeout_s: float, max_connections: int) -> type[asyncio.Protocol]:
+@lru_cache
+def _bounds() -> tuple[float, int]:
+    """This process's header deadline and connection cap, from its settings (each worker of
+    ``--workers`` reads its own environment, as the app does)."""
+    settings = get_settings()
+    return settings.header_timeout_s, connection_cap(settings.max_connections)
+
+
+class GuardedHttp(HttpToolsProtocol):
     """uvicorn's httptools protocol, with a deadline for a request's headers and a cap on open
-    connections."""
+    connections. Named by import string (``app.server:GuardedHttp``) so workers load it."""
 
-    class GuardedHttp(HttpToolsProtocol):
-        _deadline: asyncio.TimerHandle | None = None
-        _awaiting_headers = True
+    _deadline: asyncio.TimerHandle | None = None
+    _awaiting_headers = True
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            if len(self.connections) > max_connections:
-                log.warning("connection refused: %d open, the cap", max_connections)
-                transport.close()
-                return
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > _bounds()[1]:
+            log.warning("connection refused: %d open, the cap", _bounds()[1])
+            transport.close()
+            return
+        self._start_deadline()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_deadline()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        # A new request's first bytes after an idle keep-alive: its headers now have a
+        # deadline (uvicorn's own idle timer has just been cancelled).
+        if self._awaiting_headers and self._deadline is None:
             self._start_deadline()
+        super().data_received(data)
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._stop_deadline()
-            super().connection_lost(exc)
+    def on_headers_complete(self) -> None:
+        self._awaiting_headers = False
+        self._stop_deadline()
+        super().on_headers_complete()
 
-        def data_received(self, data: bytes) -> None:
-            # A new request's first bytes after an idle keep-alive: its headers now have a
-            # deadline (uvicorn's own idle timer has just been cancelled).
-            if self._awaiting_headers and self._deadline is None:
-                self._start_deadline()
-            super().data_received(data)
+    def on_response_complete(self) -> None:
+        self._awaiting_headers = True  # until the next request's headers are in
+        super().on_response_complete()
 
-        def on_headers_complete(self) -> None:
-            self._awaiting_headers = False
-            self._stop_deadline()
-            super().on_headers_complete()
+    def _start_deadline(self) -> None:
+        self._deadline = self.loop.call_later(_bounds()[0], self._too_slow)
 
-        def on_response_complete(self) -> None:
-            self._awaiting_headers = True  # until the next request's headers are in
-            super().on_response_complete()
-
-        def _start_deadline(self) -> None:
-            self._deadline = self.loop.call_later(header_timeout_s, self._too_slow)
-
-        def _stop_deadline(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _too_slow(self) -> None:
+    def _stop_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
             self._deadline = None
-            if self._awaiting_headers and not self.transport.is_closing():
-                self.transport.close()
 
-    return GuardedHttp
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self._awaiting_headers and not self.transport.is_closing():
+            self.transport.close()
 
 
 def connection_cap(wanted: int) -> int:
@@ -87,13 +92,18 @@ def connection_cap(wanted: int) -> int:
     return max(1, min(wanted, soft - _RESERVED_FDS))
 
 
-def serve(app: FastAPI, settings: Settings, host: str, port: int, **options: Any) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int = 1, **options: Any) -> None:
+    """uvicorn on the app ``create_app`` makes from the environment's settings, in ``workers``
+    processes sharing the port. Every cache of the app is checked against the store's own
+    change counter, so what one worker writes, every other reads at once."""
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     uvicorn.run(
-        app,
+        "app.main:create_app",
+        factory=True,
         host=host,
         port=port,
-        http=guarded_protocol(settings.header_timeout_s, connection_cap(settings.max_connections)),
+        workers=workers,
+        http="app.server:GuardedHttp",
         timeout_keep_alive=settings.keep_alive_s,
         # Forwarded headers only from the proxies the operator names; none by default.
         proxy_headers=bool(proxies),

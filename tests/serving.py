@@ -29,12 +29,14 @@ def store_env(folder: Path) -> dict[str, str]:
 
 
 @contextmanager
-def served(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """The base URL of a server that migrates and seeds its store as a new user's does."""
+def served(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]:
+    """The base URL of a server that migrates and seeds its store as a new user's does;
+    ``options`` go to ``saidwho serve``."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             *options],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"

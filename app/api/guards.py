@@ -15,6 +15,7 @@ in one layer, since each extra layer costs every request a few microseconds more
 """
 
 import itertools
+import logging
 import math
 import re
 import time
@@ -25,7 +26,8 @@ from urllib.parse import parse_qsl
 import orjson
 from asgi_correlation_id.context import correlation_id
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -41,6 +43,7 @@ _ALWAYS = [
 ]
 _NOTHING = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _PROCESS = uuid.uuid4().hex[:12]
+log = logging.getLogger("saidwho.guards")
 _COUNT = itertools.count(1)
 
 
@@ -57,12 +60,18 @@ class FrontDoor:
         per_address: str,
         per_key: str,
         metrics: Metrics | None,
+        storage_uri: str = "",
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.per_address = _limits(per_address)
         self.per_key = _limits(per_key)
-        self.limiter = FixedWindowRateLimiter(MemoryStorage())
+        storage = (
+            storage_from_string(storage_uri, wrap_exceptions=True)
+            if storage_uri
+            else MemoryStorage()
+        )
+        self.limiter = FixedWindowRateLimiter(storage)
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -114,8 +123,13 @@ class FrontDoor:
             checks += [(item, "key", prefix) for item in self.per_key]
         closest: tuple[int, float, int] | None = None  # remaining, reset time, limit
         for item, kind, who in checks:
-            allowed = self.limiter.hit(item, kind, who)
-            stats = self.limiter.get_window_stats(item, kind, who)
+            try:
+                allowed = self.limiter.hit(item, kind, who)
+                stats = self.limiter.get_window_stats(item, kind, who)
+            except (StorageError, ConnectionError, OSError) as error:
+                # The shared count is out of reach: serve rather than refuse everyone.
+                log.warning("rate-limit storage unavailable, not limiting: %s", error)
+                return None
             if closest is None or stats.remaining < closest[0]:
                 closest = (stats.remaining, stats.reset_time, item.amount)
             if not allowed:
