@@ -66,6 +66,9 @@ class Load:
     rps: float
     p50: float
     p99: float
+    # Answers that were not 2xx, and socket errors: counted and shown, never fatal (a busy
+    # machine may time a few out; the table says how many).
+    errors: int = 0
 
 
 def free_port() -> int:
@@ -116,9 +119,14 @@ def wrk(url: str, duration: int, connections: int, script: Path | None = None) -
         value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
-    if re.search(r"Non-2xx", out):
-        raise SystemExit(f"errors while loading {url}:\n{out}")
-    return Load(rps, percentile("50"), percentile("99"))
+    errors = 0
+    if found := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        errors += int(found.group(1))
+    if found := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(n) for n in found.groups())
+    return Load(rps, percentile("50"), percentile("99"), errors)
 
 
 def sqlite_qps(path: Path, sql: str, params: tuple[Any, ...], seconds: float = 1.0) -> float:
@@ -397,17 +405,23 @@ def on_postgres(
     print("rows checked: saidwho on PostgreSQL answers every query as on SQLite")
     print(
         f"{'query':<38}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'Datasette r/s':>15}{'ratio':>8}"
+        f"{'Datasette r/s':>15}{'ratio':>8}{'errors':>10}"
     )
     for query in plan:
         ours = statistics.median(load.rps for load in loads[query.name])
         theirs = statistics.median(load.rps for load in results[query.name]["datasette"])
         p50 = statistics.median(load.p50 for load in loads[query.name])
         p99 = statistics.median(load.p99 for load in loads[query.name])
+        failed = _errors(loads[query.name], results[query.name]["datasette"])
         print(
             f"{query.name:<38}{ours:>15,.0f}{p50:>8.2f}{p99:>8.2f}{theirs:>15,.0f}"
-            f"{ours / theirs:>7.1f}x"
+            f"{ours / theirs:>7.1f}x{failed:>10}"
         )
+
+
+def _errors(ours: list[Load], theirs: list[Load]) -> str:
+    """Failed answers over all rounds, saidwho/Datasette."""
+    return f"{sum(load.errors for load in ours)}/{sum(load.errors for load in theirs)}"
 
 
 def main() -> None:
@@ -532,6 +546,7 @@ def main() -> None:
     header = (
         f"{'query':<38}{'saidwho r/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'Datasette r/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>8}{'sqlite3 q/s':>13}"
+        f"{'errors':>10}"
     )
     print(header)
     ratios = {}
@@ -543,7 +558,7 @@ def main() -> None:
             f"{query.name:<38}{median(ours, 'rps'):>12,.0f}{median(ours, 'p50'):>8.2f}"
             f"{median(ours, 'p99'):>8.2f}{median(theirs, 'rps'):>15,.0f}"
             f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x"
-            f"{qps[query.name]:>13,.0f}"
+            f"{qps[query.name]:>13,.0f}{_errors(ours, theirs):>10}"
         )
     ours, theirs = results[FRESH]["saidwho"], results[FRESH]["datasette"]
     print(
