@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import make_url
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import PROBLEM_JSON
 from app.api.metrics import HANDLER
@@ -49,14 +49,19 @@ class QuoteFastLane:
         # the primary) to the routes.
         self.replica = bool(replica_url)
         url = make_url(replica_url or database_url)
-        self.reads = (
-            FastQuotes(url.database, budget_ms, immutable)
-            if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-            else None
-        )
+        self.reads: Any = None
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            self.reads = FastQuotes(url.database, budget_ms, immutable)
+        elif url.get_backend_name() == "postgresql":
+            from app.queries.fast_pg import PgFastQuotes  # psycopg only where it is used
+
+            self.reads = PgFastQuotes(replica_url or database_url, budget_ms)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, receive, self._closing(send))
+            return
         if (
             self.reads is None
             or scope["type"] != "http"
@@ -77,6 +82,8 @@ class QuoteFastLane:
             else:
                 raise Unserved
             try:
+                if not self.reads.inline:
+                    raise OverSlice  # a network round trip: never on the event loop
                 body = job(SLICE_S)
             except OverSlice:
                 body = await asyncio.get_running_loop().run_in_executor(self.pool, job)
@@ -98,6 +105,18 @@ class QuoteFastLane:
             await _send(send, 200, body, b"application/json", etag=version)
             return
         await _send(send, 200, body, b"application/json")
+
+    def _closing(self, send: Send) -> Send:
+        """``send``, closing the lane's own connections once the app has shut down."""
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                close = getattr(self.reads, "close", None)
+                if close is not None:
+                    close()
+            await send(message)
+
+        return sending
 
     def _page_job(self, scope: Scope) -> Any:
         if not _wants_json(scope):

@@ -71,6 +71,9 @@ class _Local(threading.local):
 class FastQuotes:
     """Answers quote reads on its own read-only connections, one per worker thread."""
 
+    # A read is tried on the event loop first, for a short slice.
+    inline = True
+
     def __init__(self, path: str, budget_ms: int, immutable: bool = False) -> None:
         self.path = path
         self.immutable = immutable

@@ -1,0 +1,121 @@
+"""The direct read path on PostgreSQL answers exactly as the routes do: the same pages,
+cursors, totals, single quotes and ETags, and a write is seen at once."""
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from app.config import Settings
+from app.db import make_engine, migrate, session_scope
+from app.keys import create_key
+from app.main import create_app
+from app.seed import load_seed
+from app.synth.store import build
+from app.transfer import copy_store
+from tests.api.test_fastlane import QUERIES
+from tests.conftest import settings_for
+
+pytestmark = pytest.mark.postgres_only  # the direct path on PostgreSQL
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The seed and three thousand synthetic quotes (made on SQLite, then copied across)."""
+    folder = tmp_path_factory.mktemp("fastlane-pg")
+    source = Settings(database_url=f"sqlite:///{folder / 'source.db'}")
+    migrate(source)
+    engine = make_engine(source)
+    build(engine, 3000, seed=7)
+    load_seed(engine, source.seed_dir)
+    engine.dispose()
+    settings = settings_for(folder / "pg")
+    migrate(settings)
+    origin, target = create_engine(source.database_url), make_engine(settings)
+    copy_store(origin, target)
+    origin.dispose()
+    target.dispose()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def both(store: Settings) -> Iterator[tuple[TestClient, TestClient]]:
+    fast = create_app(store.model_copy(update={"fast_lane": True}))
+    routes = create_app(store.model_copy(update={"fast_lane": False}))
+    with TestClient(fast) as a, TestClient(routes) as b:
+        yield a, b
+
+
+def test_the_direct_path_is_taken_on_postgresql(both: tuple[TestClient, TestClient]) -> None:
+    fast, _ = both
+    # The direct path answers from its own connections, without the framework's layers.
+    assert fast.app.middleware_stack is not None  # type: ignore[attr-defined]
+    lane = fast.app.middleware_stack  # type: ignore[attr-defined]
+    while lane is not None and type(lane).__name__ != "QuoteFastLane":
+        lane = getattr(lane, "app", None)
+    assert lane is not None and lane.reads is not None
+    assert type(lane.reads).__name__ == "PgFastQuotes"
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_direct_path_answers_as_the_routes_do(
+    both: tuple[TestClient, TestClient], query: str
+) -> None:
+    fast, routes = both
+    a, b = fast.get(f"/v1/quotes?{query}"), routes.get(f"/v1/quotes?{query}")
+    assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"])
+    if a.headers["content-type"].startswith("application/json"):
+        assert a.json() == b.json()
+    else:
+        assert a.text == b.text
+
+
+@pytest.mark.parametrize("path", ["1", "16", "3000", "3016", "3017", "999999", "0", "x"])
+def test_one_quote_is_the_same_either_way(both: tuple[TestClient, TestClient], path: str) -> None:
+    fast, routes = both
+    a, b = fast.get(f"/v1/quotes/{path}"), routes.get(f"/v1/quotes/{path}")
+    assert a.status_code == b.status_code
+    assert a.json() == b.json()
+    assert a.headers.get("etag") == b.headers.get("etag")
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=37", "speaker=speaker-000001&limit=9&sort=date", "q=the&limit=50"]
+)
+def test_cursors_walk_the_same_pages_and_work_across_paths(
+    both: tuple[TestClient, TestClient], query: str
+) -> None:
+    fast, routes = both
+    seen: list[int] = []
+    cursor = None
+    page: dict[str, object] = {}
+    for client in itertools.cycle([fast, routes]):
+        suffix = f"&cursor={cursor}" if cursor else ""
+        page = client.get(f"/v1/quotes?{query}{suffix}").json()
+        other = (routes if client is fast else fast).get(f"/v1/quotes?{query}{suffix}").json()
+        assert page == other
+        seen += [item["id"] for item in page["items"]]  # type: ignore[attr-defined]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == page["total"]
+
+
+def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    migrate(settings)
+    engine = make_engine(settings)
+    load_seed(engine, settings.seed_dir)
+    with session_scope(engine) as session:
+        key = {"Authorization": f"Bearer {create_key(session, 'desk').token}"}
+    engine.dispose()
+    body = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/v1/quotes?speaker=blinken").json()["total"] == 5
+        created = client.post("/v1/quotes", json=body, headers=key).json()
+        page = client.get("/v1/quotes?speaker=blinken&limit=100").json()
+        assert page["total"] == 6 and created["id"] in [q["id"] for q in page["items"]]
+        assert client.get(f"/v1/quotes/{created['id']}").headers["etag"] == '"1"'
