@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from app.queries.fast import _SELECT
+from app.queries.fast import QUOTE_SELECT
 
 SQL = (
-    _SELECT + " WHERE q.speaker_id = ? AND q.date >= ? AND q.date <= ?"
+    QUOTE_SELECT + " WHERE q.speaker_id = ? AND q.date >= ? AND q.date <= ?"
     " ORDER BY q.date DESC, q.id DESC LIMIT 21"
 )
 connection = sqlite3.connect(

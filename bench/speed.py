@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.queries.fast import _SELECT  # noqa: E402
+from app.queries.fast import QUOTE_SELECT  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DATASETTE_FAST = "_nocount=1&_nofacet=1&_nosuggest=1&_labels=on"
@@ -190,6 +190,23 @@ def pick(path: Path) -> dict[str, Any]:
             phrase = f"{first} {second}"
             break
     if phrase is None:
+        # No two neighbours in the word list make such a phrase: take two words that stand
+        # side by side in stored quotes instead.
+        middling = set(words)
+        for (text,) in db.execute("SELECT text FROM quote ORDER BY id LIMIT 5000"):
+            tokens = re.findall(r"[a-z]+", text.lower())
+            for first, second in zip(tokens, tokens[1:], strict=False):
+                if first in middling and second in middling:
+                    hits = db.execute(
+                        "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?",
+                        (f'"{first} {second}"',),
+                    ).fetchone()[0]
+                    if 20 <= hits <= 2000:
+                        phrase = f"{first} {second}"
+                        break
+            if phrase is not None:
+                break
+    if phrase is None:
         raise SystemExit("no phrase of the right frequency in this store")
     middle = db.execute("SELECT max(id) / 2 FROM quote").fetchone()[0]
     ten_k = db.execute(
@@ -212,21 +229,21 @@ def queries(chosen: dict[str, Any], table: str) -> list[Query]:
             f"/v1/quotes?speaker={s}&since={chosen['since']}&until={chosen['until']}&limit=20",
             f"{table}.json?speaker_id={s}&date__gte={chosen['since']}"
             f"&date__lte={chosen['until']}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
-            _SELECT + " WHERE q.speaker_id = ? AND q.date >= ? AND q.date <= ?" + order,
+            QUOTE_SELECT + " WHERE q.speaker_id = ? AND q.date >= ? AND q.date <= ?" + order,
             (s, chosen["since"], chosen["until"]),
         ),
         Query(
             "busiest speaker",
             f"/v1/quotes?speaker={chosen['busiest']}&limit=20",
             f"{table}.json?speaker_id={chosen['busiest']}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
-            _SELECT + " WHERE q.speaker_id = ?" + order,
+            QUOTE_SELECT + " WHERE q.speaker_id = ?" + order,
             (chosen["busiest"],),
         ),
         Query(
             "one outlet",
             f"/v1/quotes?outlet={o}&limit=20",
             f"{table}.json?outlet_id={o}&_sort_desc=date&_size=20&{DATASETTE_FAST}",
-            _SELECT + " WHERE q.outlet_id = ?" + order,
+            QUOTE_SELECT + " WHERE q.outlet_id = ?" + order,
             (o,),
         ),
         Query(
@@ -234,7 +251,7 @@ def queries(chosen: dict[str, Any], table: str) -> list[Query]:
             f"/v1/quotes?q={phrase}&limit=20",
             f"{table}.json?_search={phrase}&_searchmode=raw&_sort_desc=date&_size=20"
             f"&{DATASETTE_FAST}",
-            _SELECT
+            QUOTE_SELECT
             + " WHERE q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
             + order,
             (f'"{chosen["phrase"]}"',),
@@ -243,7 +260,7 @@ def queries(chosen: dict[str, Any], table: str) -> list[Query]:
             "one quote by id",
             f"/v1/quotes/{chosen['quote']}",
             f"{table}/{chosen['quote']}.json?_labels=on",
-            _SELECT + " WHERE q.id = ?",
+            QUOTE_SELECT + " WHERE q.id = ?",
             (chosen["quote"],),
             one_row=True,
         ),

@@ -42,7 +42,7 @@ class OverSlice(Exception):
     """The query ran past the short slice it was tried in; run it again off the event loop."""
 
 
-_SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
+QUOTE_SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
  a.id, a.title, p.id, p.name, a.published_on, q.said_on, q.said_on_precision, q.date, q.cue,
  q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id,
  q.origin, q.basis, q.confidence, q.reviewed
@@ -148,14 +148,14 @@ class FastQuotes:
         """The quote as JSON, and its version (for the ETag)."""
 
         def job(connection: sqlite3.Connection) -> tuple[bytes, int]:
-            row = connection.execute(_SELECT + " WHERE q.id = ?", (quote_id,)).fetchone()
+            row = connection.execute(QUOTE_SELECT + " WHERE q.id = ?", (quote_id,)).fetchone()
             if row is None:
                 raise Unserved  # the general path words the 404
             version = connection.execute(
                 "SELECT coalesce(max(version), 0) FROM quote_revision WHERE quote_id = ?",
                 (quote_id,),
             ).fetchone()[0]
-            return orjson.dumps(_quote(row)), int(version)
+            return orjson.dumps(quote_object(row)), int(version)
 
         return self._run(job, slice_s, caches=False)  # one row by id: no cache is read
 
@@ -168,7 +168,7 @@ class FastQuotes:
         self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         where, params, count_where, count_params = self._conditions(connection, query)
-        query_fingerprint = _fingerprint(query)
+        query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
         if cursor is not None:
@@ -180,7 +180,7 @@ class FastQuotes:
             page_params += [after[0].isoformat(), after[1]]
         direction = "DESC" if descending else "ASC"
         sql = (
-            _SELECT
+            QUOTE_SELECT
             + (" WHERE " + " AND ".join(page_where) if page_where else "")
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
@@ -191,7 +191,7 @@ class FastQuotes:
             next_cursor = encode_cursor(query_fingerprint, [last[16], last[0]])
         return orjson.dumps(
             {
-                "items": [_quote(row) for row in rows[:limit]],
+                "items": [quote_object(row) for row in rows[:limit]],
                 "next_cursor": next_cursor,
                 "total": self._total(connection, count_where, count_params),
             }
@@ -325,11 +325,11 @@ class FastQuotes:
 
 
 @lru_cache(maxsize=4096)
-def _fingerprint(query: QuoteQuery) -> str:
+def fingerprint_of(query: QuoteQuery) -> str:
     return fingerprint(asdict(query))
 
 
-def _quote(row: tuple[Any, ...]) -> dict[str, Any]:
+def quote_object(row: tuple[Any, ...]) -> dict[str, Any]:
     """A row as ``QuotePublic`` serializes it."""
     return {
         "id": row[0],

@@ -22,12 +22,12 @@ from sqlalchemy import make_url
 from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, encode_cursor, read_position
 from app.queries.errors import QueryError
-from app.queries.fast import _SELECT, OverBudget, Unserved, _fingerprint, _quote
+from app.queries.fast import QUOTE_SELECT, OverBudget, Unserved, fingerprint_of, quote_object
 from app.queries.quotes import PG_LISTED, QuoteQuery
 from app.queries.search import parse_search, to_tsquery
 
 _T = TypeVar("_T")
-_SQL = _SELECT.replace("?", "%s")
+_SQL = QUOTE_SELECT.replace("?", "%s")
 _MATCH = "q.search @@ to_tsquery('simple', %s)"
 
 
@@ -95,7 +95,7 @@ class PgFastQuotes:
                 (quote_id,),
             ).fetchone()
             assert version is not None
-            return orjson.dumps(_quote(row)), int(version[0])
+            return orjson.dumps(quote_object(row)), int(version[0])
 
         return self._run(job)
 
@@ -108,7 +108,7 @@ class PgFastQuotes:
         self, connection: psycopg.Connection[Any], query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         where, params = self._conditions(connection, query)
-        query_fingerprint = _fingerprint(query)
+        query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
         if cursor is not None:
@@ -134,7 +134,7 @@ class PgFastQuotes:
         assert total is not None
         return orjson.dumps(
             {
-                "items": [_quote(row) for row in rows[:limit]],
+                "items": [quote_object(row) for row in rows[:limit]],
                 "next_cursor": next_cursor,
                 "total": int(total[0]),
             }
