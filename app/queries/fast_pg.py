@@ -5,8 +5,14 @@ page, the count, ROLLBACK), each planned from scratch, and milliseconds of ORM a
 Here each worker thread keeps one psycopg connection (the pool is the read workers), in
 autocommit and read-only, with every statement prepared on the server after its first use, no
 parallel workers (a page of 20 does not need them, and on a small machine they starve the
-other requests), and rows written straight to JSON. Nothing is cached across requests: every
-answer reads the store as it is, so a write is seen at once, by every process.
+other requests), and rows written straight to JSON.
+
+Totals, name lookups and the ids of searches with few matches are remembered until the store
+changes. What says it changed is the write-ahead log's position, read at the start of every
+page (``pg_current_wal_lsn()``, or on a standby ``pg_last_wal_replay_lsn()``): every commit
+that changes data moves it, so a page read after a write sees the position move and counts
+again. Other traffic on the cluster moves it too; that only costs a count, never a stale one.
+As on SQLite, a value computed while the position moved is not kept.
 """
 
 import datetime as dt
@@ -33,6 +39,8 @@ _MATCH = "q.search @@ to_tsquery('simple', %s)"
 
 class _Local(threading.local):
     connection: psycopg.Connection[Any] | None = None
+    position_sql: str = ""
+    epoch: int = 0
 
 
 class PgFastQuotes:
@@ -51,6 +59,12 @@ class PgFastQuotes:
         self.local = _Local()
         self.lock = threading.Lock()
         self.opened: list[psycopg.Connection[Any]] = []
+        # Shared by every thread, emptied when the log position moves.
+        self.position: str | None = None
+        self.epoch = 0
+        self.totals: dict[tuple[Any, ...], int] = {}
+        self.names: dict[tuple[str, str], list[str]] = {}
+        self.matched: dict[str, list[int] | None] = {}
 
     def _connection(self) -> psycopg.Connection[Any]:
         connection = self.local.connection
@@ -59,9 +73,34 @@ class PgFastQuotes:
                 self.conninfo, autocommit=True, prepare_threshold=0, options=self.options
             )
             self.local.connection = connection
+            standby = connection.execute("SELECT pg_is_in_recovery()").fetchone()
+            self.local.position_sql = (
+                "SELECT pg_last_wal_replay_lsn()::text"
+                if standby and standby[0]
+                else "SELECT pg_current_wal_lsn()::text"
+            )
             with self.lock:
                 self.opened.append(connection)
         return connection
+
+    def _fresh(self, connection: psycopg.Connection[Any]) -> None:
+        """Empties the caches if the store may have changed since they were filled."""
+        row = connection.execute(self.local.position_sql).fetchone()
+        position = row[0] if row else None
+        with self.lock:
+            if position is None or position != self.position:
+                self.epoch += 1
+                self.totals, self.names, self.matched = {}, {}, {}
+                self.position = position
+            self.local.epoch = self.epoch
+
+    def _keep(self, cache: dict[Any, Any], key: Any, value: Any, most: int = 10_000) -> None:
+        with self.lock:
+            if self.local.epoch != self.epoch:
+                return  # the store changed while this was computed
+            if len(cache) >= most:
+                cache.clear()
+            cache[key] = value
 
     def close(self) -> None:
         """Closes every connection the worker threads opened (at the server's shutdown)."""
@@ -107,6 +146,7 @@ class PgFastQuotes:
     def _page(
         self, connection: psycopg.Connection[Any], query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
+        self._fresh(connection)
         where, params = self._conditions(connection, query)
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
@@ -129,16 +169,28 @@ class PgFastQuotes:
         if len(rows) > limit:
             last = rows[limit - 1]
             next_cursor = encode_cursor(query_fingerprint, [_iso(last[16]), last[0]])
-        count = "SELECT count(*) FROM quote q" + (" WHERE " + " AND ".join(where) if where else "")
-        total = connection.execute(count, params).fetchone()
-        assert total is not None
         return orjson.dumps(
             {
                 "items": [quote_object(row) for row in rows[:limit]],
                 "next_cursor": next_cursor,
-                "total": int(total[0]),
+                "total": self._total(connection, where, params),
             }
         )
+
+    def _total(
+        self, connection: psycopg.Connection[Any], where: list[str], params: list[Any]
+    ) -> int:
+        key = (tuple(where), tuple(tuple(p) if isinstance(p, list) else p for p in params))
+        total = self.totals.get(key)
+        if total is None:
+            count = "SELECT count(*) FROM quote q" + (
+                " WHERE " + " AND ".join(where) if where else ""
+            )
+            row = connection.execute(count, params).fetchone()
+            assert row is not None
+            total = int(row[0])
+            self._keep(self.totals, key, total)
+        return total
 
     def _conditions(
         self, connection: psycopg.Connection[Any], query: QuoteQuery
@@ -175,16 +227,25 @@ class PgFastQuotes:
                 match = to_tsquery(terms)
                 # As the general path: a search with few matches is listed first, one with
                 # many is checked quote by quote along the date order, which stops early.
-                found = connection.execute(
-                    f"SELECT q.id FROM quote q WHERE {_MATCH} LIMIT %s", (match, PG_LISTED + 1)
-                ).fetchall()
-                if len(found) > PG_LISTED:
+                ids = self._matching_ids(connection, match)
+                if ids is None:
                     where.append(_MATCH)
                     params.append(match)
                 else:
                     where.append("q.id = ANY(%s)")
-                    params.append([row[0] for row in found])
+                    params.append(ids)
         return where, params
+
+    def _matching_ids(self, connection: psycopg.Connection[Any], match: str) -> list[int] | None:
+        """The ids of a search's matches when there are few (None when there are many)."""
+        if match in self.matched:
+            return self.matched[match]
+        rows = connection.execute(
+            f"SELECT q.id FROM quote q WHERE {_MATCH} LIMIT %s", (match, PG_LISTED + 1)
+        ).fetchall()
+        ids = [row[0] for row in rows] if len(rows) <= PG_LISTED else None
+        self._keep(self.matched, match, ids, most=1024)
+        return ids
 
     def _ids(
         self, connection: psycopg.Connection[Any], owner: str, values: tuple[str, ...]
@@ -192,13 +253,17 @@ class PgFastQuotes:
         """Ids that any of ``values`` names, as the general lookup finds them."""
         found: set[str] = set()
         for value in values:
-            keys = sorted({name_key(value), slugify(value)} - {""})
-            rows = connection.execute(
-                f"SELECT DISTINCT {owner}_id FROM {owner}_alias WHERE key = ANY(%s)", (keys,)
-            ).fetchall()
-            if not rows:
+            ids = self.names.get((owner, value))
+            if ids is None:
+                keys = sorted({name_key(value), slugify(value)} - {""})
+                rows = connection.execute(
+                    f"SELECT DISTINCT {owner}_id FROM {owner}_alias WHERE key = ANY(%s)", (keys,)
+                ).fetchall()
+                ids = sorted(row[0] for row in rows)
+                self._keep(self.names, (owner, value), ids)
+            if not ids:
                 raise Unserved  # an unknown name: the general path words the problem
-            found.update(row[0] for row in rows)
+            found.update(ids)
         return sorted(found)
 
 

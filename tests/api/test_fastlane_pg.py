@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from app.config import Settings
 from app.db import make_engine, migrate, session_scope
@@ -119,3 +119,36 @@ def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
         page = client.get("/v1/quotes?speaker=blinken&limit=100").json()
         assert page["total"] == 6 and created["id"] in [q["id"] for q in page["items"]]
         assert client.get(f"/v1/quotes/{created['id']}").headers["etag"] == '"1"'
+
+
+def test_remembered_totals_and_names_follow_a_write_from_another_connection(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path)
+    migrate(settings)
+    engine = make_engine(settings)
+    load_seed(engine, settings.seed_dir)
+    with TestClient(create_app(settings)) as client:
+        for _ in range(2):  # the second answer comes from the remembered total and names
+            assert client.get("/v1/quotes?speaker=blinken").json()["total"] == 5
+            assert client.get("/v1/quotes?q=escalation").json()["total"] == 3
+        # Written behind the server's back, on another connection: a new name and a new quote.
+        with session_scope(engine) as session:
+            session.execute(
+                text(
+                    "INSERT INTO speaker_alias (speaker_id, key, alias) "
+                    "VALUES ('antony-blinken', 'tony', 'Tony')"
+                )
+            )
+            session.execute(
+                text(
+                    "INSERT INTO quote (article_id, speaker_id, kind, text, date, span_start, "
+                    "span_end, created_at, origin, reviewed) SELECT article_id, speaker_id, "
+                    "kind, text, date, span_start, span_end, created_at, origin, reviewed "
+                    "FROM quote WHERE id = 7"
+                )
+            )
+        assert client.get("/v1/quotes?speaker=blinken").json()["total"] == 6
+        assert client.get("/v1/quotes?speaker=tony").json()["total"] == 6
+        assert client.get("/v1/quotes?q=escalation").json()["total"] == 4
+    engine.dispose()
