@@ -7,12 +7,14 @@ autocommit and read-only, with every statement prepared on the server after its 
 parallel workers (a page of 20 does not need them, and on a small machine they starve the
 other requests), and rows written straight to JSON.
 
-Totals, name lookups and the ids of searches with few matches are remembered until the store
-changes. What says it changed is the write-ahead log's position, read at the start of every
-page (``pg_current_wal_lsn()``, or on a standby ``pg_last_wal_replay_lsn()``): every commit
-that changes data moves it, so a page read after a write sees the position move and counts
-again. Other traffic on the cluster moves it too; that only costs a count, never a stale one.
-As on SQLite, a value computed while the position moved is not kept.
+Totals, name lookups and the ids of searches with few matches are remembered for as long as
+the store shows the same data. What says so is PostgreSQL's own visibility snapshot
+(``pg_current_snapshot()``: the transactions committed and in progress), read at the start of
+every page: any commit changes it. Each remembered value is computed in the same statement as
+the snapshot it reflects, and kept only if that is still the snapshot pages see, so a commit
+landing between the two cannot leave a stale total behind. (The write-ahead log's position
+would not do: it moves before the commit becomes visible.) Writes elsewhere on the cluster
+change the snapshot too; that costs a count, never a stale one.
 """
 
 import datetime as dt
@@ -35,12 +37,13 @@ from app.queries.search import parse_search, to_tsquery
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
 _MATCH = "q.search @@ to_tsquery('simple', %s)"
+# The statement's own snapshot: which transactions its answer saw committed.
+_SEEN = "pg_current_snapshot()::text"
+_SNAPSHOT = f"SELECT {_SEEN}"
 
 
 class _Local(threading.local):
     connection: psycopg.Connection[Any] | None = None
-    position_sql: str = ""
-    epoch: int = 0
 
 
 class PgFastQuotes:
@@ -59,9 +62,8 @@ class PgFastQuotes:
         self.local = _Local()
         self.lock = threading.Lock()
         self.opened: list[psycopg.Connection[Any]] = []
-        # Shared by every thread, emptied when the log position moves.
-        self.position: str | None = None
-        self.epoch = 0
+        # Shared by every thread, emptied when the snapshot changes.
+        self.snapshot: str | None = None
         self.totals: dict[tuple[Any, ...], int] = {}
         self.names: dict[tuple[str, str], list[str]] = {}
         self.matched: dict[str, list[int] | None] = {}
@@ -73,30 +75,25 @@ class PgFastQuotes:
                 self.conninfo, autocommit=True, prepare_threshold=0, options=self.options
             )
             self.local.connection = connection
-            standby = connection.execute("SELECT pg_is_in_recovery()").fetchone()
-            self.local.position_sql = (
-                "SELECT pg_last_wal_replay_lsn()::text"
-                if standby and standby[0]
-                else "SELECT pg_current_wal_lsn()::text"
-            )
             with self.lock:
                 self.opened.append(connection)
         return connection
 
     def _fresh(self, connection: psycopg.Connection[Any]) -> None:
-        """Empties the caches if the store may have changed since they were filled."""
-        row = connection.execute(self.local.position_sql).fetchone()
-        position = row[0] if row else None
+        """Empties the caches if the store may show other data than when they were filled."""
+        row = connection.execute(_SNAPSHOT).fetchone()
+        snapshot = row[0] if row else None
         with self.lock:
-            if position is None or position != self.position:
-                self.epoch += 1
+            if snapshot is None or snapshot != self.snapshot:
                 self.totals, self.names, self.matched = {}, {}, {}
-                self.position = position
-            self.local.epoch = self.epoch
+                self.snapshot = snapshot
 
-    def _keep(self, cache: dict[Any, Any], key: Any, value: Any, most: int = 10_000) -> None:
+    def _keep(
+        self, cache: dict[Any, Any], key: Any, value: Any, seen: str, most: int = 10_000
+    ) -> None:
+        """Remembers ``value``, computed under snapshot ``seen``, if pages still see that."""
         with self.lock:
-            if self.local.epoch != self.epoch:
+            if seen != self.snapshot:
                 return  # the store changed while this was computed
             if len(cache) >= most:
                 cache.clear()
@@ -183,13 +180,13 @@ class PgFastQuotes:
         key = (tuple(where), tuple(tuple(p) if isinstance(p, list) else p for p in params))
         total = self.totals.get(key)
         if total is None:
-            count = "SELECT count(*) FROM quote q" + (
+            count = f"SELECT count(*), {_SEEN} FROM quote q" + (
                 " WHERE " + " AND ".join(where) if where else ""
             )
             row = connection.execute(count, params).fetchone()
             assert row is not None
             total = int(row[0])
-            self._keep(self.totals, key, total)
+            self._keep(self.totals, key, total, row[1])
         return total
 
     def _conditions(
@@ -240,11 +237,14 @@ class PgFastQuotes:
         """The ids of a search's matches when there are few (None when there are many)."""
         if match in self.matched:
             return self.matched[match]
-        rows = connection.execute(
-            f"SELECT q.id FROM quote q WHERE {_MATCH} LIMIT %s", (match, PG_LISTED + 1)
-        ).fetchall()
-        ids = [row[0] for row in rows] if len(rows) <= PG_LISTED else None
-        self._keep(self.matched, match, ids, most=1024)
+        row = connection.execute(
+            f"SELECT array(SELECT q.id FROM quote q WHERE {_MATCH} LIMIT %s), {_SEEN}",
+            (match, PG_LISTED + 1),
+        ).fetchone()
+        assert row is not None
+        found: list[int] = row[0]
+        ids = found if len(found) <= PG_LISTED else None
+        self._keep(self.matched, match, ids, row[1], most=1024)
         return ids
 
     def _ids(
@@ -256,11 +256,14 @@ class PgFastQuotes:
             ids = self.names.get((owner, value))
             if ids is None:
                 keys = sorted({name_key(value), slugify(value)} - {""})
-                rows = connection.execute(
-                    f"SELECT DISTINCT {owner}_id FROM {owner}_alias WHERE key = ANY(%s)", (keys,)
-                ).fetchall()
-                ids = sorted(row[0] for row in rows)
-                self._keep(self.names, (owner, value), ids)
+                row = connection.execute(
+                    f"SELECT array(SELECT DISTINCT {owner}_id FROM {owner}_alias "
+                    f"WHERE key = ANY(%s)), {_SEEN}",
+                    (keys,),
+                ).fetchone()
+                assert row is not None
+                ids = sorted(row[0])
+                self._keep(self.names, (owner, value), ids, row[1])
             if not ids:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
