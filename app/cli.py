@@ -79,8 +79,8 @@ def serve_command(
             result = load_seed(engine, settings.seed_dir)
             typer.echo(f"seeded article {result.article_id} with {result.quotes} quotes")
         engine.dispose()
+    from app.api.server import serve
     from app.logs import log_config
-    from app.server import serve
 
     serve(
         settings,

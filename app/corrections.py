@@ -12,9 +12,9 @@ from app.ingest import outlet_for
 from app.models import ApiKey, Article, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
+from app.models.versions import Expected, VersionMismatch
 from app.names import slugify
 from app.queries.lookup import find_speaker_id
-from app.versions import Expected, VersionMismatch
 
 
 class QuoteGone(Exception):

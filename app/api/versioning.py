@@ -1,5 +1,5 @@
 """``ETag`` and ``If-Match`` as the routes read and document them (the versions themselves are
-in ``app.versions``)."""
+in ``app.models.versions``)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Header
 
 from app.api.errors import ProblemError
-from app.versions import Expected, VersionMismatch, etag, if_match
+from app.models.versions import Expected, VersionMismatch, etag, if_match
 
 ETAG_HEADER: dict[str, Any] = {
     "ETag": {

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, func, select
 from app.crud import InvalidField, ensure_speaker, free_id, utcnow
 from app.models import ApiKey, Quote, Speaker, SpeakerAlias, SpeakerRevision
 from app.models.public import SpeakerPatch, SpeakerSplit
+from app.models.versions import Expected, VersionMismatch
 from app.names import name_key, slugify
-from app.versions import Expected, VersionMismatch
 
 _FIELDS = ("name", "kind", "role", "affiliation")
 # An alias as a revision remembers it: key, spelling, the article it was learnt from.

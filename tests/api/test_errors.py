@@ -99,7 +99,7 @@ HOSTILE = [
 # A bound on hangs, not a measure of speed (that is bench/'s): a value that takes this long has
 # found a trap, whatever else the machine is doing. The query budget (3 s) stops any slower
 # read first.
-ANSWERED_WITHIN_S = 10.0
+ANSWERED_WITHIN_S = 30.0  # a hang bound, not a speed bound: answers take milliseconds
 
 
 @pytest.mark.parametrize("value", HOSTILE)

@@ -30,8 +30,8 @@ from app.models.public import (
     QuotePublic,
     QuoteRevisionPublic,
 )
+from app.models.versions import etag
 from app.queries.quotes import get_quote
-from app.versions import etag
 
 router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
 

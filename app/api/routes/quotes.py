@@ -24,8 +24,8 @@ from app.api.params import (
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
+from app.models.versions import etag
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
-from app.versions import etag
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 

@@ -25,6 +25,7 @@ from app.models.public import (
     SpeakerSplit,
 )
 from app.models.tables import MAX_ROW_ID
+from app.models.versions import etag
 from app.queries.errors import AmbiguousName
 from app.queries.lookup import find_speaker_id
 from app.queries.speakers import get_speaker, list_speakers
@@ -40,7 +41,6 @@ from app.speakers.admin import (
     speaker_version,
     split_speaker,
 )
-from app.versions import etag
 
 router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
 

@@ -30,7 +30,7 @@ def _bounds() -> tuple[float, int]:
 
 class GuardedHttp(HttpToolsProtocol):
     """uvicorn's httptools protocol, with a deadline for a request's headers and a cap on open
-    connections. Named by import string (``app.server:GuardedHttp``) so workers load it."""
+    connections. Named by import string (``app.api.server:GuardedHttp``) so workers load it."""
 
     _deadline: asyncio.TimerHandle | None = None
     _awaiting_headers = True
@@ -103,7 +103,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, **options:
         host=host,
         port=port,
         workers=workers,
-        http="app.server:GuardedHttp",
+        http="app.api.server:GuardedHttp",
         timeout_keep_alive=settings.keep_alive_s,
         # Forwarded headers only from the proxies the operator names; none by default.
         proxy_headers=bool(proxies),
