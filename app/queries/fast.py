@@ -185,17 +185,8 @@ class FastQuotes:
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        next_cursor = None
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            next_cursor = encode_cursor(query_fingerprint, [last[16], last[0]])
-        return orjson.dumps(
-            {
-                "items": [quote_object(row) for row in rows[:limit]],
-                "next_cursor": next_cursor,
-                "total": self._total(connection, count_where, count_params),
-            }
-        )
+        total = self._total(connection, count_where, count_params)
+        return page_json(rows, limit, query_fingerprint, total)
 
     def _total(self, connection: sqlite3.Connection, where: list[str], params: list[Any]) -> int:
         key = (tuple(where), tuple(params))
@@ -327,6 +318,23 @@ class FastQuotes:
 @lru_cache(maxsize=4096)
 def fingerprint_of(query: QuoteQuery) -> str:
     return fingerprint(asdict(query))
+
+
+def page_json(rows: list[Any], limit: int, query_fingerprint: str, total: int) -> bytes:
+    """A page as ``Page[QuotePublic]`` serializes it, from up to ``limit + 1`` rows of
+    ``QUOTE_SELECT`` (one more than the page says whether another follows)."""
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        date = last[16].isoformat() if isinstance(last[16], dt.date) else last[16]
+        next_cursor = encode_cursor(query_fingerprint, [date, last[0]])
+    return orjson.dumps(
+        {
+            "items": [quote_object(row) for row in rows[:limit]],
+            "next_cursor": next_cursor,
+            "total": total,
+        }
+    )
 
 
 def quote_object(row: tuple[Any, ...]) -> dict[str, Any]:

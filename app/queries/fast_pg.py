@@ -17,7 +17,6 @@ would not do: it moves before the commit becomes visible.) Writes elsewhere on t
 change the snapshot too; that costs a count, never a stale one.
 """
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,9 +27,16 @@ from psycopg import errors as pg_errors
 from sqlalchemy import make_url
 
 from app.names import name_key, slugify
-from app.queries.cursors import as_date, as_int, encode_cursor, read_position
+from app.queries.cursors import as_date, as_int, read_position
 from app.queries.errors import QueryError
-from app.queries.fast import QUOTE_SELECT, OverBudget, Unserved, fingerprint_of, quote_object
+from app.queries.fast import (
+    QUOTE_SELECT,
+    OverBudget,
+    Unserved,
+    fingerprint_of,
+    page_json,
+    quote_object,
+)
 from app.queries.quotes import PG_LISTED, QuoteQuery
 from app.queries.search import parse_search, to_tsquery
 
@@ -162,17 +168,7 @@ class PgFastQuotes:
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT %s"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        next_cursor = None
-        if len(rows) > limit:
-            last = rows[limit - 1]
-            next_cursor = encode_cursor(query_fingerprint, [_iso(last[16]), last[0]])
-        return orjson.dumps(
-            {
-                "items": [quote_object(row) for row in rows[:limit]],
-                "next_cursor": next_cursor,
-                "total": self._total(connection, where, params),
-            }
-        )
+        return page_json(rows, limit, query_fingerprint, self._total(connection, where, params))
 
     def _total(
         self, connection: psycopg.Connection[Any], where: list[str], params: list[Any]
@@ -268,7 +264,3 @@ class PgFastQuotes:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
         return sorted(found)
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value

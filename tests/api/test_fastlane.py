@@ -78,6 +78,7 @@ def test_one_quote_is_the_same_either_way(both: tuple[TestClient, TestClient], p
     a, b = fast.get(f"/v1/quotes/{path}"), routes.get(f"/v1/quotes/{path}")
     assert a.status_code == b.status_code
     assert a.json() == b.json()
+    assert a.headers.get("etag") == b.headers.get("etag")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """The direct read path on PostgreSQL answers exactly as the routes do: the same pages,
 cursors, totals, single quotes and ETags, and a write is seen at once."""
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,14 @@ from app.main import create_app
 from app.seed import load_seed
 from app.synth.store import build
 from app.transfer import copy_store
-from tests.api.test_fastlane import QUERIES
+
+# The differential tests of the SQLite direct path, collected here again with this module's
+# store: the two paths are held to the same answers by the same assertions.
+from tests.api.test_fastlane import (  # noqa: F401
+    test_cursors_walk_the_same_pages_and_work_across_paths,
+    test_one_quote_is_the_same_either_way,
+    test_the_direct_path_answers_as_the_routes_do,
+)
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.postgres_only  # the direct path on PostgreSQL
@@ -58,50 +64,6 @@ def test_the_direct_path_is_taken_on_postgresql(both: tuple[TestClient, TestClie
         lane = getattr(lane, "app", None)
     assert lane is not None and lane.reads is not None
     assert type(lane.reads).__name__ == "PgFastQuotes"
-
-
-@pytest.mark.parametrize("query", QUERIES)
-def test_the_direct_path_answers_as_the_routes_do(
-    both: tuple[TestClient, TestClient], query: str
-) -> None:
-    fast, routes = both
-    a, b = fast.get(f"/v1/quotes?{query}"), routes.get(f"/v1/quotes?{query}")
-    assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"])
-    if a.headers["content-type"].startswith("application/json"):
-        assert a.json() == b.json()
-    else:
-        assert a.text == b.text
-
-
-@pytest.mark.parametrize("path", ["1", "16", "3000", "3016", "3017", "999999", "0", "x"])
-def test_one_quote_is_the_same_either_way(both: tuple[TestClient, TestClient], path: str) -> None:
-    fast, routes = both
-    a, b = fast.get(f"/v1/quotes/{path}"), routes.get(f"/v1/quotes/{path}")
-    assert a.status_code == b.status_code
-    assert a.json() == b.json()
-    assert a.headers.get("etag") == b.headers.get("etag")
-
-
-@pytest.mark.parametrize(
-    "query", ["limit=37", "speaker=speaker-000001&limit=9&sort=date", "q=the&limit=50"]
-)
-def test_cursors_walk_the_same_pages_and_work_across_paths(
-    both: tuple[TestClient, TestClient], query: str
-) -> None:
-    fast, routes = both
-    seen: list[int] = []
-    cursor = None
-    page: dict[str, object] = {}
-    for client in itertools.cycle([fast, routes]):
-        suffix = f"&cursor={cursor}" if cursor else ""
-        page = client.get(f"/v1/quotes?{query}{suffix}").json()
-        other = (routes if client is fast else fast).get(f"/v1/quotes?{query}{suffix}").json()
-        assert page == other
-        seen += [item["id"] for item in page["items"]]  # type: ignore[attr-defined]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert len(seen) == len(set(seen)) == page["total"]
 
 
 def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
