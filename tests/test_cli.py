@@ -56,6 +56,20 @@ def test_keys_create_prints_the_key_alone_on_its_last_line(store: Path) -> None:
     assert key.split("_", 2)[2] not in repr(stored)
 
 
+def test_keys_are_made_with_a_scope_and_an_expiry_and_listed_with_them(store: Path) -> None:
+    made = saidwho(
+        store, "keys", "create", "dashboard", "--scope", "read", "--expires-in-days", "7"
+    )
+    assert made.returncode == 0, made.stderr
+    assert "created read key 'dashboard', until" in made.stdout
+    listed = saidwho(store, "keys", "list").stdout
+    line = next(row for row in listed.splitlines() if "dashboard" in row)
+    assert "\tread\t" in line and "never used" in line and "expires " in line and "live" in line
+    assert made.stdout.strip().splitlines()[-1].split("_")[2] not in listed
+    clash = saidwho(store, "keys", "create", "x", "--admin", "--scope", "read")
+    assert clash.returncode == 2 and "disagree" in clash.stderr
+
+
 def test_keys_list_and_revoke_never_show_a_secret_and_revoke_at_once(store: Path) -> None:
     from fastapi.testclient import TestClient
 
