@@ -9,12 +9,13 @@ from sqlmodel import Session, select
 
 from app.crud import InvalidField, add_quote, ensure_speaker, free_id, utcnow
 from app.ingest import outlet_for
-from app.models import ApiKey, Article, Quote, QuoteRevision, Speaker
+from app.models import ApiKey, Article, Quotation, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import Expected, VersionMismatch
 from app.names import slugify
 from app.queries.lookup import find_speaker_id
+from app.quotations.grouping import group, move, refresh, regroup, release
 
 
 class QuoteGone(Exception):
@@ -48,6 +49,8 @@ def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
         api_key_id=key.id,
     )
     assert quote.id is not None
+    group(session, [quote.id])
+    session.refresh(quote)
     _record(session, quote.id, "create", {}, snapshot(quote), key)
     return quote
 
@@ -94,6 +97,7 @@ def update_quote(
         raise InvalidField("reviewed", "reviewed is true or false")
     # A person who corrects a quote has checked it; one may also confirm it as it stands.
     quote.reviewed = patch.reviewed if patch.reviewed is not None else True
+    _regroup(session, quote, before, patch.quotation if "quotation" in sent else _KEEP)
     after = snapshot(quote)
     if after != before:
         session.add(quote)
@@ -116,6 +120,7 @@ def delete_quote(
         assert follower.id is not None
         _record(session, follower.id, "update", before, snapshot(follower), key)
     before = snapshot(quote)
+    release(session, quote_id)
     session.delete(quote)
     session.flush()
     _record(session, quote_id, "delete", before, {}, key)
@@ -170,7 +175,41 @@ def snapshot(quote: Quote) -> dict[str, Any]:
         "speaker_span": speaker_span,
         "continues": quote.continues_id,
         "reviewed": quote.reviewed,
+        "quotation": quote.quotation_id,
     }
+
+
+# The patch leaves the quote's quotation to the grouping rules.
+_KEEP = -1
+
+
+def _regroup(session: Session, quote: Quote, before: dict[str, Any], asked: int | None) -> None:
+    """A quotation a person named (or ``None``: its own) is taken as given; new words or a new
+    speaker are grouped again; a new date or outlet changes the quotation's figures."""
+    assert quote.id is not None
+    session.add(quote)
+    session.flush()
+    if asked != _KEEP:
+        if asked is not None:
+            target = session.get(Quotation, asked)
+            if target is None:
+                raise InvalidField("quotation", f"there is no quotation {asked}")
+            if target.speaker_id != quote.speaker_id:
+                raise InvalidField(
+                    "quotation",
+                    f"quotation {asked} is {target.speaker_id}'s; this quote is "
+                    f"{quote.speaker_id}'s",
+                )
+            if asked == quote.quotation_id:
+                return
+        move(session, quote.id, asked)
+    elif before["speaker"] != quote.speaker_id or before["text"] != quote.text:
+        regroup(session, [quote.id])
+    elif quote.quotation_id is not None and (
+        before["date"] != _iso(quote.date) or before["outlet"] != quote.outlet_id
+    ):
+        refresh(session, quote.quotation_id)
+    session.refresh(quote)
 
 
 def _record(

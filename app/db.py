@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
+from app.quotations.grouping import group_ungrouped
 
 
 def is_sqlite(url: str) -> bool:
@@ -163,6 +164,18 @@ def migrate(settings: Settings, revision: str = "head") -> None:
     """Bring the store's schema to ``revision`` with the project's Alembic migrations."""
     _ensure_sqlite_folder(settings.database_url)
     command.upgrade(alembic_config(settings), revision)
+    if revision == "head":
+        _group_ungrouped(settings)
+
+
+def _group_ungrouped(settings: Settings) -> None:
+    """Quotes stored before quotations were kept join theirs (a no-op once all have one)."""
+    engine = make_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            group_ungrouped(session)
+    finally:
+        engine.dispose()
 
 
 def _ensure_sqlite_folder(url: str) -> None:

@@ -24,6 +24,7 @@ from app.models import Article, Outlet, Quote
 from app.models.public import ArticleIn
 from app.names import slugify
 from app.queries.lookup import outlets_named
+from app.quotations.grouping import group
 from app.speakers.linking import link_speakers
 
 _MAX_NAME = 300
@@ -142,7 +143,7 @@ def ingest_article(
     for attribution in attributed:
         assert attribution.speaker is not None
         _rows(session, article, attribution, speakers[id(attribution.speaker)], rows, parents)
-    _insert_in_waves(session, rows, parents)
+    group(session, _insert_in_waves(session, rows, parents))
     return Ingested(
         article, created=True, quotes=len(rows), unattributed=len(found) - len(attributed)
     )
@@ -183,7 +184,7 @@ def _rows(
 
 def _insert_in_waves(
     session: Session, rows: list[dict[str, Any]], parents: list[int | None]
-) -> None:
+) -> list[int]:
     """Inserts every row, batched: first those that continue no other, then those whose
     quote is in by then (a quote run over paragraphs is a chain of a few)."""
     ids: list[int | None] = [None] * len(rows)
@@ -197,6 +198,7 @@ def _insert_in_waves(
         for i, new_id in zip(wave, insert_quotes(session, [rows[i] for i in wave]), strict=True):
             ids[i] = new_id
         pending = [i for i in pending if ids[i] is None]
+    return [i for i in ids if i is not None]
 
 
 def _given_to(session: Session, article: Article, attribution: Attribution) -> Outlet | None:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from app import crud
 from app.db import session_scope
 from app.models.public import DatePrecision, QuoteKind, SpeakerKind
+from app.quotations.grouping import group
 
 ATTRIBUTIONS_FILE = "attributions.yaml"
 
@@ -168,5 +169,6 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
             )
             assert stored.id is not None
             ids[quote.key] = stored.id
+        group(session, list(ids.values()))
         assert article.id is not None
         return SeedResult(article_id=article.id, created=True, quotes=len(ids))

@@ -19,6 +19,8 @@ from app.models import (
     IdempotentRequest,
     Outlet,
     OutletAlias,
+    Quotation,
+    QuotationAnchor,
     Quote,
     QuoteRevision,
     Speaker,
@@ -29,8 +31,8 @@ from app.models.tables import core_table
 
 # Parents before children, so every foreign key finds its row.
 MODELS: list[type[SQLModel]] = [
-    Outlet, OutletAlias, Speaker, SpeakerAlias, Article, Quote, ApiKey, QuoteRevision,
-    SpeakerRevision, IdempotentRequest,
+    ApiKey, Outlet, OutletAlias, Speaker, SpeakerAlias, Article, Quotation, QuotationAnchor,
+    Quote, QuoteRevision, SpeakerRevision, IdempotentRequest,
 ]  # fmt: skip
 BATCH = 5000
 

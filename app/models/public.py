@@ -111,6 +111,7 @@ class QuotePublic(BaseModel):
                     "basis": None,
                     "confidence": None,
                     "reviewed": True,
+                    "quotation": 3,
                 }
             ]
         }
@@ -153,6 +154,10 @@ class QuotePublic(BaseModel):
     reviewed: bool = Field(
         description="True once a person with a key confirmed or corrected the quote (the seed "
         "was curated by hand). An unreviewed extracted quote was attributed by a machine."
+    )
+    quotation: int | None = Field(
+        description="The quotation this report belongs to: every report of the same words by "
+        "the same speaker (`GET /v1/quotations/{id}`)."
     )
 
 
@@ -364,6 +369,11 @@ class QuotePatch(QuoteFields):
         default=None,
         description="`true` confirms the quote as it stands; any correction also marks it "
         "reviewed. `false` puts it back among the quotes a person has not checked.",
+    )
+    quotation: Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)] | None = Field(
+        default=None,
+        description="The quotation this report belongs to (one of the same speaker's), as a "
+        "person judges it; `null` takes it out of its quotation into one of its own.",
     )
 
 

@@ -109,6 +109,8 @@ class Quote(SQLModel, table=True):
         sa.Index("ix_quote_article_date", "article_id", "date", "id"),
         sa.Index("ix_quote_kind_date", "kind", "date", "id"),
         sa.Index("ix_quote_reviewed_date", "reviewed", "date", "id"),
+        # A quotation's reports, oldest first.
+        sa.Index("ix_quote_quotation", "quotation_id", "date", "id"),
         # A deleted quote's id must never name another quote.
         {"sqlite_autoincrement": True},
     )
@@ -140,6 +142,50 @@ class Quote(SQLModel, table=True):
     reviewed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # The key that created it (posting its article, or entering it by hand).
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id", sa_type=BIG)
+    # The quotation this report belongs to: every report of the same words by the same speaker.
+    quotation_id: int | None = Field(default=None, foreign_key="quotation.id", sa_type=BIG)
+
+
+class Quotation(SQLModel, table=True):
+    """The same words by the same speaker, however many times and by whom reported. Its
+    figures are kept up to date with its reports, in the same transaction as each change."""
+
+    __tablename__ = "quotation"
+    __table_args__ = (
+        sa.Index("ix_quotation_date", "date", "id"),
+        sa.Index("ix_quotation_speaker_date", "speaker_id", "date", "id"),
+        sa.Index("ix_quotation_reports", "reports", "id"),
+        sa.Index("ix_quotation_speaker_reports", "speaker_id", "reports", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
+    speaker_id: str = Field(foreign_key="speaker.id")
+    # The fullest report's words, and which report that is.
+    text: str
+    text_quote_id: int = Field(sa_type=BIG)
+    # The earliest date any report gives (said, else published), the earliest said_on, and the
+    # earliest publication.
+    date: dt.date
+    first_said: dt.date | None = None
+    first_reported: dt.date
+    reports: int
+    publishers: int
+    # Bumped with every change, so a client can tell a quotation changed (its ETag).
+    version: int = Field(default=1, sa_type=BIG)
+
+
+class QuotationAnchor(SQLModel, table=True):
+    """The index keys of a quotation's fullest text (``app.quotations.words.anchors``): how a
+    new report, or a text someone checks, finds the quotations it may belong to without a pass
+    over the store. No foreign key, so removing a quotation scans nothing: its keys are
+    removed with it by the code that knows them."""
+
+    __tablename__ = "quotation_anchor"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    anchor: int = Field(primary_key=True, sa_type=sa.BigInteger())
+    quotation_id: int = Field(primary_key=True, sa_type=BIG)
 
 
 class ApiKey(SQLModel, table=True):

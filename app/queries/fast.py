@@ -45,7 +45,7 @@ class OverSlice(Exception):
 QUOTE_SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
  a.id, a.title, p.id, p.name, a.published_on, q.said_on, q.said_on_precision, q.date, q.cue,
  q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id,
- q.origin, q.basis, q.confidence, q.reviewed
+ q.origin, q.basis, q.confidence, q.reviewed, q.quotation_id
 FROM quote q
 JOIN speaker s ON s.id = q.speaker_id
 JOIN article a ON a.id = q.article_id
@@ -362,6 +362,7 @@ def quote_object(row: tuple[Any, ...]) -> dict[str, Any]:
         "basis": row[24],
         "confidence": row[25],
         "reviewed": bool(row[26]),
+        "quotation": row[27],
     }
 
 

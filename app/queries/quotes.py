@@ -75,6 +75,7 @@ _COLUMNS = (
     QUOTE.c.basis,
     QUOTE.c.confidence,
     QUOTE.c.reviewed,
+    QUOTE.c.quotation_id,
     SPEAKER.c.id.label("speaker_id"),
     SPEAKER.c.name.label("speaker_name"),
     SPEAKER.c.kind.label("speaker_kind"),
@@ -361,5 +362,6 @@ def _to_public(row: sa.RowMapping) -> QuotePublic:
             "basis": row["basis"],
             "confidence": row["confidence"],
             "reviewed": bool(row["reviewed"]),
+            "quotation": row["quotation_id"],
         }
     )

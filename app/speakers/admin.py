@@ -17,6 +17,7 @@ from app.models import ApiKey, Quote, Speaker, SpeakerAlias, SpeakerRevision
 from app.models.public import SpeakerPatch, SpeakerSplit
 from app.models.versions import Expected, VersionMismatch
 from app.names import name_key, slugify
+from app.quotations.grouping import regroup
 
 _FIELDS = ("name", "kind", "role", "affiliation")
 # An alias as a revision remembers it: key, spelling, the article it was learnt from.
@@ -337,6 +338,8 @@ def _move_quotes(
             statement = statement.where(col(Quote.speaker_id) == only_from)
         session.execute(statement.values(speaker_id=to))
     session.flush()
+    # What a speaker said is grouped among that speaker's quotations.
+    regroup(session, quote_ids)
 
 
 def _revision(session: Session, speaker_id: str, version: int) -> SpeakerRevision:

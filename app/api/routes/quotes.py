@@ -37,7 +37,7 @@ CSV_COLUMNS = (
     "outlet_id", "outlet_name", "article_id", "article_title", "publisher_id", "publisher_name",
     "published_on", "said_on", "said_on_precision", "date", "cue", "span_start", "span_end",
     "speaker_span_start", "speaker_span_end", "continues", "origin", "basis", "confidence",
-    "reviewed",
+    "reviewed", "quotation",
 )  # fmt: skip
 _ROWS_PER_CHUNK = 500
 
@@ -226,7 +226,7 @@ def _csv_row(quote: QuotePublic) -> list[object]:
         quote.said_on, quote.said_on_precision, quote.date, quote.cue, quote.span.start,
         quote.span.end, speaker_span.start if speaker_span else None,
         speaker_span.end if speaker_span else None, quote.continues, quote.origin, quote.basis,
-        quote.confidence, quote.reviewed,
+        quote.confidence, quote.reviewed, quote.quotation,
     ]  # fmt: skip
     return [_inert(cell) for cell in row]
 

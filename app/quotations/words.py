@@ -1,0 +1,93 @@
+"""Quoted words as the comparison sees them: the same after case, quote marks, punctuation,
+whitespace, ellipses and bracketed insertions are set aside; numbers kept whole ("1,000" and
+"1000" are one word, "1.5" stays "1.5")."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'"})
+# A reporter's insertion, "[Ukraine]" or "[the missiles]": the speaker did not say it.
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+# Where a reporter left words out.
+_ELLIPSIS = re.compile(r"\.\s*\.\s*\.|\u2026")
+# Letters and digits; inner apostrophes, points and commas joined ("don't", "u.s", "1.5").
+_WORD = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*")
+_NUMBER_COMMAS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+# Words too common to say two quotes are alike; anchors are made of the others.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into
+    is it it's its itself just let's me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that that's the
+    their theirs them themselves then there there's these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves i'm we're they're we've i've we'll i'll don't didn't won't isn't
+    aren't wasn't weren't can't""".split()
+)
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text's words, and the runs between the ellipses that the text marks."""
+
+    words: tuple[str, ...]
+    segments: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        return tuple(w for w in self.words if w not in STOPWORDS)
+
+
+def words_of(text: str) -> Words:
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    text = _BRACKETED.sub(" ", text)
+    segments = []
+    for part in _ELLIPSIS.split(text):
+        found = tuple(_NUMBER_COMMAS.sub("", token).strip("'") for token in _WORD.findall(part))
+        found = tuple(token for token in found if token)
+        if found:
+            segments.append(found)
+    return Words(tuple(w for segment in segments for w in segment), tuple(segments))
+
+
+def _hash(text: str) -> int:
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def anchors(words: Words) -> list[int]:
+    """The index keys of a text: each pair of neighbouring words that are not stopwords (a
+    stopword between them is skipped). Two reports of the same words share most of them, a
+    fragment shares all of its own, and one changed word costs at most two. A text with fewer
+    than two such words is keyed by what it has."""
+    content = words.content
+    if len(content) >= 2:
+        keys = {_hash(f"{a} {b}") for a, b in zip(content, content[1:], strict=False)}
+    elif content:
+        keys = {_hash(f"1:{content[0]}")}
+    elif words.words:
+        keys = {_hash("0:" + " ".join(words.words))}
+    else:
+        keys = set()
+    return sorted(keys)
+
+
+def query_anchors(words: Words) -> list[int]:
+    """The keys to look a text up by: its own, and a short text's single word too, so that
+    "never" asked finds "Never again"."""
+    keys = set(anchors(words))
+    content = words.content
+    for word in content[:1] if len(content) <= 2 else ():
+        keys.add(_hash(f"1:{word}"))
+    return sorted(keys)
+
+
+def has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
