@@ -13,7 +13,16 @@ from app.api.errors import COMMON_PROBLEMS, install_error_handlers
 from app.api.fastlane import QuoteFastLane
 from app.api.guards import FrontDoor
 from app.api.metrics import Metrics
-from app.api.routes import articles, corrections, meta, outlets, quotes, speakers
+from app.api.routes import (
+    articles,
+    check,
+    corrections,
+    meta,
+    outlets,
+    quotations,
+    quotes,
+    speakers,
+)
 from app.config import Settings, get_settings
 from app.db import is_sqlite, make_engine, read_only_reason
 from app.web import pages
@@ -84,7 +93,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         else engine
     )
     install_error_handlers(app)
-    for module in (quotes, corrections, speakers, outlets, articles, meta):
+    for module in (quotes, corrections, quotations, check, speakers, outlets, articles, meta):
         app.include_router(module.router)
     app.include_router(pages.router)
     if settings.fast_lane:

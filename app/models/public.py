@@ -404,6 +404,102 @@ class QuoteHistory(BaseModel):
     )
 
 
+class QuotationPublic(BaseModel):
+    """One quotation: the same words by the same speaker, however often reported."""
+
+    id: int = Field(examples=[6])
+    text: str = Field(description="The fullest report's words.")
+    speaker: SpeakerRef
+    date: dt.date = Field(
+        description="The earliest date any report gives: said, where a report says, else "
+        "published. Lists sort and `since`/`until` filter by it."
+    )
+    first_said: dt.date | None = Field(description="The earliest date a report says it was said.")
+    first_reported: dt.date = Field(description="The earliest publication of a report.")
+    reports: int = Field(description="How many stored quotes report these words.")
+    publishers: int = Field(description="How many different publishers reported them.")
+
+
+class QuotationReport(BaseModel):
+    """One report of a quotation: a stored quote, with the words as that report gives them."""
+
+    quote: int = Field(description="The quote's id (`GET /v1/quotes/{id}`).")
+    text: str
+    kind: QuoteKind
+    article: ArticleRef
+    outlet: OutletRef | None
+    said_on: dt.date | None
+    date: dt.date
+    origin: QuoteOrigin
+    reviewed: bool
+
+
+class QuotationDetail(QuotationPublic):
+    items: list[QuotationReport] = Field(description="Every report, oldest first.")
+
+
+DiffKind = Literal["equal", "added", "dropped", "changed"]
+
+
+class DiffStep(BaseModel):
+    op: DiffKind = Field(
+        description="`equal`: the same words; `added`: in the text checked, not in the stored "
+        "words; `dropped`: stored words the text leaves out; `changed`: stored words the text "
+        "gives differently."
+    )
+    words: str = Field(description="The checked text's words (empty for `dropped`).")
+    stored: str = Field(description="The stored words (empty for `equal` and `added`).")
+
+
+class CheckMatch(BaseModel):
+    quotation: QuotationPublic
+    verdict: Literal["exact", "close"] = Field(
+        description="`exact`: the words, or an unbroken part of them (or parts, between "
+        "ellipses), are stored as checked; `close`: stored with differences, in `diff`."
+    )
+    similarity: float = Field(ge=0, le=1, description="Share of words in common, 0 to 1.")
+    fragment: bool = Field(description="The text checked is only part of the stored words.")
+    same_speaker: bool | None = Field(
+        description="Whether the stored speaker is the one asked about; null if none was."
+    )
+    diff: list[DiffStep] = Field(
+        description="For `close`: word by word, from the stored words to the text checked."
+    )
+
+
+class CheckResult(BaseModel):
+    text: str = Field(description="The text checked, as sent.")
+    speaker: SpeakerRef | None = Field(description="The speaker asked about, if any.")
+    verdict: Literal["exact", "close", "not_found"] = Field(
+        description="The best verdict among quotations of the speaker asked about (of anyone, "
+        "when none was asked)."
+    )
+    matches: list[CheckMatch] = Field(description="The closest stored quotations, best first.")
+    said_by_others: list[SpeakerRef] = Field(
+        description="Other speakers under whom these words, or close ones, are stored: a quote "
+        "given to the wrong person is the commonest misquote."
+    )
+
+
+MAX_CHECK_TEXT = 5000
+
+
+class CheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[Text, StringConstraints(min_length=1, max_length=MAX_CHECK_TEXT)] = Field(
+        description=f"The words to check, at most {MAX_CHECK_TEXT} characters.",
+        examples=["This is a direct escalation of tension"],
+    )
+    speaker: (
+        Annotated[Text, StringConstraints(min_length=1, max_length=300, pattern=r"\S")] | None
+    ) = Field(
+        default=None,
+        description="Who is said to have said them: a speaker id or any of its names.",
+        examples=["peskov"],
+    )
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(

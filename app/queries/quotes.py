@@ -162,6 +162,15 @@ def iter_quotes(
     return batches()
 
 
+def report_conditions(
+    session: Session, query: QuoteQuery
+) -> tuple[list[sa.ColumnElement[bool]], dict[str, Any]]:
+    """The conditions on ``quote`` (and their parameters) that a query's filters make: how
+    quotations are filtered by their reports."""
+    plan = _Plan(session, query)
+    return plan.conditions, plan.params()
+
+
 class _Plan:
     """A query resolved against the store once: names turned into ids, search into a match."""
 
@@ -232,7 +241,7 @@ class _Plan:
         does; one with many keeps the walk, which then stops early."""
         found = (
             session.execute(
-                sa.select(QUOTE.c.id).where(_PG_MATCHES).limit(PG_LISTED + 1), self._params()
+                sa.select(QUOTE.c.id).where(_PG_MATCHES).limit(PG_LISTED + 1), self.params()
             )
             .scalars()
             .all()
@@ -244,11 +253,11 @@ class _Plan:
     def _matches(self, session: Session) -> Callable[[], int]:
         def matches() -> int:
             statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
-            return int(session.execute(statement, self._params()).scalar_one())
+            return int(session.execute(statement, self.params()).scalar_one())
 
         return matches
 
-    def _params(self) -> dict[str, Any]:
+    def params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
 
     def count(self, session: Session) -> int:
@@ -257,15 +266,15 @@ class _Plan:
             if self.match is not None and self.query.sort == "relevance":
                 conditions.append(_PG_MATCHES)
             statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
-            return int(session.execute(statement, self._params()).scalar_one())
+            return int(session.execute(statement, self.params()).scalar_one())
         if self.match is not None and (self.query.sort == "relevance" or self.common):
             if not conditions:
                 # Only the search: the full-text index counts its own matches.
                 statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
-                return int(session.execute(statement, self._params()).scalar_one())
+                return int(session.execute(statement, self.params()).scalar_one())
             conditions.append(QUOTE.c.id.in_(_MATCHING))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
-        return int(session.execute(statement, self._params()).scalar_one())
+        return int(session.execute(statement, self.params()).scalar_one())
 
     def page(
         self, session: Session, limit: int, cursor: str | None
@@ -287,7 +296,7 @@ class _Plan:
             row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
             statement = statement.where(row < bound if descending else row > bound)
         order = [k.desc() if descending else k.asc() for k in key]
-        rows = session.execute(statement.order_by(*order).limit(limit + 1), self._params())
+        rows = session.execute(statement.order_by(*order).limit(limit + 1), self.params())
         found = list(rows.mappings())
         items = [_to_public(row) for row in found[:limit]]
         if len(found) <= limit:

@@ -1,0 +1,85 @@
+"""``/v1/check``: did this person say these words, and where?"""
+
+from typing import Annotated, NoReturn
+
+from fastapi import APIRouter, Query
+
+from app.api.deps import SessionDep
+from app.api.errors import ProblemError
+from app.api.params import examples
+from app.crud import InvalidField
+from app.models.public import MAX_CHECK_TEXT, CheckIn, CheckResult, SpeakerRef
+from app.models.tables import Speaker
+from app.queries.errors import UnknownName
+from app.queries.lookup import find_speaker_id
+from app.quotations.check import check_text
+
+router = APIRouter(prefix="/v1/check", tags=["check"])
+
+_DESCRIPTION = (
+    "The stored quotations closest to the text, best first, each with a verdict: `exact` (the "
+    "words, or an unbroken part of them, are stored), `close` (stored with differences: a "
+    "word-level `diff` of what the text adds, drops and changes), and overall `not_found` when "
+    "nothing close is stored. With `speaker`, the verdict is about that speaker's quotations, "
+    "and `said_by_others` names anyone else under whom the words are stored. Case, quote "
+    "marks, punctuation, ellipses and bracketed insertions are not differences. The text is "
+    f"at most {MAX_CHECK_TEXT} characters."
+)
+
+
+@router.post("", response_model=CheckResult, summary="Check a quote", description=_DESCRIPTION)
+def check_posted(session: SessionDep, body: CheckIn) -> CheckResult:
+    return _check(session, body.text, body.speaker, "body")
+
+
+@router.get("", response_model=CheckResult, summary="Check a short quote", description=_DESCRIPTION)
+def check_asked(
+    session: SessionDep,
+    text: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_CHECK_TEXT,
+            description="The words to check.",
+            openapi_examples=examples(peskov="a direct escalation of tension"),
+        ),
+    ],
+    speaker: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=300,
+            pattern=r"\S",
+            description="Who is said to have said them: an id or any name.",
+            openapi_examples=examples(by_surname="peskov"),
+        ),
+    ] = None,
+) -> CheckResult:
+    return _check(session, text, speaker, "query")
+
+
+def _check(session: SessionDep, text: str, speaker: str | None, where: str) -> CheckResult:
+    if "\x00" in text:
+        _refuse("text", "must not contain a NUL character", where)
+    asked = None
+    if speaker is not None:
+        speaker_id = find_speaker_id(session, speaker)
+        if speaker_id is None:
+            raise UnknownName("speaker", f"no speaker is called {speaker!r}")
+        found = session.get(Speaker, speaker_id)
+        assert found is not None
+        asked = SpeakerRef(id=found.id, name=found.name, kind=found.kind, role=found.role)
+    try:
+        return check_text(session, text, asked)
+    except InvalidField as error:
+        _refuse(error.field, str(error), where)
+
+
+def _refuse(field: str, reason: str, where: str) -> NoReturn:
+    raise ProblemError(
+        422,
+        "invalid-parameter",
+        f"{field}: {reason}",
+        parameter=field,
+        invalid_params=[{"name": field, "in": where, "reason": reason}],
+    )

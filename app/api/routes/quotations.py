@@ -1,0 +1,113 @@
+"""``/v1/quotations``: every report of the same words by the same speaker, as one item."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from app.api.deps import SessionDep
+from app.api.errors import ProblemError, problem_responses
+from app.api.params import Cursor, Limit, Name, Publisher, Since, Until, examples
+from app.api.versioning import ETAG_HEADER
+from app.models.public import Page, QuotationDetail, QuotationPublic, QuoteKind
+from app.models.tables import MAX_ROW_ID
+from app.models.versions import etag
+from app.queries.quotations import (
+    QuotationQuery,
+    QuotationSort,
+    get_quotation,
+    list_quotations,
+    quotation_version,
+)
+
+router = APIRouter(prefix="/v1/quotations", tags=["quotations"])
+
+QuotationId = Annotated[
+    int,
+    Path(
+        ge=1, le=MAX_ROW_ID, description="The quotation's id.", openapi_examples=examples(first=1)
+    ),
+]
+
+
+@router.get(
+    "",
+    response_model=Page[QuotationPublic],
+    summary="Find quotations",
+    description="Quotations (the same words by the same speaker, however many reports) with a "
+    "report matching every report filter (`outlet`, `publisher`, `kind`, `q`), by a speaker "
+    "asked for, first said or reported between `since` and `until`. Newest first by default; "
+    "`sort=reports` puts the most widely carried first.",
+)
+def find_quotations(
+    session: SessionDep,
+    speaker: Annotated[
+        list[Name] | None,
+        Query(
+            description="A speaker id, or any of its names. Repeat for any of several.",
+            openapi_examples=examples(by_surname="blinken"),
+        ),
+    ] = None,
+    outlet: Annotated[
+        list[Name] | None,
+        Query(
+            description="An outlet a report says the words were given to. Repeat for any of "
+            "several.",
+            openapi_examples=examples(by_id="cbs-news"),
+        ),
+    ] = None,
+    publisher: Publisher = None,
+    since: Since = None,
+    until: Until = None,
+    kind: Annotated[
+        list[QuoteKind] | None,
+        Query(description="A report's kind. Repeat for any of several."),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=1000,
+            description="Full-text search over the reports' words, as on `/v1/quotes`.",
+            openapi_examples=examples(phrase='"direct escalation"'),
+        ),
+    ] = None,
+    sort: Annotated[
+        QuotationSort,
+        Query(
+            description="`-date` (newest first, the default), `date` (oldest first) or "
+            "`reports` (most reports first).",
+            openapi_examples=examples(newest_first="-date", most_carried="reports"),
+        ),
+    ] = "-date",
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Page[QuotationPublic]:
+    query = QuotationQuery(
+        speakers=tuple(speaker or ()),
+        outlets=tuple(outlet or ()),
+        publishers=tuple(publisher or ()),
+        kinds=tuple(kind or ()),
+        since=since,
+        until=until,
+        q=q,
+        sort=sort,
+    )
+    return list_quotations(session, query, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/{quotation_id}",
+    response_model=QuotationDetail,
+    summary="One quotation with every report",
+    description="The quotation and every stored report of it, oldest first: which article, "
+    "publisher and outlet, which dates, and the exact words each report gives.",
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404)},
+)
+def read_quotation(
+    session: SessionDep, response: Response, quotation_id: QuotationId
+) -> QuotationDetail:
+    found = get_quotation(session, quotation_id)
+    if found is None:
+        raise ProblemError(404, "not-found", f"there is no quotation {quotation_id}")
+    response.headers["ETag"] = etag(quotation_version(session, quotation_id))
+    return found

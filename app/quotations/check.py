@@ -1,0 +1,111 @@
+"""The quote check: did this person say these words, and where? The text is looked up by the
+same anchors grouping uses, among every speaker's quotations, and each candidate is compared
+word by word (``compare``)."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.crud import InvalidField
+from app.models import Quotation, QuotationAnchor
+from app.models.public import CheckMatch, CheckResult, DiffStep, QuotationPublic, SpeakerRef
+from app.models.tables import core_table
+from app.queries.quotations import quotations_by_id
+from app.quotations.compare import Comparison, Verdict, compare
+from app.quotations.words import query_anchors, words_of
+
+QUOTATION = core_table(Quotation)
+ANCHOR = core_table(QuotationAnchor)
+# Quotations sharing the most anchors, compared word by word: of anyone, and of the speaker
+# asked about (so that a busy namesake cannot crowd out the one asked for).
+CANDIDATES = 30
+SPEAKER_CANDIDATES = 10
+SHOWN = 5
+_RANK: dict[Verdict, int] = {"exact": 0, "close": 1, "not_found": 2}
+
+
+@dataclass(frozen=True)
+class _Found:
+    quotation: QuotationPublic
+    comparison: Comparison
+
+
+def check_text(session: Session, text: str, speaker: SpeakerRef | None) -> CheckResult:
+    asked = words_of(text)
+    if not asked.words:
+        raise InvalidField("text", "the text has no words to check")
+    keys = query_anchors(asked)
+    ids = _candidates(session, keys, None, CANDIDATES)
+    if speaker is not None:
+        ids += [
+            i for i in _candidates(session, keys, speaker.id, SPEAKER_CANDIDATES) if i not in ids
+        ]
+    stored = quotations_by_id(session, ids)
+    found = []
+    for quotation_id in ids:
+        quotation = stored.get(quotation_id)
+        if quotation is None:
+            continue
+        comparison = compare(asked, words_of(quotation.text))
+        if comparison.verdict != "not_found":
+            found.append(_Found(quotation, comparison))
+    found.sort(
+        key=lambda f: (
+            _RANK[f.comparison.verdict],
+            -f.comparison.similarity,
+            speaker is not None and f.quotation.speaker.id != speaker.id,
+            -f.quotation.reports,
+            f.quotation.id,
+        )
+    )
+    theirs = [f for f in found if speaker is None or f.quotation.speaker.id == speaker.id]
+    verdict: Verdict = theirs[0].comparison.verdict if theirs else "not_found"
+    others: dict[str, SpeakerRef] = {}
+    if speaker is not None:
+        for f in found:
+            if f.quotation.speaker.id != speaker.id:
+                others.setdefault(f.quotation.speaker.id, f.quotation.speaker)
+    return CheckResult(
+        text=text,
+        speaker=speaker,
+        verdict=verdict,
+        matches=[_match(f, speaker) for f in found[:SHOWN]],
+        said_by_others=list(others.values()),
+    )
+
+
+def _candidates(session: Session, keys: list[int], speaker_id: str | None, most: int) -> list[int]:
+    if not keys:
+        return []
+    shared = sa.func.count().label("shared")
+    statement = sa.select(ANCHOR.c.quotation_id, shared).where(ANCHOR.c.anchor.in_(keys))
+    if speaker_id is not None:
+        statement = statement.join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id).where(
+            QUOTATION.c.speaker_id == speaker_id
+        )
+    statement = (
+        statement.group_by(ANCHOR.c.quotation_id)
+        .order_by(shared.desc(), ANCHOR.c.quotation_id)
+        .limit(most)
+    )
+    return [int(row[0]) for row in session.execute(statement)]
+
+
+def _match(found: _Found, speaker: SpeakerRef | None) -> CheckMatch:
+    comparison = found.comparison
+    verdict = comparison.verdict
+    assert verdict != "not_found"
+    return CheckMatch(
+        quotation=found.quotation,
+        verdict=verdict,
+        similarity=comparison.similarity,
+        fragment=comparison.fragment,
+        same_speaker=None if speaker is None else found.quotation.speaker.id == speaker.id,
+        diff=[
+            DiffStep(op=op.op, words=" ".join(op.words), stored=" ".join(op.stored))
+            for op in comparison.ops
+        ]
+        if verdict == "close"
+        else [],
+    )
