@@ -319,27 +319,39 @@ def eval_command(
     corpus: Annotated[
         Path,
         typer.Argument(
-            help="Annotated articles: the newsroom format (.yaml, every field of every quote) "
-            "or the PolNeAR-style format (.jsonl, one JSON object per line).",
+            help="Annotated articles: the newsroom format (.yaml, every field of every quote), "
+            "a quotation set (.yaml of quotations and their reports), or the PolNeAR-style "
+            "format (.jsonl, one JSON object per line).",
             exists=True,
             dir_okay=False,
             readable=True,
         ),
     ],
     errors: Annotated[
-        bool, typer.Option("--errors", help="List every error (newsroom format).")
+        bool, typer.Option("--errors", help="List every error (the .yaml formats).")
     ] = False,
 ) -> None:
     """Score the extractor on annotated articles. A newsroom set (.yaml) is ingested into a
     new seeded store and every field of every quote is compared: speaker, kind, outlet, date,
     words; with the quotes given to another speaker, invented quotes and invented dates. A
     PolNeAR-style corpus gets precision, recall, F1 and speaker accuracy at overlaps 0.3 and
-    0.8, for direct, direct+mixed and all attributions."""
+    0.8, for direct, direct+mixed and all attributions. A quotation set is stored report by
+    report and scored on grouping (pairs of reports) and on the quote check."""
     from app.evaluation.corpus import CorpusError, read_corpus
     from app.evaluation.newsroom import evaluate_newsroom, newsroom_report, read_newsroom
+    from app.evaluation.quotations import (
+        evaluate_quotations,
+        is_quotation_set,
+        quotation_report,
+        read_quotation_set,
+    )
     from app.evaluation.run import evaluate, report
 
     try:
+        if corpus.suffix in {".yaml", ".yml"} and is_quotation_set(corpus):
+            quotation_scores = evaluate_quotations(read_quotation_set(corpus))
+            typer.echo(quotation_report(quotation_scores, errors=errors))
+            return
         if corpus.suffix in {".yaml", ".yml"}:
             articles = read_newsroom(corpus)
             scores = evaluate_newsroom(articles)

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.crud import InvalidField
-from app.models import Quotation, QuotationAnchor
+from app.models import Quotation, QuotationAnchor, Speaker
 from app.models.public import CheckMatch, CheckResult, DiffStep, QuotationPublic, SpeakerRef
 from app.models.tables import core_table
+from app.queries.errors import UnknownName
+from app.queries.lookup import find_speaker_id
 from app.queries.quotations import quotations_by_id
 from app.quotations.compare import Comparison, Verdict, compare
 from app.quotations.words import query_anchors, words_of
@@ -29,6 +31,15 @@ _RANK: dict[Verdict, int] = {"exact": 0, "close": 1, "not_found": 2}
 class _Found:
     quotation: QuotationPublic
     comparison: Comparison
+
+
+def speaker_asked(session: Session, name: str) -> SpeakerRef:
+    """The speaker a check is about, by id or any name; an unknown name is an error."""
+    speaker_id = find_speaker_id(session, name)
+    found = session.get(Speaker, speaker_id) if speaker_id else None
+    if found is None:
+        raise UnknownName("speaker", f"no speaker is called {name!r}")
+    return SpeakerRef(id=found.id, name=found.name, kind=found.kind, role=found.role)
 
 
 def check_text(session: Session, text: str, speaker: SpeakerRef | None) -> CheckResult:

@@ -6,18 +6,17 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
-from app.quotations.words import Words, has_digit
+from app.quotations.words import STOPWORDS, Words, has_digit
 
 # A fragment shorter than this says too little to tie it to one quotation ("the United
 # States"); the check still finds it.
 MIN_FRAGMENT_WORDS = 4
-# Reports this long or longer may differ by a few words (one in eight, three at most).
+# Reports this long or longer may differ by a few words (one in six, three at most).
 MIN_NEAR_WORDS = 8
 # Words whose change turns a quote into its opposite: never a "few words" apart.
-_NEGATIONS = frozenset(
-    "not no never nor none nothing nobody neither cannot can't won't don't didn't doesn't "
-    "isn't aren't wasn't weren't shouldn't wouldn't couldn't".split()
-)
+_NEGATIONS = frozenset("not no never nor none nothing nobody neither".split())
+# Two spellings of one word ("defense", "defence"): this alike, letter by letter.
+_SPELLING = 0.8
 # The check calls a stored quotation close from this share of words in common.
 CLOSE_RATIO = 0.6
 CLOSE_MIN_WORDS = 3
@@ -44,12 +43,17 @@ class Comparison:
 
 
 def contains(longer: Words, shorter: Words) -> bool:
-    """Each run of ``shorter`` (between its ellipses) stands whole in ``longer``, in order."""
+    """Each run of ``shorter`` (between its ellipses) stands whole in ``longer``, in order,
+    and what it leaves out just before or between its runs holds no "not": "I want to stay" is
+    not a part of "I do not want to stay"."""
     at = 0
     haystack = longer.words
     for segment in shorter.segments:
         found = _find(haystack, segment, at)
         if found < 0:
+            return False
+        skipped = haystack[max(at, found - 2) if at == 0 else at : found]
+        if any(w in _NEGATIONS for w in skipped):
             return False
         at = found + len(segment)
     return bool(shorter.segments)
@@ -134,7 +138,7 @@ def same_quotation(new: Words, old: Words) -> float | None:
     if len(short) < MIN_NEAR_WORDS:
         return None
     start, end, matched = _window(long.words, short.words)
-    allowed = min(3, max(1, len(short) // 8))
+    allowed = min(3, max(1, len(short) // 6))
     if matched < len(short) - allowed:
         return None
     changed = 0
@@ -146,7 +150,23 @@ def same_quotation(new: Words, old: Words) -> float | None:
             return None
         if op.op == "dropped" and elided:
             continue
+        if op.op == "changed" and not _interchangeable(op.words, op.stored):
+            return None
         changed += max(len(op.words), len(op.stored))
     if changed > allowed:
         return None
     return 1.0 + matched / max(len(short), end - start)
+
+
+def _interchangeable(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Words one report gives for another's that leave the statement as it was: small words
+    ("will" for "would", "the" for "a") or another spelling. Any other word changed ("this
+    year" for "next year") may be another statement."""
+    if len(ours) != len(theirs):
+        return all(w in STOPWORDS for w in (*ours, *theirs))
+    for a, b in zip(ours, theirs, strict=True):
+        if a in STOPWORDS and b in STOPWORDS:
+            continue
+        if a[0] != b[0] or SequenceMatcher(None, a, b).ratio() < _SPELLING:
+            return False
+    return True

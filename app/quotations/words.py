@@ -15,6 +15,11 @@ _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|\u2026")
 # Letters and digits; inner apostrophes, points and commas joined ("don't", "u.s", "1.5").
 _WORD = re.compile(r"[^\W_]+(?:['.,][^\W_]+)*")
 _NUMBER_COMMAS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# Contractions one report writes out and another does not: "haven't" and "have not" are the
+# same words. ("'s" and "'d" stand for several words and are left alone.)
+_CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not"),
+                 "shan't": ("shall", "not"), "ain't": ("is", "not")}  # fmt: skip
+_SUFFIXES = (("n't", "not"), ("'ll", "will"), ("'re", "are"), ("'ve", "have"), ("'m", "am"))
 
 # Words too common to say two quotes are alike; anchors are made of the others.
 STOPWORDS = frozenset(
@@ -25,8 +30,7 @@ STOPWORDS = frozenset(
     or other our ours ourselves out over own same she should so some such than that that's the
     their theirs them themselves then there there's these they this those through to too under
     until up very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves i'm we're they're we've i've we'll i'll don't didn't won't isn't
-    aren't wasn't weren't can't""".split()
+    yours yourself yourselves""".split()
 )
 
 
@@ -50,11 +54,24 @@ def words_of(text: str) -> Words:
     text = _BRACKETED.sub(" ", text)
     segments = []
     for part in _ELLIPSIS.split(text):
-        found = tuple(_NUMBER_COMMAS.sub("", token).strip("'") for token in _WORD.findall(part))
-        found = tuple(token for token in found if token)
+        found = tuple(
+            word
+            for token in _WORD.findall(part)
+            for word in _expanded(_NUMBER_COMMAS.sub("", token).strip("'"))
+            if word
+        )
         if found:
             segments.append(found)
     return Words(tuple(w for segment in segments for w in segment), tuple(segments))
+
+
+def _expanded(token: str) -> tuple[str, ...]:
+    if token in _CONTRACTIONS:
+        return _CONTRACTIONS[token]
+    for suffix, word in _SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix):
+            return (token[: -len(suffix)], word)
+    return (token,)
 
 
 def _hash(text: str) -> int:

@@ -13,14 +13,17 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.deps import SessionDep
 from app.corrections import was_deleted
-from app.models.public import Page, QuotePublic
+from app.crud import InvalidField
+from app.models.public import MAX_CHECK_TEXT, CheckResult, Page, QuotePublic
 from app.queries.articles import get_article, list_articles
 from app.queries.errors import AmbiguousName, QueryError
 from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
 from app.queries.overview import most_quoted_outlets, most_quoted_speakers, quotes_by_month
+from app.queries.quotations import get_quotation
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, list_quotes
 from app.queries.speakers import get_speaker
+from app.quotations.check import check_text, speaker_asked
 from app.web.render import citation, highlight, passages, reader_date, when_said
 
 HERE = Path(__file__).parent
@@ -195,11 +198,16 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
     holding = [n for n, p in enumerate(around) if p.holds_quote] or [0]
     context = around[max(0, holding[0] - 1) : holding[-1] + 2]
     all_passages = passages(article.text, quote, anchor=False)
+    quotation = get_quotation(session, quote.quotation) if quote.quotation else None
     return render(
         request,
         "quote.html",
         {
             "quote": quote,
+            "quotation": quotation,
+            "other_reports": [r for r in quotation.items if r.quote != quote.id]
+            if quotation
+            else [],
             "article": article,
             "citation": citation(quote),
             "context": context,
@@ -207,6 +215,32 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
             "rest": len(context) < len(all_passages),
         },
     )
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_page(
+    request: Request, session: SessionDep, text: str = "", speaker: str = ""
+) -> HTMLResponse:
+    """The quote check for people: the verdict, and what differs, word by word."""
+    text, speaker = text.strip(), speaker.strip()
+    error, result = None, None
+    if text:
+        try:
+            result = _check(session, text, speaker)
+        except QueryError as problem:
+            error = _explain(problem.parameter, problem.detail)
+        except InvalidField as problem:
+            error = str(problem)[:1].upper() + str(problem)[1:] + "."
+        except AmbiguousName as problem:
+            error = _which_one(problem, "speaker")
+    context = {"text": text, "speaker": speaker, "result": result, "error": error}
+    return render(request, "check.html", context, status_code=422 if error else 200)
+
+
+def _check(session: SessionDep, text: str, speaker: str) -> CheckResult:
+    if len(text) > MAX_CHECK_TEXT:
+        raise InvalidField("text", f"the text is over {MAX_CHECK_TEXT} characters")
+    return check_text(session, text, speaker_asked(session, speaker) if speaker else None)
 
 
 @router.get("/speakers/{name}", response_class=HTMLResponse)

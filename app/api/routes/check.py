@@ -8,11 +8,8 @@ from app.api.deps import SessionDep
 from app.api.errors import ProblemError
 from app.api.params import examples
 from app.crud import InvalidField
-from app.models.public import MAX_CHECK_TEXT, CheckIn, CheckResult, SpeakerRef
-from app.models.tables import Speaker
-from app.queries.errors import UnknownName
-from app.queries.lookup import find_speaker_id
-from app.quotations.check import check_text
+from app.models.public import MAX_CHECK_TEXT, CheckIn, CheckResult
+from app.quotations.check import check_text, speaker_asked
 
 router = APIRouter(prefix="/v1/check", tags=["check"])
 
@@ -61,14 +58,7 @@ def check_asked(
 def _check(session: SessionDep, text: str, speaker: str | None, where: str) -> CheckResult:
     if "\x00" in text:
         _refuse("text", "must not contain a NUL character", where)
-    asked = None
-    if speaker is not None:
-        speaker_id = find_speaker_id(session, speaker)
-        if speaker_id is None:
-            raise UnknownName("speaker", f"no speaker is called {speaker!r}")
-        found = session.get(Speaker, speaker_id)
-        assert found is not None
-        asked = SpeakerRef(id=found.id, name=found.name, kind=found.kind, role=found.role)
+    asked = speaker_asked(session, speaker) if speaker is not None else None
     try:
         return check_text(session, text, asked)
     except InvalidField as error:
