@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
@@ -45,9 +46,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def hold_name(session: Session, kind: str, id: str) -> None:
+    """On PostgreSQL, holds a lock on one speaker or outlet id until the transaction ends, taken
+    before looking the row up: two writers that both meet a new name ("Mayor Marta Ruiz" in two
+    articles posted at once) then create it once, the second finding the first's row, instead
+    of one failing on the duplicate. SQLite has one writer at a time already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{kind}:{id}".encode(), digest_size=8).digest()
+    session.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True)))
+    )
+
+
 def ensure_outlet(*, session: Session, id: str, name: str, aliases: Iterable[str] = ()) -> Outlet:
     """The outlet with this id, created if missing, answering to every given name."""
-    outlet = session.get(Outlet, id)
+    hold_name(session, "outlet", id)
+    outlet = session.get(Outlet, id, populate_existing=True)
     if outlet is None:
         outlet = Outlet(id=id, name=name)
         session.add(outlet)
@@ -71,7 +86,8 @@ def ensure_speaker(
 ) -> Speaker:
     """The speaker with this id, created if missing, answering to every given name;
     ``learnt_from`` is the article extraction read the names in."""
-    speaker = session.get(Speaker, id)
+    hold_name(session, "speaker", id)
+    speaker = session.get(Speaker, id, populate_existing=True)
     if speaker is None:
         speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)
         session.add(speaker)
