@@ -194,7 +194,8 @@ def _score_pairs(
 ) -> None:
     with engine.connect() as connection:
         grouped: dict[int, int] = dict(
-            connection.execute(sa.text("SELECT id, quotation_id FROM quote")).tuples().all()
+            (int(i), int(q))
+            for i, q in connection.execute(sa.text("SELECT id, quotation_id FROM quote"))
         )
         scores.stored_quotations = int(
             connection.execute(sa.text("SELECT count(*) FROM quotation")).scalar_one()
