@@ -193,10 +193,10 @@ def _score_pairs(
     scores: QuotationScores,
 ) -> None:
     with engine.connect() as connection:
-        grouped: dict[int, int] = dict(
-            (int(i), int(q))
+        grouped: dict[int, int] = {
+            int(i): int(q)
             for i, q in connection.execute(sa.text("SELECT id, quotation_id FROM quote"))
-        )
+        }
         scores.stored_quotations = int(
             connection.execute(sa.text("SELECT count(*) FROM quotation")).scalar_one()
         )
