@@ -210,3 +210,32 @@ def test_synth_fills_an_empty_store_through_the_real_schema(store: Path) -> None
     assert triggers == 3
     again = saidwho(store, "synth", "--quotes", "10")
     assert again.returncode == 2 and "already has quotes" in again.stderr
+
+
+def test_synth_groups_its_repeated_reports_as_grouping_would(store: Path) -> None:
+    """Synth writes its quotations itself, for speed; they must be the ones the grouping
+    rules make from the same quotes in the same order."""
+    assert saidwho(store, "synth", "--quotes", "3000").returncode == 0
+
+    def pairs() -> set[tuple[int, int]]:
+        with sqlite3.connect(store) as connection:
+            rows = connection.execute("SELECT id, quotation_id FROM quote ORDER BY id").fetchall()
+        members: dict[int, list[int]] = {}
+        for quote_id, quotation_id in rows:
+            assert quotation_id is not None
+            members.setdefault(quotation_id, []).append(quote_id)
+        return {(a, b) for group in members.values() for a in group for b in group if a < b}
+
+    written = pairs()
+    with sqlite3.connect(store) as connection:
+        repeated = connection.execute("SELECT count(*) FROM quotation WHERE reports > 1")
+        assert repeated.fetchone()[0] > 100
+        anchored = connection.execute("SELECT count(DISTINCT quotation_id) FROM quotation_anchor")
+        quotations = connection.execute("SELECT count(*) FROM quotation")
+        assert anchored.fetchone()[0] == quotations.fetchone()[0]
+        connection.executescript(
+            "UPDATE quote SET quotation_id = NULL; DELETE FROM quotation_anchor; "
+            "DELETE FROM quotation;"
+        )
+    assert saidwho(store, "migrate").returncode == 0  # groups what has no quotation
+    assert pairs() == written

@@ -8,17 +8,19 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.crud import InvalidField
-from app.models import Quotation, QuotationAnchor, Speaker
+from app.models import Quotation, QuotationAnchor, Quote, Speaker
 from app.models.public import CheckMatch, CheckResult, DiffStep, QuotationPublic, SpeakerRef
 from app.models.tables import core_table
 from app.queries.errors import UnknownName
 from app.queries.lookup import find_speaker_id
 from app.queries.quotations import quotations_by_id
+from app.queries.quotes import QuoteQuery, report_conditions
 from app.quotations.compare import Comparison, Verdict, compare
-from app.quotations.words import query_anchors, words_of
+from app.quotations.words import Words, query_anchors, words_of
 
 QUOTATION = core_table(Quotation)
 ANCHOR = core_table(QuotationAnchor)
+QUOTE = core_table(Quote)
 # Quotations sharing the most anchors, compared word by word: of anyone, and of the speaker
 # asked about (so that a busy namesake cannot crowd out the one asked for).
 CANDIDATES = 30
@@ -48,6 +50,9 @@ def check_text(session: Session, text: str, speaker: SpeakerRef | None) -> Check
         raise InvalidField("text", "the text has no words to check")
     keys = query_anchors(asked)
     ids = _candidates(session, keys, None, CANDIDATES)
+    if not asked.telling:
+        # Too few telling words to share an anchor with longer words: found by the search.
+        ids += [i for i in _phrase_matches(session, asked, CANDIDATES) if i not in ids]
     if speaker is not None:
         ids += [
             i for i in _candidates(session, keys, speaker.id, SPEAKER_CANDIDATES) if i not in ids
@@ -101,6 +106,20 @@ def _candidates(session: Session, keys: list[int], speaker_id: str | None, most:
         .limit(most)
     )
     return [int(row[0]) for row in session.execute(statement)]
+
+
+def _phrase_matches(session: Session, asked: Words, most: int) -> list[int]:
+    """Quotations with a report holding the words as a phrase, by the full-text index."""
+    phrases = " ".join(f'"{" ".join(segment)}"' for segment in asked.segments)
+    conditions, params = report_conditions(session, QuoteQuery(q=phrases))
+    found = session.execute(
+        sa.select(QUOTE.c.quotation_id)
+        .where(*conditions, QUOTE.c.quotation_id.is_not(None))
+        .distinct()
+        .limit(most),
+        params,
+    )
+    return [int(i) for i in found.scalars()]
 
 
 def _match(found: _Found, speaker: SpeakerRef | None) -> CheckMatch:

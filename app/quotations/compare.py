@@ -133,7 +133,11 @@ def same_quotation(new: Words, old: Words) -> float | None:
     if new.words == old.words:
         return 3.0
     short, long = (new, old) if len(new) <= len(old) else (old, new)
-    if len(short) >= MIN_FRAGMENT_WORDS and len(short.content) >= 2 and contains(long, short):
+    # Words with no run of two that are not stopwords ("there are no talks", "we will ...
+    # win") could belong to many statements: only the same words join them.
+    if not short.telling:
+        return None
+    if len(short) >= MIN_FRAGMENT_WORDS and contains(long, short):
         return 2.0 + len(short) / len(long)
     if len(short) < MIN_NEAR_WORDS:
         return None

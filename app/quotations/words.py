@@ -3,6 +3,7 @@ whitespace, ellipses and bracketed insertions are set aside; numbers kept whole 
 "1000" are one word, "1.5" stays "1.5")."""
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,6 +49,12 @@ class Words:
     def content(self) -> tuple[str, ...]:
         return tuple(w for w in self.words if w not in STOPWORDS)
 
+    @property
+    def telling(self) -> bool:
+        """Whether some run holds two words that are not stopwords: enough to tie the text to
+        one statement and to share an index key with it."""
+        return any(len([w for w in s if w not in STOPWORDS]) >= 2 for s in self.segments)
+
 
 def words_of(text: str) -> Words:
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
@@ -80,30 +87,36 @@ def _hash(text: str) -> int:
 
 
 def anchors(words: Words) -> list[int]:
-    """The index keys of a text: each pair of neighbouring words that are not stopwords (a
-    stopword between them is skipped). Two reports of the same words share most of them, a
-    fragment shares all of its own, and one changed word costs at most two. A text with fewer
-    than two such words is keyed by what it has."""
-    content = words.content
-    if len(content) >= 2:
-        keys = {_hash(f"{a} {b}") for a, b in zip(content, content[1:], strict=False)}
-    elif content:
-        keys = {_hash(f"1:{content[0]}")}
-    elif words.words:
-        keys = {_hash("0:" + " ".join(words.words))}
-    else:
-        keys = set()
-    return sorted(keys)
+    """The index keys of a text: each pair of neighbouring words that are not stopwords, within
+    one run (a stopword between them is skipped; an ellipsis is not). Two reports of the same
+    words share most of them, a fragment with a telling run shares all of its own, and one
+    changed word costs at most two. A text with no such pair is keyed by what it has."""
+    keys = {
+        _hash(f"{a} {b}")
+        for segment in words.segments
+        for a, b in itertools.pairwise(_content(segment))
+    }
+    if keys:
+        return sorted(keys)
+    if words.content:
+        return sorted({_hash(f"1:{word}") for word in words.content})
+    if words.words:
+        return [_hash("0:" + " ".join(words.words))]
+    return []
 
 
 def query_anchors(words: Words) -> list[int]:
-    """The keys to look a text up by: its own, and a short text's single word too, so that
+    """The keys to look a text up by: its own, and a short text's single words too, so that
     "never" asked finds "Never again"."""
     keys = set(anchors(words))
     content = words.content
-    for word in content[:1] if len(content) <= 2 else ():
-        keys.add(_hash(f"1:{word}"))
+    if len(content) <= 2:
+        keys |= {_hash(f"1:{word}") for word in content}
     return sorted(keys)
+
+
+def _content(segment: tuple[str, ...]) -> list[str]:
+    return [w for w in segment if w not in STOPWORDS]
 
 
 def has_digit(word: str) -> bool:

@@ -17,9 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, make_url
 
 from app.names import name_key
+from app.quotations.compare import same_quotation
+from app.quotations.words import anchors, words_of
 from app.synth.vocabulary import vocabulary
 
 QUOTES_PER_ARTICLE = 10
+# The share of quotes that report again something a speaker said before, with variation.
+REPEATED = 0.2
+# How many recent statements a repeat is drawn from.
+_RECENT = 50_000
 FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = 3653
 KINDS = ("direct", "direct", "direct", "partial", "indirect", "indirect")
@@ -65,7 +71,7 @@ def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tu
     connection.execute("PRAGMA synchronous=OFF")
     connection.execute("PRAGMA cache_size=-262144")
     saved = connection.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'quote' "
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('quote', 'quotation') "
         "AND type IN ('index', 'trigger') AND sql IS NOT NULL"
     ).fetchall()
     connection.execute("BEGIN")
@@ -84,6 +90,7 @@ def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tu
             connection, rng, quotes, words, weights, speakers, speaker_weights, outlets,
             outlet_weights,
         )  # fmt: skip
+        _quotations(connection)
         for _, _, sql in saved:
             connection.execute(sql)
         connection.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
@@ -148,6 +155,9 @@ def _articles_and_quotes(
 ) -> int:
     now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC).isoformat()
     article_id, made = 0, 0
+    # (quotation id, speaker id, name, words) of recent statements, for repeats to draw on.
+    recent: list[tuple[int, str, str, list[str]]] = []
+    quotations = 0
     while made < quotes:
         article_id += 1
         in_article = min(QUOTES_PER_ARTICLE, quotes - made)
@@ -156,11 +166,24 @@ def _articles_and_quotes(
         paragraphs, spans = [], []
         offset = 0
         for _ in range(in_article):
-            said = rng.choices(words, cum_weights=weights, k=rng.randint(6, 24))
-            text = " ".join(said).capitalize()
-            speaker_id, name = rng.choices(speakers, cum_weights=speaker_weights)[0]
+            if recent and rng.random() < REPEATED:
+                quotation, speaker_id, name, said = rng.choice(recent)
+                text = _reported_again(rng, said)
+                if same_quotation(words_of(text), words_of(" ".join(said))) is None:
+                    # A cut the grouping rules would not join (an ellipsis over a "not").
+                    text = " ".join(said).capitalize()
+            else:
+                said = rng.choices(words, cum_weights=weights, k=rng.randint(6, 24))
+                text = " ".join(said).capitalize()
+                speaker_id, name = rng.choices(speakers, cum_weights=speaker_weights)[0]
+                quotations += 1
+                quotation = quotations
+                if len(recent) < _RECENT:
+                    recent.append((quotation, speaker_id, name, said))
+                else:
+                    recent[rng.randrange(_RECENT)] = (quotation, speaker_id, name, said)
             paragraph = f"\u201c{text},\u201d {name} said."
-            spans.append((offset + 1, offset + 1 + len(text), text, speaker_id, name))
+            spans.append((offset + 1, offset + 1 + len(text), text, speaker_id, name, quotation))
             paragraphs.append(paragraph)
             offset += len(paragraph) + 1
         body = "\n".join(paragraphs)
@@ -175,8 +198,8 @@ def _articles_and_quotes(
         connection.executemany(
             "INSERT INTO quote (article_id, speaker_id, outlet_id, kind, text, said_on, "
             "said_on_precision, date, cue, span_start, span_end, speaker_span_start, "
-            "speaker_span_end, continues_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+            "speaker_span_end, continues_id, created_at, quotation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
             _quote_rows(rng, article_id, published, spans, outlets, outlet_weights, now),
         )
         made += in_article
@@ -187,12 +210,12 @@ def _quote_rows(
     rng: random.Random,
     article_id: int,
     published: dt.date,
-    spans: list[tuple[int, int, str, str, str]],
+    spans: list[tuple[int, int, str, str, str, int]],
     outlets: list[tuple[str, str]],
     outlet_weights: list[float],
     now: str,
 ) -> Iterator[tuple[object, ...]]:
-    for start, end, text, speaker_id, name in spans:
+    for start, end, text, speaker_id, name, quotation in spans:
         said = published - dt.timedelta(days=rng.randint(0, 6))
         said_known = rng.random() < 0.6
         given = rng.random() < 0.3
@@ -202,5 +225,54 @@ def _quote_rows(
             article_id, speaker_id, outlet, rng.choice(KINDS), text,
             said.isoformat() if said_known else None, "day" if said_known else None,
             (said if said_known else published).isoformat(), f"{name} said",
-            start, end, speaker_start, speaker_start + len(name), now,
+            start, end, speaker_start, speaker_start + len(name), now, quotation,
         )  # fmt: skip
+
+
+def _reported_again(rng: random.Random, said: list[str]) -> str:
+    """Words said before, as another outlet prints them: the same, in another case or with
+    other punctuation, a part of them, or cut by an ellipsis; the caller keeps only those the
+    grouping rules join to the first report."""
+    how = rng.random()
+    if how < 0.3:
+        return " ".join(said).capitalize()
+    if how < 0.5:
+        return " ".join(said).lower() + "."
+    if how < 0.8 and len(said) >= 12:
+        start = rng.randrange(len(said) - 8)
+        return " ".join(said[start : start + rng.randint(8, len(said) - start)])
+    if len(said) >= 12:
+        return f"{' '.join(said[:5]).capitalize()} \u2026 {' '.join(said[-5:])}"
+    return " ".join(said).upper()
+
+
+def _quotations(connection: sqlite3.Connection) -> None:
+    """Each quotation's row from its reports (as grouping keeps them: the fullest words, the
+    earliest dates, the counts), and the index keys of its words."""
+    connection.execute(
+        "CREATE TEMP TABLE fullest AS SELECT quotation_id, max(length(text)) AS longest, "
+        "text, id FROM quote GROUP BY quotation_id"
+    )
+    connection.execute(
+        "INSERT INTO quotation (id, speaker_id, text, text_quote_id, date, first_said, "
+        "first_reported, reports, publishers, version) "
+        "SELECT q.quotation_id, min(q.speaker_id), f.text, f.id, min(q.date), min(q.said_on), "
+        "min(a.published_on), count(*), count(DISTINCT a.publisher_id), 1 "
+        "FROM quote q JOIN article a ON a.id = q.article_id "
+        "JOIN fullest f ON f.quotation_id = q.quotation_id GROUP BY q.quotation_id"
+    )
+    connection.execute("DROP TABLE fullest")
+    rows = connection.execute("SELECT id, text FROM quotation ORDER BY id")
+    batch: list[tuple[int, int]] = []
+    for quotation_id, text in rows:
+        batch += [(key, quotation_id) for key in anchors(words_of(text))]
+        if len(batch) >= 100_000:
+            _insert_anchors(connection, batch)
+            batch = []
+    _insert_anchors(connection, batch)
+
+
+def _insert_anchors(connection: sqlite3.Connection, batch: list[tuple[int, int]]) -> None:
+    connection.executemany(
+        "INSERT INTO quotation_anchor (anchor, quotation_id) VALUES (?, ?)", sorted(batch)
+    )
