@@ -1,11 +1,12 @@
-"""An ASGI middleware in front of the routes that answers the two hottest reads itself.
+"""An ASGI middleware in front of the routes that answers the hottest reads itself.
 
-``GET /v1/quotes`` (one JSON page) and ``GET /v1/quotes/{id}`` are what newsroom clients and
-the search page ask for all day. Answered through the full framework they cost more in
-validation and serialization than in SQL; here they are parsed by hand, run as plain SQL on a
-worker thread (the event loop never waits on the store) and written out with orjson. Whatever
-the lane does not serve as it stands falls through to the routes, so the contract, including
-every problem response, is the routes' own; a test holds the two to the same answers.
+``GET /v1/quotes`` (one JSON page), ``GET /v1/quotes/{id}`` and a speaker's quotations
+(``GET /v1/quotations``) are what newsroom clients and the search page ask for all day.
+Answered through the full framework they cost more in validation and serialization than in
+SQL; here they are parsed by hand, run as plain SQL on a worker thread (the event loop never
+waits on the store) and written out with orjson. Whatever the lane does not serve as it stands
+falls through to the routes, so the contract, including every problem response, is the
+routes' own; a test holds the two to the same answers.
 """
 
 import asyncio
@@ -21,11 +22,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.errors import PROBLEM_JSON
 from app.api.metrics import HANDLER
 from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved, iso_date, valid_id
+from app.queries.quotations import QuotationQuery
 from app.queries.quotes import QuoteQuery
 
 _LISTS = {"speaker", "outlet", "publisher", "kind"}
 _SINGLE = {"since", "until", "q", "article", "sort", "limit", "cursor"}
 _KINDS = {"direct", "partial", "indirect"}
+_QUOTATION_SINGLE = {"since", "until", "sort", "limit", "cursor"}
 _PREFIX = "/v1/quotes/"
 log = logging.getLogger("saidwho.fastlane")
 # A query is first tried right on the event loop for this long; the few that need more are
@@ -75,6 +78,9 @@ class QuoteFastLane:
             if path == "/v1/quotes":
                 job = self._page_job(scope)
                 scope[HANDLER] = "/v1/quotes"
+            elif path == "/v1/quotations":
+                job = self._quotations_job(scope)
+                scope[HANDLER] = "/v1/quotations"
             elif path.startswith(_PREFIX) and (quote_id := valid_id(path[len(_PREFIX) :])):
                 reads = self.reads
                 job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
@@ -159,6 +165,36 @@ class QuoteFastLane:
         reads = self.reads
         assert reads is not None
         return lambda slice_s=None: reads.page(query, int(limit_text), cursor, slice_s)
+
+    def _quotations_job(self, scope: Scope) -> Any:
+        """Quotations by speaker and date, the lists clients page through; any filter on the
+        reports (outlet, publisher, kind, q) is for the routes."""
+        speakers: list[str] = []
+        single: dict[str, str] = {}
+        for name, value in parse_qsl(scope["query_string"].decode("latin-1"), True, True):
+            if name == "speaker" and value:
+                speakers.append(value)
+            elif name in _QUOTATION_SINGLE and name not in single:
+                single[name] = value
+            else:
+                raise Unserved
+        sort = single.get("sort", "-date")
+        limit_text = single.get("limit", "20")
+        if sort not in ("-date", "date", "reports") or not limit_text.isdigit():
+            raise Unserved
+        if not 1 <= int(limit_text) <= 100:
+            raise Unserved
+        cursor = single.get("cursor")
+        if cursor is not None and len(cursor) > 2000:
+            raise Unserved
+        query = QuotationQuery(
+            speakers=tuple(speakers),
+            since=iso_date(single["since"]) if "since" in single else None,
+            until=iso_date(single["until"]) if "until" in single else None,
+            sort=sort,  # type: ignore[arg-type]
+        )
+        reads = self.reads
+        return lambda slice_s=None: reads.quotations(query, int(limit_text), cursor, slice_s)
 
 
 def _article(text: str | None) -> int | None:

@@ -23,6 +23,7 @@ from app.models.tables import MAX_ROW_ID
 from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
 from app.queries.errors import QueryError
+from app.queries.quotations import QuotationQuery, quotation_fingerprint
 from app.queries.quotes import QuoteQuery
 from app.queries.search import is_common, parse_search, to_fts5
 
@@ -51,6 +52,11 @@ JOIN speaker s ON s.id = q.speaker_id
 JOIN article a ON a.id = q.article_id
 JOIN outlet p ON p.id = a.publisher_id
 LEFT JOIN outlet g ON g.id = q.outlet_id"""
+# A quotation as ``QuotationPublic`` has it.
+QUOTATION_SELECT = """SELECT t.id, t.text, s.id, s.name, s.kind, s.role, t.date, t.first_said,
+ t.first_reported, t.reports, t.publishers
+FROM quotation t
+JOIN speaker s ON s.id = t.speaker_id"""
 _MATCHING = "q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
 _PROBE = "EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH ? AND rowid = q.id)"
 # SQLite checks the clock every this many steps of a statement.
@@ -188,11 +194,42 @@ class FastQuotes:
         total = self._total(connection, count_where, count_params)
         return page_json(rows, limit, query_fingerprint, total)
 
-    def _total(self, connection: sqlite3.Connection, where: list[str], params: list[Any]) -> int:
-        key = (tuple(where), tuple(params))
+    def quotations(
+        self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
+    ) -> bytes:
+        """A page of ``GET /v1/quotations`` filtered by speaker and dates only."""
+
+        def job(connection: sqlite3.Connection) -> bytes:
+            where: list[str] = []
+            params: list[Any] = []
+            if query.speakers:
+                ids = self._ids(connection, "speaker", query.speakers)
+                where.append(f"t.speaker_id IN ({', '.join('?' * len(ids))})")
+                params.extend(ids)
+            if query.since is not None:
+                where.append("t.date >= ?")
+                params.append(query.since.isoformat())
+            if query.until is not None:
+                where.append("t.date <= ?")
+                params.append(query.until.isoformat())
+            sql, page_params = quotation_sql(where, params, query, cursor, "?")
+            rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
+            total = self._total(connection, where, params, "quotation t")
+            return quotations_json(rows, limit, query, total)
+
+        return self._run(job, slice_s)
+
+    def _total(
+        self,
+        connection: sqlite3.Connection,
+        where: list[str],
+        params: list[Any],
+        table: str = "quote q",
+    ) -> int:
+        key = (table, tuple(where), tuple(params))
         total = self.totals.get(key)
         if total is None:
-            sql = "SELECT count(*) FROM quote q" + (
+            sql = f"SELECT count(*) FROM {table}" + (
                 " WHERE " + " AND ".join(where) if where else ""
             )
             if where == [_MATCHING]:
@@ -364,6 +401,65 @@ def quote_object(row: tuple[Any, ...]) -> dict[str, Any]:
         "reviewed": bool(row[26]),
         "quotation": row[27],
     }
+
+
+def quotation_sql(
+    where: list[str], params: list[Any], query: QuotationQuery, cursor: str | None, mark: str
+) -> tuple[str, list[Any]]:
+    """A quotation page's SQL and parameters (``mark`` is the store's placeholder), less the
+    LIMIT; a cursor another query made is for the general path to refuse."""
+    by_reports = query.sort == "reports"
+    key = "t.reports" if by_reports else "t.date"
+    descending = query.sort != "date"
+    page_where, page_params = list(where), list(params)
+    if cursor is not None:
+        try:
+            after = read_position(
+                cursor, quotation_fingerprint(query), (as_int if by_reports else as_date, as_int)
+            )
+        except QueryError as error:
+            raise Unserved from error
+        page_where.append(f"({key}, t.id) {'<' if descending else '>'} ({mark}, {mark})")
+        page_params += after
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        QUOTATION_SELECT
+        + (" WHERE " + " AND ".join(page_where) if page_where else "")
+        + f" ORDER BY {key} {direction}, t.id {direction} LIMIT {mark}"
+    )
+    return sql, page_params
+
+
+def quotations_json(rows: list[Any], limit: int, query: QuotationQuery, total: int) -> bytes:
+    """A page as ``Page[QuotationPublic]`` serializes it, from rows of ``QUOTATION_SELECT``."""
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        position = last[9] if query.sort == "reports" else _iso(last[6])
+        next_cursor = encode_cursor(quotation_fingerprint(query), [position, last[0]])
+    return orjson.dumps(
+        {
+            "items": [
+                {
+                    "id": row[0],
+                    "text": row[1],
+                    "speaker": {"id": row[2], "name": row[3], "kind": row[4], "role": row[5]},
+                    "date": row[6],
+                    "first_said": row[7],
+                    "first_reported": row[8],
+                    "reports": row[9],
+                    "publishers": row[10],
+                }
+                for row in rows[:limit]
+            ],
+            "next_cursor": next_cursor,
+            "total": total,
+        }
+    )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def valid_id(text: str) -> int | None:

@@ -35,8 +35,11 @@ from app.queries.fast import (
     Unserved,
     fingerprint_of,
     page_json,
+    quotation_sql,
+    quotations_json,
     quote_object,
 )
+from app.queries.quotations import QuotationQuery
 from app.queries.quotes import PG_LISTED, QuoteQuery
 from app.queries.search import parse_search, to_tsquery
 
@@ -170,13 +173,43 @@ class PgFastQuotes:
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
         return page_json(rows, limit, query_fingerprint, self._total(connection, where, params))
 
+    def quotations(
+        self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
+    ) -> bytes:
+        """A page of ``GET /v1/quotations`` filtered by speaker and dates only."""
+
+        def job(connection: psycopg.Connection[Any]) -> bytes:
+            self._fresh(connection)
+            where: list[str] = []
+            params: list[Any] = []
+            if query.speakers:
+                where.append("t.speaker_id = ANY(%s)")
+                params.append(self._ids(connection, "speaker", query.speakers))
+            if query.since is not None:
+                where.append("t.date >= %s")
+                params.append(query.since)
+            if query.until is not None:
+                where.append("t.date <= %s")
+                params.append(query.until)
+            sql, page_params = quotation_sql(where, params, query, cursor, "%s")
+            rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
+            total = self._total(connection, where, params, "quotation t")
+            return quotations_json(rows, limit, query, total)
+
+        return self._run(job)
+
     def _total(
-        self, connection: psycopg.Connection[Any], where: list[str], params: list[Any]
+        self,
+        connection: psycopg.Connection[Any],
+        where: list[str],
+        params: list[Any],
+        table: str = "quote q",
     ) -> int:
-        key = (tuple(where), tuple(tuple(p) if isinstance(p, list) else p for p in params))
+        frozen = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+        key = (table, tuple(where), frozen)
         total = self.totals.get(key)
         if total is None:
-            count = f"SELECT count(*), {_SEEN} FROM quote q" + (
+            count = f"SELECT count(*), {_SEEN} FROM {table}" + (
                 " WHERE " + " AND ".join(where) if where else ""
             )
             row = connection.execute(count, params).fetchone()

@@ -57,7 +57,7 @@ def list_quotations(
     key = (QUOTATION.c.reports if by_reports else QUOTATION.c.date, QUOTATION.c.id)
     descending = query.sort != "date"
     statement = sa.select(*_COLUMNS).select_from(_JOINED).where(*conditions)
-    query_fingerprint = fingerprint({"quotations": True, **dataclasses.asdict(query)})
+    query_fingerprint = quotation_fingerprint(query)
     if cursor is not None:
         first = as_int if by_reports else as_date
         after = read_position(cursor, query_fingerprint, (first, as_int))
@@ -78,6 +78,11 @@ def list_quotations(
         next_cursor=next_cursor,
         total=int(total),
     )
+
+
+def quotation_fingerprint(query: QuotationQuery) -> str:
+    """What a quotation cursor belongs to (the direct read path makes the same)."""
+    return fingerprint({"quotations": True, **dataclasses.asdict(query)})
 
 
 def _conditions(

@@ -21,6 +21,8 @@ from app.transfer import copy_store
 from tests.api.test_fastlane import (  # noqa: F401
     test_cursors_walk_the_same_pages_and_work_across_paths,
     test_one_quote_is_the_same_either_way,
+    test_quotation_cursors_work_across_paths,
+    test_quotation_lists_are_the_same_on_either_path,
     test_the_direct_path_answers_as_the_routes_do,
 )
 from tests.conftest import settings_for
