@@ -130,3 +130,37 @@ def test_readable_on_a_phone(browser: Browser, site: str) -> None:
         assert width <= 375, f"{path} scrolls sideways on a phone ({width}px)"
         keep(phone, name)
     context.close()
+
+
+def test_check_a_quote_and_see_what_differs(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Words someone says were said").fill(
+        "This is a clear escalation of tension around the conflict"
+    )
+    page.get_by_label("Said by (optional)").fill("Peskov")
+    page.get_by_role("button", name="Check").click()
+    expect(page).to_have_url(re.compile(r"/check\?"))
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("Close, with differences"))
+    ).to_be_visible()
+    changed = page.locator(".diff del").first
+    expect(changed).to_contain_text("direct")
+    # Struck through and underlined: the difference does not rest on colour.
+    assert "line-through" in changed.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "underline" in page.locator(".diff ins").first.evaluate(
+        "e => getComputedStyle(e).textDecorationLine"
+    )
+    keep(page, "check-close")
+    page.goto("/check?text=This+is+a+direct+escalation+of+tension&speaker=Blinken")
+    expect(page.locator("p.warning")).to_contain_text("Dmitry Peskov")
+    keep(page, "check-other-speaker")
+
+
+def test_the_check_is_readable_on_a_phone(browser: Browser, site: str) -> None:
+    context = browser.new_context(base_url=site, viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    phone.goto("/check?text=a+clear+escalation+of+tension+around+the+Ukrainian+conflict")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the check scrolls sideways on a phone ({width}px)"
+    keep(phone, "phone-check")
+    context.close()
