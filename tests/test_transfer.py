@@ -19,7 +19,8 @@ QUESTIONS = [
     "/v1/quotes?q=Russia&sort=relevance", "/v1/quotes?outlet=cbs-news&kind=direct",
     "/v1/quotes/9", "/v1/quotes/16/history", "/v1/speakers", "/v1/speakers/cameron",
     "/v1/speakers/cameron/history",
-    "/v1/outlets", "/v1/articles/1", "/v1/quotes?format=csv",
+    "/v1/outlets", "/v1/articles/1", "/v1/quotes?format=csv", "/v1/quotations?sort=reports",
+    "/v1/quotations/6",
 ]  # fmt: skip
 
 
@@ -41,11 +42,16 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
     target.dispose()
     assert copied.rows["quote"] == 16 and copied.rows["quote_revision"] == 1
     assert copied.rows["speaker_revision"] == 1
+    assert copied.rows["quotation"] == 14 and copied.rows["quotation_anchor"] > 14
     with TestClient(create_app(copy)) as moved:
         assert {path: moved.get(path).text for path in QUESTIONS} == before
         # The key came along; new rows take ids after the copied ones.
         body = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}
-        assert moved.post("/v1/quotes", json=body, headers=key).json()["id"] == 17
+        made = moved.post("/v1/quotes", json=body, headers=key).json()
+        assert made["id"] == 17 and made["quotation"] == 15
+        # The copied index keys find the copied quotations.
+        check = moved.get("/v1/check", params={"text": "a direct escalation of tension"}).json()
+        assert check["verdict"] == "exact"
 
 
 def test_copying_into_a_store_that_has_data_is_refused(settings: Settings, seeded: Engine) -> None:
