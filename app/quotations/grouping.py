@@ -169,35 +169,56 @@ def _group_one(session: Session, report: _Report) -> None:
     if len(inside) > 1:
         _start(session, report, words)
         return
-    target = inside[0][0] if inside else min(matches, key=lambda m: (-m[1], m[0]))[0]
+    target = inside[0][0] if inside else min(matches, key=lambda m: (-m[1], m[0].id))[0]
     _attach(session, target, report)
     if not inside:
         for other, score, _ in matches:
-            if other != target and score >= 2.0:
-                _merge(session, other, into=target)
+            if other.id != target.id and score >= 2.0:
+                _merge(session, other.id, into=target.id)
 
 
-def _matches(session: Session, speaker_id: str, words: Words) -> list[tuple[int, float, int]]:
-    """(quotation id, score, its word count) of the speaker's quotations these words belong
-    to."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A quotation a report may join: what comparing and updating it need."""
+
+    id: int
+    text: str
+    date: dt.date
+    first_said: dt.date | None
+    first_reported: dt.date
+
+
+def _matches(
+    session: Session, speaker_id: str, words: Words
+) -> list[tuple[_Candidate, float, int]]:
+    """(quotation, score, its word count) of the speaker's quotations these words belong to."""
     keys = query_anchors(words)
     if not keys:
         return []
     shared = sa.func.count().label("shared")
-    candidates = session.execute(
-        sa.select(ANCHOR.c.quotation_id, QUOTATION.c.text, shared)
+    rows = session.execute(
+        sa.select(
+            QUOTATION.c.id,
+            QUOTATION.c.text,
+            QUOTATION.c.date,
+            QUOTATION.c.first_said,
+            QUOTATION.c.first_reported,
+            shared,
+        )
         .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
         .where(ANCHOR.c.anchor.in_(keys), QUOTATION.c.speaker_id == speaker_id)
-        .group_by(ANCHOR.c.quotation_id, QUOTATION.c.text)
-        .order_by(shared.desc(), ANCHOR.c.quotation_id)
+        # Grouped by the quotation's key, so its other columns may be read (PostgreSQL).
+        .group_by(QUOTATION.c.id)
+        .order_by(shared.desc(), QUOTATION.c.id)
         .limit(CANDIDATES)
     ).all()
     found = []
-    for quotation_id, text, _ in candidates:
-        theirs = words_of(text)
+    for row in rows:
+        candidate = _Candidate(int(row[0]), row[1], row[2], row[3], row[4])
+        theirs = words_of(candidate.text)
         score = same_quotation(words, theirs)
         if score is not None:
-            found.append((int(quotation_id), score, len(theirs)))
+            found.append((candidate, score, len(theirs)))
     return found
 
 
@@ -225,40 +246,42 @@ def _start(session: Session, report: _Report, words: Words) -> int:
     return quotation_id
 
 
-def _attach(session: Session, quotation_id: int, report: _Report) -> None:
+def _attach(session: Session, quotation: "_Candidate | int", report: _Report) -> None:
     """Adds one report to a quotation, its figures updated from that report alone."""
-    current = session.execute(
-        sa.select(
-            QUOTATION.c.text, QUOTATION.c.date, QUOTATION.c.first_said,
-            QUOTATION.c.first_reported,
-        ).where(QUOTATION.c.id == quotation_id)
-    ).one()  # fmt: skip
+    if isinstance(quotation, int):
+        row = session.execute(
+            sa.select(
+                QUOTATION.c.id, QUOTATION.c.text, QUOTATION.c.date, QUOTATION.c.first_said,
+                QUOTATION.c.first_reported,
+            ).where(QUOTATION.c.id == quotation)
+        ).one()  # fmt: skip
+        quotation = _Candidate(int(row[0]), row[1], row[2], row[3], row[4])
     same_publisher = session.execute(
         sa.select(QUOTE.c.id)
         .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
-        .where(QUOTE.c.quotation_id == quotation_id, ARTICLE.c.publisher_id == report.publisher_id)
+        .where(QUOTE.c.quotation_id == quotation.id, ARTICLE.c.publisher_id == report.publisher_id)
         .limit(1)
     ).first()
     session.execute(
-        sa.update(QUOTE).where(QUOTE.c.id == report.id).values(quotation_id=quotation_id)
+        sa.update(QUOTE).where(QUOTE.c.id == report.id).values(quotation_id=quotation.id)
     )
     values: dict[str, object] = {
         "reports": QUOTATION.c.reports + 1,
         "publishers": QUOTATION.c.publishers + (0 if same_publisher else 1),
-        "date": min(current.date, report.date),
-        "first_reported": min(current.first_reported, report.published_on),
+        "date": min(quotation.date, report.date),
+        "first_reported": min(quotation.first_reported, report.published_on),
         "version": QUOTATION.c.version + 1,
     }
     if report.said_on is not None:
-        said = current.first_said
+        said = quotation.first_said
         values["first_said"] = report.said_on if said is None else min(said, report.said_on)
-    new_words, old_words = words_of(report.text), words_of(current.text)
+    new_words, old_words = words_of(report.text), words_of(quotation.text)
     if len(new_words) > len(old_words):
-        _drop_anchors(session, quotation_id, current.text)
-        _add_anchors(session, quotation_id, new_words)
+        _drop_anchors(session, quotation.id, quotation.text)
+        _add_anchors(session, quotation.id, new_words)
         values["text"] = report.text
         values["text_quote_id"] = report.id
-    session.execute(sa.update(QUOTATION).where(QUOTATION.c.id == quotation_id).values(**values))
+    session.execute(sa.update(QUOTATION).where(QUOTATION.c.id == quotation.id).values(**values))
 
 
 def _merge(session: Session, source: int, *, into: int) -> None:
