@@ -61,7 +61,11 @@ def find_quotations(
     until: Until = None,
     kind: Annotated[
         list[QuoteKind] | None,
-        Query(description="A report's kind. Repeat for any of several."),
+        Query(
+            description="A report's kind: `direct`, `partial` or `indirect`. Repeat for any "
+            "of several.",
+            openapi_examples=examples(partial="partial"),
+        ),
     ] = None,
     q: Annotated[
         str | None,
