@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         le=600_000,
         description="Longest a read query may run before it is stopped and answered with 503.",
     )
+    exact_total_up_to: int = Field(
+        default=10_000,
+        ge=0,
+        description="On PostgreSQL, a list's total is counted exactly up to this many matches; "
+        "past it, the total is the planner's estimate and `total_is_exact` is false. 0 counts "
+        "every total exactly. SQLite counts exactly.",
+    )
     read_workers: int = Field(
         default=4, ge=1, le=64, description="Threads that run reads off the event loop."
     )

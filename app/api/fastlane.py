@@ -44,6 +44,7 @@ class QuoteFastLane:
         database_url: str,
         budget_ms: int,
         workers: int,
+        exact_up_to: int = 0,
         replica_url: str = "",
         immutable: bool = False,
     ) -> None:
@@ -58,7 +59,7 @@ class QuoteFastLane:
         elif url.get_backend_name() == "postgresql":
             from app.queries.fast_pg import PgFastQuotes  # psycopg only where it is used
 
-            self.reads = PgFastQuotes(replica_url or database_url, budget_ms)
+            self.reads = PgFastQuotes(replica_url or database_url, budget_ms, exact_up_to)
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -506,6 +506,12 @@ class Page(BaseModel, Generic[T]):
         description="Pass as `cursor` for the next page; null on the last page."
     )
     total: int = Field(description="How many items match, across all pages.")
+    total_is_exact: bool = Field(
+        default=True,
+        description="False when `total` is an estimate: on PostgreSQL, past "
+        "`SAIDWHO_EXACT_TOTAL_UP_TO` matches (10,000 by default), the planner's estimate, so "
+        "that a large total costs no full count.",
+    )
 
 
 class Health(BaseModel):

@@ -357,7 +357,9 @@ def fingerprint_of(query: QuoteQuery) -> str:
     return fingerprint(asdict(query))
 
 
-def page_json(rows: list[Any], limit: int, query_fingerprint: str, total: int) -> bytes:
+def page_json(
+    rows: list[Any], limit: int, query_fingerprint: str, total: int, exact: bool = True
+) -> bytes:
     """A page as ``Page[QuotePublic]`` serializes it, from up to ``limit + 1`` rows of
     ``QUOTE_SELECT`` (one more than the page says whether another follows)."""
     next_cursor = None
@@ -370,6 +372,7 @@ def page_json(rows: list[Any], limit: int, query_fingerprint: str, total: int) -
             "items": [quote_object(row) for row in rows[:limit]],
             "next_cursor": next_cursor,
             "total": total,
+            "total_is_exact": exact,
         }
     )
 
@@ -454,6 +457,7 @@ def quotations_json(rows: list[Any], limit: int, query: QuotationQuery, total: i
             ],
             "next_cursor": next_cursor,
             "total": total,
+            "total_is_exact": True,
         }
     )
 

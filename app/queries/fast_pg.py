@@ -61,7 +61,8 @@ class PgFastQuotes:
     # Each read is a network round trip: always run on a worker thread, never on the loop.
     inline = False
 
-    def __init__(self, url: str, budget_ms: int) -> None:
+    def __init__(self, url: str, budget_ms: int, exact_up_to: int = 0) -> None:
+        self.exact_up_to = exact_up_to
         parsed = make_url(url).set(drivername="postgresql")
         self.conninfo = parsed.render_as_string(hide_password=False)
         self.options = (
@@ -74,6 +75,7 @@ class PgFastQuotes:
         # Shared by every thread, emptied when the snapshot changes.
         self.snapshot: str | None = None
         self.totals: dict[tuple[Any, ...], int] = {}
+        self.estimates: dict[tuple[Any, ...], tuple[int, bool]] = {}
         self.names: dict[tuple[str, str], list[str]] = {}
         self.matched: dict[str, list[int] | None] = {}
 
@@ -95,6 +97,7 @@ class PgFastQuotes:
         with self.lock:
             if snapshot is None or snapshot != self.snapshot:
                 self.totals, self.names, self.matched = {}, {}, {}
+                self.estimates = {}
                 self.snapshot = snapshot
 
     def _keep(
@@ -171,7 +174,8 @@ class PgFastQuotes:
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT %s"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        return page_json(rows, limit, query_fingerprint, self._total(connection, where, params))
+        total, exact = self._estimated_total(connection, where, params)
+        return page_json(rows, limit, query_fingerprint, total, exact)
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -197,6 +201,37 @@ class PgFastQuotes:
             return quotations_json(rows, limit, query, total)
 
         return self._run(job)
+
+    def _estimated_total(
+        self, connection: psycopg.Connection[Any], where: list[str], params: list[Any]
+    ) -> tuple[int, bool]:
+        """As the general path's ``pg_total``: counted up to ``exact_up_to``, else the
+        planner's estimate (flagged); remembered per snapshot either way."""
+        up_to = self.exact_up_to
+        if up_to <= 0:
+            return self._total(connection, where, params), True
+        frozen = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+        key = ("estimate", tuple(where), frozen)
+        found = self.estimates.get(key)
+        if found is not None:
+            return found
+        condition = " WHERE " + " AND ".join(where) if where else ""
+        row = connection.execute(
+            f"SELECT count(*), {_SEEN} FROM (SELECT 1 FROM quote q{condition} LIMIT %s) s",
+            [*params, up_to + 1],
+        ).fetchone()
+        assert row is not None
+        counted, seen = int(row[0]), row[1]
+        if counted <= up_to:
+            found = (counted, True)
+        else:
+            plan = connection.execute(
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM quote q{condition}", params
+            ).fetchone()
+            assert plan is not None
+            found = (max(int(plan[0][0]["Plan"]["Plan Rows"]), up_to + 1), False)
+        self._keep(self.estimates, key, found, seen)
+        return found
 
     def _total(
         self,

@@ -124,7 +124,10 @@ def search_page(
     error, page = None, None
     try:
         query = _quote_query(form)
-        page = list_quotes(session, query, limit=form.limit, cursor=form.cursor or None)
+        page = list_quotes(
+            session, query, limit=form.limit, cursor=form.cursor or None,
+            exact_up_to=request.app.state.settings.exact_total_up_to,
+        )  # fmt: skip
     except QueryError as problem:
         error = _explain(problem.parameter, problem.detail)
     except ValueError as problem:
@@ -253,7 +256,7 @@ def speaker_page(
         return not_found(request, _which_one(ambiguous, "speakers"), status_code=409)
     if speaker is None:
         return not_found(request, f"No speaker is called {name!r}.")
-    page = _page(session, QuoteQuery(speakers=(speaker.id,)), cursor)
+    page = _page(request, session, QuoteQuery(speakers=(speaker.id,)), cursor)
     if page is None:
         return not_found(request, "That page link is not valid here.", status_code=422)
     months = quotes_by_month(session, speaker.id)
@@ -279,7 +282,7 @@ def outlet_page(request: Request, session: SessionDep, name: str, cursor: str = 
         return not_found(request, _which_one(ambiguous, "outlets"), status_code=409)
     if outlet is None:
         return not_found(request, f"No outlet is called {name!r}.")
-    page = _page(session, QuoteQuery(outlets=(outlet.id,)), cursor)
+    page = _page(request, session, QuoteQuery(outlets=(outlet.id,)), cursor)
     if page is None:
         return not_found(request, "That page link is not valid here.", status_code=422)
     articles = list_articles(session, publishers=(outlet.id,), limit=PAGE_SIZE)
@@ -296,9 +299,14 @@ def outlet_page(request: Request, session: SessionDep, name: str, cursor: str = 
     )
 
 
-def _page(session: SessionDep, query: QuoteQuery, cursor: str) -> Page[QuotePublic] | None:
+def _page(
+    request: Request, session: SessionDep, query: QuoteQuery, cursor: str
+) -> Page[QuotePublic] | None:
     try:
-        return list_quotes(session, query, limit=PAGE_SIZE, cursor=cursor or None)
+        return list_quotes(
+            session, query, limit=PAGE_SIZE, cursor=cursor or None,
+            exact_up_to=request.app.state.settings.exact_total_up_to,
+        )  # fmt: skip
     except QueryError:
         return None
 

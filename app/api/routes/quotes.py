@@ -159,7 +159,9 @@ def find_quotes(
     )
     export = format or _format_from_accept(request.headers.get("accept", ""))
     if export == "json":
-        return list_quotes(session, query, limit=limit, cursor=cursor)
+        return list_quotes(
+            session, query, limit=limit, cursor=cursor, exact_up_to=settings.exact_total_up_to
+        )
     # Resolved now: a bad filter is a problem response, not a stream cut short.
     rows = iter_quotes(session, engine, query, batch_size=settings.export_batch_size)
     if export == "csv":
