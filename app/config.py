@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     exact_total_up_to: int = Field(
         default=10_000,
         ge=0,
-        description="On PostgreSQL, a list's total is counted exactly up to this many matches; "
-        "past it, the total is the planner's estimate and `total_is_exact` is false. 0 counts "
-        "every total exactly. SQLite counts exactly.",
+        description="A list's total is counted exactly up to this many matches; past it, "
+        "`total_is_exact` is false and the total an estimate: PostgreSQL's planner's, or on "
+        "SQLite, for a search with no other filter, one from where the next match stands "
+        "(SQLite counts other lists exactly). 0 counts every total exactly.",
     )
     read_workers: int = Field(
         default=4, ge=1, le=64, description="Threads that run reads off the event loop."

@@ -55,7 +55,7 @@ class QuoteFastLane:
         url = make_url(replica_url or database_url)
         self.reads: Any = None
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            self.reads = FastQuotes(url.database, budget_ms, immutable)
+            self.reads = FastQuotes(url.database, budget_ms, immutable, exact_up_to)
         elif url.get_backend_name() == "postgresql":
             from app.queries.fast_pg import PgFastQuotes  # psycopg only where it is used
 

@@ -508,8 +508,8 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="How many items match, across all pages.")
     total_is_exact: bool = Field(
         default=True,
-        description="False when `total` is an estimate: on PostgreSQL, past "
-        "`SAIDWHO_EXACT_TOTAL_UP_TO` matches (10,000 by default), the planner's estimate, so "
+        description="False when `total` is an estimate: past `SAIDWHO_EXACT_TOTAL_UP_TO` "
+        "matches (10,000 by default) on PostgreSQL, and for a search alone on SQLite, so "
         "that a large total costs no full count.",
     )
 

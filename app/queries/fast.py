@@ -25,7 +25,7 @@ from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, rea
 from app.queries.errors import QueryError
 from app.queries.quotations import QuotationQuery, quotation_fingerprint
 from app.queries.quotes import QuoteQuery
-from app.queries.search import is_common, parse_search, to_fts5
+from app.queries.search import is_common, parse_search, search_total, to_fts5
 
 
 class Unserved(Exception):
@@ -80,8 +80,11 @@ class FastQuotes:
     # A read is tried on the event loop first, for a short slice.
     inline = True
 
-    def __init__(self, path: str, budget_ms: int, immutable: bool = False) -> None:
+    def __init__(
+        self, path: str, budget_ms: int, immutable: bool = False, exact_up_to: int = 0
+    ) -> None:
         self.path = path
+        self.exact_up_to = exact_up_to
         self.immutable = immutable
         self.budget = budget_ms / 1000
         self.local = _Local()
@@ -90,6 +93,7 @@ class FastQuotes:
         self.lock = threading.Lock()
         self.epoch = 0
         self.totals: dict[tuple[Any, ...], int] = {}
+        self.searches: dict[tuple[str, str], tuple[int, bool]] = {}
         self.names: dict[tuple[str, str], tuple[str, ...]] = {}
         self.documents: dict[str, int] = {}
         self.matched: dict[str, array[int] | None] = {}
@@ -118,6 +122,7 @@ class FastQuotes:
             with self.lock:
                 self.epoch += 1
                 self.totals, self.names, self.documents, self.matched = {}, {}, {}, {}
+                self.searches = {}
             local.version = version
         local.epoch = self.epoch
         return local.connection
@@ -174,6 +179,9 @@ class FastQuotes:
         self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         where, params, count_where, count_params = self._conditions(connection, query)
+        by_date = _MATCHING in where and not {
+            c for c in where if not c.startswith(("q.date", _MATCHING))
+        }
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
@@ -185,14 +193,36 @@ class FastQuotes:
             page_where.append("(q.date, q.id) " + ("<" if descending else ">") + " (?, ?)")
             page_params += [after[0].isoformat(), after[1]]
         direction = "DESC" if descending else "ASC"
+        select = QUOTE_SELECT
+        if by_date:
+            # A search with more than a thousand matches and no other filter: SQLite would
+            # look up every match and sort them all (100 ms for a word in 2% of a million
+            # quotes); walking the date order, each quote checked against the matches listed
+            # once, finds a page in a few ms.
+            select = select.replace("FROM quote q", "FROM quote q INDEXED BY ix_quote_date", 1)
         sql = (
-            QUOTE_SELECT
+            select
             + (" WHERE " + " AND ".join(page_where) if page_where else "")
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        total = self._total(connection, count_where, count_params)
-        return page_json(rows, limit, query_fingerprint, total)
+        if count_where == [_MATCHING]:
+            total, exact = self._search_total(connection, count_params[0])
+        else:
+            total, exact = self._total(connection, count_where, count_params), True
+        return page_json(rows, limit, query_fingerprint, total, exact)
+
+    def _search_total(self, connection: sqlite3.Connection, match: str) -> tuple[int, bool]:
+        key = ("search", match)
+        found = self.searches.get(key)
+        if found is None:
+
+            def rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+                return connection.execute(sql, params).fetchall()
+
+            found = search_total(rows, match, self.exact_up_to, self._quotes(connection))
+            self._keep(self.searches, key, found)
+        return found
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -322,9 +352,9 @@ class FastQuotes:
     def _matches(
         self, connection: sqlite3.Connection, where: list[str], params: list[Any], match: str
     ) -> Callable[[], int]:
-        # The count of the search alone is the total of a search with no other filter: the
-        # same cache entry serves both.
-        return lambda: self._total(connection, [_MATCHING], [match])
+        # The count of the search alone (estimated past ``exact_up_to``) is the total of a
+        # search with no other filter: the same cache entry serves both.
+        return lambda: self._search_total(connection, match)[0]
 
     def _quotes(self, connection: sqlite3.Connection) -> int:
         return int(connection.execute("SELECT max(id) FROM quote").fetchone()[0] or 0)

@@ -16,7 +16,7 @@ from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
-from app.queries.search import is_common, parse_search, to_fts5, to_tsquery
+from app.queries.search import is_common, parse_search, search_total, to_fts5, to_tsquery
 
 QuoteSort = Literal["-date", "date", "relevance"]
 
@@ -145,9 +145,9 @@ def list_quotes(
     exact_up_to: int = EXACT_TOTAL_UP_TO,
 ) -> Page[QuotePublic]:
     """One page of matches in the query's order, the cursor of the next, and the total."""
-    plan = _Plan(session, query)
+    plan = _Plan(session, query, exact_up_to)
     items, next_cursor = plan.page(session, limit, cursor)
-    total, exact = plan.count(session, exact_up_to)
+    total, exact = plan.count(session)
     return Page[QuotePublic](
         items=items, next_cursor=next_cursor, total=total, total_is_exact=exact
     )
@@ -186,8 +186,11 @@ def report_conditions(
 class _Plan:
     """A query resolved against the store once: names turned into ids, search into a match."""
 
-    def __init__(self, session: Session, query: QuoteQuery) -> None:
+    def __init__(self, session: Session, query: QuoteQuery, exact_up_to: int = 0) -> None:
         self.query = query
+        self.exact_up_to = exact_up_to
+        # The condition that is the search itself, where there is one.
+        self.searching: sa.ColumnElement[bool] | None = None
         self.fingerprint = fingerprint(dataclasses.asdict(query))
         self.match: str | None = None
         self.common = False
@@ -243,7 +246,8 @@ class _Plan:
                     # search is answered newest first, whatever the sort asked.
                     conditions.append(_PROBE)
                 elif query.sort != "relevance":
-                    conditions.append(QUOTE.c.id.in_(_MATCHING))
+                    self.searching = QUOTE.c.id.in_(_MATCHING)
+                    conditions.append(self.searching)
         return conditions
 
     def _pg_matching(self, session: Session) -> sa.ColumnElement[bool]:
@@ -264,29 +268,35 @@ class _Plan:
 
     def _matches(self, session: Session) -> Callable[[], int]:
         def matches() -> int:
-            statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
-            return int(session.execute(statement, self.params()).scalar_one())
+            assert self.match is not None
+            return self._search_total(session, self.match)[0]
 
         return matches
+
+    def _search_total(self, session: Session, match: str) -> tuple[int, bool]:
+        def rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+            return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
+
+        return search_total(rows, match, self.exact_up_to, _quotes(session))
 
     def params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
 
-    def count(self, session: Session, exact_up_to: int = 0) -> tuple[int, bool]:
+    def count(self, session: Session) -> tuple[int, bool]:
         """The total, and whether it is exact (see ``pg_total``)."""
         conditions = [c for c in self.conditions if c is not _PROBE]
         if self.postgres:
             if self.match is not None and self.query.sort == "relevance":
                 conditions.append(_PG_MATCHES)
-            return pg_total(session, conditions, self.params(), exact_up_to)
+            return pg_total(session, conditions, self.params(), self.exact_up_to)
+        if self.match is not None and all(c is self.searching for c in conditions):
+            # Only the search: the full-text index counts its own matches, as the direct
+            # path does (estimated past ``exact_up_to``).
+            return self._search_total(session, self.match)
         return self._sqlite_count(session, conditions), True
 
     def _sqlite_count(self, session: Session, conditions: list[sa.ColumnElement[bool]]) -> int:
         if self.match is not None and (self.query.sort == "relevance" or self.common):
-            if not conditions:
-                # Only the search: the full-text index counts its own matches.
-                statement = sa.select(sa.func.count()).select_from(_MATCHING.subquery())
-                return int(session.execute(statement, self.params()).scalar_one())
             conditions.append(QUOTE.c.id.in_(_MATCHING))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(session.execute(statement, self.params()).scalar_one())

@@ -6,6 +6,7 @@ rebuilt, every term quoted, so no input can be an operator, a column filter or a
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 # A phrase between straight or curly double quotes; then any run of non-space characters.
 _TOKEN = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]|(\S+)')
@@ -65,6 +66,32 @@ def to_fts5(terms: list[SearchTerm]) -> str:
 COMMON_SHARE = 0.05
 # ...and in more than this many: below it, listing every match is quick anyway.
 COMMON_FLOOR = 5000
+
+
+def search_total(
+    rows: Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]],
+    match: str,
+    up_to: int,
+    quotes: int,
+) -> tuple[int, bool]:
+    """How many quotes an FTS5 search matches, and whether that is exact: counted up to
+    ``up_to``; past it, estimated from how far into the store (FTS5 returns matches in id
+    order) the match after ``up_to`` stands, so a phrase of common words ("in the") is not
+    matched through a million quotes only to be counted. ``rows(sql, params)`` runs a query;
+    ``quotes`` is the highest quote id. ``up_to`` 0 counts exactly. Both read paths use this,
+    so they give the same estimate."""
+    if up_to <= 0:
+        found = rows("SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?", (match,))
+        return int(found[0][0]), True
+    found = rows(
+        "SELECT count(*), max(rowid) FROM (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? "
+        "LIMIT ?)",
+        (match, up_to + 1),
+    )
+    counted, last = int(found[0][0]), found[0][1]
+    if counted <= up_to:
+        return counted, True
+    return max(up_to + 1, round(counted * max(quotes, last) / last)), False
 
 
 def is_common(

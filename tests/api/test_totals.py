@@ -49,13 +49,26 @@ def test_a_threshold_of_zero_counts_every_total(settings: Settings, seeded: obje
     assert (page["total"], page["total_is_exact"]) == (16, True)
 
 
-def test_sqlite_counts_exactly_whatever_the_threshold(
+def test_sqlite_counts_exactly_except_a_search_past_the_threshold(
     clients: tuple[TestClient, TestClient],
 ) -> None:
     from tests.conftest import POSTGRES
 
     if POSTGRES:
         pytest.skip("SQLite's own behaviour")
+    fast, routes = clients
     for client in clients:
         page = client.get("/v1/quotes").json()
         assert (page["total"], page["total_is_exact"]) == (16, True)
+        few = client.get("/v1/quotes", params={"q": "escalation"}).json()
+        assert few["total_is_exact"] is True and few["total"] <= 5
+        many = client.get("/v1/quotes", params={"q": "the"}).json()
+        assert many["total_is_exact"] is False and many["total"] >= 6
+        # Filtered besides the search, it is counted.
+        filtered = client.get("/v1/quotes", params={"q": "the", "speaker": "blinken"}).json()
+        assert filtered["total_is_exact"] is True
+    assert fast.get("/v1/quotes?q=the").json() == routes.get("/v1/quotes?q=the").json()
+    assert (
+        fast.get("/v1/quotes?q=%22of%20the%22").json()
+        == routes.get("/v1/quotes?q=%22of%20the%22").json()
+    )
