@@ -86,7 +86,9 @@ def get(url: str) -> Any:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[None]:
+def server(
+    command: list[str], env: dict[str, str], health: str, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -101,7 +103,7 @@ def server(command: list[str], env: dict[str, str], health: str, log: Path) -> I
                             f"{command[0]} did not start:\n{log.read_text()}"
                         ) from None
                     time.sleep(0.2)
-            yield
+            yield process
         finally:
             process.terminate()
             process.wait(timeout=20)
@@ -127,6 +129,12 @@ def wrk(url: str, duration: int, connections: int, script: Path | None = None) -
     ):
         errors += sum(int(n) for n in found.groups())
     return Load(rps, percentile("50"), percentile("99"), errors)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sqlite_qps(path: Path, sql: str, params: tuple[Any, ...], seconds: float = 1.0) -> float:
@@ -386,8 +394,9 @@ def on_postgres(
     expected: dict[str, list[Any]],
     results: dict[str, dict[str, list[Load]]],
 ) -> None:
-    """The same queries, on the same quotes, with saidwho on PostgreSQL (the general read path:
-    the direct one is SQLite's), beside Datasette's figures from the SQLite run above."""
+    """The same queries, on the same quotes, with saidwho on PostgreSQL (copied with `saidwho
+    copy`), beside Datasette's figures from the SQLite run above, with saidwho's own CPU time
+    per answer."""
     from sqlalchemy import create_engine, make_url
 
     cluster = make_url(args.postgres)
@@ -411,18 +420,24 @@ def on_postgres(
     base = f"http://127.0.0.1:{port}"
     command = [str(BIN / "saidwho"), "serve", "--port", str(port), "--no-access-log"]
     loads: dict[str, list[Load]] = {}
-    with server(command, env, base + "/health", folder / "postgres.log"):
+    cpu: dict[str, list[float]] = {}
+    with server(command, env, base + "/health", folder / "postgres.log") as process:
         for query in plan:
             if rows_of(get(base + query.saidwho), query.one_row) != expected[query.name]:
                 raise SystemExit(f"{query.name}: saidwho answers otherwise on PostgreSQL")
         for _ in range(args.rounds):
             for query in plan:
+                before = cpu_seconds(process.pid)
                 load = wrk(base + query.saidwho, args.duration, args.connections)
+                spent = cpu_seconds(process.pid) - before
                 loads.setdefault(query.name, []).append(load)
+                # saidwho's own CPU per answer (PostgreSQL's is not counted).
+                answers = max(1.0, load.rps * args.duration)
+                cpu.setdefault(query.name, []).append(1000 * spent / answers)
     print("rows checked: saidwho on PostgreSQL answers every query as on SQLite")
     print(
         f"{'query':<38}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'Datasette r/s':>15}{'ratio':>8}{'errors':>10}"
+        f"{'Datasette r/s':>15}{'ratio':>8}{'errors':>10}{'CPU ms/answer':>15}"
     )
     for query in plan:
         ours = statistics.median(load.rps for load in loads[query.name])
@@ -430,9 +445,10 @@ def on_postgres(
         p50 = statistics.median(load.p50 for load in loads[query.name])
         p99 = statistics.median(load.p99 for load in loads[query.name])
         failed = _errors(loads[query.name], results[query.name]["datasette"])
+        spent = statistics.median(cpu[query.name])
         print(
             f"{query.name:<38}{ours:>15,.0f}{p50:>8.2f}{p99:>8.2f}{theirs:>15,.0f}"
-            f"{ours / theirs:>7.1f}x{failed:>10}"
+            f"{ours / theirs:>7.1f}x{failed:>10}{spent:>15.2f}"
         )
 
 
