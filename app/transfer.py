@@ -58,14 +58,38 @@ def copy_store(source: Engine, target: Engine) -> Copied:
             table = core_table(model)
             if writing.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
                 raise TransferError(f"the target store's {table.name} table is not empty")
+        rebuilt = _set_indexes_aside(writing)
         with source.connect() as reading:
             for model in MODELS:
                 table = core_table(model)
                 counts[table.name] = _copy_table(reading, writing, table)
+        for definition in rebuilt:
+            writing.exec_driver_sql(definition)
         if writing.dialect.name == "postgresql":
             for model in MODELS:
                 _advance_sequence(writing, core_table(model))
     return Copied(counts, time.perf_counter() - started)
+
+
+def _set_indexes_aside(writing: sa.Connection) -> list[str]:
+    """On PostgreSQL, drops the copied tables' plain indexes (not those behind keys and unique
+    constraints) and returns how to make them again: built once over a million rows, the
+    full-text index and the others cost a fraction of keeping them up to date row by row."""
+    if writing.dialect.name != "postgresql":
+        return []
+    tables = [core_table(model).name for model in MODELS]
+    rows = writing.execute(
+        sa.text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        ),
+        {"tables": tables},
+    ).all()
+    writing.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+    for name, _ in rows:
+        writing.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [definition for _, definition in rows]
 
 
 def _rows(reading: sa.Connection, table: sa.Table) -> Iterator[Sequence[sa.Row[Any]]]:

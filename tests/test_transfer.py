@@ -38,7 +38,10 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
     copy = settings_for(tmp_path / "copy")
     migrate(copy)
     target = make_engine(copy)
+    indexes = _indexes(target)
     copied = copy_store(seeded, target)
+    # Indexes set aside for the load (PostgreSQL) are all made again.
+    assert _indexes(target) == indexes
     target.dispose()
     assert copied.rows["quote"] == 16 and copied.rows["quote_revision"] == 1
     assert copied.rows["speaker_revision"] == 1
@@ -57,3 +60,13 @@ def test_a_copied_store_answers_as_the_original_and_takes_new_writes(
 def test_copying_into_a_store_that_has_data_is_refused(settings: Settings, seeded: Engine) -> None:
     with pytest.raises(TransferError, match="not empty"):
         copy_store(seeded, seeded)
+
+
+def _indexes(engine: Engine) -> dict[str, list[str]]:
+    from sqlalchemy import inspect
+
+    found = inspect(engine)
+    return {
+        table: sorted(str(index["name"]) for index in found.get_indexes(table))
+        for table in found.get_table_names()
+    }
