@@ -32,7 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from speed import DATASETTE_FAST, UNTHROTTLED, Load, free_port, get, server, wrk  # noqa: E402
+from speed import (  # noqa: E402
+    DATASETTE_FAST,
+    UNTHROTTLED,
+    Load,
+    free_port,
+    get,
+    rows_of,
+    same_rows,
+    server,
+    wrk,
+)
 
 from app.synth.vocabulary import vocabulary  # noqa: E402
 
@@ -110,9 +120,7 @@ def main() -> None:
     ):
         ask(base + "/v1/quotes?q=warm")
         answers = [ask(f"{base}/v1/quotes?q={urllib.parse.quote(q)}") for q in searches]
-        ours_ids = [i["id"] for i in get(ours)["items"]]
-        their_ids = [r["id"] for r in get(theirs)["rows"]]
-        if ours_ids != their_ids:
+        if not same_rows(rows_of(get(ours), False), rows_of(get(theirs), False)):
             raise SystemExit(f"{phrase}: the servers answer with different quotes")
         loads: dict[str, list[Load]] = {"saidwho": [], "datasette": []}
         for round_number in range(args.rounds):

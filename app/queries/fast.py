@@ -58,6 +58,7 @@ QUOTATION_SELECT = """SELECT t.id, t.text, s.id, s.name, s.kind, s.role, t.date,
 FROM quotation t
 JOIN speaker s ON s.id = t.speaker_id"""
 _MATCHING = "q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+_LISTED_MANY = "+q.id IN ("
 _PROBE = "EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH ? AND rowid = q.id)"
 # SQLite checks the clock every this many steps of a statement.
 PROGRESS_OPS = 2000
@@ -65,6 +66,11 @@ PROGRESS_OPS = 2000
 # MATCHED_SEARCHES searches (8 bytes an id: a few MB at most).
 MATCHED_IDS = 1000
 MATCHED_SEARCHES = 1024
+# A search with up to this many matches (by its counted or estimated total) has them
+# remembered too, in at most MANY_MATCHED_SEARCHES searches (160 kB each at most): a phrase of
+# two common words with a few thousand matches costs FTS5 tens of ms to match again.
+MANY_MATCHED_IDS = 20_000
+MANY_MATCHED_SEARCHES = 64
 
 
 class _Local(threading.local):
@@ -94,6 +100,7 @@ class FastQuotes:
         self.epoch = 0
         self.totals: dict[tuple[Any, ...], int] = {}
         self.searches: dict[tuple[str, str], tuple[int, bool]] = {}
+        self.many_matched: dict[str, array[int] | None] = {}
         self.names: dict[tuple[str, str], tuple[str, ...]] = {}
         self.documents: dict[str, int] = {}
         self.matched: dict[str, array[int] | None] = {}
@@ -122,7 +129,7 @@ class FastQuotes:
             with self.lock:
                 self.epoch += 1
                 self.totals, self.names, self.documents, self.matched = {}, {}, {}, {}
-                self.searches = {}
+                self.searches, self.many_matched = {}, {}
             local.version = version
         local.epoch = self.epoch
         return local.connection
@@ -179,9 +186,8 @@ class FastQuotes:
         self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         where, params, count_where, count_params = self._conditions(connection, query)
-        by_date = _MATCHING in where and not {
-            c for c in where if not c.startswith(("q.date", _MATCHING))
-        }
+        searching = [c for c in where if c == _MATCHING or c.startswith(_LISTED_MANY)]
+        by_date = bool(searching) and all(c in searching or c.startswith("q.date") for c in where)
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
@@ -200,6 +206,8 @@ class FastQuotes:
             # quotes); walking the date order, each quote checked against the matches listed
             # once, finds a page in a few ms.
             select = select.replace("FROM quote q", "FROM quote q INDEXED BY ix_quote_date", 1)
+            # The unary + keeps SQLite from seeking the index once per match instead.
+            page_where = ["+" + c if c == _MATCHING else c for c in page_where]
         sql = (
             select
             + (" WHERE " + " AND ".join(page_where) if page_where else "")
@@ -312,27 +320,49 @@ class FastQuotes:
                 if is_common(terms, self._documents(connection), self._quotes(connection), matches):
                     return [*where, _PROBE], [*params, match], [*where, _MATCHING], [*params, match]
                 count_where, count_params = [*where, _MATCHING], [*params, match]
-                found = self._matching_ids(connection, match)
+                phrase = len(terms) > 1 or len(terms[0].words) > 1
+                found = self._matching_ids(connection, match, phrase)
                 if found is None:
                     where.append(_MATCHING)
                     params.append(match)
+                elif len(found) > MATCHED_IDS:
+                    # Many ids: walked along the date order, not looked up one by one (the
+                    # unary + keeps SQLite off the key for them).
+                    where.append(f"{_LISTED_MANY}{', '.join('?' * len(found))})")
+                    params.extend(found)
                 else:
                     where.append(f"q.id IN ({', '.join('?' * len(found))})" if found else "0")
                     params.extend(found)
                 return where, params, count_where, count_params
         return where, params, where, params
 
-    def _matching_ids(self, connection: sqlite3.Connection, match: str) -> "array[int] | None":
+    def _matching_ids(
+        self, connection: sqlite3.Connection, match: str, phrase: bool
+    ) -> "array[int] | None":
         """The ids of a search's matches when there are few, read off the index once per store
         version. A phrase of two middling words costs FTS5 a merge of both words' position lists
         (about 0.4 ms at a million quotes); a repeated or paged search then costs a lookup by id."""
         if match in self.matched:
             return self.matched[match]
+        if match in self.many_matched:
+            return self.many_matched[match]
         rows = connection.execute(
             "SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? LIMIT ?", (match, MATCHED_IDS + 1)
         ).fetchall()
-        ids = array("q", (row[0] for row in rows)) if len(rows) <= MATCHED_IDS else None
-        self._keep(self.matched, match, ids, most=MATCHED_SEARCHES)
+        if len(rows) <= MATCHED_IDS:
+            ids: array[int] | None = array("q", (row[0] for row in rows))
+            self._keep(self.matched, match, ids, most=MATCHED_SEARCHES)
+            return ids
+        ids = None
+        # One word's matches are read off the index in a few ms; a phrase's cost position lists.
+        if phrase and self._search_total(connection, match)[0] <= MANY_MATCHED_IDS:
+            rows = connection.execute(
+                "SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? LIMIT ?",
+                (match, MANY_MATCHED_IDS + 1),
+            ).fetchall()
+            if len(rows) <= MANY_MATCHED_IDS:
+                ids = array("q", (row[0] for row in rows))
+        self._keep(self.many_matched, match, ids, most=MANY_MATCHED_SEARCHES)
         return ids
 
     def _documents(self, connection: sqlite3.Connection) -> Callable[[str], int]:
