@@ -48,6 +48,16 @@ _SQL = QUOTE_SELECT.replace("?", "%s")
 _MATCH = "q.search @@ to_tsquery('simple', %s)"
 # The statement's own snapshot: which transactions its answer saw committed.
 _SEEN = "pg_current_snapshot()::text"
+# One quote and, last, its version (the ETag), in one statement.
+_ONE = (
+    _SQL.replace(
+        "\nFROM quote q",
+        ",\n (SELECT coalesce(max(r.version), 0) FROM quote_revision r WHERE r.quote_id = q.id)"
+        "\nFROM quote q",
+        1,
+    )
+    + " WHERE q.id = %s"
+)
 _SNAPSHOT = f"SELECT {_SEEN}"
 
 
@@ -133,17 +143,11 @@ class PgFastQuotes:
         """The quote as JSON, and its version (for the ETag)."""
 
         def job(connection: psycopg.Connection[Any]) -> tuple[bytes, int]:
-            row = connection.execute(
-                _SQL + " WHERE q.id = %s", (quote_id,)
-            ).fetchone()  # fmt: skip
+            # One round trip: the version comes with the row.
+            row = connection.execute(_ONE, (quote_id,)).fetchone()
             if row is None:
                 raise Unserved  # the general path words the 404
-            version = connection.execute(
-                "SELECT coalesce(max(version), 0) FROM quote_revision WHERE quote_id = %s",
-                (quote_id,),
-            ).fetchone()
-            assert version is not None
-            return orjson.dumps(quote_object(row)), int(version[0])
+            return orjson.dumps(quote_object(row)), int(row[-1])
 
         return self._run(job)
 
