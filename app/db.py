@@ -172,8 +172,10 @@ def _group_ungrouped(settings: Settings) -> None:
     """Quotes stored before quotations were kept join theirs (a no-op once all have one)."""
     engine = make_engine(settings)
     try:
-        with session_scope(engine) as session:
-            group_ungrouped(session)
+        while True:
+            with session_scope(engine) as session:
+                if not group_ungrouped(session):
+                    return
     finally:
         engine.dispose()
 

@@ -106,23 +106,20 @@ def move(session: Session, quote_id: int, quotation_id: int | None) -> int:
 
 
 def group_ungrouped(session: Session, batch: int = 500) -> int:
-    """Groups every quote that has no quotation yet (quotes stored before quotations were
-    kept); how many it grouped."""
-    done = 0
-    while True:
-        ids = list(
-            session.execute(
-                sa.select(QUOTE.c.id)
-                .where(QUOTE.c.quotation_id.is_(None))
-                .order_by(QUOTE.c.id)
-                .limit(batch)
-            ).scalars()
-        )
-        if not ids:
-            return done
+    """Groups the first ``batch`` quotes that have no quotation yet (quotes stored before
+    quotations were kept), oldest first; how many it grouped. The caller commits each batch,
+    so a large store is not grouped in one long transaction."""
+    ids = list(
+        session.execute(
+            sa.select(QUOTE.c.id)
+            .where(QUOTE.c.quotation_id.is_(None))
+            .order_by(QUOTE.c.id)
+            .limit(batch)
+        ).scalars()
+    )
+    if ids:
         group(session, ids)
-        session.flush()
-        done += len(ids)
+    return len(ids)
 
 
 def refresh(session: Session, quotation_id: int) -> None:
