@@ -11,6 +11,7 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.keys import create_key
 from app.main import create_app
+from app.seed import load_seed
 from app.transfer import TransferError, copy_store
 from tests.conftest import settings_for
 
@@ -70,3 +71,36 @@ def _indexes(engine: Engine) -> dict[str, list[str]]:
         table: sorted(str(index["name"]) for index in found.get_indexes(table))
         for table in found.get_table_names()
     }
+
+
+def test_a_source_with_a_dangling_reference_is_refused_whole(
+    settings: Settings, seeded: Engine, tmp_path: Path
+) -> None:
+    """The rows' references are checked after the load (PostgreSQL checks them at once rather
+    than row by row), so a broken source never becomes a half-checked target."""
+    import sqlite3
+
+    from tests.conftest import POSTGRES
+
+    if not POSTGRES:
+        pytest.skip("the copy into PostgreSQL checks references after the load")
+    broken = tmp_path / "broken.db"
+    source = Settings(database_url=f"sqlite:///{broken}")
+    migrate(source)
+    origin = make_engine(source)
+    load_seed(origin, source.seed_dir)
+    origin.dispose()
+    with sqlite3.connect(broken) as connection:  # foreign keys are off on a bare connection
+        connection.execute("UPDATE quote SET quotation_id = 424242 WHERE id = 3")
+    copy = settings_for(tmp_path / "copy")
+    migrate(copy)
+    target = make_engine(copy)
+    from sqlalchemy import create_engine, text
+
+    raw = create_engine(f"sqlite:///{broken}")
+    with pytest.raises(TransferError, match="quote.quotation_id 424242"):
+        copy_store(raw, target)
+    raw.dispose()
+    with target.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() == 0
+    target.dispose()
