@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from app.crud import InvalidField
-from app.models import Quotation, QuotationAnchor, Quote, Speaker
+from app.models import Quote, Speaker
 from app.models.public import CheckMatch, CheckResult, DiffStep, QuotationPublic, SpeakerRef
 from app.models.tables import core_table
 from app.queries.errors import UnknownName
@@ -16,10 +16,9 @@ from app.queries.lookup import find_speaker_id
 from app.queries.quotations import quotations_by_id
 from app.queries.quotes import QuoteQuery, report_conditions
 from app.quotations.compare import Comparison, Verdict, compare
+from app.quotations.grouping import most_shared
 from app.quotations.words import Words, query_anchors, words_of
 
-QUOTATION = core_table(Quotation)
-ANCHOR = core_table(QuotationAnchor)
 QUOTE = core_table(Quote)
 # Quotations sharing the most anchors, compared word by word: of anyone, and of the speaker
 # asked about (so that a busy namesake cannot crowd out the one asked for).
@@ -94,18 +93,8 @@ def check_text(session: Session, text: str, speaker: SpeakerRef | None) -> Check
 def _candidates(session: Session, keys: list[int], speaker_id: str | None, most: int) -> list[int]:
     if not keys:
         return []
-    shared = sa.func.count().label("shared")
-    statement = sa.select(ANCHOR.c.quotation_id, shared).where(ANCHOR.c.anchor.in_(keys))
-    if speaker_id is not None:
-        statement = statement.join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id).where(
-            QUOTATION.c.speaker_id == speaker_id
-        )
-    statement = (
-        statement.group_by(ANCHOR.c.quotation_id)
-        .order_by(shared.desc(), ANCHOR.c.quotation_id)
-        .limit(most)
-    )
-    return [int(row[0]) for row in session.execute(statement)]
+    found = session.execute(most_shared(keys, most=most, speaker_id=speaker_id))
+    return [int(row[0]) for row in found]
 
 
 def _phrase_matches(session: Session, asked: Words, most: int) -> list[int]:

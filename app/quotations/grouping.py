@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -26,6 +27,8 @@ ANCHOR = core_table(QuotationAnchor)
 ARTICLE = core_table(Article)
 # How many of a speaker's quotations sharing the most anchors are compared word by word.
 CANDIDATES = 12
+# What grouping reads of a quotation to compare and update it.
+_FIGURES = (QUOTATION.c.text, QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ def _group_one(session: Session, report: _Report) -> None:
         _start(session, report, words)
         return
     target = inside[0][0] if inside else min(matches, key=lambda m: (-m[1], m[0].id))[0]
-    _attach(session, target, report)
+    _attach(session, target, report, words)
     if not inside:
         for other, score, _ in matches:
             if other.id != target.id and score >= 2.0:
@@ -183,6 +186,36 @@ class _Candidate:
     date: dt.date
     first_said: dt.date | None
     first_reported: dt.date
+    words: int  # how many words its text has
+
+
+def most_shared(
+    keys: list[int],
+    *,
+    most: int,
+    speaker_id: str | None = None,
+    columns: tuple[sa.ColumnElement[Any], ...] = (),
+) -> sa.Select[Any]:
+    """The quotations sharing the most of ``keys`` (their id first, then ``columns``), most
+    first: how grouping and the check both find candidates, of one speaker or of anyone."""
+    shared = sa.func.count().label("shared")
+    if speaker_id is None and not columns:
+        return (
+            sa.select(ANCHOR.c.quotation_id, shared)
+            .where(ANCHOR.c.anchor.in_(keys))
+            .group_by(ANCHOR.c.quotation_id)
+            .order_by(shared.desc(), ANCHOR.c.quotation_id)
+            .limit(most)
+        )
+    statement = (
+        sa.select(QUOTATION.c.id, *columns, shared)
+        .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
+        .where(ANCHOR.c.anchor.in_(keys))
+    )
+    if speaker_id is not None:
+        statement = statement.where(QUOTATION.c.speaker_id == speaker_id)
+    # Grouped by the quotation's key, so its other columns may be read (PostgreSQL).
+    return statement.group_by(QUOTATION.c.id).order_by(shared.desc(), QUOTATION.c.id).limit(most)
 
 
 def _matches(
@@ -192,29 +225,15 @@ def _matches(
     keys = query_anchors(words)
     if not keys:
         return []
-    shared = sa.func.count().label("shared")
     rows = session.execute(
-        sa.select(
-            QUOTATION.c.id,
-            QUOTATION.c.text,
-            QUOTATION.c.date,
-            QUOTATION.c.first_said,
-            QUOTATION.c.first_reported,
-            shared,
-        )
-        .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
-        .where(ANCHOR.c.anchor.in_(keys), QUOTATION.c.speaker_id == speaker_id)
-        # Grouped by the quotation's key, so its other columns may be read (PostgreSQL).
-        .group_by(QUOTATION.c.id)
-        .order_by(shared.desc(), QUOTATION.c.id)
-        .limit(CANDIDATES)
+        most_shared(keys, most=CANDIDATES, speaker_id=speaker_id, columns=_FIGURES)
     ).all()
     found = []
     for row in rows:
-        candidate = _Candidate(int(row[0]), row[1], row[2], row[3], row[4])
-        theirs = words_of(candidate.text)
+        theirs = words_of(row[1])
         score = same_quotation(words, theirs)
         if score is not None:
+            candidate = _Candidate(int(row[0]), row[1], row[2], row[3], row[4], len(theirs))
             found.append((candidate, score, len(theirs)))
     return found
 
@@ -243,16 +262,17 @@ def _start(session: Session, report: _Report, words: Words) -> int:
     return quotation_id
 
 
-def _attach(session: Session, quotation: "_Candidate | int", report: _Report) -> None:
-    """Adds one report to a quotation, its figures updated from that report alone."""
+def _attach(
+    session: Session, quotation: "_Candidate | int", report: _Report, words: Words | None = None
+) -> None:
+    """Adds one report (its ``words``, when already read) to a quotation, its figures updated
+    from that report alone."""
     if isinstance(quotation, int):
         row = session.execute(
-            sa.select(
-                QUOTATION.c.id, QUOTATION.c.text, QUOTATION.c.date, QUOTATION.c.first_said,
-                QUOTATION.c.first_reported,
-            ).where(QUOTATION.c.id == quotation)
-        ).one()  # fmt: skip
-        quotation = _Candidate(int(row[0]), row[1], row[2], row[3], row[4])
+            sa.select(QUOTATION.c.id, *_FIGURES).where(QUOTATION.c.id == quotation)
+        ).one()
+        quotation = _Candidate(int(row[0]), row[1], row[2], row[3], row[4], len(words_of(row[1])))
+    new_words = words if words is not None else words_of(report.text)
     same_publisher = session.execute(
         sa.select(QUOTE.c.id)
         .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
@@ -272,8 +292,7 @@ def _attach(session: Session, quotation: "_Candidate | int", report: _Report) ->
     if report.said_on is not None:
         said = quotation.first_said
         values["first_said"] = report.said_on if said is None else min(said, report.said_on)
-    new_words, old_words = words_of(report.text), words_of(quotation.text)
-    if len(new_words) > len(old_words):
+    if len(new_words) > quotation.words:
         _drop_anchors(session, quotation.id, quotation.text)
         _add_anchors(session, quotation.id, new_words)
         values["text"] = report.text
