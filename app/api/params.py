@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import StringConstraints
 
-from app.models.public import IsoDate
+from app.models.public import IsoDate, QuoteKind
 from app.models.tables import MAX_ROW_ID
 
 
@@ -49,6 +49,31 @@ Until = Annotated[
     Query(
         description="Only items dated on or before this ISO date (inclusive).",
         openapi_examples=examples(end_of_may_2024="2024-05-31"),
+    ),
+]
+Speakers = Annotated[
+    list[Name] | None,
+    Query(
+        description="A speaker id, or any of its names or aliases, case-insensitive. "
+        "Repeat for any of several.",
+        openapi_examples=examples(
+            by_surname="blinken", by_id="antony-blinken", anonymous="unnamed U.S. official"
+        ),
+    ),
+]
+Outlets = Annotated[
+    list[Name] | None,
+    Query(
+        description='The outlet the words were given to ("told CBS News"): id or name, '
+        "case-insensitive. Repeat for any of several.",
+        openapi_examples=examples(by_id="cbs-news", by_name="The Washington Post"),
+    ),
+]
+Kinds = Annotated[
+    list[QuoteKind] | None,
+    Query(
+        description="`direct`, `partial` or `indirect`. Repeat for any of several.",
+        openapi_examples=examples(direct_only="direct", partial="partial"),
     ),
 ]
 Publisher = Annotated[

@@ -7,9 +7,19 @@ from fastapi.responses import Response
 
 from app.api.deps import SessionDep
 from app.api.errors import ProblemError, problem_responses
-from app.api.params import Cursor, Limit, Name, Publisher, Since, Until, examples
+from app.api.params import (
+    Cursor,
+    Kinds,
+    Limit,
+    Outlets,
+    Publisher,
+    Since,
+    Speakers,
+    Until,
+    examples,
+)
 from app.api.versioning import ETAG_HEADER
-from app.models.public import Page, QuotationDetail, QuotationPublic, QuoteKind
+from app.models.public import Page, QuotationDetail, QuotationPublic
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import etag
 from app.queries.quotations import (
@@ -41,32 +51,12 @@ QuotationId = Annotated[
 )
 def find_quotations(
     session: SessionDep,
-    speaker: Annotated[
-        list[Name] | None,
-        Query(
-            description="A speaker id, or any of its names. Repeat for any of several.",
-            openapi_examples=examples(by_surname="blinken"),
-        ),
-    ] = None,
-    outlet: Annotated[
-        list[Name] | None,
-        Query(
-            description="An outlet a report says the words were given to. Repeat for any of "
-            "several.",
-            openapi_examples=examples(by_id="cbs-news"),
-        ),
-    ] = None,
+    speaker: Speakers = None,
+    outlet: Outlets = None,
     publisher: Publisher = None,
     since: Since = None,
     until: Until = None,
-    kind: Annotated[
-        list[QuoteKind] | None,
-        Query(
-            description="A report's kind: `direct`, `partial` or `indirect`. Repeat for any "
-            "of several.",
-            openapi_examples=examples(partial="partial"),
-        ),
-    ] = None,
+    kind: Kinds = None,
     q: Annotated[
         str | None,
         Query(

@@ -13,17 +13,19 @@ from app.api.errors import ProblemError, problem_responses
 from app.api.params import (
     ArticleFilter,
     Cursor,
+    Kinds,
     Limit,
-    Name,
+    Outlets,
     Publisher,
     QuoteId,
     Since,
+    Speakers,
     Until,
     examples,
 )
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
-from app.models.public import Page, QuoteKind, QuoteOrigin, QuotePublic
+from app.models.public import Page, QuoteOrigin, QuotePublic
 from app.models.versions import etag
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
 
@@ -63,34 +65,12 @@ def find_quotes(
     session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
-    speaker: Annotated[
-        list[Name] | None,
-        Query(
-            description="A speaker id, or any of its names or aliases, case-insensitive. "
-            "Repeat for any of several.",
-            openapi_examples=examples(
-                by_surname="blinken", by_id="antony-blinken", anonymous="unnamed U.S. official"
-            ),
-        ),
-    ] = None,
-    outlet: Annotated[
-        list[Name] | None,
-        Query(
-            description='The outlet the words were given to ("told CBS News"): id or name, '
-            "case-insensitive. Repeat for any of several.",
-            openapi_examples=examples(by_id="cbs-news", by_name="The Washington Post"),
-        ),
-    ] = None,
+    speaker: Speakers = None,
+    outlet: Outlets = None,
     publisher: Publisher = None,
     since: Since = None,
     until: Until = None,
-    kind: Annotated[
-        list[QuoteKind] | None,
-        Query(
-            description="`direct`, `partial` or `indirect`. Repeat for any of several.",
-            openapi_examples=examples(direct_only="direct", partial="partial"),
-        ),
-    ] = None,
+    kind: Kinds = None,
     q: Annotated[
         str | None,
         Query(
