@@ -42,6 +42,24 @@ def both(store: Settings) -> Iterator[tuple[TestClient, TestClient]]:
         yield a, b
 
 
+def walk_across(both: tuple[TestClient, TestClient], url: str) -> None:
+    """Follows the cursors of ``url`` to the end, each page from the two paths in turn: every
+    page the same on both, every item once, as many as the total says."""
+    fast, routes = both
+    seen: list[int] = []
+    cursor = None
+    for client in itertools.cycle([fast, routes]):
+        suffix = f"&cursor={cursor}" if cursor else ""
+        page = client.get(f"{url}{suffix}").json()
+        other = (routes if client is fast else fast).get(f"{url}{suffix}").json()
+        assert page == other
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == page["total"]
+
+
 QUERIES = [
     "", "limit=1", "limit=100", "sort=date", "sort=-date&limit=7",
     "speaker=speaker-000001", "speaker=speaker-000001&speaker=speaker-000002&limit=50",
@@ -99,19 +117,7 @@ def test_quotation_lists_are_the_same_on_either_path(
 def test_quotation_cursors_work_across_paths(
     both: tuple[TestClient, TestClient], query: str
 ) -> None:
-    fast, routes = both
-    seen: list[int] = []
-    cursor = None
-    for client in itertools.cycle([fast, routes]):
-        suffix = f"&cursor={cursor}" if cursor else ""
-        page = client.get(f"/v1/quotations?{query}{suffix}").json()
-        other = (routes if client is fast else fast).get(f"/v1/quotations?{query}{suffix}").json()
-        assert page == other
-        seen += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert len(seen) == len(set(seen)) == page["total"]
+    walk_across(both, f"/v1/quotations?{query}")
 
 
 @pytest.mark.parametrize("path", ["1", "16", "3000", "3016", "3017", "999999", "0", "-1", "x"])
@@ -129,19 +135,7 @@ def test_one_quote_is_the_same_either_way(both: tuple[TestClient, TestClient], p
 def test_cursors_walk_the_same_pages_and_work_across_paths(
     both: tuple[TestClient, TestClient], query: str
 ) -> None:
-    fast, routes = both
-    seen: list[int] = []
-    cursor = None
-    for client in itertools.cycle([fast, routes]):
-        suffix = f"&cursor={cursor}" if cursor else ""
-        page = client.get(f"/v1/quotes?{query}{suffix}").json()
-        other = (routes if client is fast else fast).get(f"/v1/quotes?{query}{suffix}").json()
-        assert page == other
-        seen += [item["id"] for item in page["items"]]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert len(seen) == len(set(seen)) == page["total"]
+    walk_across(both, f"/v1/quotes?{query}")
 
 
 def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
@@ -251,3 +245,21 @@ def test_the_direct_path_itself_serves_a_speakers_quotations(
     _, routes = both
     assert body == routes.get("/v1/quotations?speaker=speaker-000001&sort=reports&limit=5").json()
     assert body["total"] > 5 and body["next_cursor"]
+
+
+def test_a_phrase_with_many_matches_is_remembered_and_walked_in_date_order(
+    store: Settings, both: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the few-matches list (lowered here so the small store has such a phrase), a
+    phrase's ids are remembered too, and its page walks the date index against them."""
+    import app.queries.fast as fast_module
+
+    monkeypatch.setattr(fast_module, "MATCHED_IDS", 5)
+    reads = FastQuotes(store.database_url.split("///", 1)[1], budget_ms=3000)
+    body = orjson.loads(reads.page(QuoteQuery(q='"of the"'), 20, None))
+    _, routes = both
+    assert body == routes.get("/v1/quotes?q=%22of%20the%22").json()
+    remembered = reads.many_matched['"of the"']
+    assert remembered is not None and len(remembered) == body["total"] > 5
+    # Asked again, the page is answered from the remembered ids.
+    assert orjson.loads(reads.page(QuoteQuery(q='"of the"'), 20, None)) == body
