@@ -25,7 +25,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from speed import DATASETTE_FAST, UNTHROTTLED, Load, free_port, get, server, wrk  # noqa: E402
+from speed import DATASETTE_FAST, UNTHROTTLED, Load, free_port, get, server, source_store, wrk  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -140,12 +139,7 @@ def main() -> None:
     rng = random.Random(7)
     folder = Path(tempfile.mkdtemp(prefix="saidwho-quotations-"))
     source = folder / "source.db"
-    if args.store:
-        shutil.copy(args.store, source)
-    else:
-        env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{source}"}
-        subprocess.run([str(BIN / "saidwho"), "synth", "--quotes", str(args.quotes)],
-                       env=env, check=True)  # fmt: skip
+    source_store(args.store, args.quotes, source)
     with sqlite3.connect(source) as connection:
         quotes, quotations, repeated = connection.execute(
             "SELECT (SELECT count(*) FROM quote), count(*), sum(reports > 1) FROM quotation"

@@ -19,7 +19,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from speed import (  # noqa: E402
     rows_of,
     same_rows,
     server,
+    source_store,
     wrk,
 )
 
@@ -86,12 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="saidwho-search-"))
     source = folder / "source.db"
-    if args.store:
-        shutil.copy(args.store, source)
-    else:
-        env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{source}"}
-        subprocess.run([str(BIN / "saidwho"), "synth", "--quotes", str(args.quotes)],
-                       env=env, check=True)  # fmt: skip
+    source_store(args.store, args.quotes, source)
     theirs_db = folder / "datasette.db"
     shutil.copy(source, theirs_db)
     rng = random.Random(11)

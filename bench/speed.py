@@ -71,6 +71,16 @@ class Load:
     errors: int = 0
 
 
+def source_store(store: Path | None, quotes: int, path: Path) -> None:
+    """``path`` becomes a copy of ``store``, a store synth made earlier (left unchanged), or,
+    without one, a new store of ``quotes`` synthetic quotes."""
+    if store is not None:
+        shutil.copy(store, path)
+        return
+    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{path}"}
+    subprocess.run([str(BIN / "saidwho"), "synth", "--quotes", str(quotes)], env=env, check=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
