@@ -51,9 +51,15 @@ def hold_name(session: Session, kind: str, id: str) -> None:
     before looking the row up: two writers that both meet a new name ("Mayor Marta Ruiz" in two
     articles posted at once) then create it once, the second finding the first's row, instead
     of one failing on the duplicate. SQLite has one writer at a time already."""
+    hold(session, f"{kind}:{id}")
+
+
+def hold(session: Session, name: str) -> None:
+    """On PostgreSQL, a lock on ``name`` held until the transaction ends (an advisory lock on
+    its 64-bit hash); nothing on SQLite, whose writers take turns already."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    digest = hashlib.blake2b(f"{kind}:{id}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
     session.execute(
         sa.select(sa.func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True)))
     )

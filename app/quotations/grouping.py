@@ -8,7 +8,6 @@ advisory lock on that speaker, taken in a fixed order, so two articles quoting t
 once cannot both start a quotation for them. SQLite serialises writers already."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from app.crud import hold
 from app.models import Article, Quotation, QuotationAnchor, Quote
 from app.models.tables import core_table
 from app.quotations.compare import same_quotation
@@ -43,13 +43,10 @@ class _Report:
 
 
 def lock_speakers(session: Session, speaker_ids: Iterable[str]) -> None:
-    """Holds each speaker's grouping lock to the end of the transaction (PostgreSQL)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    """Holds each speaker's grouping lock to the end of the transaction (PostgreSQL), in one
+    order, so that two writers never wait on each other's."""
     for speaker_id in sorted(set(speaker_ids)):
-        digest = hashlib.blake2b(f"quotation:{speaker_id}".encode(), digest_size=8).digest()
-        key = int.from_bytes(digest, "big", signed=True)
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        hold(session, f"quotation:{speaker_id}")
 
 
 def group(session: Session, quote_ids: Sequence[int]) -> None:
