@@ -2,7 +2,7 @@
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,9 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.keys import create_key, list_keys, revoke_key
 from app.seed import load_seed
+
+if TYPE_CHECKING:
+    from app.ingest.files import Defaults
 
 
 class KeyScope(enum.StrEnum):
@@ -178,64 +181,94 @@ def keys_revoke(
 
 @cli.command("ingest")
 def ingest_command(
-    files: Annotated[
-        list[Path],
+    paths: Annotated[
+        list[str],
         typer.Argument(
-            help="Text files (one article each), or .json / .jsonl files of articles with "
-            "title, publisher, published_on, url and text.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
+            help="Articles: text files (one article each), saved web pages (.html), .json or "
+            ".jsonl/.ndjson files of articles (title, publisher, published_on, url, text or "
+            "html), each perhaps .gz; directories (searched for those) and globs.",
+            show_default=False,
         ),
     ],
     publisher: Annotated[
-        str | None, typer.Option(help="Publisher of text files, by id or name.")
+        str | None, typer.Option(help="Publisher of articles that name none, by id or name.")
     ] = None,
     published_on: Annotated[
-        str | None, typer.Option(help="Publication date of text files, YYYY-MM-DD.")
+        str | None, typer.Option(help="Publication date of articles that give none, YYYY-MM-DD.")
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes that read articles side by side.")
+    ] = 1,
+    batch: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Articles stored per transaction.")
+    ] = 50,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line for every article.")
+    ] = False,
 ) -> None:
-    """Store articles and extract their quotations, as POST /v1/articles does. Each article is
-    one transaction; a text already stored is left as it is."""
-    from app.crud import InvalidField
-    from app.ingest import ingest, read_quotations
-    from app.ingest_files import ArticleFileError, read_articles
+    """Store articles and extract their quotations, as POST /v1/articles does. A text already
+    stored is skipped, so an interrupted run can simply be started again. One bad article is
+    reported and skipped; the exit status is 1 when any failed."""
+    from app.ingest.archive import run
+    from app.ingest.files import ArticleFileError, Defaults, count, expand, sources
+    from app.ingest.progress import Shown
+    from app.ingest.store import Bounds
 
+    defaults = Defaults(publisher=publisher, published_on=published_on, title=title, url=url)
     try:
-        articles = [
-            article
-            for path in files
-            for article in read_articles(
-                path, publisher=publisher, published_on=published_on, title=title, url=url
-            )
-        ]
+        found = expand(paths)
+        _check_text_options(found, defaults)
+        total = count(found)
     except ArticleFileError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     settings = Settings()
     migrate(settings)
-    engine = make_engine(settings)
-    failed = 0
-    for source, article in articles:
+    bounds = Bounds(settings.max_paragraphs, settings.max_quotes_per_article)
+    with Shown(total, each=verbose or total <= 25) as shown:
         try:
-            read = read_quotations(article.text, article.published_on)  # before the write lock
-            with session_scope(engine) as session:
-                result = ingest(session, article, read)
-                article_id, quotes = result.article.id, result.quotes
-        except InvalidField as error:
-            failed += 1
-            typer.echo(f"error: {source}: {error.field}: {error}", err=True)
-            continue
-        if result.created:
-            note = f", {result.unattributed} unattributed" if result.unattributed else ""
-            typer.echo(f"{source}: stored article {article_id} with {quotes} quotes{note}")
-        else:
-            typer.echo(f"{source}: already stored as article {article_id}; nothing changed")
-    engine.dispose()
-    if failed:
+            tally = run(
+                settings,
+                sources(found),
+                defaults=defaults,
+                jobs=jobs,
+                batch=batch,
+                bounds=bounds,
+                report=shown,
+            )
+        except ArticleFileError as error:  # an archive that breaks off (a truncated .gz)
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(shown.summary(tally))
+    if tally.failed:
         raise typer.Exit(1)
+
+
+def _check_text_options(found: list[Path], defaults: "Defaults") -> None:
+    """A plain text file carries no metadata, and a date given for all must be a date: refuse
+    before reading any article."""
+    import datetime as dt
+
+    from app.ingest.files import ArticleFileError, is_plain_text
+
+    if defaults.published_on is not None:
+        try:
+            dt.date.fromisoformat(defaults.published_on)
+        except ValueError:
+            raise ArticleFileError(
+                f"--published-on {defaults.published_on!r}: must be an ISO date, YYYY-MM-DD"
+            ) from None
+
+    for path in found:
+        if is_plain_text(path):
+            for needed, option in (
+                (defaults.publisher, "--publisher"),
+                (defaults.published_on, "--published-on"),
+            ):
+                if needed is None:
+                    raise ArticleFileError(f"{path}: a text file needs {option}")
 
 
 @cli.command("synth")

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.crud import InvalidField, add_quote, ensure_speaker, free_id, utcnow
-from app.ingest import outlet_for
+from app.ingest.store import outlet_for
 from app.models import ApiKey, Article, Quotation, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID

@@ -126,6 +126,7 @@ def add_article(
     published_on: dt.date,
     text: str,
     url: str | None = None,
+    byline: str | None = None,
     api_key_id: int | None = None,
 ) -> Article:
     article = Article(
@@ -133,6 +134,7 @@ def add_article(
         publisher_id=publisher_id,
         published_on=published_on,
         url=url,
+        byline=byline,
         text=text,
         content_hash=content_hash(text),
         created_at=utcnow(),

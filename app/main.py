@@ -13,6 +13,7 @@ from app.api.errors import COMMON_PROBLEMS, install_error_handlers
 from app.api.fastlane import QuoteFastLane
 from app.api.guards import FrontDoor
 from app.api.metrics import Metrics
+from app.api.page_body import PageBody
 from app.api.routes import (
     articles,
     check,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         else engine
     )
     install_error_handlers(app)
+    app.add_middleware(PageBody)
     for module in (quotes, corrections, quotations, check, speakers, outlets, articles, meta):
         app.include_router(module.router)
     app.include_router(pages.router)

@@ -173,27 +173,53 @@ def test_ingest_reads_json_lines_with_their_own_metadata(store: Path, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("content", "suffix", "args", "message"),
+    ("args", "message"),
     [
-        (STORY, ".txt", ("--published-on", "2024-06-03"), "needs --publisher"),
-        (STORY, ".txt", ("--publisher", "Gazette"), "needs --published-on"),
-        (STORY, ".txt", ("--publisher", "Gazette", "--published-on", "June 3"), "published_on"),
-        ('{"title": "x", "publisher": "y", "published_on": "2024-06-03"}', ".json", (), "text"),
-        ("not json", ".jsonl", (), "not JSON"),
+        (("--published-on", "2024-06-03"), "needs --publisher"),
+        (("--publisher", "Gazette"), "needs --published-on"),
+        (("--publisher", "Gazette", "--published-on", "June 3"), "--published-on 'June 3'"),
     ],
 )
-def test_ingest_refuses_bad_input_before_writing_anything(
-    store: Path, tmp_path: Path, content: str, suffix: str, args: tuple[str, ...], message: str
+def test_ingest_refuses_a_command_line_that_lacks_what_text_files_need_before_writing(
+    store: Path, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    good = tmp_path / "good.json"
+    fields = {"title": "Bridge", "publisher": "Gazette", "published_on": "2024-06-03"}
+    good.write_text(json.dumps({**fields, "text": STORY + " Good."}), encoding="utf-8")
+    bad = tmp_path / "story.txt"
+    bad.write_text(STORY, encoding="utf-8")
+    result = saidwho(store, "ingest", str(good), str(bad), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not store.exists() or count(store, "article") == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ('{"title": "x", "publisher": "y", "published_on": "2024-06-03"}', ".json", "text"),
+        ("not json", ".jsonl", "not JSON"),
+        (
+            '{"title": "x", "publisher": "y", "published_on": "3 June", "text": "z"}',
+            ".json",
+            "published_on",
+        ),
+    ],
+)
+def test_ingest_reports_and_skips_a_bad_article_and_stores_the_rest(
+    store: Path, tmp_path: Path, content: str, suffix: str, message: str
 ) -> None:
     good = tmp_path / "good.json"
     fields = {"title": "Bridge", "publisher": "Gazette", "published_on": "2024-06-03"}
     good.write_text(json.dumps({**fields, "text": STORY + " Good."}), encoding="utf-8")
     bad = tmp_path / f"bad{suffix}"
     bad.write_text(content, encoding="utf-8")
-    result = saidwho(store, "ingest", str(good), str(bad), *args)
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
-    assert not store.exists() or count(store, "article") == 0
+    result = saidwho(store, "ingest", str(good), str(bad))
+    assert result.returncode == 1
+    assert f"bad{suffix}" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "1 stored" in result.stdout and "1 failed" in result.stdout
+    assert count(store, "article") == 1
 
 
 def test_synth_fills_an_empty_store_through_the_real_schema(store: Path) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.db import session_scope
-from app.ingest import ingest_article
+from app.ingest.store import ingest_article
 from app.models import Quote, SpeakerAlias
 
 

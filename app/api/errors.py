@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
+from app.models.public import BODY_TAGS
 from app.queries.errors import AmbiguousName, QueryError
 
 PROBLEM_JSON = "application/problem+json"
@@ -138,6 +139,8 @@ def _location(loc: Sequence[Any]) -> tuple[str, str]:
     where = str(loc[0]) if loc else "request"
     # A repeated query parameter is reported by its name, not as "kind.0".
     parts = loc[1:] if where == "body" else loc[1:2]
+    if where == "body" and parts and parts[0] in BODY_TAGS:
+        parts = parts[1:]  # which of a route's bodies was read: not part of the field's name
     name = ".".join(str(part) for part in parts) or where
     return where, name
 

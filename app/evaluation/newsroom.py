@@ -22,7 +22,7 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.evaluation.corpus import CorpusError
 from app.evaluation.scoring import characters, jaccard
-from app.ingest import ingest_article
+from app.ingest.store import ingest_article
 from app.names import slugify
 from app.seed import load_seed
 

@@ -19,7 +19,7 @@ from app.config import Settings
 from app.crud import add_article, add_quote, ensure_speaker
 from app.db import make_engine, migrate, session_scope
 from app.evaluation.corpus import CorpusError
-from app.ingest import outlet_for
+from app.ingest.store import outlet_for
 from app.models.public import SpeakerRef
 from app.names import slugify
 from app.quotations.check import check_text

@@ -9,10 +9,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictInt,
     StringConstraints,
+    Tag,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -253,6 +255,7 @@ class ArticlePublic(BaseModel):
     publisher: OutletRef
     published_on: dt.date
     url: str | None
+    byline: str | None = Field(default=None, description="Who wrote it, when known.")
     quote_count: int
 
 
@@ -281,12 +284,46 @@ class ArticleIn(BaseModel):
     )
     published_on: IsoDate = Field(examples=["2024-05-31"])
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
+    byline: Text | None = Field(default=None, max_length=300, examples=["Jane Roe"])
     text: Text = Field(
         min_length=1,
         max_length=MAX_TEXT,
         pattern=r"\S",
         description="The article text, paragraphs separated by line breaks.",
     )
+
+
+# Past this a saved page is refused: a news page's HTML is rarely over 2 MB.
+MAX_HTML = 5_000_000
+
+
+class PageIn(BaseModel):
+    """A saved web page to store as an article: its main text, title, date, site, byline and
+    canonical address are read from the HTML; a field given here overrides the page's own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    html: Text = Field(min_length=1, max_length=MAX_HTML, description="The page's HTML.")
+    url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
+    title: Text | None = Field(default=None, min_length=1, max_length=500, pattern=r"\S")
+    publisher: Text | None = Field(default=None, min_length=1, max_length=300, pattern=r"\S")
+    published_on: IsoDate | None = Field(default=None, examples=["2024-05-31"])
+    byline: Text | None = Field(default=None, max_length=300)
+
+
+# Tags of the two bodies POST /v1/articles takes; the error handler leaves them out of the
+# name of a field at fault ("title", not "article-page.title").
+BODY_TAGS = frozenset({"article-text", "article-page"})
+
+
+def _article_body(value: Any) -> str:
+    return "article-page" if isinstance(value, dict) and "html" in value else "article-text"
+
+
+ArticlePost = Annotated[
+    Annotated[ArticleIn, Tag("article-text")] | Annotated[PageIn, Tag("article-page")],
+    Discriminator(_article_body),
+]
 
 
 class SpanIn(BaseModel):

@@ -80,6 +80,8 @@ class Article(SQLModel, table=True):
     publisher_id: str = Field(foreign_key="outlet.id")
     published_on: dt.date
     url: str | None = Field(default=None, max_length=2000)
+    # Who wrote it, when the page or the poster says.
+    byline: str | None = Field(default=None, max_length=300)
     text: str
     # sha256 of the text: posting the same text twice finds the stored article.
     content_hash: str = Field(max_length=64, unique=True)

@@ -27,6 +27,7 @@ _COLUMNS = (
     ARTICLE.c.title,
     ARTICLE.c.published_on,
     ARTICLE.c.url,
+    ARTICLE.c.byline,
     PUBLISHER.c.id.label("publisher_id"),
     PUBLISHER.c.name.label("publisher_name"),
     _QUOTE_COUNT,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from app.db import session_scope
-from app.ingest import ingest_article
+from app.ingest.store import ingest_article
 
 
 def test_articles_posted_at_once_that_name_a_new_speaker_and_outlet_make_each_once(

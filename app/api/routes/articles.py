@@ -2,16 +2,28 @@
 extracts and attributes its quotations."""
 
 import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
+from pydantic import ValidationError
 
 from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
+from app.api.page_body import FIELDS as PAGE_FIELDS
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.crud import InvalidField
-from app.ingest import Bounds, TooMuch, ingest, read_quotations
-from app.models.public import ArticleDetail, ArticleIn, ArticlePublic, ArticleWithQuotes, Page
+from app.ingest.pages import page_article
+from app.ingest.store import Bounds, TooMuch, ingest, read_quotations
+from app.models.public import (
+    ArticleDetail,
+    ArticleIn,
+    ArticlePost,
+    ArticlePublic,
+    ArticleWithQuotes,
+    Page,
+    PageIn,
+)
 from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
 
@@ -44,10 +56,31 @@ def find_articles(
     summary="Store an article and attribute its quotations",
     description="Stores the article and every quotation extracted from it, attributed to its "
     "speaker and outlet, in one transaction. Posting a text that is already stored creates "
-    "nothing and answers 200 with the stored article.",
+    "nothing and answers 200 with the stored article.\n\n"
+    "A saved web page is taken too, as `{html, url?, title?, publisher?, published_on?, "
+    "byline?}` or as a `text/html` body with those fields as query parameters: its main text, "
+    "title, date, site, byline and canonical address are read from the page, and a field "
+    "given overrides the page's own. The stored text is the page's main text; spans point "
+    "into it. A page with no main text, or no date when none is given, is a 422 naming what "
+    "is missing.",
     responses={
         200: {"description": "The text was already stored; nothing was created."},
         **problem_responses(401, 413),
+    },
+    openapi_extra={
+        "requestBody": {
+            "content": {"text/html": {"schema": {"type": "string", "description": "A page."}}}
+        },
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": f"With a text/html body: the article's {name}.",
+                "schema": {"type": "string"},
+            }
+            for name in PAGE_FIELDS
+        ],
     },
 )
 def post_article(
@@ -55,9 +88,10 @@ def post_article(
     session: WriteSessionDep,
     key: WriteKeyDep,
     settings: SettingsDep,
-    body: ArticleIn,
+    posted: Annotated[ArticlePost, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    body = _from_page(posted) if isinstance(posted, PageIn) else posted
     try:
         # Read before the write transaction begins: the lock is for writing rows only.
         read = read_quotations(
@@ -94,9 +128,35 @@ def post_article(
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return code, stored.model_dump_json(), f"/v1/articles/{article_id}"
 
-    digest = request_digest("POST", request.url.path, body)
+    digest = request_digest("POST", request.url.path, posted)
     keep = dt.timedelta(hours=settings.idempotency_hours)
     return write_once(session, key, idempotency_key, digest, perform, keep=keep)
+
+
+def _from_page(page: PageIn) -> ArticleIn:
+    """The article a page holds, read before any transaction (it is the slow part)."""
+    try:
+        fields: dict[str, Any] = page_article(
+            page.html,
+            url=str(page.url) if page.url else None,
+            title=page.title,
+            publisher=page.publisher,
+            published_on=page.published_on,
+            byline=page.byline,
+        )
+    except InvalidField as error:
+        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    # What the page says is cut to what the store keeps; what the poster gave was checked.
+    for name, most in (("title", 500), ("publisher", 300), ("byline", 300)):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name][:most]
+    try:
+        return ArticleIn.model_validate(fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]) or "html"
+        detail = f"{name} read from the page: {first['msg']}"
+        raise ProblemError(422, "invalid-parameter", detail, parameter=name) from None
 
 
 @router.get(

@@ -11,9 +11,11 @@ from sqlmodel import Session, select
 from app.crud import (
     InvalidField,
     add_article,
+    content_hash,
     ensure_outlet,
     find_article_by_text,
     free_id,
+    hold,
     insert_quotes,
     quote_values,
 )
@@ -89,6 +91,7 @@ def ingest(
         publisher=article.publisher,
         published_on=article.published_on,
         url=str(article.url) if article.url else None,
+        byline=" ".join(article.byline.split()) or None if article.byline else None,
         text=article.text,
         read=read,
         api_key_id=api_key_id,
@@ -103,6 +106,7 @@ def ingest_article(
     published_on: dt.date,
     text: str,
     url: str | None = None,
+    byline: str | None = None,
     read: Read | None = None,
     api_key_id: int | None = None,
 ) -> Ingested:
@@ -116,6 +120,9 @@ def ingest_article(
     """
     if not text.strip():
         raise InvalidField("text", "the article text is empty")
+    # Two writers with one new text (ingesters on two machines, say) store it once: the second
+    # waits here for the first to commit, then finds it.
+    hold(session, f"article:{content_hash(text)}")
     existing = find_article_by_text(session=session, text=text)
     if existing is not None:
         count = len(session.exec(select(Quote.id).where(Quote.article_id == existing.id)).all())
@@ -130,6 +137,7 @@ def ingest_article(
         published_on=published_on,
         text=text,
         url=url,
+        byline=byline,
         api_key_id=api_key_id,
     )
     assert article.id is not None

@@ -1,0 +1,87 @@
+"""A saved page posted as it is (``POST /v1/articles`` with a ``text/html`` body, the article's
+fields as query parameters) is turned into the JSON body the route takes, ``{"html": ...}``,
+so that both ways in are validated, made idempotent and stored by one code path."""
+
+from email.message import Message as HeaderValue
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.errors import problem
+from app.models.public import PageIn
+
+_PATH = "/v1/articles"
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# The fields a page's query string may give; ``html`` is the body itself.
+FIELDS = tuple(name for name in PageIn.model_fields if name != "html")
+
+
+class PageBody:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != _PATH:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        content_type = HeaderValue()
+        content_type["content-type"] = headers.get(b"content-type", b"").decode("latin-1")
+        if content_type.get_content_type() not in _HTML_TYPES:
+            await self.app(scope, receive, send)
+            return
+        raw = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            raw += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        charset = content_type.get_param("charset")
+        fields: dict[str, object] = {}
+        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+            if name not in FIELDS:
+                await _refuse(
+                    scope, receive, send, name, "query", f"{name} is not a field of an article page"
+                )
+                return
+            fields[name] = value
+        try:
+            fields["html"] = bytes(raw).decode(str(charset) if charset else "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            await _refuse(
+                scope, receive, send, "html", "body", f"the page is not {charset or 'UTF-8'} text"
+            )
+            return
+        body = orjson.dumps(fields)
+        rewritten = [
+            (name, value)
+            for name, value in scope["headers"]
+            if name not in (b"content-type", b"content-length")
+        ]
+        rewritten += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app({**scope, "headers": rewritten, "query_string": b""}, replay, send)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, name: str, where: str, reason: str
+) -> None:
+    invalid = [{"name": name, "in": where, "reason": reason}]
+    answer = problem(
+        422, f"{name}: {reason}", slug="invalid-parameter", parameter=name, invalid_params=invalid
+    )
+    await answer(scope, receive, send)

@@ -1,0 +1,259 @@
+"""Many articles in: read and attributed in worker processes, stored by one writer in batches.
+
+The slow part of taking an article is reading it (the page's main text, then the quotations),
+and that needs no store, so ``--jobs N`` processes do it side by side while this process writes.
+A bounded window of work is in flight at any time, so memory stays flat however long the
+archive. The writer commits a batch of articles per transaction, each article inside a
+savepoint, so that one article that cannot be stored fails alone.
+
+Resuming is free: a text already stored is skipped, by the worker before it is read when the
+store already has it, or by the writer, which holds a lock on the text's hash on PostgreSQL so
+that ingesters on several machines never store one text twice.
+"""
+
+import itertools
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.crud import InvalidField, content_hash
+from app.db import make_engine, session_scope
+from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
+from app.ingest.store import Bounds, Read, TooMuch, ingest, read_quotations
+from app.models.public import ArticleIn
+
+# Articles sent to a worker at once: fewer round trips between processes.
+CHUNK = 8
+# Chunks in flight per worker: enough to keep every worker busy while the writer commits.
+AHEAD = 4
+
+
+@dataclass(frozen=True)
+class Prepared:
+    where: str
+    article: ArticleIn
+    read: Read
+
+
+@dataclass(frozen=True)
+class Skipped:
+    where: str
+    article_id: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    where: str
+    reason: str
+
+
+Outcome = Prepared | Skipped | Failed
+
+
+@dataclass(frozen=True)
+class Stored:
+    where: str
+    article_id: int
+    quotes: int
+    unattributed: int
+
+
+@dataclass
+class Tally:
+    """What a run did, for its summary."""
+
+    stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    quotes: int = 0
+    unattributed: int = 0
+    # Failures by reason, the article's place left out; and the first few in full.
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: list[Failed] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def done(self) -> int:
+        return self.stored + self.skipped + self.failed
+
+
+Report = Callable[[Stored | Skipped | Failed, Tally], None]
+
+
+_EXAMPLES = 10
+
+
+def _reason_kind(failed: Failed) -> str:
+    """ "archive.jsonl:3: published_on: Field required" -> "published_on: Field required"."""
+    return failed.reason.removeprefix(f"{failed.where}: ")[:120]
+
+
+# Worker side ---------------------------------------------------------------------------------
+
+_state: dict[str, Any] = {}
+
+
+def _start_worker(settings: Settings, defaults: Defaults, bounds: Bounds | None) -> None:
+    _state.update(settings=settings, defaults=defaults, bounds=bounds, engine=None)
+
+
+def _stored_id(text: str) -> int | None:
+    """The id of the article with this text if the store has it: a resumed run does not read
+    again what an earlier run stored."""
+    if _state["engine"] is None:
+        _state["engine"] = make_engine(_state["settings"], read_only=True)
+    with _state["engine"].connect() as connection:
+        found = connection.execute(
+            sa.text("SELECT id FROM article WHERE content_hash = :hash"),
+            {"hash": content_hash(text)},
+        ).scalar()
+    return int(found) if found is not None else None
+
+
+def prepare(source: Source) -> Outcome:
+    """One article read and attributed, or why not; never raises for a bad article."""
+    try:
+        article = article_fields(source, _state["defaults"])
+        stored = _stored_id(article.text)
+        if stored is not None:
+            return Skipped(source.where, stored)
+        return Prepared(
+            source.where,
+            article,
+            read_quotations(article.text, article.published_on, _state["bounds"]),
+        )
+    except ArticleFileError as error:
+        return Failed(source.where, str(error))
+    except (InvalidField, TooMuch) as error:
+        field_name = getattr(error, "field", None) or getattr(error, "what", "text")
+        return Failed(source.where, f"{source.where}: {field_name}: {error}")
+
+
+def _prepare_chunk(chunk: list[Source]) -> list[Outcome]:
+    return [prepare(source) for source in chunk]
+
+
+# Writer side ---------------------------------------------------------------------------------
+
+
+def run(
+    settings: Settings,
+    found: Iterable[Source],
+    *,
+    defaults: Defaults,
+    jobs: int = 1,
+    batch: int = 50,
+    bounds: Bounds | None = None,
+    report: Report | None = None,
+) -> Tally:
+    """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
+    tally = Tally()
+    engine = make_engine(settings)
+    try:
+        pending: list[Prepared] = []
+        for outcome in _prepared(settings, found, defaults, bounds, jobs):
+            if isinstance(outcome, Prepared):
+                pending.append(outcome)
+                if len(pending) >= batch:
+                    _store(engine, pending, tally, report)
+                    pending = []
+            else:
+                _count(outcome, tally, report)
+        if pending:
+            _store(engine, pending, tally, report)
+    finally:
+        engine.dispose()
+        for worker_engine in [_state.get("engine")]:
+            if worker_engine is not None:
+                worker_engine.dispose()
+        _state.clear()
+    return tally
+
+
+def _prepared(
+    settings: Settings,
+    found: Iterable[Source],
+    defaults: Defaults,
+    bounds: Bounds | None,
+    jobs: int,
+) -> Iterator[Outcome]:
+    """Every source read, in order; by ``jobs`` worker processes with a bounded window."""
+    if jobs <= 1:
+        _start_worker(settings, defaults, bounds)
+        for source in found:
+            yield prepare(source)
+        return
+    chunks = _chunks(found, CHUNK)
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_start_worker, initargs=(settings, defaults, bounds)
+    ) as pool:
+        window: deque[Future[list[Outcome]]] = deque()
+        for chunk in itertools.islice(chunks, jobs * AHEAD):
+            window.append(pool.submit(_prepare_chunk, chunk))
+        while window:
+            outcomes = window.popleft().result()
+            following = next(chunks, None)
+            if following is not None:
+                window.append(pool.submit(_prepare_chunk, following))
+            yield from outcomes
+
+
+def _chunks(found: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    iterator = iter(found)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None) -> None:
+    """One transaction for the batch, a savepoint for each article. On PostgreSQL two writers'
+    batches may lock the same speakers in opposite orders; the one PostgreSQL stops is stored
+    again one article per transaction, where locks are taken in order."""
+    try:
+        with session_scope(engine) as session:
+            outcomes = [_store_one(session, prepared) for prepared in batch]
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) not in {"40P01", "40001"}:
+            raise
+        outcomes = []
+        for prepared in batch:
+            with session_scope(engine) as session:
+                outcomes.append(_store_one(session, prepared))
+    for outcome in outcomes:
+        _count(outcome, tally, report)
+
+
+def _store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed:
+    try:
+        with session.begin_nested():
+            result = ingest(session, prepared.article, prepared.read)
+    except InvalidField as error:
+        return Failed(prepared.where, f"{prepared.where}: {error.field}: {error}")
+    article_id = result.article.id
+    assert article_id is not None
+    if not result.created:
+        return Skipped(prepared.where, article_id)
+    return Stored(prepared.where, article_id, result.quotes, result.unattributed)
+
+
+def _count(outcome: Stored | Skipped | Failed, tally: Tally, report: Report | None) -> None:
+    if isinstance(outcome, Stored):
+        tally.stored += 1
+        tally.quotes += outcome.quotes
+        tally.unattributed += outcome.unattributed
+    elif isinstance(outcome, Skipped):
+        tally.skipped += 1
+    else:
+        tally.failed += 1
+        tally.reasons[_reason_kind(outcome)] += 1
+        if len(tally.examples) < _EXAMPLES:
+            tally.examples.append(outcome)
+    if report is not None:
+        report(outcome, tally)

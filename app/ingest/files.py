@@ -1,0 +1,228 @@
+"""Where ``saidwho ingest`` finds articles: text and HTML files, JSON and JSON Lines (NDJSON)
+files of articles, each perhaps gzipped, named one by one, by directory or by glob.
+
+Reading is split in two so that the slow half runs in worker processes: ``sources`` lists the
+articles (cheap: it reads files and splits lines), ``article_fields`` turns one into the fields
+of an article, validated exactly as the API validates a POST (a page is read with
+``pages.page_article``)."""
+
+import glob
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from app.crud import InvalidField
+from app.ingest.pages import page_article
+from app.models.public import ArticleIn
+
+# The evaluation corpus format names two fields differently; accept both spellings.
+_SYNONYMS = {"outlet": "publisher", "date": "published_on", "author": "byline"}
+_FIELDS = set(ArticleIn.model_fields) | {"html"}
+_LINES = {".jsonl", ".ndjson"}
+_HTML = {".html", ".htm", ".xhtml"}
+# What a directory is searched for; other files in it (images, notes) are left alone.
+_IN_DIRECTORIES = {".txt", ".text", ".md", ".json", *_LINES, *_HTML}
+
+
+class ArticleFileError(ValueError):
+    """A file that does not hold valid articles."""
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Fields the command line gives to articles that lack them."""
+
+    publisher: str | None = None
+    published_on: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+    def given(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article as found: a file's whole text, a page's HTML or a JSON record."""
+
+    where: str
+    form: Literal["text", "html", "record"]
+    content: Any
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files named, in the directories named (recursively) or matched by globs, in order,
+    each once; ArticleFileError for a name that matches nothing."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and _suffix(p) in _IN_DIRECTORIES
+            )
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(name):
+            matched = sorted(Path(p) for p in glob.glob(name, recursive=True))
+            files = [p for p in matched if p.is_file()]
+            if not files:
+                raise ArticleFileError(f"{name}: no file matches")
+            found += files
+        else:
+            raise ArticleFileError(f"{name}: no such file or directory")
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), None)
+    return list(unique)
+
+
+def is_plain_text(path: Path) -> bool:
+    """A file that holds one article's text and nothing else."""
+    return _suffix(path) not in {".json", *_LINES, *_HTML}
+
+
+def sources(paths: list[Path]) -> Iterator[Source]:
+    """Every article in ``paths``, read lazily: an archive of JSON Lines is never all in memory."""
+    for path in paths:
+        suffix = _suffix(path)
+        if suffix in _LINES:
+            yield from _lines(path)
+        elif suffix == ".json":
+            loaded = _json(str(path), _read(path))
+            items = loaded if isinstance(loaded, list) else [loaded]
+            for number, item in enumerate(items, start=1):
+                where = f"{path}[{number}]" if isinstance(loaded, list) else str(path)
+                yield Source(where, "record", item)
+        elif suffix in _HTML:
+            yield Source(str(path), "html", _read(path))
+        else:
+            yield Source(str(path), "text", _read(path))
+
+
+def count(paths: list[Path]) -> int:
+    """How many articles ``sources`` will yield, for a progress bar (one line per JSON Lines
+    record; a JSON file is parsed)."""
+    total = 0
+    for path in paths:
+        suffix = _suffix(path)
+        if suffix in _LINES:
+            with _open(path) as stream:
+                total += sum(1 for line in stream if line.strip())
+        elif suffix == ".json":
+            try:
+                loaded = json.loads(_read(path))
+            except (json.JSONDecodeError, ArticleFileError):
+                loaded = None
+            total += len(loaded) if isinstance(loaded, list) else 1
+        else:
+            total += 1
+    return total
+
+
+def article_fields(source: Source, defaults: Defaults) -> ArticleIn:
+    """The article ``source`` holds, validated; ArticleFileError saying what is wrong."""
+    given = defaults.given()
+    if source.form == "record":
+        fields = _record(source.where, source.content)
+        if "html" in fields:
+            return _page(source.where, fields.pop("html"), {**given, **fields})
+        return _validated(source.where, {**given, **fields})
+    if source.form == "html":
+        return _page(source.where, source.content, given)
+    stem = Path(source.where).name.split(".")[0]
+    fields = {"title": stem.replace("-", " ").replace("_", " "), **given, "text": source.content}
+    for needed, option in (("publisher", "--publisher"), ("published_on", "--published-on")):
+        if needed not in fields:
+            raise ArticleFileError(f"{source.where}: a text file needs {option}")
+    return _validated(source.where, fields)
+
+
+def _page(where: str, html: Any, given: dict[str, Any]) -> ArticleIn:
+    if not isinstance(html, str):
+        raise ArticleFileError(f"{where}: html: must be a string")
+    try:
+        fields = page_article(html, **given)
+    except InvalidField as error:
+        raise ArticleFileError(f"{where}: {error.field}: {error}") from None
+    for name, most in (("title", 500), ("publisher", 300), ("byline", 300)):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name][:most]
+    return _validated(where, fields)
+
+
+def _record(where: str, item: Any) -> dict[str, Any]:
+    if isinstance(item, _Unreadable):
+        raise ArticleFileError(f"{where}: {item}")
+    if not isinstance(item, dict):
+        raise ArticleFileError(f"{where}: an article must be a JSON object")
+    return {
+        _SYNONYMS.get(str(k), str(k)): v
+        for k, v in item.items()
+        if _SYNONYMS.get(str(k), str(k)) in _FIELDS and v is not None
+    }
+
+
+def _validated(where: str, fields: dict[str, Any]) -> ArticleIn:
+    try:
+        return ArticleIn.model_validate(fields)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'article'}: {e['msg']}" for e in error.errors()
+        )
+        raise ArticleFileError(f"{where}: {problems}") from None
+
+
+def _lines(path: Path) -> Iterator[Source]:
+    with _open(path) as stream:
+        try:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    where = f"{path}:{number}"
+                    try:
+                        yield Source(where, "record", json.loads(line))
+                    except json.JSONDecodeError as error:
+                        # A bad line is that article's failure, not the archive's.
+                        yield Source(where, "record", _Unreadable(f"not JSON ({error.msg})"))
+        except UnicodeDecodeError as error:
+            raise ArticleFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+        except (OSError, EOFError) as error:  # a truncated or corrupt .gz
+            raise ArticleFileError(f"{path}: cannot be read ({error})") from None
+
+
+class _Unreadable(str):
+    """A JSON Lines record that did not parse: reported when its turn comes."""
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def _open(path: Path) -> Any:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _read(path: Path) -> str:
+    try:
+        with _open(path) as stream:
+            return str(stream.read())
+    except UnicodeDecodeError as error:
+        raise ArticleFileError(f"{path}: not UTF-8 text ({error.reason})") from None
+    except (OSError, EOFError) as error:
+        raise ArticleFileError(f"{path}: cannot be read ({error})") from None
+
+
+def _json(where: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ArticleFileError(f"{where}: not JSON ({error.msg})") from None
