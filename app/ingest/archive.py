@@ -12,6 +12,8 @@ that ingesters on several machines never store one text twice.
 """
 
 import itertools
+import os
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -105,6 +107,19 @@ def _start_worker(settings: Settings, defaults: Defaults, bounds: Bounds | None)
     _state.update(settings=settings, defaults=defaults, bounds=bounds, engine=None)
 
 
+def _start_worker_process(settings: Settings, defaults: Defaults, bounds: Bounds | None) -> None:
+    _start_worker(settings, defaults, bounds)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose ingest was killed (kill -9, the OOM killer) ends too, rather than wait
+    for work forever holding the terminal's output open."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _stored_id(text: str) -> int | None:
     """The id of the article with this text if the store has it: a resumed run does not read
     again what an earlier run stored."""
@@ -193,7 +208,7 @@ def _prepared(
         return
     chunks = _chunks(found, CHUNK)
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_start_worker, initargs=(settings, defaults, bounds)
+        max_workers=jobs, initializer=_start_worker_process, initargs=(settings, defaults, bounds)
     ) as pool:
         window: deque[Future[list[Outcome]]] = deque()
         for chunk in itertools.islice(chunks, jobs * AHEAD):

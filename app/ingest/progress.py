@@ -7,6 +7,7 @@ import time
 from types import TracebackType
 from typing import TextIO
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -44,6 +45,7 @@ class Shown:
                 TimeElapsedColumn(),
                 TextColumn("left"),
                 TimeRemainingColumn(),
+                console=Console(stderr=True),
                 transient=True,
             )
 

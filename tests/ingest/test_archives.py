@@ -1,0 +1,173 @@
+"""``saidwho ingest`` of whole archives: directories, globs, JSON Lines and gzip; worker
+processes; resuming after a kill; several ingesters on one store; what it shows while it runs."""
+
+import io
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.ingest import progress
+from app.ingest.archive import Failed, Stored, Tally
+from tests.ingest.conftest import articles, command, scalar, start, stored, write_lines
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def test_directories_globs_json_lines_and_gzip_are_read_and_each_file_once(
+    url: str, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    (archive / "2025" / "pages").mkdir(parents=True)
+    items = articles(9)
+    write_lines(archive / "2025" / "wire.jsonl.gz", items[:5])
+    write_lines(archive / "feed.ndjson", items[5:])
+    shutil.copy(PAGES / "wire.html", archive / "2025" / "pages" / "harbor.html")
+    (archive / "cover.png").write_bytes(b"\x89PNG not an article")
+    # The glob names a file the directory holds already: it is read once.
+    result = command(url, "ingest", str(archive), str(archive / "2025" / "*.jsonl.gz"))
+    assert result.returncode == 0, result.stderr
+    assert "10 stored with" in result.stdout and "0 failed" in result.stdout
+    assert scalar(url, "SELECT count(*) FROM article") == 10
+    assert scalar(url, "SELECT count(*) FROM quote") > 50
+
+
+def test_two_worker_processes_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
+    from tests.conftest import store_url
+
+    archive = write_lines(tmp_path / "archive.jsonl", articles(24, seed=3))
+    one, two = store_url(tmp_path / "one"), store_url(tmp_path / "two")
+    first = command(one, "ingest", str(archive), "--jobs", "1")
+    second = command(two, "ingest", str(archive), "--jobs", "2", "--batch", "5")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert stored(one) == stored(two)
+    assert len(stored(one)) > 100
+
+
+def test_an_ingest_killed_midway_resumes_without_storing_anything_twice(
+    url: str, tmp_path: Path
+) -> None:
+    items = articles(60, seed=5)
+    archive = write_lines(tmp_path / "archive.jsonl.gz", items)
+    running = start(url, "ingest", str(archive), "--jobs", "2", "--batch", "4")
+    deadline = time.monotonic() + 120  # a bound on a hang, not a speed test
+    while time.monotonic() < deadline:
+        try:
+            if scalar(url, "SELECT count(*) FROM article") >= 8:
+                break
+        except Exception:  # noqa: BLE001 - the store may not be made yet
+            pass
+        time.sleep(0.05)
+    os.killpg(running.pid, signal.SIGKILL)  # the command and its workers, as a terminal would
+    running.communicate(timeout=60)
+    before = scalar(url, "SELECT count(*) FROM article")
+    assert 8 <= before < 60
+    resumed = command(url, "ingest", str(archive), "--jobs", "2", "--batch", "4")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{60 - before} stored" in resumed.stdout
+    assert f"{before} already stored" in resumed.stdout
+    assert scalar(url, "SELECT count(*) FROM article") == 60
+    # Every article whole: the same quotes as one uninterrupted run.
+    from tests.conftest import store_url
+
+    clean = store_url(tmp_path / "clean")
+    assert command(clean, "ingest", str(archive)).returncode == 0
+    assert stored(url) == stored(clean)
+
+
+def test_ingesters_running_at_once_on_one_store_store_each_text_once(
+    url: str, tmp_path: Path
+) -> None:
+    # On PostgreSQL, as from several machines; on SQLite the writers take turns.
+    items = articles(30, seed=7)
+    archive = write_lines(tmp_path / "archive.jsonl", items)
+    assert command(url, "migrate").returncode == 0
+    runs = [start(url, "ingest", str(archive), "--batch", "3") for _ in range(3)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (_, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err
+    assert scalar(url, "SELECT count(*) FROM article") == 30
+    assert scalar(url, "SELECT count(DISTINCT content_hash) FROM article") == 30
+    stored_by = [int(out.split(" stored with")[0].split("\n")[-1]) for out, _ in outputs]
+    assert sum(stored_by) == 30
+    from tests.conftest import store_url
+
+    alone = store_url(tmp_path / "alone")
+    assert command(alone, "ingest", str(archive)).returncode == 0
+    assert len(stored(url)) == len(stored(alone))
+    # No speaker made twice under two ids by two writers meeting a new name at once.
+    assert scalar(url, "SELECT count(*) FROM speaker") == scalar(
+        alone, "SELECT count(*) FROM speaker"
+    )
+
+
+def test_bad_articles_are_summed_up_by_reason_and_the_rest_stored(url: str, tmp_path: Path) -> None:
+    items = articles(4, seed=9)
+    items[1] = {**items[1], "published_on": "yesterday"}
+    items[2] = {key: value for key, value in items[2].items() if key != "text"}
+    archive = write_lines(tmp_path / "archive.jsonl", items)
+    with archive.open("a", encoding="utf-8") as stream:
+        stream.write("{not json\n")
+    result = command(url, "ingest", str(archive))
+    assert result.returncode == 1
+    assert "2 stored" in result.stdout and "3 failed" in result.stdout
+    assert "failed 1x: published_on: Value error, must be an ISO date" in result.stdout
+    assert "failed 1x: text: Field required" in result.stdout
+    assert "archive.jsonl:5: not JSON" in result.stderr
+    assert scalar(url, "SELECT count(*) FROM article") == 2
+
+
+def test_plain_lines_say_where_a_long_run_is_when_not_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(progress, "EVERY_SECONDS", 0.0)
+    shown = progress.Shown(1000, each=False, bar=False, out=io.StringIO())
+    tally = Tally(stored=250, quotes=900, started=time.monotonic() - 10)
+    shown(Stored("a.jsonl:250", 250, 4, 0), tally)
+    line = capsys.readouterr().err
+    assert "250/1,000 articles" in line and "/s" in line and "s left" in line
+    tally.failed, tally.reasons["text: Field required"] = 1, 1
+    summary = shown.summary(tally)
+    assert "250 stored with 900 quotes" in summary and "failed 1x: text: Field required" in summary
+
+
+def test_failures_are_reported_even_when_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    shown = progress.Shown(2, each=False, bar=False)
+    shown(Failed("x.json", "x.json: text: Field required"), Tally(failed=1))
+    assert "error: x.json: text: Field required" in capsys.readouterr().err
+
+
+@pytest.mark.sqlite_only  # the command runs on a SQLite file of its own
+def test_a_terminal_gets_a_progress_bar_with_rate_and_time_left(tmp_path: Path) -> None:
+    archive = write_lines(tmp_path / "archive.jsonl", articles(40, seed=11))
+    leader, follower = pty.openpty()
+    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
+           "COLUMNS": "120", "TERM": "xterm"}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "ingest", str(archive)],
+        env=env, stdin=follower, stdout=subprocess.DEVNULL, stderr=follower,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(leader, 65536)
+            except OSError:
+                break
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=60)
+    os.close(leader)
+    shown = seen.decode("utf-8", errors="replace")
+    assert process.returncode == 0
+    assert "articles/s" in shown and "/40" in shown and "left" in shown
