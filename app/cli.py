@@ -246,6 +246,66 @@ def ingest_command(
         raise typer.Exit(1)
 
 
+@cli.command("watch")
+def watch_command(
+    feeds: Annotated[
+        list[str], typer.Argument(help="RSS or Atom feed addresses.", show_default=False)
+    ],
+    every: Annotated[
+        float, typer.Option(min=0.1, help="Minutes between passes over the feeds.")
+    ] = 15.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
+    publisher: Annotated[
+        str | None,
+        typer.Option(
+            help="Publisher of every article (default: the page's site, or the feed's title)."
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for an answer.")] = 20.0,
+    max_bytes: Annotated[
+        int, typer.Option(min=1000, help="Largest page or feed read, in bytes.")
+    ] = 5_000_000,
+    delay: Annotated[
+        float, typer.Option(min=0.0, help="Seconds between two requests to one host.")
+    ] = 1.0,
+    max_redirects: Annotated[int, typer.Option(min=0, max=20, help="Redirects followed.")] = 5,
+) -> None:
+    """Read feeds, fetch the pages they link to that are not stored yet, and store them as
+    articles with their quotations; again every --every minutes, or once with --once. A page
+    that fails is logged and skipped."""
+    import time
+
+    from app.ingest.feeds import Limits, Watcher
+
+    for feed in feeds:
+        if not feed.startswith(("http://", "https://")):
+            typer.echo(f"error: {feed}: a feed is an http:// or https:// address", err=True)
+            raise typer.Exit(2)
+    settings = Settings()
+    migrate(settings)
+    limits = Limits(timeout=timeout, max_bytes=max_bytes, delay=delay, max_redirects=max_redirects)
+
+    def report(line: str) -> None:
+        typer.echo(line, err=line.startswith("error:"))
+
+    watcher = Watcher(settings, feeds, limits=limits, publisher=publisher, report=report)
+    try:
+        while True:
+            done = watcher.run_pass()
+            typer.echo(
+                f"pass: {done.entries:,} entries, {done.stored:,} stored with "
+                f"{done.quotes:,} quotes, {done.skipped:,} already stored, {done.failed:,} failed"
+                + (f", {done.unchanged_feeds} feeds unchanged" if done.unchanged_feeds else "")
+            )
+            if once:
+                break
+            time.sleep(every * 60)
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+    finally:
+        watcher.close()
+
+
 def _check_text_options(found: list[Path], defaults: "Defaults") -> None:
     """A plain text file carries no metadata, and a date given for all must be a date: refuse
     before reading any article."""

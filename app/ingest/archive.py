@@ -233,19 +233,20 @@ def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Repor
     again one article per transaction, where locks are taken in order."""
     try:
         with session_scope(engine) as session:
-            outcomes = [_store_one(session, prepared) for prepared in batch]
+            outcomes = [store_one(session, prepared) for prepared in batch]
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) not in {"40P01", "40001"}:
             raise
         outcomes = []
         for prepared in batch:
             with session_scope(engine) as session:
-                outcomes.append(_store_one(session, prepared))
+                outcomes.append(store_one(session, prepared))
     for outcome in outcomes:
         _count(outcome, tally, report)
 
 
-def _store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed:
+def store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed:
+    """One article read beforehand, stored in a savepoint of the caller's transaction."""
     try:
         with session.begin_nested():
             result = ingest(session, prepared.article, prepared.read)

@@ -70,16 +70,22 @@ def page_article(
     publisher: str | None = None,
     published_on: dt.date | str | None = None,
     byline: str | None = None,
+    fallback: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The fields of an article (as ``ArticleIn`` takes them) read from a page, the given ones
-    first; InvalidField naming the first field that neither the page nor the poster gives."""
+    first, then the page's own, then ``fallback`` (what a feed says of its entry);
+    InvalidField naming the first field that none of them gives."""
     page = read_page(html, url)
+    known = fallback or {}
     fields: dict[str, Any] = {
-        "title": title or page.title,
-        "publisher": publisher or page.publisher or _host(url or page.url),
-        "published_on": published_on or page.published_on,
+        "title": title or page.title or known.get("title"),
+        "publisher": publisher
+        or page.publisher
+        or known.get("publisher")
+        or _host(url or page.url),
+        "published_on": published_on or page.published_on or known.get("published_on"),
         "url": url or page.url,
-        "byline": byline or page.byline,
+        "byline": byline or page.byline or known.get("byline"),
         "text": page.text,
     }
     for needed, what in (

@@ -72,6 +72,7 @@ class Article(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_article_publisher_published", "publisher_id", "published_on", "id"),
         sa.Index("ix_article_published", "published_on", "id"),
+        sa.Index("ix_article_url", "url"),
         {"sqlite_autoincrement": True},
     )
 
