@@ -172,18 +172,20 @@ def run(
     """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
     tally = Tally()
     engine = make_engine(settings)
+    # A transaction gives way after a fifth of the write budget, so no article in it runs out.
+    seconds = min(2.0, settings.write_budget_ms / 5000)
     try:
         pending: list[Prepared] = []
         for outcome in _prepared(settings, found, defaults, bounds, jobs):
             if isinstance(outcome, Prepared):
                 pending.append(outcome)
                 if len(pending) >= batch:
-                    _store(engine, pending, tally, report)
+                    _store(engine, pending, tally, report, seconds)
                     pending = []
             else:
                 _count(outcome, tally, report)
         if pending:
-            _store(engine, pending, tally, report)
+            _store(engine, pending, tally, report, seconds)
     finally:
         engine.dispose()
         for worker_engine in [_state.get("engine")]:
@@ -227,22 +229,33 @@ def _chunks(found: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None) -> None:
-    """One transaction for the batch, a savepoint for each article. On PostgreSQL two writers'
-    batches may lock the same speakers in opposite orders; the one PostgreSQL stops is stored
-    again one article per transaction, where locks are taken in order."""
-    try:
-        with session_scope(engine) as session:
-            outcomes = [store_one(session, prepared) for prepared in batch]
-    except OperationalError as error:
-        if getattr(error.orig, "sqlstate", None) not in {"40P01", "40001"}:
-            raise
-        outcomes = []
-        for prepared in batch:
+def _store(
+    engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None, seconds: float
+) -> None:
+    """A transaction for the batch, or for as much of it as is stored within ``seconds`` (the
+    store's write lock is not held for long), a savepoint for each article. On PostgreSQL two
+    writers' batches may lock the same speakers in opposite orders; the one PostgreSQL stops
+    is stored again one article per transaction, where locks are taken in order."""
+    remaining = batch
+    while remaining:
+        try:
+            outcomes: list[Stored | Skipped | Failed] = []
             with session_scope(engine) as session:
-                outcomes.append(store_one(session, prepared))
-    for outcome in outcomes:
-        _count(outcome, tally, report)
+                started = time.monotonic()
+                for prepared in remaining:
+                    outcomes.append(store_one(session, prepared))
+                    if time.monotonic() - started > seconds:
+                        break
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) not in {"40P01", "40001"}:
+                raise
+            outcomes = []
+            for prepared in remaining:
+                with session_scope(engine) as session:
+                    outcomes.append(store_one(session, prepared))
+        remaining = remaining[len(outcomes) :]
+        for outcome in outcomes:
+            _count(outcome, tally, report)
 
 
 def store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed:
