@@ -79,6 +79,11 @@ def ensure_outlet(*, session: Session, id: str, name: str, aliases: Iterable[str
     return outlet
 
 
+_ALIAS_KEYS = sa.select(SpeakerAlias.key).where(  # type: ignore[call-overload]
+    SpeakerAlias.speaker_id == sa.bindparam("speaker_id")
+)
+
+
 def ensure_speaker(
     *,
     session: Session,
@@ -89,16 +94,21 @@ def ensure_speaker(
     affiliation: str | None = None,
     aliases: Iterable[str] = (),
     learnt_from: int | None = None,
+    created: set[str] | None = None,
 ) -> Speaker:
-    """The speaker with this id, created if missing, answering to every given name;
-    ``learnt_from`` is the article extraction read the names in."""
+    """The speaker with this id, created if missing (its id then added to ``created``),
+    answering to every given name; ``learnt_from`` is the article extraction read them in."""
     hold_name(session, "speaker", id)
     speaker = session.get(Speaker, id, populate_existing=True)
+    known: set[str] = set()  # a speaker made here has no aliases yet
     if speaker is None:
         speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)
         session.add(speaker)
         session.flush()
-    known = set(session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == id)))
+        if created is not None:
+            created.add(id)
+    else:
+        known = set(session.execute(_ALIAS_KEYS, {"speaker_id": id}).scalars())
     for key, alias in _new_aliases(known, (name, id, *aliases)):
         session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias, article_id=learnt_from))
     return speaker

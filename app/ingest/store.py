@@ -143,15 +143,16 @@ def ingest_article(
     assert article.id is not None
     found = read.attributions
     attributed = [a for a in found if a.speaker is not None]
+    created: set[str] = set()
     speakers = link_speakers(
-        session, (a.speaker for a in attributed if a.speaker is not None), article.id
+        session, (a.speaker for a in attributed if a.speaker is not None), article.id, created
     )
     rows: list[dict[str, Any]] = []
     parents: list[int | None] = []  # the row each row continues, by index
     for attribution in attributed:
         assert attribution.speaker is not None
         _rows(session, article, attribution, speakers[id(attribution.speaker)], rows, parents)
-    group(session, _insert_in_waves(session, rows, parents))
+    group(session, _insert_in_waves(session, rows, parents), fresh=created)
     return Ingested(
         article, created=True, quotes=len(rows), unattributed=len(found) - len(attributed)
     )

@@ -15,6 +15,15 @@ SPEAKER_ALIASES = core_table(SpeakerAlias)
 OUTLET_ALIASES = core_table(OutletAlias)
 
 
+# Built once: building a statement costs more than running this one.
+_OWNERS = {
+    table.name: select(table.c[owner])
+    .where(table.c.key.in_(sa.bindparam("keys", expanding=True)))
+    .distinct()
+    for table, owner in ((SPEAKER_ALIASES, "speaker_id"), (OUTLET_ALIASES, "outlet_id"))
+}
+
+
 def speaker_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:
     """Every speaker any of ``values`` names; an unmatched value is an error, not a silent miss."""
     return _ids_for(session, SPEAKER_ALIASES, "speaker_id", "speaker", values, parameter)
@@ -48,8 +57,8 @@ def find_outlet_id(session: Session, id_or_name: str) -> str | None:
 def _owners(session: Session, aliases: sa.Table, owner: str, value: str) -> list[str]:
     """Ids of the speakers or outlets whose aliases match ``value`` as a name or as a slug."""
     keys = {name_key(value), slugify(value)} - {""}
-    query = select(aliases.c[owner]).where(aliases.c.key.in_(keys)).distinct()
-    return sorted(session.execute(query).scalars())
+    query = _OWNERS[aliases.name]
+    return sorted(session.execute(query, {"keys": sorted(keys)}).scalars())
 
 
 def _ids_for(

@@ -23,9 +23,15 @@ _GENERIC_WORDS = frozenset("a an the another one some two several other".split()
 _ROLE_NOISE = frozenset("the of a an former acting deputy u.s. us and for".split())
 
 
-def link_speakers(session: Session, mentions: Iterable[Mention], article_id: int) -> dict[int, str]:
+def link_speakers(
+    session: Session,
+    mentions: Iterable[Mention],
+    article_id: int,
+    created: set[str] | None = None,
+) -> dict[int, str]:
     """The stored speaker id of each of an article's speakers (keyed by ``id()`` of the
-    extracted speaker), creating those the store does not know."""
+    extracted speaker), creating those the store does not know (their ids added to
+    ``created``)."""
     linked: dict[int, str] = {}
     later: list[Mention] = []
     for mention in mentions:
@@ -34,14 +40,19 @@ def link_speakers(session: Session, mentions: Iterable[Mention], article_id: int
         if mention.role_reference:
             later.append(mention)  # "the foreign secretary": after the named people
             continue
-        linked[id(mention)] = link_speaker(session, mention, article_id)
+        linked[id(mention)] = link_speaker(session, mention, article_id, created)
     for mention in later:
         holder = _role_holder(session, mention.role_reference or "", set(linked.values()))
-        linked[id(mention)] = holder or link_speaker(session, mention, article_id)
+        linked[id(mention)] = holder or link_speaker(session, mention, article_id, created)
     return linked
 
 
-def link_speaker(session: Session, mention: Mention, article_id: int | None = None) -> str:
+def link_speaker(
+    session: Session,
+    mention: Mention,
+    article_id: int | None = None,
+    created: set[str] | None = None,
+) -> str:
     """The stored speaker this extracted one is; a new one when none fits for certain. The
     article's names for it become aliases, remembering the article, unless another speaker
     already answers to them: a store must not make a name ambiguous behind a person's back."""
@@ -57,6 +68,7 @@ def link_speaker(session: Session, mention: Mention, article_id: int | None = No
         role=mention.role[:_MAX_NAME] if mention.role else None,
         aliases=[n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken],
         learnt_from=article_id,
+        created=created,
     )
     return speaker_id
 
