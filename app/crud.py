@@ -54,6 +54,11 @@ def hold_name(session: Session, kind: str, id: str) -> None:
     hold(session, f"{kind}:{id}")
 
 
+def _others_write(session: Session) -> bool:
+    """Whether other writers' commits can land while this transaction runs (PostgreSQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def hold(session: Session, name: str) -> None:
     """On PostgreSQL, a lock on ``name`` held until the transaction ends (an advisory lock on
     its 64-bit hash); nothing on SQLite, whose writers take turns already."""
@@ -95,11 +100,17 @@ def ensure_speaker(
     aliases: Iterable[str] = (),
     learnt_from: int | None = None,
     created: set[str] | None = None,
+    absent: bool = False,
 ) -> Speaker:
     """The speaker with this id, created if missing (its id then added to ``created``),
-    answering to every given name; ``learnt_from`` is the article extraction read them in."""
+    answering to every given name; ``learnt_from`` is the article extraction read them in.
+    ``absent``: the caller has just looked and found no speaker with this id."""
     hold_name(session, "speaker", id)
-    speaker = session.get(Speaker, id, populate_existing=True)
+    # On PostgreSQL another writer may have made it while this one waited for the lock; on
+    # SQLite the session's own copy is the store's (one writer at a time).
+    # ``absent``: the caller has just seen no such row; with one writer, none has come since.
+    others = _others_write(session)
+    speaker = None if absent and not others else session.get(Speaker, id, populate_existing=others)
     known: set[str] = set()  # a speaker made here has no aliases yet
     if speaker is None:
         speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)

@@ -34,17 +34,62 @@ def link_speakers(
     ``created``)."""
     linked: dict[int, str] = {}
     later: list[Mention] = []
+    mentions = list(mentions)
+    index = _AliasIndex(session, mentions)
     for mention in mentions:
         if id(mention) in linked:
             continue
         if mention.role_reference:
             later.append(mention)  # "the foreign secretary": after the named people
             continue
-        linked[id(mention)] = link_speaker(session, mention, article_id, created)
+        linked[id(mention)] = link_speaker(session, mention, article_id, created, index)
     for mention in later:
         holder = _role_holder(session, mention.role_reference or "", set(linked.values()))
-        linked[id(mention)] = holder or link_speaker(session, mention, article_id, created)
+        linked[id(mention)] = holder or link_speaker(session, mention, article_id, created, index)
     return linked
+
+
+class _AliasIndex:
+    """Who answers to each name an article's mentions may be looked up by: read in one
+    statement, then kept current with the aliases linking adds, so that linking a mention
+    looks nothing up one name at a time. A name it was not built for is looked up."""
+
+    def __init__(self, session: Session, mentions: list[Mention]) -> None:
+        self.session = session
+        keys = sorted({k for m in mentions for n in _names(m) for k in _keys(n)})
+        self.owners: dict[str, set[str]] = {key: set() for key in keys}
+        for start in range(0, len(keys), 500):
+            rows = session.exec(
+                select(SpeakerAlias.key, SpeakerAlias.speaker_id).where(
+                    SpeakerAlias.key.in_(keys[start : start + 500])  # type: ignore[attr-defined]
+                )
+            )
+            for key, owner in rows:
+                self.owners[key].add(owner)
+
+    def named(self, name: str) -> list[str]:
+        """As ``speakers_named``."""
+        keys = _keys(name)
+        if not keys <= self.owners.keys():
+            return speakers_named(self.session, name)
+        return sorted(set().union(*(self.owners[k] for k in keys)))
+
+    def owned_elsewhere(self, names: list[str], speaker_id: str) -> set[str]:
+        """The keys of ``names`` that another speaker answers to."""
+        keys = {name_key(n) for n in names} - {""}
+        if not keys <= self.owners.keys():
+            return _owned_elsewhere(self.session, names, speaker_id)
+        return {k for k in keys if self.owners[k] - {speaker_id}}
+
+    def learn(self, speaker_id: str, names: Iterable[str]) -> None:
+        for name in names:
+            key = name_key(name)
+            if key in self.owners:
+                self.owners[key].add(speaker_id)
+
+
+def _keys(name: str) -> set[str]:
+    return {name_key(name), slugify(name)} - {""}
 
 
 def link_speaker(
@@ -52,24 +97,31 @@ def link_speaker(
     mention: Mention,
     article_id: int | None = None,
     created: set[str] | None = None,
+    index: "_AliasIndex | None" = None,
 ) -> str:
     """The stored speaker this extracted one is; a new one when none fits for certain. The
     article's names for it become aliases, remembering the article, unless another speaker
     already answers to them: a store must not make a name ambiguous behind a person's back."""
     names = _names(mention)
-    found = _known(session, mention, names)
+    index = index or _AliasIndex(session, [mention])
+    found = _known(session, mention, names, index)
     speaker_id = found or free_id(session, Speaker, slugify(mention.name) or "speaker")
-    taken = _owned_elsewhere(session, names, speaker_id)
+    absent = found is None  # free_id has just looked
+    taken = index.owned_elsewhere(names, speaker_id)
+    name = mention.name[:_MAX_NAME]
+    aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken]
     ensure_speaker(
         session=session,
         id=speaker_id,
-        name=mention.name[:_MAX_NAME],
+        name=name,
         kind=mention.kind,
         role=mention.role[:_MAX_NAME] if mention.role else None,
-        aliases=[n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken],
+        aliases=aliases,
         learnt_from=article_id,
         created=created,
+        absent=absent,
     )
+    index.learn(speaker_id, [name, speaker_id, *aliases])
     return speaker_id
 
 
@@ -80,22 +132,33 @@ def _names(mention: Mention) -> list[str]:
     return names
 
 
-def _known(session: Session, mention: Mention, names: list[str]) -> str | None:
+def _known(
+    session: Session, mention: Mention, names: list[str], index: "_AliasIndex"
+) -> str | None:
     """The one stored speaker of the same kind that answers to the fullest of the names and
     that nothing contradicts; None when there is none, or more than one."""
     for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
         candidates = [
             stored
-            for owner in speakers_named(session, name)
-            if (stored := session.get(Speaker, owner)) is not None
-            and stored.kind == mention.kind
-            and not contradicts(stored, mention)
+            for stored in _answering(session, index.named(name))
+            if stored.kind == mention.kind and not contradicts(stored, mention)
         ]
         if len(candidates) == 1:
             return candidates[0].id
         if candidates:
             return None  # "Cameron" with two Camerons stored: not ours to choose
     return None
+
+
+def _answering(session: Session, owners: list[str]) -> list[Speaker]:
+    """These stored speakers, in id order, in one statement."""
+    if not owners:
+        return []
+    return list(
+        session.exec(
+            select(Speaker).where(Speaker.id.in_(owners)).order_by(Speaker.id)  # type: ignore[attr-defined]
+        ).all()
+    )
 
 
 def contradicts(stored: Speaker, mention: Mention) -> bool:
@@ -116,11 +179,13 @@ def _role_holder(session: Session, role: str, linked: set[str]) -> str | None:
     """The one person of this article whose stored role is ``role`` ("the foreign secretary"
     after "Lord Cameron", whose stored role is "British Foreign Secretary")."""
     wanted = _role_words(role)
+    speakers = session.exec(
+        select(Speaker).where(Speaker.id.in_(sorted(linked))).order_by(Speaker.id)  # type: ignore[attr-defined]
+    ).all()
     holders = [
         speaker.id
-        for speaker_id in sorted(linked)
-        if (speaker := session.get(Speaker, speaker_id)) is not None
-        and speaker.kind == "person"
+        for speaker in speakers
+        if speaker.kind == "person"
         and speaker.role
         and wanted
         and wanted <= _role_words(speaker.role)
