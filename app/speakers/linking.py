@@ -66,6 +66,19 @@ class _AliasIndex:
             )
             for key, owner in rows:
                 self.owners[key].add(owner)
+        # The speakers answering to any of the names, read once too.
+        ids = sorted(set().union(*self.owners.values())) if self.owners else []
+        self.speakers: dict[str, Speaker] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found = session.exec(select(Speaker).where(Speaker.id.in_(chunk)))  # type: ignore[attr-defined]
+            self.speakers.update((speaker.id, speaker) for speaker in found)
+
+    def answering(self, owners: list[str]) -> list[Speaker]:
+        """The stored speakers of these ids, in id order."""
+        if all(owner in self.speakers for owner in owners):
+            return [self.speakers[owner] for owner in owners]
+        return _answering(self.session, owners)
 
     def named(self, name: str) -> list[str]:
         """As ``speakers_named``."""
@@ -81,11 +94,12 @@ class _AliasIndex:
             return _owned_elsewhere(self.session, names, speaker_id)
         return {k for k in keys if self.owners[k] - {speaker_id}}
 
-    def learn(self, speaker_id: str, names: Iterable[str]) -> None:
+    def learn(self, speaker: Speaker, names: Iterable[str]) -> None:
+        self.speakers[speaker.id] = speaker
         for name in names:
             key = name_key(name)
             if key in self.owners:
-                self.owners[key].add(speaker_id)
+                self.owners[key].add(speaker.id)
 
 
 def _keys(name: str) -> set[str]:
@@ -110,7 +124,7 @@ def link_speaker(
     taken = index.owned_elsewhere(names, speaker_id)
     name = mention.name[:_MAX_NAME]
     aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken]
-    ensure_speaker(
+    speaker = ensure_speaker(
         session=session,
         id=speaker_id,
         name=name,
@@ -121,7 +135,7 @@ def link_speaker(
         created=created,
         absent=absent,
     )
-    index.learn(speaker_id, [name, speaker_id, *aliases])
+    index.learn(speaker, [name, speaker_id, *aliases])
     return speaker_id
 
 
@@ -140,7 +154,7 @@ def _known(
     for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
         candidates = [
             stored
-            for stored in _answering(session, index.named(name))
+            for stored in index.answering(index.named(name))
             if stored.kind == mention.kind and not contradicts(stored, mention)
         ]
         if len(candidates) == 1:
