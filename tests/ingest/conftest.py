@@ -67,10 +67,11 @@ def stored(url: str) -> list[tuple[object, ...]]:
 
 def scalar(url: str, sql: str) -> int:
     engine = create_engine(url)
-    with engine.connect() as connection:
-        value = int(connection.execute(text(sql)).scalar_one())
-    engine.dispose()
-    return value
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
