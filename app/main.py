@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         else engine
     )
     install_error_handlers(app)
-    app.add_middleware(PageBody)
+    app.add_middleware(PageBody, max_bytes=settings.max_body_bytes)
     for module in (quotes, corrections, quotations, check, speakers, outlets, articles, meta):
         app.include_router(module.router)
     app.include_router(pages.router)

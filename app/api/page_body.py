@@ -6,6 +6,7 @@ from email.message import Message as HeaderValue
 from urllib.parse import parse_qsl
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import problem
@@ -18,8 +19,10 @@ FIELDS = tuple(name for name in PageIn.model_fields if name != "html")
 
 
 class PageBody:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
+        # A body sent in chunks declares no size: it is counted here as it arrives.
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != _PATH:
@@ -33,10 +36,22 @@ class PageBody:
             return
         raw = bytearray()
         while True:
-            message = await receive()
+            try:
+                message = await receive()
+            except HTTPException as error:  # the framework's own count of a chunked body
+                if error.status_code != 413:
+                    raise
+                message = {"type": "http.request", "body": b"", "more_body": False}
+                over = True
+            else:
+                raw += message.get("body", b"")
+                over = len(raw) > self.max_bytes
+            if over:
+                answer = problem(413, "the request body is over the size limit", slug="too-large")
+                await answer(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 return
-            raw += message.get("body", b"")
             if not message.get("more_body", False):
                 break
         charset = content_type.get_param("charset")

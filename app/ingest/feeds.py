@@ -211,8 +211,10 @@ class Watcher:
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind not in _PAGE_TYPES:
                 raise FetchError(link, f"not an HTML page ({kind or 'no type'})", lasting=True)
+            # A charset the server names is used; else the page's own <meta> is read.
+            html = response.text if response.charset_encoding else response.content
             fields = page_article(
-                response.text,
+                html,
                 url=link,
                 publisher=self.publisher,
                 fallback={

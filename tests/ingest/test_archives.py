@@ -28,14 +28,25 @@ def test_directories_globs_json_lines_and_gzip_are_read_and_each_file_once(
     (archive / "2025" / "pages").mkdir(parents=True)
     items = articles(9)
     write_lines(archive / "2025" / "wire.jsonl.gz", items[:5])
-    write_lines(archive / "feed.ndjson", items[5:])
+    page = {"html": (PAGES / "metadata-date.html").read_text(encoding="utf-8"),
+            "url": "https://fieldnotes.example/wheat"}  # fmt: skip
+    write_lines(archive / "feed.ndjson", [*items[5:], page])
     shutil.copy(PAGES / "wire.html", archive / "2025" / "pages" / "harbor.html")
     (archive / "cover.png").write_bytes(b"\x89PNG not an article")
     # The glob names a file the directory holds already: it is read once.
     result = command(url, "ingest", str(archive), str(archive / "2025" / "*.jsonl.gz"))
     assert result.returncode == 0, result.stderr
-    assert "10 stored with" in result.stdout and "0 failed" in result.stdout
-    assert scalar(url, "SELECT count(*) FROM article") == 10
+    assert "11 stored with" in result.stdout and "0 failed" in result.stdout
+    assert scalar(url, "SELECT count(*) FROM article") == 11
+    # A record holding a page is read as the page: its date from its metadata, its address given.
+    assert (
+        scalar(
+            url,
+            "SELECT count(*) FROM article WHERE url = 'https://fieldnotes.example/wheat'"
+            " AND published_on = '2025-02-19' AND text LIKE 'A team at the Plains%'",
+        )
+        == 1
+    )
     assert scalar(url, "SELECT count(*) FROM quote") > 50
 
 

@@ -163,6 +163,21 @@ def test_an_html_body_in_another_charset_is_read_in_it(writer) -> None:  # type:
     assert "Tomás Varga" in response.json()["text"]
 
 
+def test_an_html_body_sent_in_chunks_past_the_size_limit_is_refused(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    limit = client.app.state.settings.max_body_bytes
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(limit // 65536 + 2):
+            yield b"<p>" + b"x" * 65533
+
+    response = client.post(
+        "/v1/articles", content=chunks(), headers={**key, "Content-Type": "text/html"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
 def test_an_html_body_needs_a_key_like_any_write(client) -> None:  # type: ignore[no-untyped-def]
     response = client.post(
         "/v1/articles", content=page("wire.html").encode(), headers={"Content-Type": "text/html"}
