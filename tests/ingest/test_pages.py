@@ -151,6 +151,18 @@ def test_an_html_body_with_an_unknown_query_field_is_refused(writer) -> None:  #
     assert response.json()["parameter"] == "publsher"
 
 
+def test_query_fields_beside_a_json_body_are_refused_not_ignored(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    response = client.post(
+        "/v1/articles",
+        params={"published_on": "2025-06-01"},
+        json={"html": page("undated.html")},
+        headers=key,
+    )
+    assert response.status_code == 422
+    assert response.json()["parameter"] == "published_on"
+
+
 def test_an_html_body_in_another_charset_is_read_in_it(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
     html = page("metadata-date.html").replace("Tomas Varga", "Tomás Varga")

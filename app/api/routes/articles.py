@@ -28,6 +28,13 @@ from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
+_PAGE_EXAMPLES = {
+    "url": "https://www.upi.com/Top_News/2024/05/31/",
+    "title": "U.S. lets Ukraine strike inside Russia",
+    "publisher": "UPI",
+    "published_on": "2024-05-31",
+    "byline": "Jane Roe",
+}
 
 
 @router.get("", response_model=Page[ArticlePublic], summary="List articles, newest first")
@@ -77,7 +84,7 @@ def find_articles(
                 "in": "query",
                 "required": False,
                 "description": f"With a text/html body: the article's {name}.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "examples": [_PAGE_EXAMPLES[name]]},
             }
             for name in PAGE_FIELDS
         ],
@@ -91,6 +98,15 @@ def post_article(
     posted: Annotated[ArticlePost, Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    # The query carries an article's fields only with a text/html body (read into the body
+    # by app.api.page_body): beside a JSON body they would be silently ignored.
+    for name in request.query_params:
+        raise ProblemError(
+            422,
+            "invalid-parameter",
+            f"{name}: give it in the JSON body; query fields go with a text/html body",
+            parameter=name,
+        )
     body = _from_page(posted) if isinstance(posted, PageIn) else posted
     try:
         # Read before the write transaction begins: the lock is for writing rows only.
