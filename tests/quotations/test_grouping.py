@@ -265,3 +265,52 @@ def test_two_writers_storing_the_same_words_at_once_make_one_quotation(seeded: E
             .all()
         )
     assert len(found) == 4 and len(set(found)) == 1
+
+
+def _store_one_article(engine: Engine, fresh: bool) -> list[tuple[int, int | None]]:
+    """One article by a speaker new to the store who repeats herself, the fragment and the
+    whole in one article, grouped with or without the in-memory path for new speakers."""
+    parts = ["the reservoir is at its lowest level in forty years", WORDS, "we will open two wells"]
+    with session_scope(engine) as session:
+        ensure_speaker(session=session, id="ines-vale", name="Ines Vale", kind="person")
+        ensure_outlet(session=session, id="valley-news", name="valley news")
+        text = " ".join(f"\u201c{part}\u201d" for part in parts)
+        article = add_article(
+            session=session, title="Drought", publisher_id="valley-news",
+            published_on=dt.date(2024, 8, 1), text=text,
+        )  # fmt: skip
+        ids, at = [], 0
+        for part in parts:
+            start = text.index(part, at)
+            quote = add_quote(
+                session=session, article=article, speaker_id="ines-vale", kind="direct",
+                span=(start, start + len(part)),
+            )  # fmt: skip
+            assert quote.id is not None
+            ids.append(quote.id)
+            at = start + len(part)
+        group(session, ids, fresh={"ines-vale"} if fresh else set())
+    with Session(engine) as session:
+        rows = session.execute(
+            sa.select(Quote.id, Quote.quotation_id).where(Quote.speaker_id == "ines-vale")  # type: ignore[call-overload]
+        ).all()
+    first: dict[int | None, int] = {}
+    # Quotation ids may differ between the paths; which reports share one may not.
+    return [(quote_id, first.setdefault(quotation, quote_id)) for quote_id, quotation in rows]
+
+
+def test_a_new_speaker_grouped_in_memory_groups_as_the_store_would(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    outcomes = []
+    for fresh in (True, False):
+        settings = settings_for(tmp_path / str(fresh))
+        migrate(settings)
+        engine = make_engine(settings)
+        try:
+            outcomes.append(_store_one_article(engine, fresh))
+        finally:
+            engine.dispose()
+    in_memory, in_store = outcomes
+    assert [q for _, q in in_memory] == [q for _, q in in_store]
+    # The fragment joined its whole; the other words stand alone.
+    (a, qa), (b, qb), (c, qc) = in_memory
+    assert qa == qb == a and qc == c
