@@ -12,6 +12,7 @@ that ingesters on several machines never store one text twice.
 """
 
 import itertools
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,7 @@ from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
 from app.ingest.store import Bounds, Read, TooMuch, ingest, read_quotations
 from app.models.public import ArticleIn
 
+log = logging.getLogger("saidwho.ingest")
 # Articles sent to a worker at once: fewer round trips between processes.
 CHUNK = 8
 # Chunks in flight per worker: enough to keep every worker busy while the writer commits.
@@ -150,6 +152,9 @@ def prepare(source: Source) -> Outcome:
     except (InvalidField, TooMuch) as error:
         field_name = getattr(error, "field", None) or getattr(error, "what", "text")
         return Failed(source.where, f"{source.where}: {field_name}: {error}")
+    except Exception as error:  # noqa: BLE001 - one article the reader trips on is one failure
+        log.exception("reading %s failed", source.where)
+        return Failed(source.where, f"{source.where}: could not be read ({type(error).__name__})")
 
 
 def _prepare_chunk(chunk: list[Source]) -> list[Outcome]:

@@ -239,6 +239,10 @@ class Watcher:
         except ValueError as error:  # the page's own metadata does not validate
             self._failed(link, f"{link}: {error}".splitlines()[0], True, tally)
             return
+        except Exception as error:  # noqa: BLE001 - a page the reader trips on is skipped
+            log.exception("reading %s failed", link)
+            self._failed(link, f"{link}: could not be read ({type(error).__name__})", True, tally)
+            return
         with session_scope(self.engine) as session:
             outcome = store_one(session, Prepared(link, article, read))
         self.done.add(link)

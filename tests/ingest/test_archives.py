@@ -182,3 +182,29 @@ def test_a_terminal_gets_a_progress_bar_with_rate_and_time_left(tmp_path: Path) 
     shown = seen.decode("utf-8", errors="replace")
     assert process.returncode == 0
     assert "articles/s" in shown and "/40" in shown and "left" in shown
+
+
+def test_an_article_the_reader_trips_on_fails_alone(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import Settings
+    from app.db import migrate
+    from app.ingest import archive
+    from app.ingest.files import Defaults, sources
+
+    items = articles(3, seed=13)
+    path = write_lines(tmp_path / "archive.jsonl", items)
+    real = archive.read_quotations
+
+    def trips_on_the_second(text, published_on, bounds=None):  # type: ignore[no-untyped-def]
+        if text == items[1]["text"]:
+            raise RuntimeError("a bug the extractor has not met before")
+        return real(text, published_on, bounds)
+
+    monkeypatch.setattr(archive, "read_quotations", trips_on_the_second)
+    settings = Settings(database_url=url)
+    migrate(settings)
+    tally = archive.run(settings, sources([path]), defaults=Defaults())
+    assert (tally.stored, tally.failed) == (2, 1)
+    assert tally.examples[0].reason.endswith(":2: could not be read (RuntimeError)")
+    assert scalar(url, "SELECT count(*) FROM article") == 2
