@@ -188,6 +188,7 @@ def ingest_command(
             ".jsonl/.ndjson files of articles (title, publisher, published_on, url, text or "
             "html), each perhaps .gz; directories (searched for those) and globs.",
             show_default=False,
+            metavar="PATH",
         ),
     ],
     publisher: Annotated[
@@ -249,7 +250,10 @@ def ingest_command(
 @cli.command("watch")
 def watch_command(
     feeds: Annotated[
-        list[str], typer.Argument(help="RSS or Atom feed addresses.", show_default=False)
+        list[str],
+        typer.Argument(
+            help="RSS or Atom feed addresses.", show_default=False, metavar="FEED_URL"
+        ),
     ],
     every: Annotated[
         float, typer.Option(min=0.1, help="Minutes between passes over the feeds.")
