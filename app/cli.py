@@ -256,7 +256,7 @@ def watch_command(
         ),
     ],
     every: Annotated[
-        float, typer.Option(min=0.1, help="Minutes between passes over the feeds.")
+        float, typer.Option(min=0.01, help="Minutes between passes over the feeds.")
     ] = 15.0,
     once: Annotated[bool, typer.Option("--once", help="One pass, then stop.")] = False,
     publisher: Annotated[

@@ -156,3 +156,29 @@ def test_a_feed_that_fails_is_logged_and_the_other_feeds_are_read(
                          "--delay", "0")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert reason in result.stderr and "1 stored" in result.stdout
+
+
+def test_watching_repeats_its_pass_and_stops_cleanly_when_interrupted(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from tests.ingest.conftest import start
+
+    url = settings_for(tmp_path).database_url
+    with serving(Site()) as site:
+        site.routes["/p"] = Route(page_bytes("wire.html"))
+        site.routes["/feed"] = Route(
+            rss("Good", [("P", site.base + "/p", rfc822(2025, 3, 14))]),
+            "application/rss+xml",
+            etag='"v1"',
+        )
+        running = start(url, "watch", site.base + "/feed", "--every", "0.01", "--delay", "0")
+        deadline = time.monotonic() + 60  # a bound on a hang
+        while site.asked.count(("/feed", '"v1"')) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        running.send_signal(signal.SIGINT)
+        out, err = running.communicate(timeout=60)
+    assert running.returncode == 0, err
+    assert out.count("pass:") >= 3 and "1 stored" in out and "1 feeds unchanged" in out
+    assert "stopped" in err and "Traceback" not in err
+    assert site.hits["/p"] == 1
