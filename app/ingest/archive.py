@@ -193,9 +193,9 @@ def run(
             _store(engine, pending, tally, report, seconds)
     finally:
         engine.dispose()
-        for worker_engine in [_state.get("engine")]:
-            if worker_engine is not None:
-                worker_engine.dispose()
+        reader = _state.get("engine")  # this process's own, with --jobs 1
+        if reader is not None:
+            reader.dispose()
         _state.clear()
     return tally
 
