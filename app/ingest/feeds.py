@@ -147,8 +147,10 @@ class Watcher:
         # entries that failed for a passing reason tried again.
         self.entries: dict[str, tuple[str | None, list[Any]]] = {}
         # Links done with in this process: stored, already stored, or failed for good.
+        # Links not to fetch again, that the store cannot tell by address: those failed for
+        # good, and pages whose text is stored under another address. Stored pages are found
+        # in the store, so a watcher running for months holds only these.
         self.done: set[str] = set()
-        self.fetched: list[str] = []
 
     def close(self) -> None:
         self.fetcher.close()
@@ -171,7 +173,6 @@ class Watcher:
         if known.modified:
             headers["If-Modified-Since"] = known.modified
         response = self.fetcher.get(feed_url, headers)
-        self.fetched.append(feed_url)
         if response.status_code == 304 and feed_url in self.entries:
             tally.unchanged_feeds += 1
             site, entries = self.entries[feed_url]
@@ -192,7 +193,6 @@ class Watcher:
             if link in self.done:
                 continue
             if self._stored(link):
-                self.done.add(link)
                 tally.skipped += 1
                 continue
             self._entry(link, entry, site, tally)
@@ -207,7 +207,6 @@ class Watcher:
     def _entry(self, link: str, entry: Any, site: str | None, tally: Pass) -> None:
         try:
             response = self.fetcher.get(link)
-            self.fetched.append(link)
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind not in _PAGE_TYPES:
                 raise FetchError(link, f"not an HTML page ({kind or 'no type'})", lasting=True)
@@ -245,12 +244,12 @@ class Watcher:
             return
         with session_scope(self.engine) as session:
             outcome = store_one(session, Prepared(link, article, read))
-        self.done.add(link)
         if isinstance(outcome, Stored):
             tally.stored += 1
             tally.quotes += outcome.quotes
             self.report(f"{link}: stored article {outcome.article_id} with {outcome.quotes} quotes")
         elif isinstance(outcome, Skipped):
+            self.done.add(link)  # the same text, stored from another address
             tally.skipped += 1
         elif isinstance(outcome, Failed):
             self._failed(link, outcome.reason, True, tally)

@@ -182,3 +182,25 @@ def test_watching_repeats_its_pass_and_stops_cleanly_when_interrupted(tmp_path: 
     assert out.count("pass:") >= 3 and "1 stored" in out and "1 feeds unchanged" in out
     assert "stopped" in err and "Traceback" not in err
     assert site.hits["/p"] == 1
+
+
+def test_a_page_whose_text_is_stored_under_another_address_is_not_fetched_again(
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(tmp_path)
+    migrate(settings)
+    with serving(Site()) as site:
+        for path in ("/a", "/syndicated/a"):
+            site.routes[path] = Route(page_bytes("wire.html"))
+        entries = [(p, site.base + p, rfc822(2025, 3, 14)) for p in ("/a", "/syndicated/a")]
+        site.routes["/feed"] = Route(rss("Wire", entries), "application/rss+xml")
+        watcher = Watcher(
+            settings, [site.base + "/feed"], limits=Limits(delay=0), report=lambda _: None
+        )
+        try:
+            first, second = watcher.run_pass(), watcher.run_pass()
+        finally:
+            watcher.close()
+    assert (first.stored, first.skipped) == (1, 1)
+    assert (second.stored, second.skipped) == (0, 1)
+    assert site.hits["/a"] == 1 and site.hits["/syndicated/a"] == 1
