@@ -251,9 +251,7 @@ def ingest_command(
 def watch_command(
     feeds: Annotated[
         list[str],
-        typer.Argument(
-            help="RSS or Atom feed addresses.", show_default=False, metavar="FEED_URL"
-        ),
+        typer.Argument(help="RSS or Atom feed addresses.", show_default=False, metavar="FEED_URL"),
     ],
     every: Annotated[
         float, typer.Option(min=0.01, help="Minutes between passes over the feeds.")
