@@ -275,7 +275,7 @@ def watch_command(
     """Read feeds, fetch the pages they link to that are not stored yet, and store them as
     articles with their quotations; again every --every minutes, or once with --once. A page
     that fails is logged and skipped."""
-    import time
+    import signal
 
     from app.ingest.feeds import Limits, Watcher
 
@@ -291,8 +291,14 @@ def watch_command(
         typer.echo(line, err=line.startswith("error:"))
 
     watcher = Watcher(settings, feeds, limits=limits, publisher=publisher, report=report)
+
+    def stop(_signal: int, _frame: object) -> None:
+        watcher.stop.set()  # the page in hand is finished and stored, then the run ends
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
-        while True:
+        while not watcher.stop.is_set():
             done = watcher.run_pass()
             typer.echo(
                 f"pass: {done.entries:,} entries, {done.stored:,} stored with "
@@ -301,9 +307,9 @@ def watch_command(
             )
             if once:
                 break
-            time.sleep(every * 60)
-    except KeyboardInterrupt:
-        typer.echo("stopped", err=True)
+            watcher.stop.wait(every * 60)
+        if watcher.stop.is_set():
+            typer.echo("stopped", err=True)
     finally:
         watcher.close()
 

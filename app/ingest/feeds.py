@@ -10,6 +10,7 @@ again on the next pass; one that cannot change is not.
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,6 +152,8 @@ class Watcher:
         # good, and pages whose text is stored under another address. Stored pages are found
         # in the store, so a watcher running for months holds only these.
         self.done: set[str] = set()
+        # Set to end the run after the page in hand (SIGINT, SIGTERM).
+        self.stop = threading.Event()
 
     def close(self) -> None:
         self.fetcher.close()
@@ -159,6 +162,8 @@ class Watcher:
     def run_pass(self) -> Pass:
         tally = Pass()
         for feed_url in self.feeds:
+            if self.stop.is_set():
+                break
             try:
                 self._feed(feed_url, tally)
             except FetchError as error:
@@ -186,6 +191,8 @@ class Watcher:
             entries = list(parsed.entries)
             self.entries[feed_url] = (site, entries)
         for entry in entries:
+            if self.stop.is_set():
+                return
             link = _text(entry.get("link"))
             if not link:
                 continue

@@ -158,8 +158,10 @@ def test_a_feed_that_fails_is_logged_and_the_other_feeds_are_read(
     assert reason in result.stderr and "1 stored" in result.stdout
 
 
-def test_watching_repeats_its_pass_and_stops_cleanly_when_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_watching_repeats_its_pass_and_stops_cleanly_when_told(tmp_path: Path, stop: str) -> None:
     import signal
+    import subprocess
     import time
 
     from tests.ingest.conftest import start
@@ -176,8 +178,13 @@ def test_watching_repeats_its_pass_and_stops_cleanly_when_interrupted(tmp_path: 
         deadline = time.monotonic() + 60  # a bound on a hang
         while site.asked.count(("/feed", '"v1"')) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        running.send_signal(signal.SIGINT)
-        out, err = running.communicate(timeout=60)
+        running.send_signal(getattr(signal, stop))
+        try:
+            out, err = running.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            running.communicate()
+            raise
     assert running.returncode == 0, err
     assert out.count("pass:") >= 3 and "1 stored" in out and "1 feeds unchanged" in out
     assert "stopped" in err and "Traceback" not in err
