@@ -27,6 +27,8 @@ ANCHOR = core_table(QuotationAnchor)
 ARTICLE = core_table(Article)
 # How many of a speaker's quotations sharing the most anchors are compared word by word.
 CANDIDATES = 12
+# How many reports of a speaker new to the store are compared in memory, at most.
+FRESH_MOST = 32
 # What grouping reads of a quotation to compare and update it.
 _FIGURES = (QUOTATION.c.text, QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported)
 
@@ -62,18 +64,20 @@ def group(session: Session, quote_ids: Sequence[int], fresh: Iterable[str] = ())
     unwritten = set(fresh)
     starting: list[tuple[_Report, Words]] = []
     for report in reports:
-        if report.speaker_id in unwritten:
+        speaker = report.speaker_id
+        if speaker in unwritten:
             words = words_of(report.text)
-            if not any(
-                earlier.speaker_id == report.speaker_id
-                and same_quotation(words, theirs) is not None
-                for earlier, theirs in starting
+            earlier = [theirs for other, theirs in starting if other.speaker_id == speaker]
+            # Past a few reports, comparing with each in memory would cost more than the
+            # store's indexed lookup: the speaker goes the store's way.
+            if len(earlier) < FRESH_MOST and not any(
+                same_quotation(words, theirs) is not None for theirs in earlier
             ):
                 starting.append((report, words))
                 continue
-            _start_all(session, [s for s in starting if s[0].speaker_id == report.speaker_id])
-            starting = [s for s in starting if s[0].speaker_id != report.speaker_id]
-            unwritten.discard(report.speaker_id)
+            _start_all(session, [s for s in starting if s[0].speaker_id == speaker])
+            starting = [s for s in starting if s[0].speaker_id != speaker]
+            unwritten.discard(speaker)
         _group_one(session, report)
     _start_all(session, starting)
 

@@ -267,10 +267,17 @@ def test_two_writers_storing_the_same_words_at_once_make_one_quotation(seeded: E
     assert len(found) == 4 and len(set(found)) == 1
 
 
-def _store_one_article(engine: Engine, fresh: bool) -> list[tuple[int, int | None]]:
+FEW = ["the reservoir is at its lowest level in forty years", WORDS, "we will open two wells"]
+# Past the reports compared in memory: 40 statements, then the first one's fragment again.
+MANY = [f"well number {n} will be drilled near the {n}th mile of the canal" for n in range(40)]
+MANY.append("well number 0 will be drilled near the 0th mile")
+
+
+def _store_one_article(
+    engine: Engine, fresh: bool, parts: list[str]
+) -> list[tuple[int, int | None]]:
     """One article by a speaker new to the store who repeats herself, the fragment and the
     whole in one article, grouped with or without the in-memory path for new speakers."""
-    parts = ["the reservoir is at its lowest level in forty years", WORDS, "we will open two wells"]
     with session_scope(engine) as session:
         ensure_speaker(session=session, id="ines-vale", name="Ines Vale", kind="person")
         ensure_outlet(session=session, id="valley-news", name="valley news")
@@ -299,18 +306,30 @@ def _store_one_article(engine: Engine, fresh: bool) -> list[tuple[int, int | Non
     return [(quote_id, first.setdefault(quotation, quote_id)) for quote_id, quotation in rows]
 
 
-def test_a_new_speaker_grouped_in_memory_groups_as_the_store_would(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _both_ways(tmp_path, parts: list[str]) -> list[list[tuple[int, int | None]]]:  # type: ignore[no-untyped-def]
     outcomes = []
     for fresh in (True, False):
         settings = settings_for(tmp_path / str(fresh))
         migrate(settings)
         engine = make_engine(settings)
         try:
-            outcomes.append(_store_one_article(engine, fresh))
+            outcomes.append(_store_one_article(engine, fresh, parts))
         finally:
             engine.dispose()
-    in_memory, in_store = outcomes
+    return outcomes
+
+
+def test_a_new_speaker_grouped_in_memory_groups_as_the_store_would(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    in_memory, in_store = _both_ways(tmp_path, FEW)
     assert [q for _, q in in_memory] == [q for _, q in in_store]
     # The fragment joined its whole; the other words stand alone.
     (a, qa), (b, qb), (c, qc) = in_memory
     assert qa == qb == a and qc == c
+
+
+def test_a_new_speaker_with_many_reports_goes_the_stores_way_past_a_few(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    in_memory, in_store = _both_ways(tmp_path, MANY)
+    assert [q for _, q in in_memory] == [q for _, q in in_store]
+    first, last = in_memory[0], in_memory[-1]
+    assert last[1] == first[0]  # the fragment found its whole among the 40
+    assert len({q for _, q in in_memory}) == 40
