@@ -230,9 +230,6 @@ class Watcher:
                     "byline": _text(entry.get("author")),
                 },
             )
-            for name, most in (("title", 500), ("publisher", 300), ("byline", 300)):
-                if isinstance(fields.get(name), str):
-                    fields[name] = fields[name][:most]
             article = ArticleIn.model_validate(fields)
             read = read_quotations(article.text, article.published_on, self.bounds)
         except FetchError as error:

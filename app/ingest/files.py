@@ -149,9 +149,6 @@ def _page(where: str, html: Any, given: dict[str, Any]) -> ArticleIn:
         fields = page_article(html, **given)
     except InvalidField as error:
         raise ArticleFileError(f"{where}: {error.field}: {error}") from None
-    for name, most in (("title", 500), ("publisher", 300), ("byline", 300)):
-        if isinstance(fields.get(name), str):
-            fields[name] = fields[name][:most]
     return _validated(where, fields)
 
 

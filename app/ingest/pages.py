@@ -15,6 +15,7 @@ from app.models.public import MAX_HTML
 
 # A page with fewer words of main text holds no article worth reading for quotes.
 _FEWEST_WORDS = 12
+_LONGEST = {"title": 500, "publisher": 300, "byline": 300}
 _DATES = {"extensive_search": False, "original_date": True}
 
 
@@ -95,6 +96,10 @@ def page_article(
     ):
         if not fields[needed]:
             raise InvalidField(needed, what)
+    # What a page says is cut to what the store keeps (the poster's own fields were checked).
+    for name, most in _LONGEST.items():
+        if isinstance(fields[name], str):
+            fields[name] = fields[name][:most]
     return {k: v for k, v in fields.items() if v is not None}
 
 

@@ -162,10 +162,6 @@ def _from_page(page: PageIn) -> ArticleIn:
         )
     except InvalidField as error:
         raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
-    # What the page says is cut to what the store keeps; what the poster gave was checked.
-    for name, most in (("title", 500), ("publisher", 300), ("byline", 300)):
-        if isinstance(fields.get(name), str):
-            fields[name] = fields[name][:most]
     try:
         return ArticleIn.model_validate(fields)
     except ValidationError as error:
