@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 from app.api.errors import COMMON_PROBLEMS, install_error_handlers
 from app.api.fastlane import QuoteFastLane
 from app.api.guards import FrontDoor
+from app.api.known_params import known_query_params
 from app.api.metrics import Metrics
 from app.api.page_body import PageBody
 from app.api.routes import (
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     install_error_handlers(app)
     app.add_middleware(PageBody, max_bytes=settings.max_body_bytes)
     for module in (quotes, corrections, quotations, check, speakers, outlets, articles, meta):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Depends(known_query_params)])
     app.include_router(pages.router)
     if settings.fast_lane:
         app.wrap(

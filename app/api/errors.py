@@ -4,19 +4,20 @@ Nothing a client sends reaches a stack trace: validation errors, unknown routes,
 and unexpected failures all leave through here."""
 
 import logging
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from app.models.public import BODY_TAGS
-from app.queries.errors import AmbiguousName, QueryError
+from app.queries.errors import AmbiguousName, QueryError, UnknownName
 
 PROBLEM_JSON = "application/problem+json"
 # Problem types are relative URIs that this service itself documents at /problems/{slug}.
@@ -47,6 +48,8 @@ PROBLEM_TYPES = {
     "read-only": "The store is read-only here: every read is served, no write is taken.",
     "rate-limited": "Too many requests from this address or key. Retry after the `Retry-After` "
     "seconds.",
+    "unsupported-media-type": "The request body is not JSON (`Content-Type: application/json`); "
+    "`POST /v1/articles` also takes an HTML page as `text/html`.",
     "internal": "An unexpected error on the server. It was logged; the request may be retried.",
 }
 log = logging.getLogger("saidwho.errors")
@@ -66,6 +69,11 @@ class Problem(BaseModel):
     candidates: list[str] | None = Field(
         default=None, description="For an ambiguous name: the ids it could mean."
     )
+    suggestions: list[dict[str, str]] | None = Field(
+        default=None,
+        description="For a name the store does not know, or a misspelt parameter: the closest "
+        "known ones (`id`, the value to send, and `name`), best first. May be empty.",
+    )
 
 
 _WHEN = {
@@ -78,6 +86,7 @@ _WHEN = {
     410: "The quote was deleted; its history remains.",
     412: "The record changed since the `If-Match` version; nothing was written.",
     413: "The request body is over the size limit, or the article has too many paragraphs.",
+    415: "The request body is declared as something other than JSON.",
     422: "A parameter, path segment or body field is malformed or names nothing stored.",
     429: "Too many requests from this address or key; see Retry-After.",
     500: "An unexpected error; it was logged.",
@@ -97,7 +106,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # What any operation may answer: a body unreadable or too large, bad input, too many
 # requests, failures.
-COMMON_PROBLEMS = problem_responses(400, 413, 422, 429, 500, 503)
+COMMON_PROBLEMS = problem_responses(400, 413, 415, 422, 429, 500, 503)
 
 
 class ProblemError(Exception):
@@ -149,6 +158,9 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     invalid = []
     for item in error.errors():
+        if item.get("type") == "json_invalid":
+            invalid.append(_bad_json(item, error.body))
+            continue
         where, name = _location(item.get("loc", ()))
         invalid.append({"name": name, "in": where, "reason": item.get("msg", "is invalid")})
     first = invalid[0] if invalid else {"name": "request", "reason": "is invalid"}
@@ -158,14 +170,35 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _bad_json(item: dict[str, Any], document: Any) -> dict[str, str]:
+    """Where a body stops being JSON, as an editor counts (line and column, from 1), rather
+    than the bare character offset the parser reports as the error's location."""
+    loc = item.get("loc", ())
+    position = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    why = str(item.get("ctx", {}).get("error", "not JSON")).lower()
+    if position is None or not isinstance(document, str):
+        return {"name": "body", "in": "body", "reason": f"the body is not valid JSON: {why}"}
+    line = document.count("\n", 0, position) + 1
+    column = position - (document.rfind("\n", 0, position) + 1) + 1
+    reason = (
+        f"the body is not valid JSON: {why} at line {line}, column {column} "
+        f"(character {position + 1})"
+    )
+    return {"name": "body", "in": "body", "reason": reason}
+
+
 async def _query_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, QueryError)
+    extra: dict[str, Any] = {}
+    if isinstance(error, UnknownName):
+        extra["suggestions"] = [{"id": id_, "name": name} for id_, name in error.suggestions]
     return problem(
         422,
         error.detail,
         slug="invalid-parameter",
         parameter=error.parameter,
         invalid_params=[{"name": error.parameter, "in": "query", "reason": error.detail}],
+        **extra,
     )
 
 
@@ -181,9 +214,27 @@ async def _problem_error(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, error: Exception) -> JSONResponse:
+# Paths a program asks for (any version of the API among them); anything else is a page
+# address a person typed or followed.
+_API_PATHS = re.compile(r"/(v\d+|problems|docs|openapi\.json|health|ready|metrics)(/|$)")
+
+
+def _wants_page(request: Request) -> bool:
+    """An unknown address outside the API, asked for by a browser (or by anything that does
+    not ask for JSON only), is answered with the site's own 404 page."""
+    if _API_PATHS.match(request.url.path):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "json" not in accept
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 404 and error.detail == HTTPStatus.NOT_FOUND.phrase:
+        if _wants_page(request):
+            from app.web.pages import not_found  # the pages import this module
+
+            return not_found(request, f"Nothing is published at {request.url.path}.")
         detail = f"nothing is served at {request.url.path}"
     elif error.status_code == 405:
         allowed = _allowed_methods(request)

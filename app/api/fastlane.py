@@ -152,13 +152,17 @@ class QuoteFastLane:
         cursor = single.get("cursor")
         if cursor is not None and len(cursor) > 2000:
             raise Unserved
+        since = iso_date(single["since"]) if "since" in single else None
+        until = iso_date(single["until"]) if "until" in single else None
+        if since is not None and until is not None and since > until:
+            raise Unserved  # the routes word the problem
         query = QuoteQuery(
             speakers=tuple(lists["speaker"]),
             outlets=tuple(lists["outlet"]),
             publishers=tuple(lists["publisher"]),
             kinds=tuple(lists["kind"]),
-            since=iso_date(single["since"]) if "since" in single else None,
-            until=iso_date(single["until"]) if "until" in single else None,
+            since=since,
+            until=until,
             q=q,
             article=_article(article),
             sort=sort,  # type: ignore[arg-type]
@@ -188,10 +192,14 @@ class QuoteFastLane:
         cursor = single.get("cursor")
         if cursor is not None and len(cursor) > 2000:
             raise Unserved
+        since = iso_date(single["since"]) if "since" in single else None
+        until = iso_date(single["until"]) if "until" in single else None
+        if since is not None and until is not None and since > until:
+            raise Unserved
         query = QuotationQuery(
             speakers=tuple(speakers),
-            since=iso_date(single["since"]) if "since" in single else None,
-            until=iso_date(single["until"]) if "until" in single else None,
+            since=since,
+            until=until,
             sort=sort,  # type: ignore[arg-type]
         )
         reads = self.reads

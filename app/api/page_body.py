@@ -1,6 +1,9 @@
 """A saved page posted as it is (``POST /v1/articles`` with a ``text/html`` body, the article's
 fields as query parameters) is turned into the JSON body the route takes, ``{"html": ...}``,
-so that both ways in are validated, made idempotent and stored by one code path."""
+so that both ways in are validated, made idempotent and stored by one code path.
+
+Every other body sent to the API must be JSON: one declared as something else (a form, plain
+text) is a 415 naming the type, not a validation error about a field it never had."""
 
 from email.message import Message as HeaderValue
 from urllib.parse import parse_qsl
@@ -13,6 +16,7 @@ from app.api.errors import problem
 from app.models.public import PageIn
 
 _PATH = "/v1/articles"
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # The fields a page's query string may give; ``html`` is the body itself.
 FIELDS = tuple(name for name in PageIn.model_fields if name != "html")
@@ -25,13 +29,23 @@ class PageBody:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != _PATH:
+        if scope["type"] != "http" or scope["method"] not in _WRITES:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        declared = headers.get(b"content-type")
         content_type = HeaderValue()
-        content_type["content-type"] = headers.get(b"content-type", b"").decode("latin-1")
-        if content_type.get_content_type() not in _HTML_TYPES:
+        content_type["content-type"] = (declared or b"").decode("latin-1")
+        media = content_type.get_content_type()
+        page = scope["method"] == "POST" and scope["path"] == _PATH and media in _HTML_TYPES
+        if not page:
+            if declared is not None and _has_body(headers) and not _is_json(media):
+                detail = f"the body must be JSON (application/json), not {media}"
+                if scope["path"] == _PATH:
+                    detail = f"the body must be JSON or an HTML page (text/html), not {media}"
+                answer = problem(415, detail, slug="unsupported-media-type")
+                await answer(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         raw = bytearray()
@@ -90,6 +104,17 @@ class PageBody:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app({**scope, "headers": rewritten, "query_string": b""}, replay, send)
+
+
+def _has_body(headers: dict[bytes, bytes]) -> bool:
+    return headers.get(b"content-length", b"0").strip() not in (b"0", b"") or (
+        b"transfer-encoding" in headers
+    )
+
+
+def _is_json(media: str) -> bool:
+    kind, _, subtype = media.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
 async def _refuse(

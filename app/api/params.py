@@ -89,7 +89,8 @@ NameSearch = Annotated[
     Query(
         min_length=1,
         max_length=300,
-        description="Keep those with a name or alias containing these words, case-insensitive.",
+        description="Keep those with a name or alias containing these words, case-insensitive; "
+        "when none has them, those whose names are closest in spelling (`Blinkin` finds Blinken).",
         openapi_examples=examples(partial_name="cam", anonymous_sources="official"),
     ),
 ]

@@ -9,6 +9,7 @@ from app.models import Article, Outlet, Quote
 from app.models.public import ArticleDetail, ArticlePublic, Page
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int
+from app.queries.errors import check_range
 from app.queries.lookup import outlet_ids_for
 from app.queries.pages import page_rows
 
@@ -44,6 +45,7 @@ def list_articles(
     limit: int,
     cursor: str | None = None,
 ) -> Page[ArticlePublic]:
+    check_range(since, until)
     statement = sa.select(*_COLUMNS).select_from(_JOINED)
     if publishers:
         ids = outlet_ids_for(session, publishers, "publisher")

@@ -11,7 +11,17 @@ class QueryError(ValueError):
 
 
 class UnknownName(QueryError):
-    """A speaker, outlet or publisher filter that names nothing in the store."""
+    """A speaker, outlet or publisher filter that names nothing in the store; ``suggestions``
+    are the closest stored ones, as (id, name)."""
+
+    def __init__(
+        self, parameter: str, detail: str, suggestions: list[tuple[str, str]] | None = None
+    ) -> None:
+        self.suggestions = suggestions or []
+        if self.suggestions:
+            names = " or ".join(f"{name!r} ({id_})" for id_, name in self.suggestions)
+            detail = f"{detail}; did you mean {names}?"
+        super().__init__(parameter, detail)
 
 
 class InvalidCursor(QueryError):
@@ -25,3 +35,10 @@ class AmbiguousName(LookupError):
         super().__init__(f"{name!r} names {len(candidates)} entries: {', '.join(candidates)}")
         self.name = name
         self.candidates = candidates
+
+
+def check_range(since: object, until: object) -> None:
+    """A date range that ends before it starts matches nothing: a mistake to name, not an
+    empty answer that looks like "never said"."""
+    if since is not None and until is not None and since > until:  # type: ignore[operator]
+        raise QueryError("since", f"since ({since}) is after until ({until})")

@@ -308,6 +308,9 @@ class FastQuotes:
             where.append("q.date <= ?")
             params.append(query.until.isoformat())
         if query.article is not None:
+            known = connection.execute("SELECT 1 FROM article WHERE id = ?", (query.article,))
+            if known.fetchone() is None:
+                raise Unserved  # no such article: the general path words the problem
             where.append("q.article_id = ?")
             params.append(query.article)
         if query.q is not None:

@@ -282,6 +282,9 @@ class PgFastQuotes:
             where.append("q.date <= %s")
             params.append(query.until)
         if query.article is not None:
+            known = connection.execute("SELECT 1 FROM article WHERE id = %s", (query.article,))
+            if known.fetchone() is None:
+                raise Unserved  # no such article: the general path words the problem
             where.append("q.article_id = %s")
             params.append(query.article)
         if query.q is not None:

@@ -10,6 +10,7 @@ from app.models import Outlet, OutletAlias, Speaker, SpeakerAlias
 from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.queries.errors import AmbiguousName, UnknownName
+from app.queries.suggest import closest_outlets, closest_speakers
 
 SPEAKER_ALIASES = core_table(SpeakerAlias)
 OUTLET_ALIASES = core_table(OutletAlias)
@@ -73,8 +74,10 @@ def _ids_for(
     for value in values:
         found = _owners(session, aliases, owner, value)
         if not found:
+            closest = closest_speakers if noun == "speaker" else closest_outlets
+            suggestions = [(s.id, s.name) for s in closest(session, value)]
             # Named after what was asked: a publisher is an outlet, but was asked as one.
-            raise UnknownName(parameter, f"no {parameter or noun} is called {value!r}")
+            raise UnknownName(parameter, f"no {parameter or noun} is called {value!r}", suggestions)
         ids.update(found)
     return ids
 

@@ -9,7 +9,7 @@ from app.models.tables import core_table
 from app.queries.cursors import as_str
 from app.queries.lookup import find_outlet_id
 from app.queries.pages import page_rows
-from app.queries.speakers import alias_owners_matching, aliases_of
+from app.queries.speakers import aliases_of, names_like
 
 OUTLET = core_table(Outlet)
 ALIAS = core_table(OutletAlias)
@@ -31,7 +31,7 @@ def list_outlets(
     statement = sa.select(*_COLUMNS)
     if q is not None:
         statement = statement.where(
-            OUTLET.c.id.in_(alias_owners_matching(ALIAS.c.outlet_id, ALIAS.c.key, q))
+            OUTLET.c.id.in_(names_like(session, ALIAS.c.outlet_id, ALIAS.c.key, q))
         )
     rows, next_cursor, total = page_rows(
         session,

@@ -14,6 +14,7 @@ from app.models import Article, Outlet, Quotation, Quote, Speaker
 from app.models.public import Page, QuotationDetail, QuotationPublic, QuotationReport
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
+from app.queries.errors import check_range
 from app.queries.lookup import speaker_ids_for
 from app.queries.quotes import QuoteQuery, report_conditions
 
@@ -90,6 +91,7 @@ def _conditions(
 ) -> tuple[list[sa.ColumnElement[bool]], dict[str, Any]]:
     conditions: list[sa.ColumnElement[bool]] = []
     params: dict[str, Any] = {}
+    check_range(query.since, query.until)
     if query.speakers:
         ids = speaker_ids_for(session, query.speakers, "speaker")
         conditions.append(QUOTATION.c.speaker_id.in_(ids))

@@ -15,6 +15,7 @@ from app.models import Article, Outlet, Quote, Speaker
 from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
+from app.queries.errors import QueryError, check_range
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
 from app.queries.search import is_common, parse_search, search_total, to_fts5, to_tsquery
 
@@ -200,6 +201,7 @@ class _Plan:
     def _conditions(self, session: Session) -> list[sa.ColumnElement[bool]]:
         query = self.query
         conditions: list[sa.ColumnElement[bool]] = []
+        check_range(query.since, query.until)
         if query.speakers:
             conditions.append(
                 QUOTE.c.speaker_id.in_(speaker_ids_for(session, query.speakers, "speaker"))
@@ -222,6 +224,9 @@ class _Plan:
         if query.until is not None:
             conditions.append(QUOTE.c.date <= query.until)
         if query.article is not None:
+            known = sa.select(ARTICLE.c.id).where(ARTICLE.c.id == query.article)
+            if session.execute(known).first() is None:
+                raise QueryError("article", f"there is no article {query.article}")
             conditions.append(QUOTE.c.article_id == query.article)
         if query.origins:
             conditions.append(QUOTE.c.origin.in_(query.origins))

@@ -12,6 +12,7 @@ from app.names import name_key
 from app.queries.cursors import as_str
 from app.queries.lookup import find_speaker_id
 from app.queries.pages import page_rows
+from app.queries.suggest import closest_outlets, closest_speakers
 
 SPEAKER = core_table(Speaker)
 ALIAS = core_table(SpeakerAlias)
@@ -38,7 +39,7 @@ def list_speakers(
     statement = sa.select(*_COLUMNS)
     if q is not None:
         statement = statement.where(
-            SPEAKER.c.id.in_(alias_owners_matching(ALIAS.c.speaker_id, ALIAS.c.key, q))
+            SPEAKER.c.id.in_(names_like(session, ALIAS.c.speaker_id, ALIAS.c.key, q))
         )
     if kind is not None:
         statement = statement.where(SPEAKER.c.kind == kind)
@@ -71,6 +72,22 @@ def alias_owners_matching(owner: sa.Column[Any], key: sa.Column[Any], q: str) ->
     """Owners with an alias containing ``q`` (normalised as names are), LIKE wildcards escaped."""
     needle = name_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return sa.select(owner).where(key.like(f"%{needle}%", escape="\\"))
+
+
+# How many owners a misspelt name search offers.
+CLOSEST_NAMES = 10
+
+
+def names_like(
+    session: Session, owner: sa.Column[Any], key: sa.Column[Any], q: str
+) -> sa.Select[Any] | list[str]:
+    """Owners with a name containing ``q``; when none has, the owners whose names are closest
+    in spelling ("Blinkin" finds Blinken), best first, so a search never dead-ends on a typo."""
+    holding = alias_owners_matching(owner, key, q)
+    if session.execute(sa.select(holding.exists())).scalar():
+        return holding
+    closest = closest_speakers if owner.table.name == "speaker_alias" else closest_outlets
+    return [found.id for found in closest(session, q, CLOSEST_NAMES)]
 
 
 def aliases_of(
