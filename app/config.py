@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         "SQLite, for a search with no other filter, one from where the next match stands "
         "(SQLite counts other lists exactly). 0 counts every total exactly.",
     )
+    facet_scan: int = Field(
+        default=100_000,
+        ge=1,
+        description="Facets and the timeline count at most this many matches, the newest; "
+        "past it they say `exact: false`. Bounds the cost of a facet request on a large store.",
+    )
     read_workers: int = Field(
         default=4, ge=1, le=64, description="Threads that run reads off the event loop."
     )

@@ -19,6 +19,7 @@ from app.api.routes import (
     articles,
     check,
     corrections,
+    facets,
     meta,
     outlets,
     quotations,
@@ -96,7 +97,17 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     )
     install_error_handlers(app)
     app.add_middleware(PageBody, max_bytes=settings.max_body_bytes)
-    for module in (quotes, corrections, quotations, check, speakers, outlets, articles, meta):
+    for module in (
+        facets,
+        quotes,
+        corrections,
+        quotations,
+        check,
+        speakers,
+        outlets,
+        articles,
+        meta,
+    ):
         app.include_router(module.router, dependencies=[Depends(known_query_params)])
     app.include_router(pages.router)
     if settings.fast_lane:

@@ -551,6 +551,38 @@ class Page(BaseModel, Generic[T]):
     )
 
 
+FacetName = Literal["speaker", "outlet", "publisher", "kind", "year", "month"]
+
+
+class FacetValue(BaseModel):
+    value: str = Field(
+        description="The value: a speaker or outlet id or a kind, which the filter of that "
+        "name takes as it is; a year (`2024`) or a month (`2024-05`), which `since` and "
+        "`until` spanning it select.",
+        examples=["antony-blinken"],
+    )
+    label: str = Field(description="As a reader would say it.", examples=["Antony Blinken"])
+    count: int = Field(description="Quotes matching every filter with this value.")
+
+
+class Facet(BaseModel):
+    values: list[FacetValue] = Field(description="The values with most quotes, most first.")
+    other: int = Field(description="Quotes of the values past `limit` (0 when all are listed).")
+    exact: bool = Field(
+        description="False when the matches were too many to count all of them: the counts "
+        "are then those of the newest `counted` matches."
+    )
+
+
+class Facets(BaseModel):
+    counted: int = Field(
+        description="How many matching quotes the counts are taken from: all of them, or the "
+        "newest `SAIDWHO_FACET_SCAN` (100,000 by default) when there are more."
+    )
+    exact: bool = Field(description="Whether every match was counted.")
+    facets: dict[FacetName, Facet]
+
+
 class Health(BaseModel):
     status: Literal["ok"]
 

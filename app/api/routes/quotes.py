@@ -1,6 +1,7 @@
 """``/v1/quotes``: the list with every filter, one quote, and CSV / NDJSON export."""
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterator
 from typing import Annotated, Literal
@@ -10,24 +11,13 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
-from app.api.params import (
-    ArticleFilter,
-    Cursor,
-    Kinds,
-    Limit,
-    Outlets,
-    Publisher,
-    QuoteId,
-    Since,
-    Speakers,
-    Until,
-    examples,
-)
+from app.api.filters import QuoteFilters
+from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
-from app.models.public import Page, QuoteOrigin, QuotePublic
+from app.models.public import Page, QuotePublic
 from app.models.versions import etag
-from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, iter_quotes, list_quotes
+from app.queries.quotes import QuoteSort, get_quote, iter_quotes, list_quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
@@ -65,24 +55,7 @@ def find_quotes(
     session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
-    speaker: Speakers = None,
-    outlet: Outlets = None,
-    publisher: Publisher = None,
-    since: Since = None,
-    until: Until = None,
-    kind: Kinds = None,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=1000,
-            description="Full-text search over the quoted words: words (all must match), "
-            '`"a phrase"`, `prefix*`. Anything else is read as plain words.',
-            openapi_examples=examples(
-                phrase='"direct escalation"', words="strikes Russia", prefix="escalat*"
-            ),
-        ),
-    ] = None,
-    article: ArticleFilter = None,
+    filters: QuoteFilters,
     sort: Annotated[
         QuoteSort,
         Query(
@@ -91,22 +64,6 @@ def find_quotes(
             openapi_examples=examples(newest_first="-date", oldest_first="date"),
         ),
     ] = "-date",
-    origin: Annotated[
-        list[QuoteOrigin] | None,
-        Query(
-            description="`seed`, `extracted` or `manual`: where the quote came from. Repeat "
-            "for any of several.",
-            openapi_examples=examples(machine="extracted", by_hand="manual"),
-        ),
-    ] = None,
-    reviewed: Annotated[
-        bool | None,
-        Query(
-            description="`false`: only quotes no person has checked yet (machine "
-            "attributions); `true`: only those a person confirmed, corrected or curated.",
-            openapi_examples=examples(unchecked=False, checked=True),
-        ),
-    ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
     format: Annotated[
@@ -118,25 +75,11 @@ def find_quotes(
         ),
     ] = None,
 ) -> Page[QuotePublic] | Response:
-    if q is not None and not q.strip():
-        q = None  # a blank search box means no search, not "match nothing"
-    if sort == "relevance" and q is None:
+    if sort == "relevance" and filters.q is None:
         raise ProblemError(
             422, "invalid-parameter", "sort=relevance needs a search `q`", parameter="sort"
         )
-    query = QuoteQuery(
-        speakers=tuple(speaker or ()),
-        outlets=tuple(outlet or ()),
-        publishers=tuple(publisher or ()),
-        kinds=tuple(kind or ()),
-        since=since,
-        until=until,
-        q=q,
-        article=article,
-        sort=sort,
-        origins=tuple(origin or ()),
-        reviewed=reviewed,
-    )
+    query = dataclasses.replace(filters, sort=sort)
     export = format or _format_from_accept(request.headers.get("accept", ""))
     if export == "json":
         return list_quotes(

@@ -1,0 +1,160 @@
+"""Facets: for the quotes matching a search, how many each speaker, outlet, publisher, kind,
+year and month holds. The timeline is the month facet, every month listed.
+
+One pass over the matches (the newest ``scan`` of them, newest first) counts every facet at
+once; the answers are remembered per store version (``store_version``), so a page shown again,
+or paged through, costs one index probe until something is written."""
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from cachetools import LRUCache
+from sqlmodel import Session
+
+from app.models import Article, Outlet, Quote, QuoteRevision, Speaker, SpeakerRevision
+from app.models.public import Facet, FacetName, Facets, FacetValue
+from app.models.tables import core_table
+from app.queries.cursors import fingerprint
+from app.queries.quotes import QuoteQuery, report_conditions
+
+QUOTE = core_table(Quote)
+ARTICLE = core_table(Article)
+SPEAKER = core_table(Speaker)
+OUTLET = core_table(Outlet)
+FACETS: tuple[FacetName, ...] = ("speaker", "outlet", "publisher", "kind", "year", "month")
+_KIND_LABELS = {"direct": "Direct", "partial": "Partial", "indirect": "Indirect"}
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+# Every change to stored quotes leaves a new row in one of these: a new quote (or article),
+# a correction or deletion, a speaker's merge, split or edit.
+_VERSION = sa.select(
+    *(
+        sa.select(sa.func.max(core_table(model).c.id)).scalar_subquery()
+        for model in (Quote, QuoteRevision, SpeakerRevision, Article)
+    )
+)
+
+
+def store_version(session: Session) -> tuple[Any, ...]:
+    """A value that changes whenever what facets count may have changed: four index probes."""
+    return tuple(session.execute(_VERSION).one())
+
+
+@dataclass(frozen=True)
+class _Key:
+    version: tuple[Any, ...]
+    query: str
+    facets: tuple[FacetName, ...]
+    limit: int
+    scan: int
+
+
+_cache: LRUCache[_Key, Facets] = LRUCache(maxsize=512)
+_lock = threading.Lock()
+
+
+def quote_facets(
+    session: Session,
+    query: QuoteQuery,
+    facets: Iterable[FacetName] = FACETS,
+    *,
+    limit: int = 10,
+    scan: int = 100_000,
+) -> Facets:
+    """The ``facets`` asked for, each with its top ``limit`` values; remembered per store
+    version. A query naming something unknown raises as ``list_quotes`` does."""
+    wanted = tuple(dict.fromkeys(facets))
+    key = _Key(store_version(session), fingerprint(asdict(query)), wanted, limit, scan)
+    with _lock:
+        found = _cache.get(key)
+    if found is not None:
+        return found
+    counts = _count(session, query, wanted, scan)
+    found = Facets(counted=counts.counted, exact=counts.exact, facets=_top(session, counts, limit))
+    with _lock:
+        _cache[key] = found
+    return found
+
+
+@dataclass
+class _Counts:
+    counters: dict[FacetName, Counter[str]]
+    counted: int
+    exact: bool
+
+
+def _count(
+    session: Session, query: QuoteQuery, wanted: tuple[FacetName, ...], scan: int
+) -> _Counts:
+    conditions, params = report_conditions(session, query)
+    columns = [QUOTE.c.speaker_id, QUOTE.c.outlet_id, QUOTE.c.kind, QUOTE.c.date]
+    source: Any = QUOTE
+    if "publisher" in wanted:
+        columns.append(ARTICLE.c.publisher_id)
+        source = QUOTE.join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
+    statement = (
+        sa.select(*columns)
+        .select_from(source)
+        .where(*conditions)
+        .order_by(QUOTE.c.date.desc(), QUOTE.c.id.desc())
+        .limit(scan + 1)
+    )
+    rows = session.execute(statement, params).all()
+    exact = len(rows) <= scan
+    rows = rows[:scan]
+    counters: dict[FacetName, Counter[str]] = {name: Counter() for name in wanted}
+    for row in rows:
+        for name in wanted:
+            value = _value_of(name, row)
+            if value is not None:
+                counters[name][value] += 1
+    return _Counts(counters, len(rows), exact)
+
+
+def _value_of(name: FacetName, row: Any) -> str | None:
+    if name == "speaker":
+        return str(row.speaker_id)
+    if name == "outlet":
+        return None if row.outlet_id is None else str(row.outlet_id)
+    if name == "publisher":
+        return str(row.publisher_id)
+    if name == "kind":
+        return str(row.kind)
+    day = row.date.isoformat() if hasattr(row.date, "isoformat") else str(row.date)
+    return day[:4] if name == "year" else day[:7]
+
+
+def _top(session: Session, counts: _Counts, limit: int) -> dict[FacetName, Facet]:
+    facets: dict[FacetName, Facet] = {}
+    for name, counter in counts.counters.items():
+        top = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        labels = _labels(session, name, [value for value, _ in top])
+        listed = sum(count for _, count in top)
+        facets[name] = Facet(
+            values=[FacetValue(value=v, label=labels.get(v, v), count=n) for v, n in top],
+            other=sum(counter.values()) - listed,
+            exact=counts.exact,
+        )
+    return facets
+
+
+def _labels(session: Session, name: FacetName, values: list[str]) -> dict[str, str]:
+    if not values:
+        return {}
+    if name == "speaker":
+        table = SPEAKER
+    elif name in ("outlet", "publisher"):
+        table = OUTLET
+    elif name == "kind":
+        return {value: _KIND_LABELS.get(value, value) for value in values}
+    elif name == "month":
+        return {value: f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}" for value in values}
+    else:
+        return {value: value for value in values}
+    rows = session.execute(sa.select(table.c.id, table.c.name).where(table.c.id.in_(values)))
+    return {str(id_): str(label) for id_, label in rows}
