@@ -542,6 +542,10 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
     )
+    prev_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the page before this one; null on the first page.",
+    )
     total: int = Field(description="How many items match, across all pages.")
     total_is_exact: bool = Field(
         default=True,

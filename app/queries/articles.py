@@ -54,7 +54,7 @@ def list_articles(
         statement = statement.where(ARTICLE.c.published_on >= since)
     if until is not None:
         statement = statement.where(ARTICLE.c.published_on <= until)
-    rows, next_cursor, total = page_rows(
+    found = page_rows(
         session,
         statement,
         order=[ARTICLE.c.published_on, ARTICLE.c.id],
@@ -64,8 +64,13 @@ def list_articles(
         cursor=cursor,
         parsers=[as_date, as_int],
     )
-    items = [ArticlePublic.model_validate(_shape(row)) for row in rows]
-    return Page[ArticlePublic](items=items, next_cursor=next_cursor, total=total)
+    items = [ArticlePublic.model_validate(_shape(row)) for row in found.rows]
+    return Page[ArticlePublic](
+        items=items,
+        next_cursor=found.next_cursor,
+        prev_cursor=found.prev_cursor,
+        total=found.total,
+    )
 
 
 def get_article(session: Session, article_id: int) -> ArticleDetail | None:

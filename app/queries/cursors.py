@@ -2,7 +2,9 @@
 
 A cursor carries the position after which the next page starts, not an offset, so rows added
 while a client pages never shift what it has still to see. It also carries a fingerprint of the
-query that made it, so a cursor from one query is refused by another instead of misleading it."""
+query that made it, so a cursor from one query is refused by another instead of misleading it.
+A previous-page cursor is the first row's position marked ``BEFORE``: that page is read in the
+reverse order from there, and turned round."""
 
 import base64
 import binascii
@@ -10,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from app.models.tables import MAX_ROW_ID
 from app.queries.errors import InvalidCursor
@@ -21,7 +23,14 @@ def fingerprint(query: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def encode_cursor(query_fingerprint: str, position: list[Any]) -> str:
+T = TypeVar("T")
+# The last value of a previous-page cursor's position.
+BEFORE = "<"
+
+
+def encode_cursor(query_fingerprint: str, position: list[Any], *, before: bool = False) -> str:
+    if before:
+        position = [*position, BEFORE]
     payload = json.dumps({"f": query_fingerprint, "p": position}, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
@@ -68,8 +77,54 @@ def as_date(value: Any) -> dt.date:
 def read_position(
     cursor: str, query_fingerprint: str, parsers: Sequence[Callable[[Any], Any]]
 ) -> list[Any]:
-    """The cursor's position, each value checked and converted by its parser."""
+    """A next-page cursor's position, each value checked and converted by its parser. A
+    previous-page cursor is refused: the direct read paths leave those to the general one."""
     position = decode_cursor(cursor, query_fingerprint, arity=len(parsers))
+    return _parsed(position, parsers)
+
+
+def read_cursor(
+    cursor: str, query_fingerprint: str, parsers: Sequence[Callable[[Any], Any]]
+) -> tuple[list[Any], bool]:
+    """Any cursor's position, and whether it asks for the page before it."""
+    try:
+        position = decode_cursor(cursor, query_fingerprint, arity=len(parsers))
+        return _parsed(position, parsers), False
+    except InvalidCursor:
+        position = decode_cursor(cursor, query_fingerprint, arity=len(parsers) + 1)
+        if position[-1] != BEFORE:
+            raise
+        return _parsed(position[:-1], parsers), True
+
+
+def settle(
+    found: list[T],
+    limit: int,
+    *,
+    before: bool,
+    from_cursor: bool,
+    query_fingerprint: str,
+    position: Callable[[T], list[Any]],
+) -> tuple[list[T], str | None, str | None]:
+    """A page from up to ``limit + 1`` rows read in its order (the reverse order when
+    ``before``), with its next and previous cursors. A page reached from a cursor always has a
+    previous one (its first row's, going back) unless it was read going back and found nothing
+    more; a page read going back always has a next one."""
+    more = len(found) > limit
+    items = found[:limit]
+    if before:
+        items.reverse()
+    if not items:
+        return items, None, None
+    next_cursor = encode_cursor(query_fingerprint, position(items[-1])) if more or before else None
+    previous = more if before else from_cursor
+    prev_cursor = (
+        encode_cursor(query_fingerprint, position(items[0]), before=True) if previous else None
+    )
+    return items, next_cursor, prev_cursor
+
+
+def _parsed(position: list[Any], parsers: Sequence[Callable[[Any], Any]]) -> list[Any]:
     try:
         return [parse(value) for parse, value in zip(parsers, position, strict=True)]
     except (TypeError, ValueError) as error:

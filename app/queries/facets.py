@@ -49,12 +49,20 @@ def store_version(session: Session) -> tuple[Any, ...]:
 class _Key:
     version: tuple[Any, ...]
     query: str
-    facets: tuple[FacetName, ...]
-    limit: int
     scan: int
 
 
-_cache: LRUCache[_Key, Facets] = LRUCache(maxsize=512)
+@dataclass
+class _Counts:
+    counters: dict[FacetName, Counter[str]]
+    counted: int
+    exact: bool
+
+
+# Counts of every facet per search (a store's worth of speakers at most each), and answers
+# as sent (a facet's top values with their labels) per search, facets and limit.
+_counts: LRUCache[_Key, _Counts] = LRUCache(maxsize=64)
+_answers: LRUCache[tuple[_Key, tuple[FacetName, ...], int], Facets] = LRUCache(maxsize=512)
 _lock = threading.Lock()
 
 
@@ -69,37 +77,37 @@ def quote_facets(
     """The ``facets`` asked for, each with its top ``limit`` values; remembered per store
     version. A query naming something unknown raises as ``list_quotes`` does."""
     wanted = tuple(dict.fromkeys(facets))
-    key = _Key(store_version(session), fingerprint(asdict(query)), wanted, limit, scan)
+    key = _Key(store_version(session), fingerprint(asdict(query)), scan)
     with _lock:
-        found = _cache.get(key)
-    if found is not None:
-        return found
-    counts = _count(session, query, wanted, scan)
-    found = Facets(counted=counts.counted, exact=counts.exact, facets=_top(session, counts, limit))
+        answer = _answers.get((key, wanted, limit))
+        counts = _counts.get(key)
+    if answer is not None:
+        return answer
+    if counts is None:
+        counts = _count(session, query, scan)
+    answer = Facets(
+        counted=counts.counted,
+        exact=counts.exact,
+        facets=_top(session, {name: counts.counters[name] for name in wanted}, counts, limit),
+    )
     with _lock:
-        _cache[key] = found
-    return found
+        _counts[key] = counts
+        _answers[(key, wanted, limit)] = answer
+    return answer
 
 
-@dataclass
-class _Counts:
-    counters: dict[FacetName, Counter[str]]
-    counted: int
-    exact: bool
-
-
-def _count(
-    session: Session, query: QuoteQuery, wanted: tuple[FacetName, ...], scan: int
-) -> _Counts:
+def _count(session: Session, query: QuoteQuery, scan: int) -> _Counts:
+    """Every facet in one pass over the newest ``scan`` matches."""
     conditions, params = report_conditions(session, query)
-    columns = [QUOTE.c.speaker_id, QUOTE.c.outlet_id, QUOTE.c.kind, QUOTE.c.date]
-    source: Any = QUOTE
-    if "publisher" in wanted:
-        columns.append(ARTICLE.c.publisher_id)
-        source = QUOTE.join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
     statement = (
-        sa.select(*columns)
-        .select_from(source)
+        sa.select(
+            QUOTE.c.speaker_id,
+            QUOTE.c.outlet_id,
+            QUOTE.c.kind,
+            QUOTE.c.date,
+            ARTICLE.c.publisher_id,
+        )  # fmt: skip
+        .select_from(QUOTE.join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id))
         .where(*conditions)
         .order_by(QUOTE.c.date.desc(), QUOTE.c.id.desc())
         .limit(scan + 1)
@@ -107,9 +115,9 @@ def _count(
     rows = session.execute(statement, params).all()
     exact = len(rows) <= scan
     rows = rows[:scan]
-    counters: dict[FacetName, Counter[str]] = {name: Counter() for name in wanted}
+    counters: dict[FacetName, Counter[str]] = {name: Counter() for name in FACETS}
     for row in rows:
-        for name in wanted:
+        for name in FACETS:
             value = _value_of(name, row)
             if value is not None:
                 counters[name][value] += 1
@@ -129,9 +137,11 @@ def _value_of(name: FacetName, row: Any) -> str | None:
     return day[:4] if name == "year" else day[:7]
 
 
-def _top(session: Session, counts: _Counts, limit: int) -> dict[FacetName, Facet]:
+def _top(
+    session: Session, counters: dict[FacetName, Counter[str]], counts: _Counts, limit: int
+) -> dict[FacetName, Facet]:
     facets: dict[FacetName, Facet] = {}
-    for name, counter in counts.counters.items():
+    for name, counter in counters.items():
         top = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
         labels = _labels(session, name, [value for value, _ in top])
         listed = sum(count for _, count in top)

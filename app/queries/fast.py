@@ -21,7 +21,7 @@ import orjson
 
 from app.models.tables import MAX_ROW_ID
 from app.names import name_key, slugify
-from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
+from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
 from app.queries.quotations import QuotationQuery, quotation_fingerprint
 from app.queries.quotes import QuoteQuery
@@ -218,7 +218,7 @@ class FastQuotes:
             total, exact = self._search_total(connection, count_params[0])
         else:
             total, exact = self._total(connection, count_where, count_params), True
-        return page_json(rows, limit, query_fingerprint, total, exact)
+        return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
 
     def _search_total(self, connection: sqlite3.Connection, match: str) -> tuple[int, bool]:
         key = ("search", match)
@@ -253,7 +253,7 @@ class FastQuotes:
             sql, page_params = quotation_sql(where, params, query, cursor, "?")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")
-            return quotations_json(rows, limit, query, total)
+            return quotations_json(rows, limit, query, total, cursor is not None)
 
         return self._run(job, slice_s)
 
@@ -421,19 +421,24 @@ def fingerprint_of(query: QuoteQuery) -> str:
 
 
 def page_json(
-    rows: list[Any], limit: int, query_fingerprint: str, total: int, exact: bool = True
+    rows: list[Any],
+    limit: int,
+    query_fingerprint: str,
+    total: int,
+    exact: bool = True,
+    from_cursor: bool = False,
 ) -> bytes:
     """A page as ``Page[QuotePublic]`` serializes it, from up to ``limit + 1`` rows of
     ``QUOTE_SELECT`` (one more than the page says whether another follows)."""
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        date = last[16].isoformat() if isinstance(last[16], dt.date) else last[16]
-        next_cursor = encode_cursor(query_fingerprint, [date, last[0]])
+    items, next_cursor, prev_cursor = settle(
+        rows, limit, before=False, from_cursor=from_cursor, query_fingerprint=query_fingerprint,
+        position=lambda row: [_iso(row[16]), row[0]],
+    )  # fmt: skip
     return orjson.dumps(
         {
-            "items": [quote_object(row) for row in rows[:limit]],
+            "items": [quote_object(row) for row in items],
             "next_cursor": next_cursor,
+            "prev_cursor": prev_cursor,
             "total": total,
             "total_is_exact": exact,
         }
@@ -496,13 +501,16 @@ def quotation_sql(
     return sql, page_params
 
 
-def quotations_json(rows: list[Any], limit: int, query: QuotationQuery, total: int) -> bytes:
+def quotations_json(
+    rows: list[Any], limit: int, query: QuotationQuery, total: int, from_cursor: bool = False
+) -> bytes:
     """A page as ``Page[QuotationPublic]`` serializes it, from rows of ``QUOTATION_SELECT``."""
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        position = last[9] if query.sort == "reports" else _iso(last[6])
-        next_cursor = encode_cursor(quotation_fingerprint(query), [position, last[0]])
+    by_reports = query.sort == "reports"
+    items, next_cursor, prev_cursor = settle(
+        rows, limit, before=False, from_cursor=from_cursor,
+        query_fingerprint=quotation_fingerprint(query),
+        position=lambda row: [row[9] if by_reports else _iso(row[6]), row[0]],
+    )  # fmt: skip
     return orjson.dumps(
         {
             "items": [
@@ -516,9 +524,10 @@ def quotations_json(rows: list[Any], limit: int, query: QuotationQuery, total: i
                     "reports": row[9],
                     "publishers": row[10],
                 }
-                for row in rows[:limit]
+                for row in items
             ],
             "next_cursor": next_cursor,
+            "prev_cursor": prev_cursor,
             "total": total,
             "total_is_exact": True,
         }

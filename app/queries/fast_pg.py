@@ -179,7 +179,7 @@ class PgFastQuotes:
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
         total, exact = self._estimated_total(connection, where, params)
-        return page_json(rows, limit, query_fingerprint, total, exact)
+        return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -202,7 +202,7 @@ class PgFastQuotes:
             sql, page_params = quotation_sql(where, params, query, cursor, "%s")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")
-            return quotations_json(rows, limit, query, total)
+            return quotations_json(rows, limit, query, total, cursor is not None)
 
         return self._run(job)
 

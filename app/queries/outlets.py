@@ -33,7 +33,7 @@ def list_outlets(
         statement = statement.where(
             OUTLET.c.id.in_(names_like(session, ALIAS.c.outlet_id, ALIAS.c.key, q))
         )
-    rows, next_cursor, total = page_rows(
+    found = page_rows(
         session,
         statement,
         order=[OUTLET.c.id],
@@ -43,9 +43,14 @@ def list_outlets(
         cursor=cursor,
         parsers=[as_str],
     )
-    aliases = aliases_of(session, ALIAS.c.outlet_id, [row["id"] for row in rows])
-    items = [_to_public(row, aliases.get(row["id"], [])) for row in rows]
-    return Page[OutletPublic](items=items, next_cursor=next_cursor, total=total)
+    aliases = aliases_of(session, ALIAS.c.outlet_id, [row["id"] for row in found.rows])
+    items = [_to_public(row, aliases.get(row["id"], [])) for row in found.rows]
+    return Page[OutletPublic](
+        items=items,
+        next_cursor=found.next_cursor,
+        prev_cursor=found.prev_cursor,
+        total=found.total,
+    )
 
 
 def get_outlet(session: Session, id_or_name: str) -> OutletPublic | None:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.models import Article, Outlet, Quotation, Quote, Speaker
 from app.models.public import Page, QuotationDetail, QuotationPublic, QuotationReport
 from app.models.tables import MAX_ROW_ID, core_table
-from app.queries.cursors import as_date, as_int, encode_cursor, fingerprint, read_position
+from app.queries.cursors import as_date, as_int, fingerprint, read_cursor, settle
 from app.queries.errors import check_range
 from app.queries.lookup import speaker_ids_for
 from app.queries.quotes import QuoteQuery, report_conditions
@@ -59,24 +59,27 @@ def list_quotations(
     descending = query.sort != "date"
     statement = sa.select(*_COLUMNS).select_from(_JOINED).where(*conditions)
     query_fingerprint = quotation_fingerprint(query)
+    before = False
     if cursor is not None:
         first = as_int if by_reports else as_date
-        after = read_position(cursor, query_fingerprint, (first, as_int))
+        after, before = read_cursor(cursor, query_fingerprint, (first, as_int))
         row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
-        statement = statement.where(row < bound if descending else row > bound)
-    order = [k.desc() if descending else k.asc() for k in key]
-    found = list(session.execute(statement.order_by(*order).limit(limit + 1), params).mappings())
-    next_cursor = None
-    if len(found) > limit:
-        last = found[limit - 1]
-        position = last["reports"] if by_reports else last["date"].isoformat()
-        next_cursor = encode_cursor(query_fingerprint, [position, last["id"]])
+        statement = statement.where(row < bound if descending != before else row > bound)
+    order = [k.desc() if descending != before else k.asc() for k in key]
+    found, next_cursor, prev_cursor = settle(
+        list(session.execute(statement.order_by(*order).limit(limit + 1), params).mappings()),
+        limit, before=before, from_cursor=cursor is not None, query_fingerprint=query_fingerprint,
+        position=lambda row: [
+            row["reports"] if by_reports else row["date"].isoformat(), row["id"]
+        ],
+    )  # fmt: skip
     total = session.execute(
         sa.select(sa.func.count()).select_from(QUOTATION).where(*conditions), params
     ).scalar_one()
     return Page[QuotationPublic](
-        items=[quotation_public(row) for row in found[:limit]],
+        items=[quotation_public(row) for row in found],
         next_cursor=next_cursor,
+        prev_cursor=prev_cursor,
         total=int(total),
     )
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.models import Article, Outlet, Quote, Speaker
 from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
-from app.queries.cursors import as_date, as_float, as_int, encode_cursor, fingerprint, read_position
+from app.queries.cursors import as_date, as_float, as_int, fingerprint, read_cursor, settle
 from app.queries.errors import QueryError, check_range
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
 from app.queries.search import is_common, parse_search, search_total, to_fts5, to_tsquery
@@ -147,10 +147,14 @@ def list_quotes(
 ) -> Page[QuotePublic]:
     """One page of matches in the query's order, the cursor of the next, and the total."""
     plan = _Plan(session, query, exact_up_to)
-    items, next_cursor = plan.page(session, limit, cursor)
+    items, next_cursor, prev_cursor = plan.page(session, limit, cursor)
     total, exact = plan.count(session)
     return Page[QuotePublic](
-        items=items, next_cursor=next_cursor, total=total, total_is_exact=exact
+        items=items,
+        next_cursor=next_cursor,
+        prev_cursor=prev_cursor,
+        total=total,
+        total_is_exact=exact,
     )
 
 
@@ -167,7 +171,7 @@ def iter_quotes(
         cursor: str | None = None
         while True:
             with Session(engine) as batch_session:
-                items, cursor = plan.page(batch_session, batch_size, cursor)
+                items, cursor, _ = plan.page(batch_session, batch_size, cursor)
             yield from items
             if cursor is None:
                 return
@@ -308,7 +312,8 @@ class _Plan:
 
     def page(
         self, session: Session, limit: int, cursor: str | None
-    ) -> tuple[list[QuotePublic], str | None]:
+    ) -> tuple[list[QuotePublic], str | None, str | None]:
+        """The items of one page, and the cursors of the next and the previous."""
         relevance = self.query.sort == "relevance" and self.match is not None and not self.common
         key: tuple[sa.ColumnElement[Any], ...]
         if relevance:
@@ -321,23 +326,23 @@ class _Plan:
         descending = self.query.sort == "-date" or (self.query.sort == "relevance" and self.common)
         statement = sa.select(*_COLUMNS, key[0].label("sort_key")).select_from(source)
         statement = statement.where(*self.conditions)
+        before = False
         if cursor is not None:
-            after = self._position(cursor, relevance)
+            first = as_float if relevance else as_date
+            after, before = read_cursor(cursor, self.fingerprint, (first, as_int))
             row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
-            statement = statement.where(row < bound if descending else row > bound)
-        order = [k.desc() if descending else k.asc() for k in key]
+            # Going back, the rows before the bound are read nearest first, then turned round.
+            statement = statement.where(row < bound if descending != before else row > bound)
+        order = [k.desc() if descending != before else k.asc() for k in key]
         rows = session.execute(statement.order_by(*order).limit(limit + 1), self.params())
-        found = list(rows.mappings())
-        items = [_to_public(row) for row in found[:limit]]
-        if len(found) <= limit:
-            return items, None
-        last = found[limit - 1]
-        sort_key = last["sort_key"] if relevance else last["date"].isoformat()
-        return items, encode_cursor(self.fingerprint, [sort_key, last["id"]])
-
-    def _position(self, cursor: str, relevance: bool) -> list[Any]:
-        first = as_float if relevance else as_date
-        return read_position(cursor, self.fingerprint, (first, as_int))
+        found, next_cursor, prev_cursor = settle(
+            list(rows.mappings()), limit, before=before, from_cursor=cursor is not None,
+            query_fingerprint=self.fingerprint,
+            position=lambda row: [
+                row["sort_key"] if relevance else row["date"].isoformat(), row["id"]
+            ],
+        )  # fmt: skip
+        return [_to_public(row) for row in found], next_cursor, prev_cursor
 
 
 # For a common search: each quote met in date order is checked against the index.

@@ -43,7 +43,7 @@ def list_speakers(
         )
     if kind is not None:
         statement = statement.where(SPEAKER.c.kind == kind)
-    rows, next_cursor, total = page_rows(
+    found = page_rows(
         session,
         statement,
         order=[SPEAKER.c.id],
@@ -53,9 +53,14 @@ def list_speakers(
         cursor=cursor,
         parsers=[as_str],
     )
-    aliases = aliases_of(session, ALIAS.c.speaker_id, [row["id"] for row in rows])
-    items = [_to_public(row, aliases.get(row["id"], [])) for row in rows]
-    return Page[SpeakerPublic](items=items, next_cursor=next_cursor, total=total)
+    aliases = aliases_of(session, ALIAS.c.speaker_id, [row["id"] for row in found.rows])
+    items = [_to_public(row, aliases.get(row["id"], [])) for row in found.rows]
+    return Page[SpeakerPublic](
+        items=items,
+        next_cursor=found.next_cursor,
+        prev_cursor=found.prev_cursor,
+        total=found.total,
+    )
 
 
 def get_speaker(session: Session, id_or_name: str) -> SpeakerPublic | None:
