@@ -20,6 +20,7 @@ from app.api.routes import (
     check,
     corrections,
     facets,
+    feeds,
     meta,
     outlets,
     quotations,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.add_middleware(PageBody, max_bytes=settings.max_body_bytes)
     for module in (
         facets,
+        feeds,
         quotes,
         corrections,
         quotations,

@@ -219,7 +219,7 @@ def _wants_json(scope: Scope) -> bool:
     for name, value in scope["headers"]:
         if name == b"accept":
             media = {part.split(b";")[0].strip().lower() for part in value.split(b",")}
-            return not media & {b"text/csv", b"application/x-ndjson"}
+            return not media & {b"text/csv", b"application/x-ndjson", b"application/atom+xml"}
     return True
 
 

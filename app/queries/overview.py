@@ -1,4 +1,4 @@
-"""Summaries for the search pages: who is quoted most, and when a speaker was quoted."""
+"""Summaries for the search page: who is quoted most, and which outlets were given most."""
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -35,15 +35,3 @@ def most_quoted_outlets(session: Session, limit: int) -> list[tuple[OutletRef, i
         .limit(limit)
     ).mappings()
     return [(OutletRef.model_validate(dict(row)), int(row["quotes"])) for row in rows]
-
-
-def quotes_by_month(session: Session, speaker_id: str) -> list[tuple[str, int]]:
-    """("2024-05", 5) for every month the speaker was quoted in, oldest first."""
-    month = sa.func.substr(sa.cast(QUOTE.c.date, sa.String), 1, 7).label("month")
-    rows = session.execute(
-        sa.select(month, sa.func.count(QUOTE.c.id))
-        .where(QUOTE.c.speaker_id == speaker_id)
-        .group_by(month)
-        .order_by(month)
-    )
-    return [(str(m), int(n)) for m, n in rows]

@@ -2,6 +2,7 @@
 a bad search is shown on the page itself, never as a stack trace."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -14,17 +15,21 @@ from fastapi.templating import Jinja2Templates
 from app.api.deps import SessionDep
 from app.corrections import was_deleted
 from app.crud import InvalidField
-from app.models.public import MAX_CHECK_TEXT, CheckResult, Page, QuotePublic
+from app.models.public import MAX_CHECK_TEXT, CheckResult, Facets, Page, QuotePublic
+from app.models.tables import MAX_ROW_ID
 from app.queries.articles import get_article, list_articles
-from app.queries.errors import AmbiguousName, QueryError
+from app.queries.errors import AmbiguousName, QueryError, UnknownName
+from app.queries.facets import FACETS, quote_facets
 from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
-from app.queries.overview import most_quoted_outlets, most_quoted_speakers, quotes_by_month
+from app.queries.overview import most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
 from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, list_quotes
 from app.queries.speakers import get_speaker
+from app.queries.suggest import closest_outlets, closest_speakers
 from app.quotations.check import check_text, speaker_asked
 from app.web.render import citation, highlight, passages, reader_date, when_said
+from app.web.timeline import Timeline, month_span, timeline
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -56,6 +61,7 @@ class SearchForm:
     q: str = ""
     speaker: str = ""
     outlet: str = ""
+    publisher: str = ""
     since: str = ""
     until: str = ""
     kinds: list[str] = field(default_factory=list)
@@ -63,13 +69,17 @@ class SearchForm:
     article: str = ""
     cursor: str = ""
     limit: int = PAGE_SIZE
+    # Where this page starts in the list (1 for the first), carried by the page links only to
+    # say "21-40 of 52": the cursor, not this, says which quotes the page holds.
+    start: int = 1
 
     def params(self, **changes: Any) -> dict[str, Any]:
         values = {
-            "q": self.q, "speaker": self.speaker, "outlet": self.outlet, "since": self.since,
-            "until": self.until, "kind": self.kinds, "sort": self.sort, "article": self.article,
+            "q": self.q, "speaker": self.speaker, "outlet": self.outlet,
+            "publisher": self.publisher, "since": self.since, "until": self.until,
+            "kind": self.kinds, "sort": self.sort, "article": self.article,
             "cursor": self.cursor, "limit": self.limit if self.limit != PAGE_SIZE else "",
-            **changes,
+            "start": self.start if self.start > 1 and self.cursor else "", **changes,
         }  # fmt: skip
         if values.get("sort") == "-date":
             values["sort"] = ""
@@ -81,7 +91,11 @@ class SearchForm:
 
     @property
     def searched(self) -> bool:
-        return bool(self.params(sort="", cursor="", limit=""))
+        return bool(self.params(sort="", cursor="", limit="", start=""))
+
+    def filters(self, **changes: Any) -> dict[str, Any]:
+        """The search without its place in the list: what a feed, an export or a facet keeps."""
+        return self.params(cursor="", start="", limit="", **changes)
 
 
 def render(
@@ -107,6 +121,7 @@ def search_page(
     q: str = "",
     speaker: str = "",
     outlet: str = "",
+    publisher: str = "",
     since: str = "",
     until: str = "",
     kind: Annotated[list[str] | None, Query()] = None,
@@ -114,41 +129,165 @@ def search_page(
     article: str = "",
     cursor: str = "",
     limit: int = Query(PAGE_SIZE, ge=1, le=100),
+    start: int = Query(1, ge=1, le=MAX_ROW_ID),
 ) -> HTMLResponse:
     form = SearchForm(
-        q=q.strip(), speaker=speaker.strip(), outlet=outlet.strip(), since=since.strip(),
-        until=until.strip(), kinds=[k for k in kind or [] if k in dict(KINDS)],
+        q=q.strip(), speaker=speaker.strip(), outlet=outlet.strip(),
+        publisher=publisher.strip(), since=since.strip(), until=until.strip(),
+        kinds=[k for k in kind or [] if k in dict(KINDS)],
         sort=sort if sort in dict(SORTS) else "-date", article=article.strip(), cursor=cursor,
-        limit=limit,
+        limit=limit, start=start if cursor else 1,
     )  # fmt: skip
-    error, page = None, None
+    settings = request.app.state.settings
+    error, page, suggestions, found = None, None, [], None
     try:
         query = _quote_query(form)
         page = list_quotes(
             session, query, limit=form.limit, cursor=form.cursor or None,
-            exact_up_to=request.app.state.settings.exact_total_up_to,
+            exact_up_to=settings.exact_total_up_to,
         )  # fmt: skip
+        if form.searched:
+            found = _findings(session, query, settings.facet_scan)
+    except UnknownName as problem:
+        error = _explain(problem.parameter, problem.detail.split("; did you mean")[0])
+        suggestions = [
+            (name, form.url(**{problem.parameter: id_, "cursor": ""}))
+            for id_, name in problem.suggestions
+        ]
     except QueryError as problem:
         error = _explain(problem.parameter, problem.detail)
     except ValueError as problem:
         error = str(problem)
-    csv_params = form.params(cursor="", limit="")
     speakers = most_quoted_speakers(session, 200)
     context = {
         "form": form,
         "searched": form.searched,
         "error": error,
+        "suggestions": suggestions,
         "page": page,
         "kinds": KINDS,
         "sorts": SORTS,
         "speakers": speakers[:12],
         "speaker_names": [ref.name for ref, _ in speakers],
         "outlets": most_quoted_outlets(session, 12),
-        "csv_url": "/v1/quotes?" + urlencode({**csv_params, "format": "csv"}, doseq=True),
-        "first_url": form.url(cursor=""),
-        "next_url": form.url(cursor=page.next_cursor) if page and page.next_cursor else None,
+        "csv_url": "/v1/quotes?" + urlencode({**form.filters(), "format": "csv"}, doseq=True),
+        "feed_url": "/v1/quotes.atom?" + urlencode(form.filters(sort=""), doseq=True),
+        "facets": found.facets if found else None,
+        "timeline": found.timeline(lambda month: form.url(**_month_filter(month)))
+        if found
+        else None,
+        "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),
+        "facet_labels": FACET_LABELS,
+        "why_empty": _why_empty(session, form) if page is not None and not page.total else None,
+        **_paging(form, page),
     }
     return render(request, "search.html", context, status_code=422 if error else 200)
+
+
+FACET_LABELS = {
+    "speaker": "Speaker", "outlet": "Given to", "publisher": "Published by", "kind": "Kind",
+    "year": "Year", "month": "Month",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Findings:
+    """What the quotes of a search hold: the facets beside the list, and the months."""
+
+    facets: Facets
+    months: dict[str, int]
+
+    def timeline(self, href: Callable[[str], str]) -> Timeline | None:
+        return timeline(self.months, href)
+
+
+def _findings(session: SessionDep, query: QuoteQuery, scan: int) -> _Findings:
+    facets = quote_facets(session, query, FACETS, limit=8, scan=scan)
+    months = quote_facets(session, query, ("month",), limit=1000, scan=scan)
+    counts = {value.value: value.count for value in months.facets["month"].values}
+    return _Findings(facets, counts)
+
+
+def _month_filter(month: str) -> dict[str, str]:
+    first, last = month_span(month)
+    return {"since": first.isoformat(), "until": last.isoformat(), "cursor": "", "start": ""}
+
+
+def _facet_filter(name: str, value: str) -> dict[str, Any]:
+    """The search narrowed to one facet value (it replaces that filter's value, if any)."""
+    changes: dict[str, Any] = {"cursor": "", "start": ""}
+    if name == "kind":
+        changes["kind"] = [value]
+    elif name == "year":
+        changes |= {"since": f"{value}-01-01", "until": f"{value}-12-31"}
+    elif name == "month":
+        changes |= _month_filter(value)
+    else:
+        changes[name] = value
+    return changes
+
+
+def _paging(form: SearchForm, page: Page[QuotePublic] | None, path: str = "/") -> dict[str, Any]:
+    """The page links (to ``path`` with the form's search), and where this page stands:
+    "21-40 of 52"."""
+    if page is None or not page.items:
+        return {"first_url": None, "next_url": None, "prev_url": None, "shown": None}
+    start = form.start if form.cursor else 1
+    end = start + len(page.items) - 1
+    next_url = prev_url = None
+    if page.next_cursor:
+        next_url = form.url(path, cursor=page.next_cursor, start=end + 1)
+    if page.prev_cursor:
+        before = max(1, start - form.limit)
+        prev_url = form.url(path, cursor=page.prev_cursor, start=before if before > 1 else "")
+    return {
+        "first_url": form.url(path, cursor="", start="") if form.cursor else None,
+        "next_url": next_url,
+        "prev_url": prev_url,
+        "shown": (start, end),
+    }
+
+
+def _why_empty(session: SessionDep, form: SearchForm) -> str:
+    """Which filter left nothing: each one given is tried alone; one that matches nothing by
+    itself is named; if each matches something, it is the combination."""
+    alone: list[tuple[str, int]] = []
+    for label, changes in _single_filters(form):
+        try:
+            single = SearchForm(**{**_blank_form(form), **changes})
+            total = list_quotes(session, _quote_query(single), limit=1).total
+        except (QueryError, ValueError):
+            continue
+        alone.append((label, total))
+    empty = [label for label, total in alone if total == 0]
+    if empty:
+        return f"No stored quote matches {empty[0]}, even with no other filter."
+    if len(alone) > 1:
+        each = "; ".join(f"{label}: {total:,}" for label, total in alone)
+        return f"Each filter matches quotes on its own ({each}), but no quote matches them all."
+    return "Nothing matches."
+
+
+def _blank_form(form: SearchForm) -> dict[str, Any]:
+    return {"sort": form.sort, "limit": form.limit}
+
+
+def _single_filters(form: SearchForm) -> list[tuple[str, dict[str, Any]]]:
+    filters: list[tuple[str, dict[str, Any]]] = []
+    if form.q:
+        filters.append((f"the words “{form.q}”", {"q": form.q}))
+    for name, label in (("speaker", "the speaker"), ("outlet", "the outlet"),
+                        ("publisher", "the publisher")):  # fmt: skip
+        if getattr(form, name):
+            filters.append((f"{label} {getattr(form, name)!r}", {name: getattr(form, name)}))
+    if form.kinds:
+        filters.append(("the kind " + " or ".join(form.kinds), {"kinds": form.kinds}))
+    if form.since or form.until:
+        span = f"{form.since or 'the start'} to {form.until or 'now'}"
+        filters.append((f"the dates {span}", {"since": form.since, "until": form.until}))
+    if form.article:
+        filters.append((f"article {form.article}", {"article": form.article}))
+    return filters
 
 
 def _quote_query(form: SearchForm) -> QuoteQuery:
@@ -163,6 +302,7 @@ def _quote_query(form: SearchForm) -> QuoteQuery:
     return QuoteQuery(
         speakers=(form.speaker,) if form.speaker else (),
         outlets=(form.outlet,) if form.outlet else (),
+        publishers=(form.publisher,) if form.publisher else (),
         kinds=tuple(form.kinds),
         since=_date(form.since, "Said since"),
         until=_date(form.until, "Said until"),
@@ -248,77 +388,83 @@ def _check(session: SessionDep, text: str, speaker: str) -> CheckResult:
 
 @router.get("/speakers/{name}", response_class=HTMLResponse)
 def speaker_page(
-    request: Request, session: SessionDep, name: str, cursor: str = ""
+    request: Request, session: SessionDep, name: str, cursor: str = "", start: int = 1
 ) -> HTMLResponse:
     try:
         speaker = get_speaker(session, name)
     except AmbiguousName as ambiguous:
         return not_found(request, _which_one(ambiguous, "speakers"), status_code=409)
     if speaker is None:
-        return not_found(request, f"No speaker is called {name!r}.")
-    page = _page(request, session, QuoteQuery(speakers=(speaker.id,)), cursor)
-    if page is None:
+        return _unknown(request, session, "speaker", name)
+    context = _entity_page(request, session, "speaker", speaker.id, cursor, start)
+    if context is None:
         return not_found(request, "That page link is not valid here.", status_code=422)
-    months = quotes_by_month(session, speaker.id)
-    return render(
-        request,
-        "speaker.html",
-        {
-            "speaker": speaker,
-            "page": page,
-            "cursor": cursor,
-            "months": months,
-            "busiest": max((n for _, n in months), default=0),
-            **_links("speaker", speaker.id, page),
-        },
-    )
+    return render(request, "speaker.html", {"speaker": speaker, **context})
 
 
 @router.get("/outlets/{name}", response_class=HTMLResponse)
-def outlet_page(request: Request, session: SessionDep, name: str, cursor: str = "") -> HTMLResponse:
+def outlet_page(
+    request: Request, session: SessionDep, name: str, cursor: str = "", start: int = 1
+) -> HTMLResponse:
     try:
         outlet = get_outlet(session, name)
     except AmbiguousName as ambiguous:
         return not_found(request, _which_one(ambiguous, "outlets"), status_code=409)
     if outlet is None:
-        return not_found(request, f"No outlet is called {name!r}.")
-    page = _page(request, session, QuoteQuery(outlets=(outlet.id,)), cursor)
-    if page is None:
+        return _unknown(request, session, "outlet", name)
+    context = _entity_page(request, session, "outlet", outlet.id, cursor, start)
+    if context is None:
         return not_found(request, "That page link is not valid here.", status_code=422)
     articles = list_articles(session, publishers=(outlet.id,), limit=PAGE_SIZE)
-    return render(
-        request,
-        "outlet.html",
-        {
-            "outlet": outlet,
-            "page": page,
-            "cursor": cursor,
-            "articles": articles,
-            **_links("outlet", outlet.id, page),
-        },
-    )
+    return render(request, "outlet.html", {"outlet": outlet, "articles": articles, **context})
 
 
-def _page(
-    request: Request, session: SessionDep, query: QuoteQuery, cursor: str
-) -> Page[QuotePublic] | None:
+def _unknown(request: Request, session: SessionDep, kind: str, name: str) -> HTMLResponse:
+    """A 404 that offers the closest stored names."""
+    closest = closest_speakers if kind == "speaker" else closest_outlets
+    offers = closest(session, name)
+    message = f"No {kind} is called {name!r}."
+    if offers:
+        names = " or ".join(f"{found.name} (/{kind}s/{found.id})" for found in offers)
+        message += f" Did you mean {names}?"
+    return not_found(request, message)
+
+
+def _entity_page(
+    request: Request, session: SessionDep, kind: str, entity_id: str, cursor: str, start: int
+) -> dict[str, Any] | None:
+    """What a speaker's or an outlet's page shows of its quotes: one page of them, where it
+    stands, the timeline, the facets, and where to take them (CSV, feed)."""
+    settings = request.app.state.settings
+    form = SearchForm(cursor=cursor, start=max(1, start) if cursor else 1)
+    if kind == "speaker":
+        form.speaker = entity_id
+        query = QuoteQuery(speakers=(entity_id,))
+    else:
+        form.outlet = entity_id
+        query = QuoteQuery(outlets=(entity_id,))
     try:
-        return list_quotes(
+        page = list_quotes(
             session, query, limit=PAGE_SIZE, cursor=cursor or None,
-            exact_up_to=request.app.state.settings.exact_total_up_to,
+            exact_up_to=settings.exact_total_up_to,
         )  # fmt: skip
     except QueryError:
         return None
-
-
-def _links(kind: str, entity_id: str, page: Page[QuotePublic]) -> dict[str, str | None]:
-    """The CSV of all this speaker's (or outlet's) quotes, and the next page of them."""
-    next_url = None
-    if page.next_cursor:
-        next_url = f"/{kind}s/{entity_id}?" + urlencode({"cursor": page.next_cursor})
+    found = _findings(session, query, settings.facet_scan)
+    # The page's own links stay on this page; the facets and bars lead to the search page.
+    here = SearchForm(cursor=form.cursor, start=form.start)
+    paging = _paging(here, page, f"/{kind}s/{entity_id}")
     return {
+        "page": page,
+        "cursor": cursor,
+        "facets": found.facets,
+        "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),
+        "facet_labels": {k: v for k, v in FACET_LABELS.items() if k != kind},
+        "timeline": found.timeline(lambda m: form.url(**_month_filter(m))),
         "csv_url": "/v1/quotes?" + urlencode({kind: entity_id, "format": "csv"}),
-        "next_url": next_url,
+        "feed_url": "/v1/quotes.atom?" + urlencode({kind: entity_id}),
+        "search_url": form.url(),
+        **paging,
     }
 
 

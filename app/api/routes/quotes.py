@@ -9,10 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from app.api.atom import ATOM
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
+from app.api.routes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 
 CSV = "text/csv"
 NDJSON = "application/x-ndjson"
-ExportFormat = Literal["json", "csv", "ndjson"]
+ExportFormat = Literal["json", "csv", "ndjson", "atom"]
 CSV_COLUMNS = (
     "id", "text", "kind", "speaker_id", "speaker_name", "speaker_kind", "speaker_role",
     "outlet_id", "outlet_name", "article_id", "article_title", "publisher_id", "publisher_name",
@@ -40,12 +42,14 @@ _ROWS_PER_CHUNK = 500
     summary="Find quotes",
     description="Quotes matching every filter given, newest `date` first by default, in keyset "
     "pages. Send `Accept: text/csv` or `Accept: application/x-ndjson` (or `format=csv|ndjson`) "
-    "to stream every match instead of one page.",
+    "to stream every match instead of one page, or `Accept: application/atom+xml` (or "
+    "`format=atom`) for the newest `limit` as an Atom feed, as `/v1/quotes.atom` answers.",
     responses={
         200: {
             "content": {
                 CSV: {"schema": {"type": "string"}},
                 NDJSON: {"schema": {"type": "string"}},
+                ATOM: {"schema": {"type": "string"}},
             }
         }
     },
@@ -70,7 +74,8 @@ def find_quotes(
         ExportFormat | None,
         Query(
             description="`csv` or `ndjson` streams every match as a file, like the `Accept` "
-            "header does; `json` (the default) answers one page.",
+            "header does; `atom` answers the newest as a feed; `json` (the default) answers "
+            "one page.",
             openapi_examples=examples(page="json", spreadsheet="csv"),
         ),
     ] = None,
@@ -81,6 +86,8 @@ def find_quotes(
         )
     query = dataclasses.replace(filters, sort=sort)
     export = format or _format_from_accept(request.headers.get("accept", ""))
+    if export == "atom":
+        return atom_response(request, session, settings.exact_total_up_to, filters, limit)
     if export == "json":
         return list_quotes(
             session, query, limit=limit, cursor=cursor, exact_up_to=settings.exact_total_up_to
@@ -120,6 +127,8 @@ def _format_from_accept(accept: str) -> ExportFormat:
         return "csv"
     if NDJSON in media:
         return "ndjson"
+    if ATOM in media:
+        return "atom"
     return "json"
 
 
