@@ -5,6 +5,7 @@ One pass over the matches (the newest ``scan`` of them, newest first) counts eve
 once; the answers are remembered per store version (``store_version``), so a page shown again,
 or paged through, costs one index probe until something is written."""
 
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -19,7 +20,8 @@ from app.models import Article, Outlet, Quote, QuoteRevision, Speaker, SpeakerRe
 from app.models.public import Facet, FacetName, Facets, FacetValue
 from app.models.tables import core_table
 from app.queries.cursors import fingerprint
-from app.queries.quotes import QuoteQuery, report_conditions
+from app.queries.quotes import PG_MATCHES, QuoteQuery, report_conditions
+from app.queries.search import parse_search, to_fts5, to_tsquery
 
 QUOTE = core_table(Quote)
 ARTICLE = core_table(Article)
@@ -97,44 +99,73 @@ def quote_facets(
 
 
 def _count(session: Session, query: QuoteQuery, scan: int) -> _Counts:
-    """Every facet in one pass over the newest ``scan`` matches."""
-    conditions, params = report_conditions(session, query)
-    statement = (
+    """Every facet in one statement over the newest ``scan`` matches, counted by the store:
+    the matches are materialized once and grouped five ways (years are summed from months).
+    With a search, "newest" is by when stored: the full-text index hands its matches out
+    newest first, where walking the date order would check every quote against it."""
+    conditions, params = report_conditions(session, dataclasses.replace(query, q=None))
+    order = [QUOTE.c.date.desc(), QUOTE.c.id.desc()]
+    if query.q is not None:
+        searching, params = _search(session, query.q, scan, params)
+        conditions.append(searching)
+        order = [QUOTE.c.id.desc()]
+    matched = (
         sa.select(
-            QUOTE.c.speaker_id,
-            QUOTE.c.outlet_id,
-            QUOTE.c.kind,
-            QUOTE.c.date,
-            ARTICLE.c.publisher_id,
-        )  # fmt: skip
-        .select_from(QUOTE.join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id))
+            QUOTE.c.speaker_id.label("speaker"),
+            QUOTE.c.outlet_id.label("outlet"),
+            QUOTE.c.kind.label("kind"),
+            sa.func.substr(sa.cast(QUOTE.c.date, sa.String), 1, 7).label("month"),
+            QUOTE.c.article_id.label("article"),
+        )
         .where(*conditions)
-        .order_by(QUOTE.c.date.desc(), QUOTE.c.id.desc())
-        .limit(scan + 1)
+        .order_by(*order)
+        .limit(scan)
+        .cte("matched")
+        .prefix_with("MATERIALIZED")
     )
-    rows = session.execute(statement, params).all()
-    exact = len(rows) <= scan
-    rows = rows[:scan]
+    # Publishers through each article counted once, not each quote joined to its article.
+    by_article = (
+        sa.select(matched.c.article, sa.func.count().label("quotes"))
+        .group_by(matched.c.article)
+        .subquery("by_article")
+    )
+    counted = sa.union_all(
+        *(
+            sa.select(sa.literal(name).label("facet"), matched.c[name], sa.func.count())
+            .group_by(matched.c[name])
+            for name in ("speaker", "outlet", "kind", "month")
+        ),
+        sa.select(sa.literal("publisher"), ARTICLE.c.publisher_id, sa.func.sum(by_article.c.quotes))
+        .join(ARTICLE, ARTICLE.c.id == by_article.c.article)
+        .group_by(ARTICLE.c.publisher_id),
+    )  # fmt: skip
     counters: dict[FacetName, Counter[str]] = {name: Counter() for name in FACETS}
-    for row in rows:
-        for name in FACETS:
-            value = _value_of(name, row)
-            if value is not None:
-                counters[name][value] += 1
-    return _Counts(counters, len(rows), exact)
+    for facet, value, count in session.execute(counted, params):
+        if value is not None:
+            counters[facet][str(value)] = int(count)
+    for month, count in counters["month"].items():
+        counters["year"][month[:4]] += count
+    total = sum(counters["kind"].values())
+    # A scan that came back full may have left matches out: only a shorter one is all of them.
+    return _Counts(counters, total, total < scan)
 
 
-def _value_of(name: FacetName, row: Any) -> str | None:
-    if name == "speaker":
-        return str(row.speaker_id)
-    if name == "outlet":
-        return None if row.outlet_id is None else str(row.outlet_id)
-    if name == "publisher":
-        return str(row.publisher_id)
-    if name == "kind":
-        return str(row.kind)
-    day = row.date.isoformat() if hasattr(row.date, "isoformat") else str(row.date)
-    return day[:4] if name == "year" else day[:7]
+def _search(
+    session: Session, q: str, scan: int, params: dict[str, Any]
+) -> tuple[sa.ColumnElement[bool], dict[str, Any]]:
+    terms = parse_search(q)
+    if not terms:
+        return sa.false(), params
+    if session.get_bind().dialect.name == "postgresql":
+        return PG_MATCHES, {**params, "match": to_tsquery(terms)}
+    newest: sa.Select[Any] = (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table("quote_fts"))
+        .where(sa.text("quote_fts MATCH :match"))
+        .order_by(sa.literal_column("rowid").desc())
+        .limit(scan)
+    )
+    return QUOTE.c.id.in_(newest), {**params, "match": to_fts5(terms)}
 
 
 def _top(

@@ -47,7 +47,7 @@ _MATCHING: sa.Select[Any] = (
 # date order; the rank is negated so that, as with BM25, lower is better.
 _PG_QUERY = sa.func.to_tsquery("simple", sa.bindparam("match", type_=sa.String))
 _PG_WORDS: sa.ColumnClause[Any] = sa.literal_column("quote.search")
-_PG_MATCHES = cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY))
+PG_MATCHES = cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY))
 # Searches with at most this many matches are listed before the page is read (PostgreSQL).
 PG_LISTED = 1000
 _PG_HITS = (
@@ -55,7 +55,7 @@ _PG_HITS = (
         QUOTE.c.id.label("quote_id"),
         sa.cast(-sa.func.ts_rank(_PG_WORDS, _PG_QUERY), sa.Double()).label("rank"),
     )
-    .where(_PG_MATCHES)
+    .where(PG_MATCHES)
     .subquery("hits")
 )
 
@@ -266,13 +266,13 @@ class _Plan:
         does; one with many keeps the walk, which then stops early."""
         found = (
             session.execute(
-                sa.select(QUOTE.c.id).where(_PG_MATCHES).limit(PG_LISTED + 1), self.params()
+                sa.select(QUOTE.c.id).where(PG_MATCHES).limit(PG_LISTED + 1), self.params()
             )
             .scalars()
             .all()
         )
         if len(found) > PG_LISTED:
-            return _PG_MATCHES
+            return PG_MATCHES
         return QUOTE.c.id.in_(found) if found else sa.false()
 
     def _matches(self, session: Session) -> Callable[[], int]:
@@ -296,7 +296,7 @@ class _Plan:
         conditions = [c for c in self.conditions if c is not _PROBE]
         if self.postgres:
             if self.match is not None and self.query.sort == "relevance":
-                conditions.append(_PG_MATCHES)
+                conditions.append(PG_MATCHES)
             return pg_total(session, conditions, self.params(), self.exact_up_to)
         if self.match is not None and all(c is self.searching for c in conditions):
             # Only the search: the full-text index counts its own matches, as the direct
