@@ -24,11 +24,18 @@ from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
 from app.queries.overview import most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
-from app.queries.quotes import QuoteQuery, QuoteSort, get_quote, list_quotes
+from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest_outlets, closest_speakers
 from app.quotations.check import check_text, speaker_asked
-from app.web.render import citation, highlight, passages, reader_date, when_said
+from app.web.render import (
+    citation,
+    highlight,
+    marked_article,
+    passages,
+    reader_date,
+    when_said,
+)
 from app.web.timeline import Timeline, month_span, timeline
 
 HERE = Path(__file__).parent
@@ -356,6 +363,28 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
             "context": context,
             "all_passages": all_passages,
             "rest": len(context) < len(all_passages),
+        },
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, session: SessionDep, article_id: str) -> HTMLResponse:
+    """An article as stored: its text with every quote and speaker mention marked, and its
+    quotes listed, each pointing at its place in the text."""
+    number = valid_id(article_id)
+    article = get_article(session, number) if number is not None else None
+    if article is None:
+        return not_found(request, f"There is no article {article_id}.")
+    quotes = article_quotes(session, article.id)
+    return render(
+        request,
+        "article.html",
+        {
+            "article": article,
+            "quotes": quotes,
+            "paragraphs": marked_article(article.text, quotes),
+            "speakers": len({quote.speaker.id for quote in quotes}),
+            "unchecked": sum(q.origin == "extracted" and not q.reviewed for q in quotes),
         },
     )
 

@@ -102,3 +102,65 @@ def passages(text: str, quote: QuotePublic, *, anchor: bool = True) -> list[Pass
         pieces.append(escape(text[at:end]))
         found.append(Passage(Markup("").join(pieces), holds))
     return found
+
+
+@dataclass(frozen=True)
+class _Mark:
+    start: int
+    end: int
+    quote: QuotePublic
+    speaker: bool  # the words naming the speaker, not the quoted words
+
+
+def marked_article(text: str, quotes: list[QuotePublic]) -> list[Markup]:
+    """The article's paragraphs with every quote's words in ``<mark>`` (a link to the quote;
+    the first piece carries ``id="q-ID"``, for the list of quotes to point at) and every
+    speaker mention in ``<strong>``. Spans may overlap (a partial quote inside an indirect
+    one): the text is cut at every span's edge, and each piece marked by the shortest quote
+    covering it."""
+    marks = [_Mark(q.span.start, q.span.end, q, False) for q in quotes]
+    marks += [
+        _Mark(q.speaker_span.start, q.speaker_span.end, q, True)
+        for q in quotes
+        if q.speaker_span is not None
+    ]
+    edges = {0, len(text)}
+    for mark in marks:
+        edges |= {max(0, min(mark.start, len(text))), max(0, min(mark.end, len(text)))}
+    offset = 0
+    for line in text.split("\n"):
+        edges |= {offset, offset + len(line)}
+        offset += len(line) + 1
+    cuts = sorted(edges)
+    anchored: set[int] = set()
+    paragraphs: list[Markup] = []
+    pieces: list[Markup] = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        piece = text[start:end]
+        if "\n" in piece or not piece:
+            continue
+        covering = [m for m in marks if m.start <= start and end <= m.end]
+        words = [m for m in covering if not m.speaker]
+        named = [m for m in covering if m.speaker]
+        html = escape(piece)
+        if named:
+            who = named[0].quote.speaker
+            html = Markup('<strong class="cue" title="{}">{}</strong>').format(who.name, html)
+        if words:
+            quote = min(words, key=lambda m: m.end - m.start).quote
+            anchor = ""
+            if quote.id not in anchored:
+                anchored.add(quote.id)
+                anchor = f' id="q-{quote.id}"'
+            html = Markup(
+                f'<a class="quoted" href="/quotes/{quote.id}"{anchor}'
+                ' title="{}"><mark>{}</mark></a>'
+            ).format(f"{quote.speaker.name}, {quote.kind} quote", html)
+        pieces.append(html)
+        if text[end : end + 1] == "\n" or end == len(text):
+            if "".join(pieces).strip():
+                paragraphs.append(Markup("").join(pieces))
+            pieces = []
+    if pieces and "".join(pieces).strip():
+        paragraphs.append(Markup("").join(pieces))
+    return paragraphs
