@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from app.citations import attribution
 from app.models.public import Page, QuotePublic
-from app.web.render import citation
 
 ATOM = "application/atom+xml"
 
@@ -72,7 +72,7 @@ def _body(quote: QuotePublic, base: str) -> str:
     article = quote.article
     return (
         f"<blockquote><p>{words}</p></blockquote>"
-        f"<p>{escape(citation(quote))}</p>"
+        f"<p>{escape(attribution(quote))}</p>"
         f'<p>In <a href="{base}/articles/{article.id}"><cite>{escape(article.title)}</cite></a>'
         f" ({escape(article.publisher.name)}). "
         f'<a href="{base}/quotes/{quote.id}">Permalink</a></p>'

@@ -82,7 +82,11 @@ class QuoteFastLane:
             elif path == "/v1/quotations":
                 job = self._quotations_job(scope)
                 scope[HANDLER] = "/v1/quotations"
-            elif path.startswith(_PREFIX) and (quote_id := valid_id(path[len(_PREFIX) :])):
+            elif (
+                path.startswith(_PREFIX)
+                and (quote_id := valid_id(path[len(_PREFIX) :]))
+                and _wants_json(scope)
+            ):
                 reads = self.reads
                 job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
                 scope[HANDLER] = "/v1/quotes/{quote_id}"
@@ -215,11 +219,23 @@ def _article(text: str | None) -> int | None:
     return value
 
 
+# What a client may ask of these paths instead of JSON: exports, a feed, citations.
+_OTHER_MEDIA = frozenset(
+    {
+        b"text/csv",
+        b"application/x-ndjson",
+        b"application/atom+xml",
+        b"application/vnd.citationstyles.csl+json",
+        b"text/plain",
+    }
+)
+
+
 def _wants_json(scope: Scope) -> bool:
     for name, value in scope["headers"]:
         if name == b"accept":
             media = {part.split(b";")[0].strip().lower() for part in value.split(b",")}
-            return not media & {b"text/csv", b"application/x-ndjson", b"application/atom+xml"}
+            return not media & _OTHER_MEDIA
     return True
 
 

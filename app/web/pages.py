@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from app.api.deps import SessionDep
+from app.citations import citation, reader_date, when_said
 from app.corrections import was_deleted
 from app.crud import InvalidField
 from app.models.public import MAX_CHECK_TEXT, CheckResult, Facets, Page, QuotePublic
@@ -28,14 +29,7 @@ from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote,
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest_outlets, closest_speakers
 from app.quotations.check import check_text, speaker_asked
-from app.web.render import (
-    citation,
-    highlight,
-    marked_article,
-    passages,
-    reader_date,
-    when_said,
-)
+from app.web.render import highlight, marked_article, passages
 from app.web.timeline import Timeline, month_span, timeline
 
 HERE = Path(__file__).parent
@@ -359,7 +353,7 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
             if quotation
             else [],
             "article": article,
-            "citation": citation(quote),
+            "citation": citation(quote, str(request.url_for("quote_page", quote_id=quote.id))),
             "context": context,
             "all_passages": all_passages,
             "rest": len(context) < len(all_passages),

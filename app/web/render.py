@@ -1,7 +1,6 @@
-"""Turning query results into what the templates show: highlighted words, dates as a reader
-writes them, citations, and an article's text with the quoted words marked."""
+"""Turning query results into what the templates show: highlighted words, and an article's
+text with the quoted words marked."""
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -31,35 +30,6 @@ def highlight(text: str, q: str | None) -> Markup:
         at = match.end()
     pieces.append(escape(text[at:]))
     return Markup("").join(pieces)
-
-
-def reader_date(day: dt.date | None, precision: str | None = "day") -> str:
-    """29 May 2024; May 2024; 2024."""
-    if day is None:
-        return ""
-    if precision == "year":
-        return str(day.year)
-    if precision == "month":
-        return day.strftime("%B %Y")
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
-def when_said(quote: QuotePublic) -> str:
-    if quote.said_on is not None:
-        return reader_date(quote.said_on, quote.said_on_precision)
-    return reader_date(quote.article.published_on)
-
-
-def citation(quote: QuotePublic) -> str:
-    """The line a newsroom pastes under a quote: who (and their role), to whom, when, and who
-    reported it. "Antony Blinken, U.S. Secretary of State, 29 May 2024; reported by UPI"."""
-    parts = [quote.speaker.name]
-    if quote.speaker.role and quote.speaker.role not in quote.speaker.name:
-        parts.append(quote.speaker.role)
-    if quote.outlet is not None and quote.outlet.id != quote.article.publisher.id:
-        parts.append(f"to {quote.outlet.name}")
-    parts.append(when_said(quote))
-    return ", ".join(parts) + f"; reported by {quote.article.publisher.name}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
@@ -16,9 +17,11 @@ from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.routes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
+from app.citations import CSL_JSON, citation, csl_item
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
 from app.models.versions import etag
+from app.queries.articles import get_article
 from app.queries.quotes import QuoteSort, get_quote, iter_quotes, list_quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
@@ -108,21 +111,50 @@ def find_quotes(
     response_model=QuotePublic,
     summary="One quote",
     description="The `ETag` is the quote's version: send it back as `If-Match` with a PATCH "
-    "or DELETE so a change made meanwhile is not overwritten.",
-    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 410)},
+    "or DELETE so a change made meanwhile is not overwritten. To cite it, send `Accept: "
+    "application/vnd.citationstyles.csl+json` (CSL-JSON, for reference managers) or `Accept: "
+    "text/plain` (one line: the words, the speaker and role, the date said, the article, its "
+    "publisher and the permalink).",
+    responses={
+        200: {
+            "headers": ETAG_HEADER,
+            "content": {
+                CSL_JSON: {"schema": {"type": "array", "items": {"type": "object"}}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+        **problem_responses(404, 410),
+    },
 )
-def read_quote(session: SessionDep, response: Response, quote_id: QuoteId) -> QuotePublic:
+def read_quote(
+    request: Request, session: SessionDep, response: Response, quote_id: QuoteId
+) -> QuotePublic | Response:
     quote = get_quote(session, quote_id)
     if quote is None:
         if was_deleted(session, quote_id):
             raise ProblemError(410, "gone", f"quote {quote_id} was deleted")
         raise ProblemError(404, "not-found", f"there is no quote {quote_id}")
-    response.headers["ETag"] = etag(quote_version(session, quote_id))
+    version = etag(quote_version(session, quote_id))
+    media = _media(request.headers.get("accept", ""))
+    if media & {CSL_JSON, "text/plain"}:
+        permalink = f"{str(request.base_url).rstrip('/')}/quotes/{quote.id}"
+        headers = {"ETag": version, "Vary": "Accept"}
+        if CSL_JSON in media:
+            article = get_article(session, quote.article.id)
+            assert article is not None  # a quote's article is never deleted
+            body = orjson.dumps([csl_item(quote, article, permalink)])
+            return Response(body, media_type=CSL_JSON, headers=headers)
+        return Response(citation(quote, permalink) + "\n", media_type="text/plain", headers=headers)
+    response.headers["ETag"] = version
     return quote
 
 
+def _media(accept: str) -> set[str]:
+    return {part.split(";")[0].strip().lower() for part in accept.split(",")}
+
+
 def _format_from_accept(accept: str) -> ExportFormat:
-    media = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    media = _media(accept)
     if CSV in media:
         return "csv"
     if NDJSON in media:

@@ -1,0 +1,87 @@
+"""How a quote is cited: the line a newsroom pastes under it, and CSL-JSON for reference
+managers (Zotero, Mendeley, pandoc's citeproc). Both carry the quoted words, the speaker and
+role, the date said, the article, its publisher and the quote's permalink."""
+
+import datetime as dt
+from typing import Any
+
+from app.models.public import ArticleDetail, QuotePublic
+
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+
+
+def reader_date(day: dt.date | None, precision: str | None = "day") -> str:
+    """29 May 2024; May 2024; 2024."""
+    if day is None:
+        return ""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return day.strftime("%B %Y")
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def when_said(quote: QuotePublic) -> str:
+    if quote.said_on is not None:
+        return reader_date(quote.said_on, quote.said_on_precision)
+    return reader_date(quote.article.published_on)
+
+
+def attribution(quote: QuotePublic) -> str:
+    """Who (and their role), to whom, when, and who reported it: "Antony Blinken, U.S.
+    Secretary of State, 29 May 2024; reported by UPI"."""
+    parts = [quote.speaker.name]
+    if quote.speaker.role and quote.speaker.role not in quote.speaker.name:
+        parts.append(quote.speaker.role)
+    if quote.outlet is not None and quote.outlet.id != quote.article.publisher.id:
+        parts.append(f"to {quote.outlet.name}")
+    parts.append(when_said(quote))
+    return ", ".join(parts) + f"; reported by {quote.article.publisher.name}"
+
+
+def citation(quote: QuotePublic, permalink: str) -> str:
+    """The whole citation on one line: the words, then who said them, to whom and when, the
+    article and its publisher, and where the quote stays findable.
+
+    “Our policy … has not changed,” unnamed U.S. official, to CBS News, 31 May 2024. In
+    “U.S. lets Ukraine …”, UPI, 31 May 2024. https://…/quotes/4"""
+    who = attribution(quote).rsplit("; reported by ", 1)[0]
+    words = quote.text if quote.kind == "indirect" else f"“{quote.text}”"
+    article = quote.article
+    return (
+        f"{words} {who}. In “{article.title}”, {article.publisher.name}, "
+        f"{reader_date(article.published_on)}. {permalink}"
+    )
+
+
+def csl_item(quote: QuotePublic, article: ArticleDetail, permalink: str) -> dict[str, Any]:
+    """The quote as one CSL-JSON item. The item cited is the article that reported the words
+    (its byline the author, its publisher the container); the words, the speaker and the date
+    they were said go in ``note`` as a reference manager shows them, and in ``custom``."""
+    item: dict[str, Any] = {
+        "id": f"saidwho-quote-{quote.id}",
+        "type": "article-newspaper",
+        "title": article.title,
+        "container-title": article.publisher.name,
+        "publisher": article.publisher.name,
+        "issued": {"date-parts": [_parts(article.published_on)]},
+        "URL": article.url or permalink,
+        "note": citation(quote, permalink),
+        "custom": {
+            "quote": quote.text,
+            "quote_kind": quote.kind,
+            "speaker": quote.speaker.name,
+            "speaker_role": quote.speaker.role,
+            "given_to": quote.outlet.name if quote.outlet else None,
+            "said_on": quote.date.isoformat(),
+            "said_on_precision": quote.said_on_precision or "day",
+            "permalink": permalink,
+        },
+    }
+    if article.byline:
+        item["author"] = [{"literal": article.byline}]
+    return item
+
+
+def _parts(day: dt.date) -> list[int]:
+    return [day.year, day.month, day.day]
