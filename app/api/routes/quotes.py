@@ -1,9 +1,7 @@
-"""``/v1/quotes``: the list with every filter, one quote, and CSV / NDJSON export."""
+"""``/v1/quotes``: the list with every filter, its exports (CSV, NDJSON, Atom), and one quote
+with its citations."""
 
-import csv
 import dataclasses
-import io
-from collections.abc import Iterator
 from typing import Annotated, Literal
 
 import orjson
@@ -13,6 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.atom import ATOM
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
+from app.api.exports import csv_chunks, csv_filename, ndjson_chunks
 from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.routes.feeds import atom_response
@@ -29,14 +28,6 @@ router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 CSV = "text/csv"
 NDJSON = "application/x-ndjson"
 ExportFormat = Literal["json", "csv", "ndjson", "atom"]
-CSV_COLUMNS = (
-    "id", "text", "kind", "speaker_id", "speaker_name", "speaker_kind", "speaker_role",
-    "outlet_id", "outlet_name", "article_id", "article_title", "publisher_id", "publisher_name",
-    "published_on", "said_on", "said_on_precision", "date", "cue", "span_start", "span_end",
-    "speaker_span_start", "speaker_span_end", "continues", "origin", "basis", "confidence",
-    "reviewed", "quotation",
-)  # fmt: skip
-_ROWS_PER_CHUNK = 500
 
 
 @router.get(
@@ -82,13 +73,25 @@ def find_quotes(
             openapi_examples=examples(page="json", spreadsheet="csv"),
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        Query(
+            description="`true`: the CSV export, starting with a UTF-8 byte-order mark so "
+            "that Excel reads curly quotes and accents right.",
+            openapi_examples=examples(for_excel=True),
+        ),
+    ] = False,
 ) -> Page[QuotePublic] | Response:
     if sort == "relevance" and filters.q is None:
         raise ProblemError(
             422, "invalid-parameter", "sort=relevance needs a search `q`", parameter="sort"
         )
     query = dataclasses.replace(filters, sort=sort)
-    export = format or _format_from_accept(request.headers.get("accept", ""))
+    export = format or ("csv" if excel else _format_from_accept(request.headers.get("accept", "")))
+    if excel and export != "csv":
+        raise ProblemError(
+            422, "invalid-parameter", "excel=true is for the CSV export", parameter="excel"
+        )
     if export == "atom":
         return atom_response(request, session, settings.exact_total_up_to, filters, limit)
     if export == "json":
@@ -98,12 +101,13 @@ def find_quotes(
     # Resolved now: a bad filter is a problem response, not a stream cut short.
     rows = iter_quotes(session, engine, query, batch_size=settings.export_batch_size)
     if export == "csv":
+        base = str(request.base_url).rstrip("/")
         return StreamingResponse(
-            _csv_chunks(rows),
+            csv_chunks(rows, engine, base, excel=excel),
             media_type=f"{CSV}; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="quotes.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{csv_filename(query)}"'},
         )
-    return StreamingResponse(_ndjson_chunks(rows), media_type=NDJSON)
+    return StreamingResponse(ndjson_chunks(rows), media_type=NDJSON)
 
 
 @router.get(
@@ -162,59 +166,3 @@ def _format_from_accept(accept: str) -> ExportFormat:
     if ATOM in media:
         return "atom"
     return "json"
-
-
-def _csv_chunks(quotes: Iterator[QuotePublic]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for count, quote in enumerate(quotes, start=1):
-        writer.writerow(_csv_row(quote))
-        if count % _ROWS_PER_CHUNK == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    chunk = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return chunk
-
-
-def _csv_row(quote: QuotePublic) -> list[object]:
-    outlet, speaker_span = quote.outlet, quote.speaker_span
-    row = [
-        quote.id, quote.text, quote.kind, quote.speaker.id, quote.speaker.name,
-        quote.speaker.kind, quote.speaker.role, outlet.id if outlet else None,
-        outlet.name if outlet else None, quote.article.id, quote.article.title,
-        quote.article.publisher.id, quote.article.publisher.name, quote.article.published_on,
-        quote.said_on, quote.said_on_precision, quote.date, quote.cue, quote.span.start,
-        quote.span.end, speaker_span.start if speaker_span else None,
-        speaker_span.end if speaker_span else None, quote.continues, quote.origin, quote.basis,
-        quote.confidence, quote.reviewed, quote.quotation,
-    ]  # fmt: skip
-    return [_inert(cell) for cell in row]
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(cell: object) -> object:
-    """A text cell a spreadsheet would read as a formula, kept as text by a leading
-    apostrophe (OWASP's advice for CSV). NDJSON keeps every value exactly."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
-def _ndjson_chunks(quotes: Iterator[QuotePublic]) -> Iterator[str]:
-    lines: list[str] = []
-    for quote in quotes:
-        lines.append(quote.model_dump_json())
-        if len(lines) == _ROWS_PER_CHUNK:
-            yield "\n".join(lines) + "\n"
-            lines = []
-    if lines:
-        yield "\n".join(lines) + "\n"

@@ -317,3 +317,54 @@ def test_a_search_answers_alike_listed_first_or_walked_in_date_order(
     monkeypatch.setattr(app.queries.quotes, "PG_LISTED", 0)
     walked = api.get("/v1/quotes", params={"q": q, "limit": 2}).json()
     assert walked == listed and listed["total"] > 0
+
+
+def test_csv_rows_carry_the_permalink_and_the_articles(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    text = "“We will not be moved,” the mayor said on Tuesday. " * 2
+    posted = client.post(
+        "/v1/articles",
+        json={"title": "Mayor", "publisher": "Gazette", "published_on": "2024-06-01",
+              "text": text, "url": "https://gazette.example/mayor"},
+        headers=key,
+    )  # fmt: skip
+    assert posted.status_code == 201, posted.text
+    article = posted.json()["id"]
+    body = {"article": article, "speaker": "blinken", "kind": "partial", "text": "not be moved"}
+    assert client.post("/v1/quotes", json=body, headers=key).status_code == 201
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/v1/quotes", params={"format": "csv"}).text
+    )))  # fmt: skip
+    assert rows
+    for row in rows:
+        assert row["permalink"] == f"http://testserver/quotes/{row['id']}"
+        assert row["article_page"] == f"http://testserver/articles/{row['article_id']}"
+    by_article = {row["article_id"]: row["article_url"] for row in rows}
+    assert by_article["1"] == (client.get("/v1/articles/1").json()["url"] or "")
+    assert by_article[str(article)] == "https://gazette.example/mayor"
+
+
+def test_csv_filename_names_the_search(api: TestClient) -> None:
+    response = api.get(
+        "/v1/quotes",
+        params={"speaker": "Antony Blinken", "q": "hallmark", "since": "2024-05-01",
+                "format": "csv"},
+    )  # fmt: skip
+    disposition = response.headers["content-disposition"]
+    assert disposition == (
+        'attachment; filename="quotes-antony-blinken-hallmark-2024-05-01-to-now.csv"'
+    )
+    plain = api.get("/v1/quotes", params={"format": "csv"}).headers["content-disposition"]
+    assert plain == 'attachment; filename="quotes.csv"'
+
+
+def test_excel_csv_starts_with_a_byte_order_mark(api: TestClient) -> None:
+    response = api.get("/v1/quotes", params={"excel": "true", "speaker": "peskov"})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["text"].startswith("This is a direct escalation")
+    assert not api.get("/v1/quotes", params={"format": "csv"}).content.startswith(b"\xef\xbb\xbf")
+    refused = api.get("/v1/quotes", params={"excel": "true", "format": "ndjson"})
+    assert refused.status_code == 422
+    assert refused.json()["parameter"] == "excel"
