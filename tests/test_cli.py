@@ -65,7 +65,7 @@ def test_keys_are_made_with_a_scope_and_an_expiry_and_listed_with_them(store: Pa
     listed = saidwho(store, "keys", "list").stdout
     line = next(row for row in listed.splitlines() if "dashboard" in row)
     assert "\tread\t" in line and "never used" in line and "expires " in line and "live" in line
-    assert made.stdout.strip().splitlines()[-1].split("_")[2] not in listed
+    assert made.stdout.strip().splitlines()[-1].split("_", 2)[2] not in listed
     clash = saidwho(store, "keys", "create", "x", "--admin", "--scope", "read")
     assert clash.returncode == 2 and "disagree" in clash.stderr
 

@@ -1,4 +1,10 @@
-"""The `q` syntax for clients: words, "a phrase", prefix*. Anything else is read as plain words.
+"""The `q` syntax for clients: words, "a phrase", prefix*, and OR between two of them.
+Anything else is read as plain words.
+
+A plain word matches every form sharing its stem ("escalations" finds "escalation" and
+"escalate"): the forms are spelt out here, from the word's Snowball stem and the English
+endings, and kept only where the stemmer agrees they share it. The store's index stays one of
+exact words, so a quoted phrase still matches exactly, and both stores search alike.
 
 The client's text never reaches the store's search syntax: it is parsed here into terms and
 rebuilt, every term quoted, so no input can be an operator, a column filter or a syntax error."""
@@ -6,7 +12,10 @@ rebuilt, every term quoted, so no input can be an operator, a column filter or a
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+import snowballstemmer
 
 # A phrase between straight or curly double quotes; then any run of non-space characters.
 _TOKEN = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]|(\S+)')
@@ -16,48 +25,115 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class SearchTerm:
-    """Consecutive words that must appear together; ``prefix`` lets the last one be a prefix."""
+    """Consecutive words that must appear together; ``prefix`` lets the last one be a prefix.
+    A plain word carries its ``forms`` (itself among them), any of which matches. A term with
+    ``any_of`` is the OR of those terms."""
 
     words: tuple[str, ...]
     prefix: bool = False
+    forms: tuple[str, ...] = ()
+    any_of: tuple["SearchTerm", ...] = ()
+
+    def options(self) -> tuple["SearchTerm", ...]:
+        """The terms any one of which matches: this one, or those it ORs."""
+        return self.any_of or (self,)
 
 
 def parse_search(q: str) -> list[SearchTerm]:
-    """Every term of ``q``; all of them must match. Unpaired quote marks are ignored."""
+    """Every term of ``q``; all of them must match, but ``a OR b`` matches either. Unpaired
+    quote marks are ignored, as is an OR with nothing on one side."""
     terms: list[SearchTerm] = []
+    joining = False
     for match in _TOKEN.finditer(q):
         phrase, bare = match.group(1), match.group(2)
+        if phrase is None and bare == "OR":
+            joining = bool(terms)
+            continue
         if phrase is not None:
-            words = tuple(_WORD.findall(phrase))
-            prefix = False
+            term = _term(tuple(_WORD.findall(phrase)), prefix=False, plain=False)
         else:
-            words = tuple(_WORD.findall(bare))
-            prefix = bare.endswith("*")
-        if words:
-            terms.append(SearchTerm(words=words, prefix=prefix))
+            term = _term(tuple(_WORD.findall(bare)), prefix=bare.endswith("*"), plain=True)
+        if term is None:
+            continue
+        if joining:
+            term = SearchTerm(words=(), any_of=(*terms.pop().options(), term))
+            joining = False
+        terms.append(term)
     return terms
+
+
+def _term(words: tuple[str, ...], *, prefix: bool, plain: bool) -> SearchTerm | None:
+    if not words:
+        return None
+    if plain and not prefix and len(words) == 1:
+        return SearchTerm(words=words, forms=word_forms(words[0]))
+    return SearchTerm(words=words, prefix=prefix)
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+# Endings English adds to a stem; a form is kept only if the stemmer takes it back to the
+# same stem, so a wrong guess ("escalness") is never searched for.
+# Most common first: past MAX_FORMS, the rarer are left out.
+_ENDINGS = (
+    "", "s", "es", "e", "ed", "ing", "ly", "er", "ers", "ion", "ions", "ation", "ations",
+    "ate", "ates", "ated", "ating", "y", "ies", "ied", "al", "ally", "ment", "ments", "ness",
+    "ity", "ities", "ive", "ian", "ians", "ic", "ical", "ist", "ists", "ism", "ize", "izes",
+    "ized", "izing", "ise", "ises", "ised", "ising", "ance", "ence", "ant", "ants", "ent",
+    "ents", "able", "ible", "ful", "ician",
+)  # fmt: skip
+MAX_FORMS = 32
+
+
+@lru_cache(maxsize=8192)
+def word_forms(word: str) -> tuple[str, ...]:
+    """The word and its other forms that share its stem, lower case: "escalations" ->
+    escalate, escalated, escalates, escalating, escalation, escalations. Words of digits, or
+    shorter than three letters, stand alone."""
+    word = word.lower()
+    if len(word) < 3 or not word.isalpha():
+        return (word,)
+    stem = _STEMMER.stemWord(word)
+    guesses = [word]
+    if stem.endswith("i"):
+        guesses += [stem[:-1] + ending for ending in ("y", "ies", "ied")]  # policy, policies
+    if len(stem) >= 3 and stem[-1] not in "aeiouwxy" and stem[-2] in "aeiou":
+        guesses += [stem + stem[-1] + ending for ending in ("ed", "ing", "er", "ers")]  # stopped
+    guesses += [stem + ending for ending in _ENDINGS]
+    same = [form for form in dict.fromkeys(guesses) if _STEMMER.stemWord(form) == stem]
+    return tuple(same[:MAX_FORMS])
 
 
 def to_tsquery(terms: list[SearchTerm]) -> str:
     """The same search for PostgreSQL's ``to_tsquery('simple', ...)``: a phrase's words
-    follow each other (<->), a prefix ends in :*, terms are ANDed. Words hold only letters and
-    digits (``_WORD``), so quoting them is enough to keep them plain lexemes."""
-    parts = []
-    for term in terms:
-        words = [f"'{word.lower()}'" for word in term.words]
-        if term.prefix:
-            words[-1] += ":*"
-        parts.append("(" + " <-> ".join(words) + ")")
-    return " & ".join(parts)
+    follow each other (<->), a prefix ends in :*, forms and OR are |, terms are ANDed. Words
+    hold only letters and digits (``_WORD``), so quoting them keeps them plain lexemes."""
+    return " & ".join(_ts_term(term) for term in terms)
+
+
+def _ts_term(term: SearchTerm) -> str:
+    if term.any_of:
+        return "(" + " | ".join(_ts_term(option) for option in term.any_of) + ")"
+    if term.forms:
+        return "(" + " | ".join(f"'{form}'" for form in term.forms) + ")"
+    words = [f"'{word.lower()}'" for word in term.words]
+    if term.prefix:
+        words[-1] += ":*"
+    return "(" + " <-> ".join(words) + ")"
 
 
 def to_fts5(terms: list[SearchTerm]) -> str:
-    """An FTS5 MATCH expression: each term a quoted phrase, ANDed together."""
-    parts = []
-    for term in terms:
-        phrase = '"' + " ".join(term.words) + '"'
-        parts.append(phrase + " *" if term.prefix else phrase)
-    return " ".join(parts)
+    """An FTS5 MATCH expression: each term a quoted phrase (its forms ORed), ANDed together
+    (FTS5 takes two phrases side by side as AND, but not a bracketed group: AND is spelt out)."""
+    return " AND ".join(_fts5_term(term) for term in terms)
+
+
+def _fts5_term(term: SearchTerm) -> str:
+    if term.any_of:
+        return "(" + " OR ".join(_fts5_term(option) for option in term.any_of) + ")"
+    if term.forms and len(term.forms) > 1:
+        return "(" + " OR ".join(f'"{form}"' for form in term.forms) + ")"
+    phrase = '"' + " ".join(term.words) + '"'
+    return phrase + " *" if term.prefix else phrase
 
 
 # A search whose rarest word is in more than this share of quotes is "common": its matches are
@@ -108,11 +184,19 @@ def is_common(
         return False
     many = max(COMMON_SHARE * quotes, COMMON_FLOOR)
     for term in terms:
-        words = term.words[:-1] if term.prefix else term.words
-        if not words:
-            return False  # a bare prefix: no count to plan by, so list its matches
-        if min(documents(word.lower()) for word in words) <= many:
+        # At most the quotes holding any form of any option (fewer when they overlap).
+        most = 0
+        for option in term.options():
+            words = option.words[:-1] if option.prefix else option.words
+            if not words:
+                return False  # a bare prefix: no count to plan by, so list its matches
+            if option.forms:
+                most += sum(documents(form) for form in option.forms)
+            else:
+                most += min(documents(word.lower()) for word in words)
+        if most <= many:
             return False
-    if len(terms) == 1 and len(terms[0].words) == 1 and not terms[0].prefix:
+    only = terms[0]
+    if len(terms) == 1 and not only.any_of and len(only.forms) == 1:
         return True
     return matches() > many

@@ -16,9 +16,14 @@ def highlight(text: str, q: str | None) -> Markup:
         return escape(text)
     patterns = []
     for term in parse_search(q):
-        words = [re.escape(w) for w in term.words]
-        ending = r"\w*" if term.prefix else r"(?!\w)"
-        patterns.append(r"(?<!\w)" + r"\W+".join(words) + ending)
+        for option in term.options():
+            if option.forms:
+                forms = "|".join(re.escape(form) for form in option.forms)
+                patterns.append(r"(?<!\w)(?:" + forms + r")(?!\w)")
+                continue
+            words = [re.escape(w) for w in option.words]
+            ending = r"\w*" if option.prefix else r"(?!\w)"
+            patterns.append(r"(?<!\w)" + r"\W+".join(words) + ending)
     if not patterns:
         return escape(text)
     found = re.compile("|".join(patterns), re.IGNORECASE)
