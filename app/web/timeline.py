@@ -12,6 +12,8 @@ HEIGHT = 120
 # Room under the bars for the year labels.
 AXIS = 18
 GAP = 1.0
+# The widest a bar is drawn: a search over a few months gets bars, not a wall.
+WIDEST = 40.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def timeline(counts: dict[str, int], href: Callable[[str], str]) -> Timeline | N
         return None
     months = _every_month(min(counts), max(counts))
     busiest = max(counts.values())
-    step = WIDTH / len(months)
+    step = min(WIDEST, WIDTH / len(months))
     room = HEIGHT - AXIS
     bars = []
     years = []

@@ -1,0 +1,162 @@
+"""Finding quotes in a real browser: facets, the timeline, feeds, article pages, paging both
+ways, "did you mean" and empty answers that say why. Each is checked on a desktop window and
+on a phone's, and a screenshot of both is kept in ``test-artifacts/``."""
+
+import re
+from collections.abc import Iterator
+
+import feedparser
+import pytest
+
+from tests.web.test_browser import CHROMIUM, FLAGS, keep, site  # noqa: F401 - the fixture
+
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+SCREENS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def page(browser: Browser, site: str, screen: str) -> Iterator[Page]:  # noqa: F811
+    context = browser.new_context(base_url=site, **SCREENS[screen])  # type: ignore[arg-type]
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def fits(page: Page, screen: str) -> None:
+    """Nothing scrolls sideways: the page fits its screen's width."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    allowed = SCREENS[screen]["viewport"]["width"]  # type: ignore[index]
+    assert width <= allowed, f"{page.url} scrolls sideways ({width}px on {allowed}px)"
+
+
+def test_facets_narrow_a_search(page: Page, screen: str) -> None:
+    page.goto("/?q=weapons")
+    facets = page.get_by_role("complementary", name="Narrow by")
+    expect(facets).to_be_visible()
+    expect(facets.get_by_role("heading", name="Speaker")).to_be_visible()
+    fits(page, screen)
+    keep(page, f"facets-{screen}")
+    facets.get_by_role("link", name="David Cameron").click()
+    expect(page).to_have_url(re.compile(r"(?=.*speaker=david-cameron)(?=.*q=weapons)"))
+    heading = page.get_by_role("heading", name="quote found").or_(
+        page.get_by_role("heading", name="quotes found")
+    )
+    expect(heading).to_be_visible()
+    for speaker in page.locator("li.quote .by a").first.all():
+        expect(speaker).to_have_text("David Cameron")
+
+
+def test_a_timeline_bar_leads_to_its_month(page: Page, screen: str) -> None:
+    page.goto("/speakers/david-cameron")
+    chart = page.locator("figure.timeline")
+    expect(chart).to_be_visible()
+    expect(chart.locator("figcaption")).to_contain_text("busiest month had 3")
+    fits(page, screen)
+    keep(page, f"timeline-{screen}")
+    # The table alternative holds the same months, each a link.
+    chart.get_by_text("Quotes per month, as a table").click()
+    expect(chart.get_by_role("row", name="May 2024 3")).to_be_visible()
+    chart.get_by_role("link", name="May 2024: 3 quotes").click()
+    expect(page).to_have_url(re.compile(r"(?=.*since=2024-05-01)(?=.*until=2024-05-31)"))
+    expect(page.get_by_role("heading", name="3 quotes found")).to_be_visible()
+
+
+def test_the_feed_is_found_from_the_page(page: Page, screen: str) -> None:
+    page.goto("/speakers/antony-blinken")
+    link = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    href = link.get_attribute("href")
+    assert href == "/v1/quotes.atom?speaker=antony-blinken"
+    answer = page.request.get(href)
+    assert answer.ok
+    parsed = feedparser.parse(answer.body())
+    assert len(parsed.entries) == 5
+    assert all(entry.author == "Antony Blinken" for entry in parsed.entries)
+    expect(page.get_by_role("link", name="Follow as a feed")).to_be_visible()
+
+
+def test_the_article_page_marks_its_quotes(page: Page, screen: str) -> None:
+    page.goto("/?q=hallmark")
+    page.locator("li.quote cite").first.click()
+    expect(page).to_have_url(re.compile(r"/articles/1$"))
+    expect(page.locator(".text mark")).to_have_count(16)
+    fits(page, screen)
+    keep(page, f"article-{screen}")
+    peskov = page.locator("ol.article-quotes li").filter(has_text="Dmitry Peskov").first
+    in_text = peskov.get_by_role("link", name=re.compile("stands in the text"))
+    anchor = in_text.get_attribute("href")
+    assert anchor is not None and anchor.startswith("#q-")
+    in_text.click()
+    expect(page.locator(anchor)).to_be_in_viewport()
+    page.locator(anchor).click()
+    expect(page).to_have_url(re.compile(rf"/quotes/{anchor[3:]}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dmitry Peskov")
+
+
+def test_paging_forward_and_back(page: Page, screen: str) -> None:
+    page.goto("/?limit=5&sort=date")
+    pages = page.get_by_role("navigation", name="Result pages")
+    expect(pages).to_contain_text("1–5 of 16")
+    first = page.locator("li.quote blockquote").first.inner_text()
+    pages.get_by_role("link", name="Next page").click()
+    expect(pages).to_contain_text("6–10 of 16")
+    pages.get_by_role("link", name="Next page").click()
+    expect(pages).to_contain_text("11–15 of 16")
+    fits(page, screen)
+    keep(page, f"paging-{screen}")
+    pages.get_by_role("link", name="Previous page").click()
+    expect(pages).to_contain_text("6–10 of 16")
+    pages.get_by_role("link", name="Previous page").click()
+    expect(pages).to_contain_text("1–5 of 16")
+    expect(pages.get_by_role("link", name="Previous page")).to_have_count(0)
+    assert page.locator("li.quote blockquote").first.inner_text() == first
+
+
+def test_a_misspelt_speaker_offers_the_right_one(page: Page, screen: str) -> None:
+    page.goto("/?speaker=Blinkin")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("No speaker is called 'Blinkin'")
+    fits(page, screen)
+    keep(page, f"did-you-mean-{screen}")
+    alert.get_by_role("link", name="Antony Blinken").click()
+    expect(page.get_by_role("heading", name="5 quotes found")).to_be_visible()
+
+
+def test_an_empty_search_says_which_filter_emptied_it(page: Page, screen: str) -> None:
+    page.goto("/?q=escalation&speaker=cameron")
+    expect(page.locator("p.empty")).to_contain_text("no quote matches them all")
+    page.goto("/?q=zzyzx")
+    expect(page.locator("p.empty")).to_contain_text("No stored quote matches the words “zzyzx”")
+    keep(page, f"empty-{screen}")
+
+
+def test_an_unknown_address_is_the_sites_own_404(page: Page, screen: str) -> None:
+    answer = page.goto("/no/such/page")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    expect(page.get_by_role("link", name="Search quotes").first).to_be_visible()
+    assert page.request.get("/favicon.ico").ok
