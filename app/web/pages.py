@@ -389,17 +389,26 @@ def check_page(
 ) -> HTMLResponse:
     """The quote check for people: the verdict, and what differs, word by word."""
     text, speaker = text.strip(), speaker.strip()
-    error, result = None, None
+    error, result, suggestions = None, None, []
     if text:
         try:
             result = _check(session, text, speaker)
+        except UnknownName as problem:
+            error = _explain(problem.parameter, problem.detail.split("; did you mean")[0])
+            suggestions = [
+                (name, "/check?" + urlencode({"text": text, "speaker": id_}))
+                for id_, name in problem.suggestions
+            ]
         except QueryError as problem:
             error = _explain(problem.parameter, problem.detail)
         except InvalidField as problem:
             error = str(problem)[:1].upper() + str(problem)[1:] + "."
         except AmbiguousName as problem:
             error = _which_one(problem, "speaker")
-    context = {"text": text, "speaker": speaker, "result": result, "error": error}
+    context = {
+        "text": text, "speaker": speaker, "result": result, "error": error,
+        "suggestions": suggestions,
+    }  # fmt: skip
     return render(request, "check.html", context, status_code=422 if error else 200)
 
 

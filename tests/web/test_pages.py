@@ -166,3 +166,23 @@ def test_a_deleted_quote_page_says_so_with_410(writer) -> None:  # type: ignore[
     page = client.get("/quotes/16")
     assert page.status_code == 410 and page.headers["content-type"].startswith("text/html")
     assert "was deleted" in page.text and "/v1/quotes/16/history" in page.text
+
+
+def test_the_pages_offer_the_closest_names(api: TestClient) -> None:
+    search = api.get("/", params={"speaker": "Camron"})
+    assert search.status_code == 422
+    assert "Did you mean" in search.text and "speaker=david-cameron" in search.text
+    check = api.get("/check", params={"text": "direct escalation", "speaker": "Peskof"})
+    assert check.status_code == 422
+    assert "speaker=dmitry-peskov" in check.text
+    missing = api.get("/speakers/Blinkin")
+    assert missing.status_code == 404
+    assert "Did you mean Antony Blinken (/speakers/antony-blinken)?" in missing.text
+
+
+def test_an_empty_search_names_the_filter_that_emptied_it(api: TestClient) -> None:
+    alone = api.get("/", params={"q": "zzyzx", "speaker": "cameron"}).text
+    assert "No stored quote matches the words “zzyzx”, even with no other filter." in alone
+    together = api.get("/", params={"q": "escalation", "speaker": "cameron"}).text
+    assert "Each filter matches quotes on its own" in together
+    assert "the speaker &#39;cameron&#39;: 3" in together
