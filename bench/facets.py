@@ -42,8 +42,9 @@ BIN = Path(sys.executable).parent
 def timed(url: str) -> tuple[float, dict[str, Any]]:
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=120) as answer:
-        body = json.loads(answer.read())
-    return (time.perf_counter() - started) * 1000, body
+        raw = answer.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, json.loads(raw) if raw.startswith(b"{") else {}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -135,9 +136,14 @@ def main() -> None:
         write_something(base, token, 1)
         timeline_first, timeline = timed(timeline_url)
         timeline_repeated = [timed(timeline_url)[0] for _ in range(args.repeats)]
+        # The busiest speaker's page: its timeline, facets and first 20 quotes, as HTML.
+        page_url = base + "/speakers/" + urllib.parse.quote(speakers[0][0])
+        write_something(base, token, 1)
+        page_first = timed(page_url)[0]
+        page_repeated = [timed(page_url)[0] for _ in range(args.repeats)]
 
     report(first, repeated, theirs, left_out, len(speakers), args.word,
-           (timeline_first, timeline_repeated, timeline))  # fmt: skip
+           (timeline_first, timeline_repeated, timeline), (page_first, page_repeated))  # fmt: skip
 
 
 def report(
@@ -148,6 +154,7 @@ def report(
     speakers: int,
     word: str,
     timeline: tuple[float, list[float], dict[str, Any]],
+    page: tuple[float, list[float]],
 ) -> None:
     median = statistics.median
     timeline_first, timeline_repeated, answer = timeline
@@ -159,6 +166,8 @@ def report(
         (f"timeline of q={word!r} ({months} months, exact: {answer['exact']}, "
          f"counted {answer['counted']:,})", f"{timeline_first:.1f} ms",
          f"{median(timeline_repeated):.2f} ms", f"{percentile(timeline_repeated, 0.99):.2f} ms"),
+        ("the busiest speaker's page (timeline, facets, 20 quotes)", f"{page[0]:.1f} ms",
+         f"{median(page[1]):.2f} ms", f"{percentile(page[1], 0.99):.2f} ms"),
         ("Datasette: a speaker's facets (outlet, kind, date)", "every request counts",
          f"{median(theirs):.1f} ms", f"{percentile(theirs, 0.99):.1f} ms"),
     ]  # fmt: skip
