@@ -85,6 +85,8 @@ _WHEN = {
     "conflicts with the store as it now stands.",
     410: "The quote was deleted; its history remains.",
     412: "The record changed since the `If-Match` version; nothing was written.",
+    405: "The path takes other methods (`Allow` lists them): for a quote, the id in the path "
+    "is not a number.",
     413: "The request body is over the size limit, or the article has too many paragraphs.",
     415: "The request body is declared as something other than JSON.",
     422: "A parameter, path segment or body field is malformed or names nothing stored.",

@@ -36,6 +36,8 @@ from app.queries.quotes import get_quote
 router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
 
 _CHANGE = problem_responses(401, 403, 404, 409, 410, 412)
+# A quote's address is its number: any other segment names no quote that can be changed.
+_BY_NUMBER = problem_responses(405)
 
 
 @router.post(
@@ -67,14 +69,16 @@ def post_quote(
     return write_once(session, key, idempotency_key, digest, perform, keep=keep)
 
 
+# Digits only in the path: /v1/quotes/facets is another resource, which answers PATCH and
+# DELETE with 405, not with a quote id's 422.
 @router.patch(
-    "/{quote_id}",
+    "/{quote_id:int}",
     response_model=QuotePublic,
     summary="Correct a quote",
     description="Changes only the fields sent; `null` clears one that may be empty. The earlier "
     "values are kept in the quote's history. With `If-Match` (the `ETag` of a GET), the change "
     "is made only if nobody changed the quote since: 412 otherwise.",
-    responses={200: {"headers": ETAG_HEADER}, **_CHANGE},
+    responses={200: {"headers": ETAG_HEADER}, **_CHANGE, **_BY_NUMBER},
 )
 def patch_quote(
     session: WriteSessionDep,
@@ -93,12 +97,12 @@ def patch_quote(
 
 
 @router.delete(
-    "/{quote_id}",
+    "/{quote_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a quote",
     description="The quote leaves every list and answers 410 from then on; its history, with "
     "every value it had, remains. `If-Match` as for PATCH.",
-    responses=_CHANGE,
+    responses={**_CHANGE, **_BY_NUMBER},
 )
 def remove_quote(
     session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, if_match: IfMatch = None
