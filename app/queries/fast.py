@@ -318,7 +318,7 @@ class FastQuotes:
             if not terms:
                 where.append("0")
             else:
-                match = to_fts5(terms)
+                match = to_fts5(terms, self._documents(connection))
                 matches = self._matches(connection, where, params, match)
                 if is_common(terms, self._documents(connection), self._quotes(connection), matches):
                     return [*where, _PROBE], [*params, match], [*where, _MATCHING], [*params, match]

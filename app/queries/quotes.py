@@ -238,18 +238,18 @@ class _Plan:
             conditions.append(QUOTE.c.reviewed == query.reviewed)
         if query.q is not None:
             terms = parse_search(query.q)
+            documents = None if self.postgres else _documents(session)
             # Input with no searchable words matches nothing rather than everything.
             if terms:
-                self.match = to_tsquery(terms) if self.postgres else to_fts5(terms)
+                self.match = to_fts5(terms, documents) if documents else to_tsquery(terms)
             if self.match is None:
                 conditions.append(sa.false())
             elif self.postgres:
                 if query.sort != "relevance":
                     conditions.append(self._pg_matching(session))
             else:
-                self.common = is_common(
-                    terms, _documents(session), _quotes(session), self._matches(session)
-                )
+                assert documents is not None
+                self.common = is_common(terms, documents, _quotes(session), self._matches(session))
                 if self.common:
                     # BM25 cannot tell apart quotes that all hold common words: a common
                     # search is answered newest first, whatever the sort asked.
@@ -383,12 +383,18 @@ def pg_total(
     return max(estimate, exact_up_to + 1), False
 
 
-def _documents(session: Session) -> Any:
+def _documents(session: Session) -> Callable[[str], int]:
+    """How many quotes hold a word, each word read once per request (a common word's count
+    reads its whole index entry)."""
+    counted: dict[str, int] = {}
+
     def documents(word: str) -> int:
-        found = session.execute(
-            sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
-        ).scalar()
-        return int(found or 0)
+        if word not in counted:
+            found = session.execute(
+                sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
+            ).scalar()
+            counted[word] = int(found or 0)
+        return counted[word]
 
     return documents
 

@@ -121,17 +121,25 @@ def _ts_term(term: SearchTerm) -> str:
     return "(" + " <-> ".join(words) + ")"
 
 
-def to_fts5(terms: list[SearchTerm]) -> str:
+def to_fts5(terms: list[SearchTerm], documents: Callable[[str], int] | None = None) -> str:
     """An FTS5 MATCH expression: each term a quoted phrase (its forms ORed), ANDed together
-    (FTS5 takes two phrases side by side as AND, but not a bracketed group: AND is spelt out)."""
-    return " AND ".join(_fts5_term(term) for term in terms)
+    (FTS5 takes two phrases side by side as AND, but not a bracketed group: AND is spelt out).
+    With ``documents`` (how many quotes hold a word), forms no quote holds are left out: they
+    would match nothing, and each costs the index a lookup."""
+    return " AND ".join(_fts5_term(term, documents) for term in terms)
 
 
-def _fts5_term(term: SearchTerm) -> str:
+def _fts5_term(term: SearchTerm, documents: Callable[[str], int] | None) -> str:
     if term.any_of:
-        return "(" + " OR ".join(_fts5_term(option) for option in term.any_of) + ")"
-    if term.forms and len(term.forms) > 1:
-        return "(" + " OR ".join(f'"{form}"' for form in term.forms) + ")"
+        return "(" + " OR ".join(_fts5_term(option, documents) for option in term.any_of) + ")"
+    if term.forms:
+        forms = [
+            form
+            for index, form in enumerate(term.forms)
+            if index == 0 or documents is None or documents(form) > 0
+        ]
+        if len(forms) > 1:
+            return "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
     phrase = '"' + " ".join(term.words) + '"'
     return phrase + " *" if term.prefix else phrase
 
