@@ -20,7 +20,7 @@ from app.models import Article, Outlet, Quote, QuoteRevision, Speaker, SpeakerRe
 from app.models.public import Facet, FacetName, Facets, FacetValue
 from app.models.tables import core_table
 from app.queries.cursors import fingerprint
-from app.queries.quotes import PG_MATCHES, QuoteQuery, report_conditions
+from app.queries.quotes import PG_MATCHES, QuoteQuery, held, report_conditions
 from app.queries.search import parse_search, to_fts5, to_tsquery
 
 QUOTE = core_table(Quote)
@@ -157,7 +157,7 @@ def _search(
     if not terms:
         return sa.false(), params
     if session.get_bind().dialect.name == "postgresql":
-        return PG_MATCHES, {**params, "match": to_tsquery(terms)}
+        return PG_MATCHES, {**params, "match": to_tsquery(terms, held(session, terms))}
     newest: sa.Select[Any] = (
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table("quote_fts"))

@@ -41,7 +41,7 @@ from app.queries.fast import (
 )
 from app.queries.quotations import QuotationQuery
 from app.queries.quotes import PG_LISTED, QuoteQuery
-from app.queries.search import parse_search, to_tsquery
+from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
 
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
@@ -292,7 +292,13 @@ class PgFastQuotes:
             if not terms:
                 where.append("false")
             else:
-                match = to_tsquery(terms)
+                forms = other_forms(terms)
+                held = (
+                    {str(row[0]) for row in connection.execute(PG_WORDS_HELD, (forms,))}
+                    if forms
+                    else set()
+                )
+                match = to_tsquery(terms, held)
                 # As the general path: a search with few matches is listed first, one with
                 # many is checked quote by quote along the date order, which stops early.
                 ids = self._matching_ids(connection, match)

@@ -17,7 +17,16 @@ from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_float, as_int, fingerprint, read_cursor, settle
 from app.queries.errors import QueryError, check_range
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
-from app.queries.search import is_common, parse_search, search_total, to_fts5, to_tsquery
+from app.queries.search import (
+    PG_WORDS_HELD,
+    SearchTerm,
+    is_common,
+    other_forms,
+    parse_search,
+    search_total,
+    to_fts5,
+    to_tsquery,
+)
 
 QuoteSort = Literal["-date", "date", "relevance"]
 
@@ -241,7 +250,11 @@ class _Plan:
             documents = None if self.postgres else _documents(session)
             # Input with no searchable words matches nothing rather than everything.
             if terms:
-                self.match = to_fts5(terms, documents) if documents else to_tsquery(terms)
+                self.match = (
+                    to_fts5(terms, documents)
+                    if documents
+                    else to_tsquery(terms, held(session, terms))
+                )
             if self.match is None:
                 conditions.append(sa.false())
             elif self.postgres:
@@ -397,6 +410,15 @@ def _documents(session: Session) -> Callable[[str], int]:
         return counted[word]
 
     return documents
+
+
+def held(session: Session, terms: list[SearchTerm]) -> set[str]:
+    """Which other forms of the search's words some quote holds (PostgreSQL)."""
+    forms = other_forms(terms)
+    if not forms:
+        return set()
+    rows = session.connection().exec_driver_sql(PG_WORDS_HELD, (forms,))
+    return {str(row[0]) for row in rows}
 
 
 def _quotes(session: Session) -> int:

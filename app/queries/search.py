@@ -10,7 +10,7 @@ The client's text never reaches the store's search syntax: it is parsed here int
 rebuilt, every term quoted, so no input can be an operator, a column filter or a syntax error."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -103,18 +103,37 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(same[:MAX_FORMS])
 
 
-def to_tsquery(terms: list[SearchTerm]) -> str:
+# Which of some words any quote holds, on PostgreSQL: one GIN probe each, in one statement.
+PG_WORDS_HELD = (
+    "SELECT word FROM unnest(%s::text[]) AS word WHERE EXISTS "
+    "(SELECT 1 FROM quote WHERE search @@ to_tsquery('simple', quote_literal(word)))"
+)
+
+
+def other_forms(terms: list[SearchTerm]) -> list[str]:
+    """Every form of the search's plain words but the words themselves: those to look up."""
+    found: list[str] = []
+    for term in terms:
+        for option in term.options():
+            found += option.forms[1:]
+    return sorted(set(found))
+
+
+def to_tsquery(terms: list[SearchTerm], held: Collection[str] | None = None) -> str:
     """The same search for PostgreSQL's ``to_tsquery('simple', ...)``: a phrase's words
     follow each other (<->), a prefix ends in :*, forms and OR are |, terms are ANDed. Words
-    hold only letters and digits (``_WORD``), so quoting them keeps them plain lexemes."""
-    return " & ".join(_ts_term(term) for term in terms)
+    hold only letters and digits (``_WORD``), so quoting them keeps them plain lexemes.
+    With ``held`` (``PG_WORDS_HELD`` of ``other_forms``), forms no quote holds are left out:
+    the planner counts each as a likely match, and past a few it reads the whole table."""
+    return " & ".join(_ts_term(term, held) for term in terms)
 
 
-def _ts_term(term: SearchTerm) -> str:
+def _ts_term(term: SearchTerm, held: Collection[str] | None) -> str:
     if term.any_of:
-        return "(" + " | ".join(_ts_term(option) for option in term.any_of) + ")"
+        return "(" + " | ".join(_ts_term(option, held) for option in term.any_of) + ")"
     if term.forms:
-        return "(" + " | ".join(f"'{form}'" for form in term.forms) + ")"
+        forms = [f for n, f in enumerate(term.forms) if n == 0 or held is None or f in held]
+        return "(" + " | ".join(f"'{form}'" for form in forms) + ")"
     words = [f"'{word.lower()}'" for word in term.words]
     if term.prefix:
         words[-1] += ":*"
