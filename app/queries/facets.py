@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from cachetools import LRUCache
 from sqlmodel import Session
 
-from app.models import Article, Outlet, Quote, QuoteRevision, Speaker, SpeakerRevision
+from app.models import Article, Outlet, Quote, Speaker
 from app.models.public import Facet, FacetName, Facets, FacetValue
 from app.models.tables import core_table
 from app.queries.cursors import fingerprint
 from app.queries.quotes import PG_MATCHES, QuoteQuery, held, report_conditions
 from app.queries.search import parse_search, to_fts5, to_tsquery
+from app.queries.store_version import store_version
 
 QUOTE = core_table(Quote)
 ARTICLE = core_table(Article)
@@ -32,19 +33,6 @@ _KIND_LABELS = {"direct": "Direct", "partial": "Partial", "indirect": "Indirect"
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
-# Every change to stored quotes leaves a new row in one of these: a new quote (or article),
-# a correction or deletion, a speaker's merge, split or edit.
-_VERSION = sa.select(
-    *(
-        sa.select(sa.func.max(core_table(model).c.id)).scalar_subquery()
-        for model in (Quote, QuoteRevision, SpeakerRevision, Article)
-    )
-)
-
-
-def store_version(session: Session) -> tuple[Any, ...]:
-    """A value that changes whenever what facets count may have changed: four index probes."""
-    return tuple(session.execute(_VERSION).one())
 
 
 @dataclass(frozen=True)

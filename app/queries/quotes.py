@@ -2,12 +2,14 @@
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql  # noqa: F401 - types to_tsquery() for PostgreSQL
+from cachetools import LRUCache
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -27,6 +29,7 @@ from app.queries.search import (
     to_fts5,
     to_tsquery,
 )
+from app.queries.store_version import store_version
 
 QuoteSort = Literal["-date", "date", "relevance"]
 
@@ -396,18 +399,33 @@ def pg_total(
     return max(estimate, exact_up_to + 1), False
 
 
+# How many quotes hold a word (SQLite's full-text vocabulary), remembered until the store
+# changes: a common word's count reads its whole index entry, tens of ms at a million quotes.
+_WORD_COUNTS: LRUCache[str, int] = LRUCache(maxsize=50_000)
+_counted_at: list[tuple[Any, ...]] = [()]
+_counts_lock = threading.Lock()
+
+
 def _documents(session: Session) -> Callable[[str], int]:
-    """How many quotes hold a word, each word read once per request (a common word's count
-    reads its whole index entry)."""
-    counted: dict[str, int] = {}
+    version = store_version(session)
+    with _counts_lock:
+        if _counted_at[0] != version:
+            _WORD_COUNTS.clear()
+            _counted_at[0] = version
 
     def documents(word: str) -> int:
-        if word not in counted:
-            found = session.execute(
-                sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
-            ).scalar()
-            counted[word] = int(found or 0)
-        return counted[word]
+        with _counts_lock:
+            known = _WORD_COUNTS.get(word)
+        if known is not None:
+            return known
+        found = session.execute(
+            sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
+        ).scalar()
+        count = int(found or 0)
+        with _counts_lock:
+            if _counted_at[0] == version:
+                _WORD_COUNTS[word] = count
+        return count
 
     return documents
 

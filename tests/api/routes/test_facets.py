@@ -101,3 +101,25 @@ def test_past_the_scan_counts_are_of_the_newest_and_say_so(settings: Settings, s
     assert found["counted"] == 5
     assert found["facets"]["month"]["exact"] is False
     assert sum(v["count"] for v in found["facets"]["month"]["values"]) == 5
+
+
+def test_two_stores_alike_are_never_taken_for_each_other(tmp_path: Any) -> None:
+    """What is remembered is keyed by the store as well as its version: two stores seeded
+    alike stand at the same ids, and a process (tests, a copy) may hold both."""
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from app.queries.store_version import store_version
+    from tests.conftest import seeded_store_with_key
+
+    versions = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        settings, _ = seeded_store_with_key(folder, "k")
+        engine = make_engine(settings)
+        with Session(engine) as session:
+            versions.append(store_version(session))
+        engine.dispose()
+    assert versions[0][1:] == versions[1][1:]
+    assert versions[0] != versions[1]
