@@ -186,3 +186,8 @@ def test_an_empty_search_names_the_filter_that_emptied_it(api: TestClient) -> No
     together = api.get("/", params={"q": "escalation", "speaker": "cameron"}).text
     assert "Each filter matches quotes on its own" in together
     assert "the speaker &#39;cameron&#39;: 3" in together
+
+
+def test_the_heading_says_the_order_it_lists_in(api: TestClient) -> None:
+    assert "16 quotes, newest first" in api.get("/").text
+    assert "16 quotes, oldest first" in api.get("/", params={"sort": "date"}).text
