@@ -1,6 +1,7 @@
 """Names to ids: a speaker or outlet answers to its id, its name and every alias, in any case."""
 
 from collections.abc import Iterable
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from app.models import Outlet, OutletAlias, Speaker, SpeakerAlias
 from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.queries.errors import AmbiguousName, UnknownName
-from app.queries.suggest import closest_outlets, closest_speakers
+from app.queries.suggest import closest
 
 SPEAKER_ALIASES = core_table(SpeakerAlias)
 OUTLET_ALIASES = core_table(OutletAlias)
@@ -66,7 +67,7 @@ def _ids_for(
     session: Session,
     aliases: sa.Table,
     owner: str,
-    noun: str,
+    noun: Literal["speaker", "outlet"],
     values: Iterable[str],
     parameter: str,
 ) -> set[str]:
@@ -74,8 +75,7 @@ def _ids_for(
     for value in values:
         found = _owners(session, aliases, owner, value)
         if not found:
-            closest = closest_speakers if noun == "speaker" else closest_outlets
-            suggestions = [(s.id, s.name) for s in closest(session, value)]
+            suggestions = [(s.id, s.name) for s in closest(session, noun, value)]
             # Named after what was asked: a publisher is an outlet, but was asked as one.
             raise UnknownName(parameter, f"no {parameter or noun} is called {value!r}", suggestions)
         ids.update(found)

@@ -31,7 +31,7 @@ def list_outlets(
     statement = sa.select(*_COLUMNS)
     if q is not None:
         statement = statement.where(
-            OUTLET.c.id.in_(names_like(session, ALIAS.c.outlet_id, ALIAS.c.key, q))
+            OUTLET.c.id.in_(names_like(session, "outlet", ALIAS.c.outlet_id, ALIAS.c.key, q))
         )
     found = page_rows(
         session,

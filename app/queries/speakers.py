@@ -1,6 +1,6 @@
 """Speakers: the list with name search, and one speaker by id or by any of its names."""
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -12,7 +12,7 @@ from app.names import name_key
 from app.queries.cursors import as_str
 from app.queries.lookup import find_speaker_id
 from app.queries.pages import page_rows
-from app.queries.suggest import closest_outlets, closest_speakers
+from app.queries.suggest import closest
 
 SPEAKER = core_table(Speaker)
 ALIAS = core_table(SpeakerAlias)
@@ -39,7 +39,7 @@ def list_speakers(
     statement = sa.select(*_COLUMNS)
     if q is not None:
         statement = statement.where(
-            SPEAKER.c.id.in_(names_like(session, ALIAS.c.speaker_id, ALIAS.c.key, q))
+            SPEAKER.c.id.in_(names_like(session, "speaker", ALIAS.c.speaker_id, ALIAS.c.key, q))
         )
     if kind is not None:
         statement = statement.where(SPEAKER.c.kind == kind)
@@ -84,15 +84,18 @@ CLOSEST_NAMES = 10
 
 
 def names_like(
-    session: Session, owner: sa.Column[Any], key: sa.Column[Any], q: str
+    session: Session,
+    kind: Literal["speaker", "outlet"],
+    owner: sa.Column[Any],
+    key: sa.Column[Any],
+    q: str,
 ) -> sa.Select[Any] | list[str]:
     """Owners with a name containing ``q``; when none has, the owners whose names are closest
     in spelling ("Blinkin" finds Blinken), best first, so a search never dead-ends on a typo."""
     holding = alias_owners_matching(owner, key, q)
     if session.execute(sa.select(holding.exists())).scalar():
         return holding
-    closest = closest_speakers if owner.table.name == "speaker_alias" else closest_outlets
-    return [found.id for found in closest(session, q, CLOSEST_NAMES)]
+    return [found.id for found in closest(session, kind, q, CLOSEST_NAMES)]
 
 
 def aliases_of(

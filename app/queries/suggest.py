@@ -6,6 +6,7 @@ few milliseconds."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process, utils
@@ -35,11 +36,12 @@ class Suggestion:
     name: str
 
 
-def closest_speakers(session: Session, value: str, limit: int = 3) -> list[Suggestion]:
-    return _closest(session, SPEAKER, SPEAKER_ALIASES, "speaker_id", value, limit)
-
-
-def closest_outlets(session: Session, value: str, limit: int = 3) -> list[Suggestion]:
+def closest(
+    session: Session, kind: Literal["speaker", "outlet"], value: str, limit: int = 3
+) -> list[Suggestion]:
+    """The stored speakers (or outlets) whose names are closest to ``value``, best first."""
+    if kind == "speaker":
+        return _closest(session, SPEAKER, SPEAKER_ALIASES, "speaker_id", value, limit)
     return _closest(session, OUTLET, OUTLET_ALIASES, "outlet_id", value, limit)
 
 

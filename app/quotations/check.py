@@ -15,7 +15,7 @@ from app.queries.errors import UnknownName
 from app.queries.lookup import find_speaker_id
 from app.queries.quotations import quotations_by_id
 from app.queries.quotes import QuoteQuery, report_conditions
-from app.queries.suggest import closest_speakers
+from app.queries.suggest import closest
 from app.quotations.compare import Comparison, Verdict, compare
 from app.quotations.grouping import most_shared
 from app.quotations.words import Words, query_anchors, words_of
@@ -40,7 +40,7 @@ def speaker_asked(session: Session, name: str) -> SpeakerRef:
     speaker_id = find_speaker_id(session, name)
     found = session.get(Speaker, speaker_id) if speaker_id else None
     if found is None:
-        suggestions = [(s.id, s.name) for s in closest_speakers(session, name)]
+        suggestions = [(s.id, s.name) for s in closest(session, "speaker", name)]
         raise UnknownName("speaker", f"no speaker is called {name!r}", suggestions)
     return SpeakerRef(id=found.id, name=found.name, kind=found.kind, role=found.role)
 

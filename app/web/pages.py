@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -27,7 +27,7 @@ from app.queries.overview import most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
 from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
-from app.queries.suggest import closest_outlets, closest_speakers
+from app.queries.suggest import closest
 from app.quotations.check import check_text, speaker_asked
 from app.web.render import highlight, marked_article, passages
 from app.web.timeline import Timeline, month_span, timeline
@@ -451,10 +451,11 @@ def outlet_page(
     return render(request, "outlet.html", {"outlet": outlet, "articles": articles, **context})
 
 
-def _unknown(request: Request, session: SessionDep, kind: str, name: str) -> HTMLResponse:
+def _unknown(
+    request: Request, session: SessionDep, kind: Literal["speaker", "outlet"], name: str
+) -> HTMLResponse:
     """A 404 that offers the closest stored names."""
-    closest = closest_speakers if kind == "speaker" else closest_outlets
-    offers = closest(session, name)
+    offers = closest(session, kind, name)
     message = f"No {kind} is called {name!r}."
     if offers:
         names = " or ".join(f"{found.name} (/{kind}s/{found.id})" for found in offers)
