@@ -10,6 +10,7 @@ from app.api.params import (
     Kinds,
     Outlets,
     Publisher,
+    Search,
     Since,
     Speakers,
     Until,
@@ -26,17 +27,7 @@ def quote_filters(
     since: Since = None,
     until: Until = None,
     kind: Kinds = None,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=1000,
-            description="Full-text search over the quoted words: words (all must match), "
-            '`"a phrase"`, `prefix*`. Anything else is read as plain words.',
-            openapi_examples=examples(
-                phrase='"direct escalation"', words="strikes Russia", prefix="escalat*"
-            ),
-        ),
-    ] = None,
+    q: Search = None,
     article: ArticleFilter = None,
     origin: Annotated[
         list[QuoteOrigin] | None,

@@ -84,6 +84,19 @@ Publisher = Annotated[
         openapi_examples=examples(by_id="upi", by_name="United Press International"),
     ),
 ]
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=1000,
+        description="Full-text search over the quoted words: plain words (all must match; each "
+        'also matches its other forms, "escalations" finding "escalation"), `"an exact '
+        'phrase"`, `prefix*`, and `OR` between two of them. Anything else is read as plain '
+        "words.",
+        openapi_examples=examples(
+            phrase='"direct escalation"', words="strikes Russia", either="escalation OR Moldova"
+        ),
+    ),
+]
 NameSearch = Annotated[
     str | None,
     Query(

@@ -13,6 +13,7 @@ from app.api.params import (
     Limit,
     Outlets,
     Publisher,
+    Search,
     Since,
     Speakers,
     Until,
@@ -57,14 +58,7 @@ def find_quotations(
     since: Since = None,
     until: Until = None,
     kind: Kinds = None,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=1000,
-            description="Full-text search over the reports' words, as on `/v1/quotes`.",
-            openapi_examples=examples(phrase='"direct escalation"'),
-        ),
-    ] = None,
+    q: Search = None,
     sort: Annotated[
         QuotationSort,
         Query(
