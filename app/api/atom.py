@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from app.citations import attribution
+from app.api.citations import attribution
 from app.models.public import Page, QuotePublic
 
 ATOM = "application/atom+xml"

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.api.citations import citation, reader_date, when_said
 from app.api.deps import SessionDep
-from app.citations import citation, reader_date, when_said
 from app.corrections import was_deleted
 from app.crud import InvalidField
 from app.models.public import MAX_CHECK_TEXT, CheckResult, Facets, Page, QuotePublic

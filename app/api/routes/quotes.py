@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.atom import ATOM
+from app.api.citations import CSL_JSON, citation, csl_item
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.exports import csv_chunks, csv_filename, ndjson_chunks
@@ -16,7 +17,6 @@ from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.routes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
-from app.citations import CSL_JSON, citation, csl_item
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
 from app.models.versions import etag
