@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import feedparser
 import pytest
 
-from tests.web.test_browser import CHROMIUM, FLAGS, keep, site  # noqa: F401 - the fixture
+from tests.web.test_browser import browser, keep, site  # noqa: F401 - the fixtures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -25,14 +25,6 @@ SCREENS = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture(params=list(SCREENS))
 def screen(request: pytest.FixtureRequest) -> str:
     name: str = request.param
@@ -40,7 +32,7 @@ def screen(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, site: str, screen: str) -> Iterator[Page]:  # noqa: F811
+def page(browser: Browser, site: str, screen: str) -> Iterator[Page]:  # noqa: F811 - fixtures
     context = browser.new_context(base_url=site, **SCREENS[screen])  # type: ignore[arg-type]
     opened = context.new_page()
     yield opened
