@@ -12,11 +12,13 @@ class QueryError(ValueError):
 
 class UnknownName(QueryError):
     """A speaker, outlet or publisher filter that names nothing in the store; ``suggestions``
-    are the closest stored ones, as (id, name)."""
+    are the closest stored ones, as (id, name). ``detail`` names them too; ``unknown`` says
+    only what was not found, for pages that offer the suggestions as links."""
 
     def __init__(
         self, parameter: str, detail: str, suggestions: list[tuple[str, str]] | None = None
     ) -> None:
+        self.unknown = detail
         self.suggestions = suggestions or []
         if self.suggestions:
             names = " or ".join(f"{name!r} ({id_})" for id_, name in self.suggestions)

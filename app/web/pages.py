@@ -150,7 +150,7 @@ def search_page(
         if form.searched:
             found = _findings(session, query, settings.facet_scan)
     except UnknownName as problem:
-        error = _explain(problem.parameter, problem.detail.split("; did you mean")[0])
+        error = _explain(problem.parameter, problem.unknown)
         suggestions = [
             (name, form.url(**{problem.parameter: id_, "cursor": ""}))
             for id_, name in problem.suggestions
@@ -394,7 +394,7 @@ def check_page(
         try:
             result = _check(session, text, speaker)
         except UnknownName as problem:
-            error = _explain(problem.parameter, problem.detail.split("; did you mean")[0])
+            error = _explain(problem.parameter, problem.unknown)
             suggestions = [
                 (name, "/check?" + urlencode({"text": text, "speaker": id_}))
                 for id_, name in problem.suggestions
