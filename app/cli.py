@@ -421,7 +421,8 @@ def eval_command(
         Path,
         typer.Argument(
             help="Annotated articles: the newsroom format (.yaml, every field of every quote), "
-            "a quotation set (.yaml of quotations and their reports), or the PolNeAR-style "
+            "a real-news set (.json with an 'articles' list, every attribution of each "
+            "article listed by the words it contains), a quotation set (.yaml of quotations and their reports), or the PolNeAR-style "
             "format (.jsonl, one JSON object per line).",
             exists=True,
             dir_okay=False,
@@ -446,9 +447,13 @@ def eval_command(
         quotation_report,
         read_quotation_set,
     )
+    from app.evaluation.realnews import evaluate_real, is_real_set, read_real_set, real_report
     from app.evaluation.run import evaluate, report
 
     try:
+        if is_real_set(corpus):
+            typer.echo(real_report(evaluate_real(read_real_set(corpus)), errors=errors))
+            return
         if corpus.suffix in {".yaml", ".yml"} and is_quotation_set(corpus):
             quotation_scores = evaluate_quotations(read_quotation_set(corpus))
             typer.echo(quotation_report(quotation_scores, errors=errors))

@@ -1,0 +1,313 @@
+"""Scoring on real news copy annotated exhaustively: every attribution of speech in each article
+is listed with the words it contains and its fields, so what the store holds can be scored for
+what a newsroom would see: quotes found, fields right, stored quotes that are not quotations,
+forbidden speakers (headings, places, names of people who never speak) and one person split
+over several speakers.
+
+The format (``gold.json``)::
+
+    {"articles": [{"source_id", "publisher", "published_on" (or null), "title", "text",
+                   "expect": [{"contains", "kind", "speaker_name", "speaker_kind", "outlet",
+                               "said_on"}],   # a field left out is not checked
+                   "forbid_speakers": [...], "ambiguous": [...]}]}
+
+Each article is posted the way the API posts it (``ingest_article`` in one transaction) into a
+new store seeded like a fresh install; an article without a date is read with none, so
+nothing is dated relative to it.
+"""
+
+import datetime as dt
+import json
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.config import Settings
+from app.db import make_engine, migrate, session_scope
+from app.evaluation.corpus import CorpusError
+from app.ingest.store import ingest_article, read_quotations
+from app.seed import load_seed
+
+Kind = Literal["direct", "partial", "indirect"]
+CHECKED = ("kind", "speaker_name", "speaker_kind", "outlet", "said_on")
+# The day an undated article is stored under until the store keeps undated articles; nothing
+# is dated from it, since the text is read with no publication date.
+_UNDATED_PLACEHOLDER = dt.date(1970, 1, 1)
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    contains: str = Field(min_length=1)
+    kind: Kind | None = None
+    speaker_name: str | None = None
+    speaker_kind: Literal["person", "organization", "anonymous"] | None = None
+    outlet: str | None = None
+    said_on: dt.date | None = None
+    # Which of the fields the annotator gave (a missing one is not checked; a null one is).
+    given: frozenset[str] = frozenset()
+
+
+class RealArticle(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    source_id: str
+    publisher: str
+    published_on: dt.date | None = None
+    title: str
+    text: str
+    expect: list[Expected]
+    forbid_speakers: list[str] = Field(default_factory=list)
+    ambiguous: list[str] = Field(default_factory=list)
+
+
+def is_real_set(path: Path) -> bool:
+    """A JSON document with an ``articles`` list (rather than JSON lines)."""
+    if path.suffix != ".json":
+        return False
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and isinstance(raw.get("articles"), list)
+
+
+def read_real_set(path: Path) -> list[RealArticle]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        articles = []
+        for item in raw["articles"]:
+            article = RealArticle.model_validate(item)
+            for expected, given in zip(article.expect, item["expect"], strict=True):
+                expected.given = frozenset(k for k in CHECKED if k in given)
+            articles.append(article)
+    except (ValueError, KeyError, TypeError, ValidationError) as error:
+        raise CorpusError(f"{path}: {error}") from error
+    return articles
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: int
+    words: str
+    kind: str
+    speaker_id: str
+    speaker_name: str
+    speaker_kind: str
+    outlet: str | None
+    said_on: dt.date | None
+    continues_id: int | None
+
+
+@dataclass
+class ArticleScore:
+    source_id: str
+    publisher: str
+    expected: int = 0
+    found: int = 0
+    fields: int = 0
+    right: int = 0
+    stored: int = 0
+    listed: int = 0
+    false: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
+    split: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RealScores:
+    articles: list[ArticleScore] = field(default_factory=list)
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(a, name) for a in self.articles)
+
+    @property
+    def fields_right(self) -> float:
+        return self._sum("right") / max(1, self._sum("fields"))
+
+    @property
+    def recall(self) -> float:
+        return self._sum("found") / max(1, self._sum("expected"))
+
+    @property
+    def precision(self) -> float:
+        return self._sum("listed") / max(1, self._sum("stored"))
+
+
+def normal(words: str) -> str:
+    """Case, runs of whitespace and curly apostrophes aside."""
+    return " ".join(words.replace("\u2019", "'").replace("\u2018", "'").casefold().split())
+
+
+def evaluate_real(articles: list[RealArticle], workdir: Path | None = None) -> RealScores:
+    scores = RealScores()
+    with tempfile.TemporaryDirectory(dir=workdir) as folder:
+        settings = Settings(database_url=f"sqlite:///{folder}/realnews.db")
+        migrate(settings)
+        engine = make_engine(settings)
+        try:
+            load_seed(engine, settings.seed_dir)
+            for article in articles:
+                read = read_quotations(article.text, article.published_on)
+                with session_scope(engine) as session:
+                    result = ingest_article(
+                        session,
+                        title=article.title,
+                        publisher=article.publisher,
+                        published_on=article.published_on or _UNDATED_PLACEHOLDER,
+                        text=article.text,
+                        read=read,
+                    )
+                    assert result.article.id is not None
+                    stored = _stored(session.connection(), result.article.id)
+                scores.articles.append(score_article(article, stored))
+        finally:
+            engine.dispose()
+    return scores
+
+
+def _stored(connection: sa.Connection, article_id: int) -> list[Stored]:
+    rows = connection.execute(
+        sa.text(
+            "SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, o.name, q.said_on,"
+            " q.continues_id FROM quote q JOIN speaker s ON s.id = q.speaker_id"
+            " LEFT JOIN outlet o ON o.id = q.outlet_id WHERE q.article_id = :a ORDER BY q.id"
+        ),
+        {"a": article_id},
+    )
+    return [
+        Stored(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+            dt.date.fromisoformat(str(r[7])) if r[7] else None, r[8],
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def _value(stored: Stored, name: str) -> object:
+    return {
+        "kind": stored.kind,
+        "speaker_name": stored.speaker_name,
+        "speaker_kind": stored.speaker_kind,
+        "outlet": stored.outlet,
+        "said_on": stored.said_on,
+    }[name]
+
+
+def _field_right(expected: Expected, stored: Stored, name: str) -> bool:
+    want = getattr(expected, name)
+    have = _value(stored, name)
+    if name in {"speaker_name", "outlet"} and want is not None:
+        return have is not None and normal(str(want)) in normal(str(have))
+    return want == have
+
+
+def score_article(article: RealArticle, stored: list[Stored]) -> ArticleScore:
+    score = ArticleScore(article.source_id, article.publisher)
+    holds = [normal(s.words) for s in stored]
+    listed: set[int] = set()
+    speakers_of: dict[str, set[str]] = defaultdict(set)
+    for expected in article.expect:
+        score.expected += 1
+        score.fields += len(expected.given)
+        want = normal(expected.contains)
+        match = next((s for s, words in zip(stored, holds, strict=True) if want in words), None)
+        if match is None:
+            # A quote stored in two pieces (split by its cue) holds it across both.
+            match = next((s for s, words in zip(stored, holds, strict=True) if words in want
+                          and len(words) >= 12), None)  # fmt: skip
+        if match is None:
+            score.missed.append(f"{expected.contains[:70]!r} by {expected.speaker_name}")
+            continue
+        score.found += 1
+        for s, words in zip(stored, holds, strict=True):
+            if want in words or (words in want and len(words) >= 12):
+                listed.add(s.id)
+        if expected.speaker_kind == "person" and expected.speaker_name:
+            speakers_of[expected.speaker_name].add(match.speaker_id)
+        for name in sorted(expected.given):
+            if _field_right(expected, match, name):
+                score.right += 1
+            else:
+                score.wrong.append(
+                    f"{expected.contains[:50]!r} {name}: stored {_value(match, name)!r},"
+                    f" gold {getattr(expected, name)!r}"
+                )
+    for text in article.ambiguous:
+        want = normal(text)
+        for s, words in zip(stored, holds, strict=True):
+            if want in words or words in want:
+                listed.add(s.id)
+    ambiguous = set()
+    for s, words in zip(stored, holds, strict=True):
+        if s.id not in listed and any(words in normal(t) or normal(t) in words
+                                      for t in article.ambiguous):  # fmt: skip
+            ambiguous.add(s.id)
+    # A continuation of a listed quote is listed with it.
+    changed = True
+    while changed:
+        changed = False
+        for s in stored:
+            if s.id not in listed and s.continues_id in listed:
+                listed.add(s.id)
+                changed = True
+    forbidden = {normal(name) for name in article.forbid_speakers}
+    for s in stored:
+        if s.id in ambiguous:
+            continue
+        score.stored += 1
+        if s.id in listed:
+            score.listed += 1
+        else:
+            score.false.append(f"{s.words[:70]!r} by {s.speaker_name}")
+        if normal(s.speaker_name) in forbidden and s.speaker_name not in score.forbidden:
+            score.forbidden.append(s.speaker_name)
+    for name, ids in sorted(speakers_of.items()):
+        if len(ids) > 1:
+            score.split.append(f"{name}: {', '.join(sorted(ids))}")
+    return score
+
+
+def real_report(scores: RealScores, *, errors: bool = False) -> str:
+    lines = [
+        f"{'article':<10}{'publisher':<28}{'fields':>11}{'found':>9}{'stored ok':>11}"
+        f"{'forbidden':>10}{'split':>6}"
+    ]
+    for a in scores.articles:
+        lines.append(
+            f"{a.source_id[:8]:<10}{a.publisher[:27]:<28}{a.right:>5}/{a.fields:<5}"
+            f"{a.found:>4}/{a.expected:<4}{a.listed:>5}/{a.stored:<5}"
+            f"{len(a.forbidden):>10}{len(a.split):>6}"
+        )
+    total = scores.articles
+    lines += [
+        f"articles: {len(total)}   expected quotes: {sum(a.expected for a in total)}"
+        f"   stored: {sum(a.stored for a in total)}",
+        f"fields right     {100 * scores.fields_right:5.1f}%"
+        f"  ({sum(a.right for a in total)} of {sum(a.fields for a in total)})",
+        f"quotes found     {100 * scores.recall:5.1f}%",
+        f"stored precision {100 * scores.precision:5.1f}%",
+        f"forbidden speakers used: {sum(len(a.forbidden) for a in total)}",
+        f"people split over speakers: {sum(len(a.split) for a in total)}",
+    ]
+    for a in total:
+        for name in a.forbidden:
+            lines.append(f"  forbidden [{a.source_id[:8]}] {name}")
+        for name in a.split:
+            lines.append(f"  split     [{a.source_id[:8]}] {name}")
+        for quote in a.false:
+            lines.append(f"  false     [{a.source_id[:8]}] {quote}")
+    if errors:
+        for a in total:
+            for quote in a.missed:
+                lines.append(f"  missed    [{a.source_id[:8]}] {quote}")
+            for wrong in a.wrong:
+                lines.append(f"  wrong     [{a.source_id[:8]}] {wrong}")
+    return "\n".join(lines)
