@@ -422,8 +422,8 @@ def eval_command(
         typer.Argument(
             help="Annotated articles: the newsroom format (.yaml, every field of every quote), "
             "a real-news set (.json with an 'articles' list, every attribution of each "
-            "article listed by the words it contains), a quotation set (.yaml of quotations and their reports), or the PolNeAR-style "
-            "format (.jsonl, one JSON object per line).",
+            "article listed by the words it contains), a quotation set (.yaml of quotations "
+            "and their reports), or the PolNeAR-style format (.jsonl, one JSON object per line).",
             exists=True,
             dir_okay=False,
             readable=True,

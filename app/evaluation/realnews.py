@@ -206,7 +206,7 @@ def _field_right(expected: Expected, stored: Stored, name: str) -> bool:
     have = _value(stored, name)
     if name in {"speaker_name", "outlet"} and want is not None:
         return have is not None and normal(str(want)) in normal(str(have))
-    return want == have
+    return bool(want == have)
 
 
 def score_article(article: RealArticle, stored: list[Stored]) -> ArticleScore:

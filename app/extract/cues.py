@@ -803,15 +803,37 @@ def _clause(words: list[Token]) -> bool:
     """Reported speech is a clause: a finite verb before any subordinate clause. "signaled two
     cuts", "shouted questions as he spoke", "dismissed the sanctions as pointless" report no
     statement."""
-    for token in words:
+    # "said that if the rain holds, the harvest will be late": the main clause follows the
+    # subordinate one.
+    leading = bool(words) and words[0].lower in _SUBORDINATORS
+    verbs = 0
+    for k, token in enumerate(words):
         word = token.lower
-        if word in _SUBORDINATORS:
+        if word in _SUBORDINATORS and not leading:
             return False
         if token.is_mask:
             return True  # a quotation stands for what was said
-        if word in _FINITE or (len(word) > 4 and word.endswith("ed") and token.text.islower()):
-            return True
+        finite = word in _FINITE or (len(word) > 4 and word.endswith("ed") and token.text.islower())
+        if finite or _CONTRACTED.search(word) or (k and _present_verb(words[:k], token)):
+            verbs += 1
+            # After a subordinate clause, the main clause has a verb of its own.
+            if verbs > leading:
+                return True
     return False
+
+
+# "she's", "they're", "we've", "it'll": a subject with its verb.
+_CONTRACTED = re.compile(r"[a-z][\u2019'](?:s|re|ve|ll|d|m)$")
+_THIRD_PERSON = frozenset({"it", "he", "she", "this", "that", "which", "who", "everything"})
+
+
+def _present_verb(before: list[Token], token: Token) -> bool:
+    """ "it depends", "she wants": a present-tense verb after a pronoun (after a noun, the
+    word could as well be a plural: "dismissed the new sanctions as pointless")."""
+    word = token.lower
+    if not token.text.islower() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return False
+    return before[-1].lower in _THIRD_PERSON
 
 
 _INTERVIEW_WORDS = frozenset(

@@ -190,7 +190,11 @@ ORGANIZATION_WORDS: frozenset[str] = frozenset(
     News Post Times Journal Tribune Herald Gazette Press Reuters Network Radio Television
     Magazine Daily Poll Policy Organization Organisation Coalition Alliance Caucus Cabinet
     Embassy Council Board Authority Republicans Democrats GOP NATO FBI CIA NSA EU UN WHO
-    State""".split()
+    State Inc Inc. Ltd Ltd. LLC Co. Corp. PLC AG GmbH Studios Labs Laboratory Laboratories
+    Systems Technologies Holdings Partners Capital Motors Airlines Airways Mining Pharma
+    Pharmaceuticals Media Entertainment Society Hospital School College Academy Club
+    Festival Museum Library Trust Agency Foundation Observatory Stadium Field Arena Hotel
+    Suites Inn Mall Airport""".split()
 )
 
 COUNTRIES: frozenset[str] = frozenset(

@@ -13,6 +13,7 @@ from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_wo
 from app.extract.dates import said_on
 from app.extract.lexicon import PRONOUNS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
+from app.extract.people import settle_names
 from app.extract.speakers import Cast, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
@@ -65,6 +66,7 @@ class _Reader:
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
                 self.pending = []
+        settle_names(self.found, self.text)
         return self.found
 
     def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:

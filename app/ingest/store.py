@@ -65,9 +65,7 @@ class Read:
     attributions: list[Attribution]
 
 
-def read_quotations(
-    text: str, published_on: dt.date | None, bounds: Bounds | None = None
-) -> Read:
+def read_quotations(text: str, published_on: dt.date | None, bounds: Bounds | None = None) -> Read:
     """The attributed quotations in ``text``; TooMuch past ``bounds``. Needs no store."""
     if not text.strip():
         raise InvalidField("text", "the article text is empty")

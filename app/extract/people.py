@@ -1,0 +1,183 @@
+"""Who an article names, speaking or not, so that a later "Cook said" resolves to the "Tim
+Cook" introduced in a sentence that reported no speech, and a speaker is stored under the
+fullest name the article gives.
+
+A run of capitalised words is a person's full name only with evidence: it starts at a known
+given name (the ``gender-guesser`` name list, some 45,000 given names from many countries,
+not a hand list), or it is a royal or religious title before one ("Prince Harry"). Anything
+else (a heading, a product, a place, "Hosting Cook") is not a name of its own; its last words
+may still match the surname of a name the article does give.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from gender_guesser.detector import Detector  # type: ignore[import-untyped]
+
+from app.extract.lexicon import HONORIFICS, ORGANIZATION_WORDS, TITLE_WORDS
+from app.extract.model import Attribution, Speaker
+
+# A capitalised word, an initial ("J."), or a name particle between two of them.
+_WORD = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w\u2019'\-]*)"
+_RUN = re.compile(
+    _WORD + r"(?:[ \u00a0]+(?:(?:de|da|del|der|di|van|von|bin|al|la|le)[ \u00a0]+)?" + _WORD + ")*"
+)
+# Capitalised words that open a sentence or a phrase and are in the name list all the same.
+_NOT_GIVEN = frozenset(
+    """In An A The On At As Of Or And But So If It Is My No Do Go Be We He She Me Us Up One
+    Will May June April August Summer Winter Autumn Spring Christmas Easter Sunday Monday
+    Tuesday Wednesday Thursday Friday Saturday January February March July September October
+    November December New North South East West Saint Santa San Los Las""".split()
+)
+# Titles that are part of how a person is called when a single given name follows.
+_SOVEREIGN_TITLES = frozenset({"Prince", "Princess", "King", "Queen", "Pope", "Sheikh"})
+_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"})
+_POSSESSIVE = re.compile(r"[\u2019']s$")
+# Gender words of the name list, by what the extractor keeps.
+_GENDERS = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}
+
+
+@lru_cache(maxsize=1)
+def _names() -> Detector:
+    return Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def given_name(word: str) -> str | None:
+    """ "m", "f" or "?" (either) when ``word`` is a known given name; None when it is not."""
+    if not word[:1].isupper() or len(word) < 2 or not word.replace("-", "").isalpha():
+        return None
+    if word in _NOT_GIVEN:
+        return None
+    if word.isupper() and len(word) > 1 and not word.istitle():
+        return None  # an acronym or a headline in capitals: "WHO", "NOTE"
+    found = _names().get_gender(word)
+    if found == "unknown":
+        return None
+    return _GENDERS.get(found, "?")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A full name the article gives, with the gender of its given name."""
+
+    name: str
+    gender: str | None
+
+
+def people_named(text: str) -> list[Named]:
+    """Every full name of a person in ``text``, in order of first mention, each once."""
+    seen: dict[str, Named] = {}
+    for run in _RUN.finditer(text):
+        words = [_POSSESSIVE.sub("", w) for w in run.group().split()]
+        # An acronym breaks a run: "Cleveland DL Larry Ogunjobi" holds "Larry Ogunjobi".
+        cuts = [k for k, w in enumerate(words) if len(w) > 1 and w.isupper()]
+        for part in _split(words, cuts):
+            named = _full_name(part)
+            if named is not None and named.name not in seen:
+                seen[named.name] = named
+    return list(seen.values())
+
+
+def _split(words: list[str], cuts: list[int]) -> list[list[str]]:
+    parts, start = [], 0
+    for cut in cuts:
+        parts.append(words[start:cut])
+        start = cut + 1
+    parts.append(words[start:])
+    return [p for p in parts if p]
+
+
+def _full_name(words: list[str]) -> Named | None:
+    for k, word in enumerate(words):
+        if word in TITLE_WORDS or word in HONORIFICS or word in _SOVEREIGN_TITLES:
+            continue
+        gender = given_name(word)
+        if gender is None:
+            continue
+        name = words[k:]
+        while name and name[-1] in _SUFFIXES:
+            name = name[:-1]
+        if any(w in ORGANIZATION_WORDS or w in TITLE_WORDS for w in name):
+            return None  # "Washington Post", "Jordan Department of ...": an institution
+        if len(name) >= 2:
+            return Named(" ".join(name), gender)
+        if k > 0 and words[k - 1] in _SOVEREIGN_TITLES:
+            return Named(f"{words[k - 1]} {word}", gender)
+        return None
+    return None
+
+
+def fullest_name(name: str, roster: list[Named]) -> Named | None:
+    """The one full name of the article that ``name`` is a shorter form of: its surname
+    ("Cook"), its last words after words that are no given name ("Hosting Cook"), or the same
+    name with a short given name ("Josh Apte" for "Joshua Apte"). None when none is, or when
+    two people of the article share the surname."""
+    words = name.split()
+    if not words or words[0] in HONORIFICS:
+        return None
+    start = 0
+    while start < len(words) - 1 and given_name(words[start]) is None:
+        start += 1
+    tail = words[start:]
+    fits = [r for r in roster if r.name != name and _shortens(tail, r.name.split())]
+    people = {r.name.split()[-1] + "|" + _given_key(r.name) for r in fits}
+    if len(people) != 1:
+        return None
+    return max(fits, key=lambda r: (len(r.name.split()), len(r.name)))
+
+
+def _shortens(short: list[str], full: list[str]) -> bool:
+    if len(short) >= len(full):
+        if len(short) == len(full) and len(full) >= 2 and short[1:] == full[1:]:
+            a, b = short[0].lower(), full[0].lower()
+            return a != b and len(a) >= 3 and b.startswith(a)  # "Josh" for "Joshua"
+        return False
+    if full[-len(short) :] != short:
+        return False
+    # "Cook" shortens "Tim Cook", "Andrew" "Prince Andrew": the last words, never the first
+    # ("Tim" is not "Tim Cook").
+    return True
+
+
+def _given_key(name: str) -> str:
+    first = name.split()[0].lower()
+    return first[:3]
+
+
+def settle_names(found: list[Attribution], text: str) -> None:
+    """Give every person speaking in ``found`` the fullest name the article gives them, and
+    one speaker per person: two speakers that turn out to be one are merged."""
+    people = {id(a.speaker): a.speaker for a in found if a.speaker is not None}
+    if not any(s.kind == "person" for s in people.values()):
+        return
+    roster = people_named(text)
+    by_name: dict[str, Speaker] = {}
+    merged: dict[int, Speaker] = {}
+    for speaker in people.values():
+        if speaker.kind != "person":
+            continue
+        fuller = fullest_name(speaker.name, roster)
+        if fuller is not None:
+            speaker.name = fuller.name
+        if speaker.gender is None:
+            speaker.gender = _gender_of(speaker.name, roster)
+        same = by_name.get(speaker.name)
+        if same is None:
+            by_name[speaker.name] = speaker
+            continue
+        same.role = same.role or speaker.role
+        same.mentions.extend(m for m in speaker.mentions if m not in same.mentions)
+        merged[id(speaker)] = same
+    for attribution in found:
+        if attribution.speaker is not None and id(attribution.speaker) in merged:
+            attribution.speaker = merged[id(attribution.speaker)]
+
+
+def _gender_of(name: str, roster: list[Named]) -> Literal["m", "f"] | None:
+    known = next((r.gender for r in roster if r.name == name), None)
+    if known == "m" or known == "f":
+        return known
+    return None
