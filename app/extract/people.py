@@ -178,6 +178,6 @@ def settle_names(found: list[Attribution], text: str) -> None:
 
 def _gender_of(name: str, roster: list[Named]) -> Literal["m", "f"] | None:
     known = next((r.gender for r in roster if r.name == name), None)
-    if known == "m" or known == "f":
-        return known
-    return None
+    if known == "m":
+        return "m"
+    return "f" if known == "f" else None
