@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.db import session_scope
 from app.ingest.store import ingest_article
-from app.models import Quote, SpeakerAlias
+from app.models import Quote, Speaker, SpeakerAlias
 
 
 def _post(engine: Engine, text: str, publisher: str = "Variety") -> int:
@@ -69,3 +69,22 @@ def test_the_same_text_with_other_line_ends_and_spaces_is_the_same_article(
     first = _post(seeded, text, "UPI")
     again = _post(seeded, text.replace("\n", "\r\n") + "  \n", "UPI")
     assert again == first
+
+
+def test_a_bare_surname_the_store_knows_as_a_person_links_to_that_person(seeded: Engine) -> None:
+    # The article gives no sign that "Peskov" is a person; the store knows Dmitry Peskov.
+    later = _post(seeded, "Peskov said the new sanctions would change nothing.")
+    assert _speakers(seeded, later) == {"dmitry-peskov"}
+
+
+def test_a_bare_name_nobody_is_known_by_is_stored_as_an_organization(seeded: Engine) -> None:
+    article = _post(seeded, "Zorvath reported that the mine would close in May.")
+    with Session(seeded) as session:
+        kinds = set(
+            session.exec(
+                select(Speaker.kind)
+                .join(Quote, Quote.speaker_id == Speaker.id)  # type: ignore[arg-type]
+                .where(Quote.article_id == article)
+            )
+        )
+    assert kinds == {"organization"}

@@ -21,6 +21,7 @@ from app.extract.lexicon import (
     TITLE_WORDS,
 )
 from app.extract.model import Span
+from app.extract.people import given_name
 from app.extract.speakers import SOURCE_QUALIFIERS, describe, is_modifier, is_pronoun
 from app.extract.tokens import Token
 
@@ -360,9 +361,26 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                 return []
             between = tokens[k + 1 : j]
             described = describe(between) if 0 < len(between) <= 4 else None
-            if described is not None and described.kind == "person" and described.role is None:
+            if (
+                described is not None
+                and described.kind == "person"
+                and described.role is None
+                and (len(between) > 1 or given_name(between[0].text) is not None)
+            ):
                 return between  # "Another delegate on the slate, Jim Poolman, said"
             name = _noun_phrase_before(tokens, k - 1)
+            if name and _place_in_apposition(tokens, k - 1 - len(name), name):
+                # "An employee in the Seattle office, who ..., said": the employee speaks.
+                lead = k - 1 - len(name)
+                outer = _noun_phrase_before(tokens, lead - 1) if tokens[lead].is_word else []
+                opens = lead - 1 - len(outer)
+                if opens >= 0 and tokens[opens].text == ",":
+                    outer = []  # itself inside an apposition: "X, a nurse at the clinic in ..."
+                described = describe(outer) if outer else None
+                if described is not None and described.kind == "anonymous":
+                    return outer
+                j = k  # "..., a fellow at the institute in Munich, Germany, said"
+                continue
             if name and speaker_like(name) and tokens[j - 1].lower not in DETERMINERS:
                 if any(t.is_capitalized for t in name) or len(name) == 1:
                     return name
@@ -414,6 +432,25 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         ):
             return name
     return phrase
+
+
+_PLACE_LEADS = frozenset("in at of for from with on near to by outside inside".split())
+
+
+def _place_in_apposition(tokens: list[Token], before: int, name: list[Token]) -> bool:
+    """A name that is the object of a preposition ("at the Max Planck Institute") or the
+    region after a city ("in Munich, Germany") describes a source; it is not one."""
+    if before < 0:
+        return False
+    if tokens[before].lower in _PLACE_LEADS:
+        return True
+    return (
+        len(name) == 1
+        and tokens[before].text == ","
+        and before >= 2
+        and tokens[before - 1].is_capitalized
+        and tokens[before - 2].lower in _PLACE_LEADS
+    )
 
 
 def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:

@@ -33,6 +33,9 @@ class Speaker:
     # "the foreign secretary" with no holder of that role earlier in the article: the store
     # may know who holds it among the article's people.
     role_reference: str | None = None
+    # False for a bare capitalised name with no sign of being a person's ("Harlow said"):
+    # stored as an organization, unless the store already knows a person by that name.
+    kind_certain: bool = True
 
 
 @dataclass(frozen=True)

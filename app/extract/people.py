@@ -164,6 +164,11 @@ def settle_names(found: list[Attribution], text: str) -> None:
             speaker.name = fuller.name
         if speaker.gender is None:
             speaker.gender = _gender_of(speaker.name, roster)
+        if not _person_evidence(speaker, roster):
+            # "Bloomberg reported", "Harlow Mining confirmed": a capitalised name with
+            # nothing saying it is a person's is an organization's.
+            speaker.kind, speaker.kind_certain = "organization", False
+            continue
         same = by_name.get(speaker.name)
         if same is None:
             by_name[speaker.name] = speaker
@@ -174,6 +179,20 @@ def settle_names(found: list[Attribution], text: str) -> None:
     for attribution in found:
         if attribution.speaker is not None and id(attribution.speaker) in merged:
             attribution.speaker = merged[id(attribution.speaker)]
+
+
+def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:
+    """A given name, an honorific or title, a role, a pronoun or gendered word that referred
+    to it, or the article's own full name."""
+    words = speaker.name.split()
+    return bool(
+        speaker.role
+        or speaker.gender
+        or any(r.name == speaker.name for r in roster)
+        or words[0] in HONORIFICS
+        or words[0] in _SOVEREIGN_TITLES
+        or any(given_name(w) is not None for w in words)
+    )
 
 
 def _gender_of(name: str, roster: list[Named]) -> Literal["m", "f"] | None:

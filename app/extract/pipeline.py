@@ -18,6 +18,13 @@ from app.extract.speakers import Cast, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
 
+# A dateline opening a story: "OSLO, Norway — ", "LONDON, June 12 (Reuters) - ",
+# "WASHINGTON (AP) — ": a place in capitals, then a region, a date or an agency, then a dash.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'\-]{2,}(?: [A-Z][A-Z.'\-]+){0,3}"
+    r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})?(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: ?\([^()\n]{1,40}\))? ?(?:\u2014|\u2013|--?) ?"
+)
 _DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
 _LEAD_INS = frozenset(
     {"but", "and", "however", "still", "yet", "meanwhile", "so", "also", "then", "now"}
@@ -70,6 +77,9 @@ class _Reader:
         return self.found
 
     def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:
+        dateline = _DATELINE.match(self.text, span.start, span.end)
+        if dateline is not None:
+            span = Span(dateline.end(), span.end)  # "BUFFALO, N.Y. — ": where, not who
         quotes = [q for q in paragraph.quotes if span.start <= q.outer.start < span.end]
         tokens = tokenize(masked(self.text, span, [q.outer for q in quotes]), span.start)
         sentence = _Sentence(span, quotes, tokens, find_cues(tokens, span))
@@ -477,6 +487,8 @@ def _slight(token: Token) -> bool:
 
 
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
+    if is_pronoun(subject):
+        return False  # "..., and she said": a new clause, not a second speaker
     at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
     return at > 0 and tokens[at - 1].lower in {"and", "or", "nor"}
 

@@ -155,13 +155,19 @@ def _known(
         candidates = [
             stored
             for stored in index.answering(index.named(name))
-            if stored.kind == mention.kind and not contradicts(stored, mention)
+            if _kind_fits(stored, mention) and not contradicts(stored, mention)
         ]
         if len(candidates) == 1:
             return candidates[0].id
         if candidates:
             return None  # "Cameron" with two Camerons stored: not ours to choose
     return None
+
+
+def _kind_fits(stored: Speaker, mention: Mention) -> bool:
+    """The same kind; or a bare name the article did not show to be a person's ("Peskov
+    said"), which the store knows as a person's."""
+    return stored.kind == mention.kind or (not mention.kind_certain and stored.kind == "person")
 
 
 def _answering(session: Session, owners: list[str]) -> list[Speaker]:

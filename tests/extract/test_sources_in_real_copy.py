@@ -1,0 +1,68 @@
+"""Who speaks, in the forms real copy takes: datelines, long appositions with places in them,
+and capitalised names with nothing to say they are a person's."""
+
+import pytest
+
+from tests.extract.conftest import one, run, speaker_name
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["OSLO, Norway — ", "TULSA, Okla. (AP) — ", "GENEVA, March 3 (Reuters) - ", "LIMA -- "],
+)
+def test_a_dateline_is_never_the_speaker(dateline: str) -> None:
+    text = (
+        f"{dateline}Harbour chief Ingrid Halvorsen praised the crews on Monday, saying "
+        "they had worked through the storm."
+    )
+    spoken = [a for a in run(text) if a.speech]
+    assert [speaker_name(a) for a in spoken] == ["Ingrid Halvorsen"]
+
+
+@pytest.mark.parametrize(
+    "apposition",
+    [
+        "a diver from Cairns, Australia,",
+        "who teaches at a school in Dayton, Ohio,",
+        "a researcher at the Institute for Marine Studies in Kiel, Germany, and an author of "
+        "the report,",
+    ],
+)
+def test_a_place_inside_an_apposition_is_not_the_speaker(apposition: str) -> None:
+    found = one(f"“The reef is dying,” Ana Ruiz, {apposition} said.")
+    assert speaker_name(found) == "Ana Ruiz"
+
+
+def test_a_source_described_by_where_they_work_is_the_source() -> None:
+    found = one(
+        "A nurse at the city's Eastside clinic, who asked not to be named, said the ward "
+        "had been closed for days."
+    )
+    assert found.speaker is not None and found.speaker.kind == "anonymous"
+    assert (speaker_name(found) or "").startswith("unnamed nurse")
+
+
+@pytest.mark.parametrize("name", ["Harlow Mining", "Vantor Labs", "Acme Holdings"])
+def test_a_name_with_an_organization_word_is_an_organization(name: str) -> None:
+    found = one(f"{name} reported that the mine would close in May.")
+    assert found.speaker is not None and found.speaker.kind == "organization"
+    assert found.speaker.kind_certain
+
+
+@pytest.mark.parametrize("name", ["Bloomberg", "Kestrel Analytics", "Zorvath"])
+def test_a_capitalised_name_with_no_sign_of_a_person_is_an_organization(name: str) -> None:
+    found = one(f"{name} reported that the mine would close in May.")
+    assert found.speaker is not None and found.speaker.kind == "organization"
+    assert not found.speaker.kind_certain  # the store may know a person by that name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ingrid Halvorsen said the mine would close in May.",
+        "Coach Halvorsen said the mine would close in May.",
+        "Halvorsen said the mine would close in May, and she said it would not reopen.",
+    ],
+)
+def test_a_given_name_a_role_or_a_pronoun_makes_a_person(text: str) -> None:
+    assert all(a.speaker and a.speaker.kind == "person" for a in run(text))
