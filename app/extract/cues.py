@@ -51,6 +51,9 @@ _DOCUMENTS = frozenset(
     """poll polls survey surveys study report analysis statement letter memo filing column
     editorial op-ed data""".split()
 )
+_FIGURES = frozenset(
+    "data figures statistics numbers records estimates tallies count counts prices".split()
+)
 _HAVE_BE = frozenset({"have", "has", "had", "is", "are", "was", "were", "be", "been"})
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "'s", "\u2019s"})
 _POSSESSIVE = ("\u2019s", "'s", "s\u2019", "s'")
@@ -171,6 +174,9 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         subject = _source_after(tokens, i + 2)
         if not subject:
             return None
+        if any(t.lower in _FIGURES for t in subject[:3]):
+            # "according to data from X", "according to figures": numbers, not words said
+            return _make(tokens, i, i + 2, "evidential", subject, True, sentence)
         return _make(tokens, i, i + 2, "according", subject, True, sentence)
     if word in {"point", "points", "pointed", "pointing"} and _next_is(tokens, i, "out"):
         subject = _phrase_before(tokens, i)
@@ -257,7 +263,11 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         and (
             before is None
             or not before.is_word
-            or (before.lower not in DETERMINERS and not before.lower.endswith(("\u2019s", "'s")))
+            or (
+                before.lower not in DETERMINERS
+                and before.lower not in _GERUND_LEADS
+                and not before.lower.endswith(("\u2019s", "'s"))
+            )
         )
     ):
         # "..., warning they risked": the source is the subject of the clause it hangs on.
@@ -265,6 +275,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     return None
 
 
+# "such as suggesting a change", "by saying": a gerund, not a clause hanging on a verb.
+_GERUND_LEADS = frozenset("as by of for without about after before from in on to upon".split())
 _PLURAL_SUBJECTS = frozenset({"i", "we", "you", "they", "people", "police", "staff", "who"})
 
 
@@ -478,6 +490,16 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 continue
             if j > 0 and _qualifies_source(tokens[j - 1], token, phrase):
                 phrase.insert(0, token)  # "people familiar with the matter said"
+                j -= 1
+                continue
+            if (
+                token.lower in _SOURCE_LINKS
+                and phrase
+                and phrase[0].is_capitalized
+                and j > 0
+                and tokens[j - 1].is_capitalized
+            ):
+                phrase.insert(0, token)  # "the National Institute on Drug Abuse said"
                 j -= 1
                 continue
             break
@@ -773,6 +795,8 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         if len(after) >= 3 and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
             cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after))
+            if after[0].lower == "to" and cue.verb.end == after[0].start - 1:
+                cue.statement = False  # "agreed to inject", "vowed to fight": an act, no words
         begin = cues[n - 1].span.end if n else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":

@@ -139,9 +139,11 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         or _is_acronym(head.text)
         or (len(content) == 1 and head.text in COUNTRIES)
     ):
-        if _person_name(content) and not _org_only(content) and content[-1].is_capitalized:
+        name = _person_name(content)
+        linked = len(name) < len(content) and content[-len(name) - 1].lower in _LINKS
+        if name and not linked and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
-        return _organization(content, head)
+        return _organization(content, head)  # also "Institute on Drug Abuse": one name
     if head.is_capitalized:
         if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
             return Description(_join(words), "organization", None, head.lower)
@@ -184,7 +186,12 @@ def _organization(content: list[Token], head: Token) -> Description | None:
     -> "Quinnipiac University poll"; "a count by The Associated Press" -> "The Associated
     Press"; a phrase with a verb in it names nothing."""
     for k in range(len(content) - 1, 0, -1):
-        if content[k].lower in _LINKS and any(t.text[0].isupper() for t in content[k + 1 :]):
+        if (
+            content[k].lower in _LINKS
+            and any(t.text[0].isupper() for t in content[k + 1 :])
+            and not content[k - 1].text[0].isupper()
+        ):
+            # "a count by The Associated Press", but not "National Institute on Drug Abuse"
             content = content[k + 1 :]
             break
     while (
@@ -193,7 +200,10 @@ def _organization(content: list[Token], head: Token) -> Description | None:
         and (content[0].lower in DETERMINERS or content[0].lower in _STALE)
     ):
         content = content[1:]
-    if any(t.text[0].islower() and not is_modifier(t) for t in content[:-1]):
+    if any(
+        t.text[0].islower() and not is_modifier(t) and not _inner_link(content, k)
+        for k, t in enumerate(content[:-1])
+    ):
         return None
     owner = next(
         (
@@ -211,6 +221,16 @@ def _organization(content: list[Token], head: Token) -> Description | None:
     named = tail if tail is not content and any(t.text in MEDIA_WORDS for t in tail) else content
     generic = not any(t.text[0].isupper() for t in named)
     return Description(_join(named), "organization", None, head.lower, generic=generic)
+
+
+def _inner_link(content: list[Token], k: int) -> bool:
+    """ "of", "on", "for" between two capitalised words of one name: "Bank of Korea"."""
+    return (
+        content[k].lower in _LINKS
+        and 0 < k < len(content) - 1
+        and content[k - 1].text[0].isupper()
+        and content[k + 1].text[0].isupper()
+    )
 
 
 def _proper_tail(content: list[Token]) -> list[Token]:

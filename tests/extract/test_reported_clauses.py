@@ -3,7 +3,7 @@ however it is written."""
 
 import pytest
 
-from tests.extract.conftest import one, texts
+from tests.extract.conftest import one, run, texts
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,24 @@ def test_a_clause_with_a_present_or_contracted_verb_is_a_statement(
 def test_a_subordinate_clause_alone_after_the_cue_is_no_statement() -> None:
     found = one("Ministers said on Monday, as the floods spread across the valley.")
     assert not found.speech
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Marrow Group agreed to inject $6 billion into the firm.",
+        "The union vowed to keep the picket line until spring.",
+    ],
+)
+def test_a_verb_with_an_infinitive_reports_an_act_not_words(sentence: str) -> None:
+    assert not any(a.speech for a in run(sentence))
+
+
+def test_numbers_from_a_source_are_not_its_words() -> None:
+    found = run("Rents have fallen 3% this year, according to data from Kestrel Analytics.")
+    assert not any(a.speech for a in found)
+
+
+def test_a_gerund_after_a_preposition_is_no_cue() -> None:
+    text = "The dashboard shows messages, such as suggesting a detour, in the driver's view."
+    assert not any(a.speech for a in run(text))

@@ -66,3 +66,9 @@ def test_a_capitalised_name_with_no_sign_of_a_person_is_an_organization(name: st
 )
 def test_a_given_name_a_role_or_a_pronoun_makes_a_person(text: str) -> None:
     assert all(a.speaker and a.speaker.kind == "person" for a in run(text))
+
+
+def test_an_institution_named_with_a_preposition_is_not_cut_to_its_tail() -> None:
+    found = one("The National Institute on Coastal Erosion has estimated that 900 homes are at risk.")
+    assert speaker_name(found) != "Coastal Erosion"
+    assert found.speaker is not None and found.speaker.kind == "organization"
