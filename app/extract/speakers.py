@@ -140,8 +140,8 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         or (len(content) == 1 and head.text in COUNTRIES)
     ):
         name = _person_name(content)
-        linked = len(name) < len(content) and content[-len(name) - 1].lower in _LINKS
-        if name and not linked and not _org_only(content) and content[-1].is_capitalized:
+        linked_name = len(name) < len(content) and content[-len(name) - 1].lower in _LINKS
+        if name and not linked_name and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
         return _organization(content, head)  # also "Institute on Drug Abuse": one name
     if head.is_capitalized:

@@ -69,6 +69,6 @@ def test_a_given_name_a_role_or_a_pronoun_makes_a_person(text: str) -> None:
 
 
 def test_an_institution_named_with_a_preposition_is_not_cut_to_its_tail() -> None:
-    found = one("The National Institute on Coastal Erosion has estimated that 900 homes are at risk.")
+    found = one("The National Institute on Coastal Erosion has estimated that 900 homes flood.")
     assert speaker_name(found) != "Coastal Erosion"
     assert found.speaker is not None and found.speaker.kind == "organization"
