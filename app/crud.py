@@ -148,6 +148,7 @@ def add_article(
     text: str,
     url: str | None = None,
     byline: str | None = None,
+    language: str | None = None,
     api_key_id: int | None = None,
 ) -> Article:
     article = Article(
@@ -156,6 +157,7 @@ def add_article(
         published_on=published_on,
         url=url,
         byline=byline,
+        language=language,
         text=text,
         content_hash=content_hash(text),
         created_at=utcnow(),

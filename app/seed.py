@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from app import crud
 from app.db import session_scope
+from app.extract.language import language_of
 from app.models.public import DatePrecision, QuoteKind, SpeakerKind
 from app.quotations.grouping import group
 
@@ -146,6 +147,7 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
             published_on=seed.article.published_on,
             url=seed.article.url,
             text=text,
+            language=language_of(text),
         )
         ids: dict[str, int] = {}
         for quote in seed.quotes:

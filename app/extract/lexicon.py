@@ -124,7 +124,9 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     comptroller administrator regulator negotiator mediator diplomat delegate
     guard forward center striker midfielder defender goalkeeper quarterback pitcher
     catcher shortstop outfielder infielder receiver linebacker captain manager
-    advocate campaigner organizer founder owner chef architect engineer""".split()
+    advocate campaigner organizer founder owner chef architect engineer ceo cfo coo cto
+    co-founder cofounder executive researcher scientist astronomer astrophysicist
+    spokesman""".split()
 )
 
 # Words that may stand between a subject and its verb: "has also said", "had repeatedly warned".

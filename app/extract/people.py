@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from gender_guesser.detector import Detector  # type: ignore[import-untyped]
+from gender_guesser.detector import Detector
 
 from app.extract.lexicon import HONORIFICS, ORGANIZATION_WORDS, TITLE_WORDS
 from app.extract.model import Attribution, Speaker
@@ -147,13 +147,13 @@ def _given_key(name: str) -> str:
     return first[:3]
 
 
-def settle_names(found: list[Attribution], text: str) -> None:
-    """Give every person speaking in ``found`` the fullest name the article gives them, and
-    one speaker per person: two speakers that turn out to be one are merged."""
+def settle_names(found: list[Attribution], roster: list[Named]) -> None:
+    """Give every person speaking in ``found`` the fullest name the article gives them (its
+    ``roster``, from ``people_named``), and one speaker per person: two speakers that turn
+    out to be one are merged."""
     people = {id(a.speaker): a.speaker for a in found if a.speaker is not None}
     if not any(s.kind == "person" for s in people.values()):
         return
-    roster = people_named(text)
     by_name: dict[str, Speaker] = {}
     merged: dict[int, Speaker] = {}
     for speaker in people.values():

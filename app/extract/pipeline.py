@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_word
 from app.extract.dates import said_on
-from app.extract.lexicon import PRONOUNS
+from app.extract.lexicon import PRONOUNS, TITLE_WORDS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
-from app.extract.people import settle_names
+from app.extract.people import given_name, people_named, settle_names
 from app.extract.speakers import Cast, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
@@ -25,6 +25,8 @@ _DATELINE = re.compile(
     r"(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})?(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"
     r"(?: ?\([^()\n]{1,40}\))? ?(?:\u2014|\u2013|--?) ?"
 )
+# A paragraph that opens with a short capitalised label and a colon.
+_LABEL = re.compile(r"^[ \t]*[A-Z][\w.'\u2019 -]{0,40}:[ \t]", re.MULTILINE)
 _DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
 _LEAD_INS = frozenset(
     {"but", "and", "however", "still", "yet", "meanwhile", "so", "also", "then", "now"}
@@ -60,6 +62,10 @@ class _Reader:
         self.paragraph = 0
         # The paragraph each attribution stands in, by id(): dates carry over only nearby.
         self.paragraph_of: dict[int, int] = {}
+        # Every person the article names, speaking or not; and how many paragraphs open with
+        # a label and a colon ("Q:", "SMITH:"), the layout of an interview or a transcript.
+        self.roster = people_named(text)
+        self.labelled = len(_LABEL.findall(text))
 
     def read(self) -> list[Attribution]:
         found = paragraphs(self.text)
@@ -73,7 +79,7 @@ class _Reader:
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
                 self.pending = []
-        settle_names(self.found, self.text)
+        settle_names(self.found, self.roster)
         return self.found
 
     def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:
@@ -105,7 +111,11 @@ class _Reader:
         speaker = self.cast.resolve(subject, self.text) if not transcript else None
         if speaker is None and not transcript:
             return None
-        labels = sentence.tokens[0].start == subject[0].start and colon.start == subject[-1].end
+        labels = (
+            sentence.tokens[0].start == subject[0].start
+            and colon.start == subject[-1].end
+            and self._speaker_label(subject)
+        )
         after = [t for t in sentence.tokens if t.start >= colon.end and (t.is_word or t.is_mask)]
         sentence.cues.append(
             Cue(
@@ -124,6 +134,22 @@ class _Reader:
         n = len(sentence.cues) - 1
         sentence.speakers[n] = speaker
         return n
+
+    def _speaker_label(self, label: list[Token]) -> bool:
+        """ "Name: words" is a line of an interview or a transcript only in that layout (two
+        paragraphs or more open with a label), and only when the label is a transcript's
+        ("Q", "BOULDUAN") or a person the article names; otherwise it is a heading, a link
+        label or a shop's banner ("Related:", "Note:", "New Price Drop:")."""
+        if self.labelled < 2:
+            return False
+        if len(label) == 1 and _transcript_name(label[0]):
+            return True
+        words = [t.text for t in label]
+        if not all(w[:1].isupper() for w in words) or words[0] in TITLE_WORDS:
+            return False  # "King of Monitors:", "Editor's Note:"
+        return given_name(words[0]) is not None or any(
+            named.name.split()[-len(words) :] == words for named in self.roster
+        )
 
     def _note_intro(self, number: int, sentence: _Sentence, claimed: set[int]) -> None:
         """ "Cruz continued:" introduces the quotation after it; so does a cue that reports

@@ -136,7 +136,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return _anonymous(content, female)
     if (
         any(t in ORGANIZATION_WORDS for t in texts)
-        or _is_acronym(head.text)
+        or (_is_acronym(head.text) and head.text not in TITLE_WORDS)
         or (len(content) == 1 and head.text in COUNTRIES)
     ):
         name = _person_name(content)

@@ -21,6 +21,7 @@ from app.crud import (
 )
 from app.extract import Attribution, Quotation, extract
 from app.extract.confidence import confidence
+from app.extract.language import attributable, language_of
 from app.extract.text import count_paragraphs
 from app.models import Article, Outlet, Quote
 from app.models.public import ArticleIn
@@ -63,6 +64,8 @@ class Read:
 
     text: str
     attributions: list[Attribution]
+    # The text's language; text not in English is attributed nothing.
+    language: str | None = None
 
 
 def read_quotations(text: str, published_on: dt.date | None, bounds: Bounds | None = None) -> Read:
@@ -73,12 +76,15 @@ def read_quotations(text: str, published_on: dt.date | None, bounds: Bounds | No
         count = count_paragraphs(text)
         if count > bounds.paragraphs:
             raise TooMuch("paragraphs", count, bounds.paragraphs)
+    language = language_of(text)
+    if not attributable(language):
+        return Read(text, [], language)
     found = [a for a in extract(text, published_on) if a.speech]
     if bounds is not None:
         quotes = sum(len(a.quotations) for a in found if a.speaker is not None)
         if quotes > bounds.quotes:
             raise TooMuch("quotations", quotes, bounds.quotes)
-    return Read(text, found)
+    return Read(text, found, language)
 
 
 def ingest(
@@ -138,6 +144,7 @@ def ingest_article(
         text=text,
         url=url,
         byline=byline,
+        language=read.language,
         api_key_id=api_key_id,
     )
     assert article.id is not None

@@ -256,6 +256,13 @@ class ArticlePublic(BaseModel):
     published_on: dt.date
     url: str | None
     byline: str | None = Field(default=None, description="Who wrote it, when known.")
+    language: str | None = Field(
+        default=None,
+        description="The language of the text (ISO 639-1), as detected. Only English text is "
+        "attributed: an article in another language is stored with no quotes. Null when the "
+        "text is too short to tell, or was stored before languages were detected.",
+        examples=["en"],
+    )
     quote_count: int
 
 

@@ -83,6 +83,9 @@ class Article(SQLModel, table=True):
     url: str | None = Field(default=None, max_length=2000)
     # Who wrote it, when the page or the poster says.
     byline: str | None = Field(default=None, max_length=300)
+    # The text's language (ISO 639-1) as detected; only English is attributed. Null for
+    # articles stored before it was detected, and for texts too short to tell.
+    language: str | None = Field(default=None, max_length=8)
     text: str
     # sha256 of the text: posting the same text twice finds the stored article.
     content_hash: str = Field(max_length=64, unique=True)

@@ -29,6 +29,7 @@ _COLUMNS = (
     ARTICLE.c.published_on,
     ARTICLE.c.url,
     ARTICLE.c.byline,
+    ARTICLE.c.language,
     PUBLISHER.c.id.label("publisher_id"),
     PUBLISHER.c.name.label("publisher_name"),
     _QUOTE_COUNT,

@@ -1,5 +1,7 @@
 """Direct quotes: every way copy places the cue and the marks, pinned one construction each."""
 
+import pytest
+
 from tests.extract.conftest import one, run, speaker_name, texts
 
 
@@ -125,3 +127,28 @@ def test_a_quote_standing_alone_after_reported_words_carries_on_in_that_voice():
 def test_a_quote_in_the_next_paragraph_after_reported_words_is_not_carried_over():
     found = run("Ana Ruiz said the cap would save money.\n“Nobody should choose.”")
     assert all(q.kind == "indirect" for a in found for q in a.quotations)
+
+
+def test_an_interview_s_name_labels_are_its_speakers() -> None:
+    text = (
+        "Maya Lindqvist spoke to us about the new ferry line.\n"
+        "Q: Why now?\n"
+        "Lindqvist: The old boats are forty years old and the island needs them daily.\n"
+        "Q: And the cost?\n"
+        "Lindqvist: The county pays half and the state pays the rest of it."
+    )
+    spoken = {speaker_name(a) for a in run(text) if a.speaker is not None and a.speech}
+    assert spoken == {"Maya Lindqvist"}
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Related", "Note", "Moreover", "New Price Drop", "King of Deals", "Editor's Note"],
+)
+def test_a_heading_before_a_colon_is_never_a_speaker(label: str) -> None:
+    text = (
+        f"{label}: The best ferries of the decade, ranked by their riders\n"
+        "The county opened the line in May.\n"
+        f"{label}: Ten islands you can reach without a car this summer\n"
+    )
+    assert [a for a in run(text) if a.speaker is not None] == []
