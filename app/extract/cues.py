@@ -29,7 +29,11 @@ _INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
 _TELL = frozenset({"told", "tells", "tell", "telling"})
 _ROLE_LINKS = frozenset({"of", "for", "at", "to"})
 _ROLE_HEADS = ROLE_NOUNS | ANONYMOUS_HEADS | ORGANIZATION_HEADS | {n + "s" for n in ROLE_NOUNS}
-_OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to"})
+_OUTLET_LEADS = frozenset({"told", "tells", "telling", "with", "on", "to", "via"})
+# "as reported by", "when contacted by", "in an email seen by": the outlet the words reached.
+_GIVEN_BY = frozenset(
+    "reported contacted reached reviewed seen obtained interviewed asked quoted cited".split()
+)
 _MAX_SUBJECT = 12
 _CUE_WORDS = (
     SPEECH_VERBS
@@ -683,6 +687,11 @@ def _make(
     verb = Span(tokens[first].start, tokens[last - 1].end)
     ends = [verb.start, verb.end] + [t.start for t in subject] + [t.end for t in subject]
     outlet, outlet_end = _outlet(tokens, last if not subject_after else last + len(subject))
+    if outlet is None and subject and not subject_after:
+        # "Ortiz, via USA Today, said": between the source and the verb.
+        after_subject = next((n for n, t in enumerate(tokens) if t.start >= subject[-1].end), 0)
+        if 0 < first - after_subject <= 6:
+            outlet = _outlet(tokens[:first], after_subject + 1)[0]
     told = audience(tokens, first) if outlet is None else None
     if outlet_end is not None and tokens[first].lower in _TELL:
         ends.append(outlet_end)
@@ -709,17 +718,27 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             if token.text in {".", ";"}:
                 break
             continue
-        if token.lower not in _OUTLET_LEADS and not (k == 0 and token.lower in _TELL):
+        by = token.lower == "by" and k > 0 and window[k - 1].lower in _GIVEN_BY
+        if token.lower not in _OUTLET_LEADS and not (k == 0 and token.lower in _TELL) and not by:
             continue
         name: list[Token] = []
-        for follower in window[k + 1 :]:
-            if follower.is_capitalized or (not name and follower.lower == "the"):
-                name.append(follower)
+        rest = window[k + 1 :]
+        for n, follower in enumerate(rest):
+            ahead = [t for t in rest[n + 1 : n + 3] if t.lower != "the"][:1]
+            linking = follower.lower in {"of", "the"} and bool(ahead) and ahead[0].is_capitalized
+            if follower.is_capitalized or linking:
+                name.append(follower)  # "via Jane Doe of the Pittsburgh Post-Gazette"
                 continue
             break
-        if name and name[0].text == "the":
-            name = name[1:]  # "told the BBC": the article is not part of the name
-        if name and any(_media_word(t.text) for t in name):
+        media = [n for n, t in enumerate(name) if _media_word(t.text)]
+        if media:
+            after = rest[len(name)] if len(name) < len(rest) else None
+            if after is not None and after.lower in ROLE_NOUNS:
+                # "told VOA Pentagon correspondent ...": the outlet ends at its last media word
+                name = name[: media[-1] + 1]
+            # ... and starts after the last "of" or "the" before it.
+            links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
+            name = name[links[-1] + 1 :] if links else name
             text = " ".join(t.text for t in name)
             if text.endswith(("\u2019s", "'s")):
                 text = text[:-2]
@@ -733,6 +752,8 @@ _CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM|DT|HD))?|[A-Z]{2,5}-(?:T
 def _media_word(word: str) -> bool:
     """A word that marks a name as an outlet's: "News", "BBC", a station's call sign."""
     bare = word[:-2] if word.endswith(("\u2019s", "'s")) else word
+    if "-" in bare and any(part in MEDIA_WORDS for part in bare.split("-")):
+        return True  # "Post-Gazette"
     return bare in MEDIA_WORDS or _CALL_SIGN.fullmatch(bare) is not None
 
 

@@ -214,7 +214,10 @@ MEDIA_WORDS: frozenset[str] = frozenset(
     BBC NPR PBS AP AFP UPI Guardian Telegraph Atlantic Breitbart Newsweek Hill Vox Slate
     Economist Observer Independent Sun Mirror Express Examiner Globe Chronicle Bulletin
     Wire Insider Intercept Axios Yahoo HuffPost Post-Dispatch Sunday Tonight Today Show
-    Meet Nation Face Interfax TASS RIA Xinhua Al Jazeera""".split()
+    Meet Nation Face Interfax TASS RIA Xinhua Al Jazeera VOA RFE RFI DW ITV CNET Deadline
+    Variety Wired Verge Gizmodo Engadget TechCrunch Forbes Fortune Reporter Standard
+    Star-Tribune Star Courier Enquirer Dispatch Ledger Sentinel Register Record Review
+    Digest Week Weekly Monitor Inquirer Podcast""".split()
 )
 
 # Capitalized words that are part of a role, not of a name: stripped to find the name.
