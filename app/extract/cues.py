@@ -103,6 +103,10 @@ def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
     return cues
 
 
+# Words that open a reported clause: "said that ...", "said whether Trump will agree ...".
+_OPENERS = frozenset({"that", "whether", "if"})
+
+
 def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
     """A cue whose subject opens another cue's reported clause is that clause's own verb, part
     of what was reported: "Lavrov said Moscow would respond ...", "said it welcomed ..."."""
@@ -119,7 +123,7 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
         )
         if that is not None and tokens[k].lower in {"in", "on", "during", "that"}:
             k = that
-        while k < len(tokens) and (tokens[k].lower == "that" or time_word(tokens, k)):
+        while k < len(tokens) and (tokens[k].lower in _OPENERS or time_word(tokens, k)):
             k += 1
         if k < len(tokens):
             openings.add(tokens[k].start)
@@ -507,12 +511,21 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 j -= 1
                 continue
             break
+        compound = (
+            len(phrase) == 1
+            and phrase[0].lower in ORGANIZATION_HEADS
+            and token.text.isalpha()
+            and token.lower not in SPEECH_VERBS
+            and j > 0
+            and (tokens[j - 1].lower.endswith(_POSSESSIVE) or tokens[j - 1].lower == "the")
+        )
         if (
             phrase
             and token.text[0].islower()
             and not is_modifier(token)
             and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
             and not token.is_capitalized
+            and not compound  # "China's commerce ministry", "the health department"
         ):
             break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
@@ -804,6 +817,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         while lead < len(after) and time_word(after, lead):
             lead += 1  # "said Thursday the business would stay": when, then what
         after = after[lead:]
+        fewest = 3
         if after and cue.verb_word in _TELL and not cue.outlet:
             that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
             after = after[that + 1 :] if that is not None else after[_object_length(after) :]
@@ -813,12 +827,16 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 t.lower not in {"it", "this"} and t.lower not in PRONOUNS for t in after[:that]
             ):
                 after = after[that + 1 :]
-        if len(after) >= 3 and not _adverbial(after):
+                fewest = 2  # "said that sales fell": a clause of two words, marked as one
+        if len(after) >= fewest and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
             cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after))
             if after[0].lower == "to" and cue.verb.end == after[0].start - 1:
                 cue.statement = False  # "agreed to inject", "vowed to fight": an act, no words
-        begin = cues[n - 1].span.end if n else sentence.start
+        # "Investors have welcomed the deal, Reuters reported": a stance before the cue is
+        # part of what was reported, not a bound of it.
+        earlier = [c for c in cues[:n] if c.kind in {"speech", "naming", "according"}]
+        begin = earlier[-1].span.end if earlier else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":
             before = before[1:]

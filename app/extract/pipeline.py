@@ -171,7 +171,10 @@ class _Reader:
         if cue.subject and cue.subject[0].lower == "who":
             return self.cast.resolve(cue.antecedent, self.text) if cue.antecedent else None
         if cue.subject:
-            if _coordinated(cue.subject, sentence.tokens):
+            leader = _leader(cue.subject, sentence.tokens)
+            if leader is not None:
+                cue.subject = leader
+            elif _coordinated(cue.subject, sentence.tokens):
                 return None  # "CBS News, The Post and NBC News reported": no one speaker
             return self.cast.resolve(cue.subject, self.text)
         for k in range(n - 1, -1, -1):
@@ -481,7 +484,7 @@ class _Reader:
                 continue
             if cue.kind == "colon" and cue.forward is None:
                 continue
-            content = _content(cue)
+            content = _content(cue, sentence.tokens, self.text)
             if content is None or _mostly_quoted(content, sentence):
                 continue
             clause = content.of(self.text).rstrip(" .,;:")
@@ -513,10 +516,33 @@ def _slight(token: Token) -> bool:
 
 
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
+    """ "CBS News, The Post and NBC News reported": several sources, none of them the one
+    speaker; but "lead author and NASA scientist Ana Ruiz said" is one person with two
+    roles, and "..., and she said" a new clause."""
     if is_pronoun(subject):
-        return False  # "..., and she said": a new clause, not a second speaker
+        return False
     at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
-    return at > 0 and tokens[at - 1].lower in {"and", "or", "nor"}
+    return at > 1 and tokens[at - 1].lower in {"and", "or", "nor"} and tokens[at - 2].is_capitalized
+
+
+_ENTOURAGE = frozenset("team colleagues co-authors coauthors researchers staff aides".split())
+
+
+def _leader(subject: list[Token], tokens: list[Token]) -> list[Token] | None:
+    """ "Ana Ruiz and her team wrote": Ana Ruiz speaks for them."""
+    if len(subject) != 2 or subject[0].lower not in {"his", "her"}:
+        return None
+    if subject[1].lower not in _ENTOURAGE:
+        return None
+    at = next((k for k, t in enumerate(tokens) if t.start == subject[0].start), 0)
+    if at < 2 or tokens[at - 1].lower != "and":
+        return None
+    name: list[Token] = []
+    for token in reversed(tokens[: at - 1]):
+        if not token.is_capitalized:
+            break
+        name.insert(0, token)
+    return name or None
 
 
 def _transcript_name(token: Token) -> bool:
@@ -524,12 +550,27 @@ def _transcript_name(token: Token) -> bool:
     return token.text in {"Q", "A"} or (len(token.text) >= 4 and token.text.isupper())
 
 
-def _content(cue: Cue) -> Span | None:
+def _content(cue: Cue, tokens: list[Token], text: str) -> Span | None:
     """The reported clause: after the cue ("X said that ..."), or before it when the source
-    follows its verb ("..., said X, a pollster") or ends the sentence ("..., according to X")."""
+    follows its verb ("..., said X, a pollster") or ends the sentence ("..., according to X"),
+    or when the cue stands between commas and what follows only adds when or why ("..., X
+    said, ever since he ...")."""
     if cue.subject_after and cue.backward is not None:
         return cue.backward
+    if cue.forward is not None and cue.backward is not None:
+        before = text[: cue.span.start].rstrip().endswith(",")
+        first = next((t for t in tokens if t.start >= cue.forward.start), None)
+        if before and first is not None and first.lower in _ASIDE_OPENERS:
+            # What follows was read as the content and found no statement; what comes
+            # before the cue is one.
+            cue.statement = not cue.nominal
+            return cue.backward
     return cue.forward or cue.backward
+
+
+_ASIDE_OPENERS = frozenset(
+    "ever even as while when because since after before although though adding".split()
+)
 
 
 def _attributable(sentence: _Sentence, n: int) -> bool:

@@ -20,6 +20,7 @@ from app.extract.lexicon import (
     TITLE_WORDS,
 )
 from app.extract.model import Speaker, SpeakerKind
+from app.extract.people import given_name
 from app.extract.tokens import Token
 
 _POSSESSIVES = ("\u2019s", "'s")
@@ -203,9 +204,11 @@ def _organization(content: list[Token], head: Token) -> Description | None:
         and (content[0].lower in DETERMINERS or content[0].lower in _STALE)
     ):
         content = content[1:]
+    compound = len(content) - 2 if content[-1].lower in ORGANIZATION_HEADS else -1
     if any(
         t.text[0].islower() and not is_modifier(t) and not _inner_link(content, k)
         for k, t in enumerate(content[:-1])
+        if k != compound  # "the commerce ministry", "the health department"
     ):
         return None
     owner = next(
@@ -389,6 +392,24 @@ def _anonymous(content: list[Token], female: bool) -> Description:
     return Description("unnamed " + " ".join(words), "anonymous", None, head, female)
 
 
+def _bare_name(speaker: Speaker) -> bool:
+    """A "person" named with nothing that shows a person ("Harrow Foods"): no given name, no
+    role, no gender; ``people.settle_names`` makes it an organization at the article's end."""
+    return (
+        speaker.kind == "person"
+        and not speaker.role
+        and not speaker.gender
+        and not any(given_name(w) for w in speaker.name.split())
+    )
+
+
+# Nouns by which copy refers back to a business it has named.
+_BUSINESS_NOUNS = frozenset(
+    """company firm automaker carmaker manufacturer maker retailer startup start-up airline
+    carrier insurer lender chain giant conglomerate developer publisher brand""".split()
+)
+
+
 class Cast:
     """The speakers of one article, so later mentions resolve to earlier ones."""
 
@@ -438,6 +459,15 @@ class Cast:
         for speaker in reversed(self._recent):
             if speaker.kind == "organization" and speaker.name.lower().endswith(head):
                 return speaker
+        if head in _BUSINESS_NOUNS:
+            # "the company", "the automaker": the business the article was just about.
+            for speaker in reversed(self._recent[-3:]):
+                if (
+                    (speaker.kind == "organization" or _bare_name(speaker))
+                    and speaker.name[:1].isupper()
+                    and not any(w in MEDIA_WORDS for w in speaker.name.split())
+                ):
+                    return speaker
         return None
 
     def touch(self, speaker: Speaker) -> None:

@@ -49,3 +49,31 @@ def test_numbers_from_a_source_are_not_its_words() -> None:
 def test_a_gerund_after_a_preposition_is_no_cue() -> None:
     text = "The dashboard shows messages, such as suggesting a detour, in the driver's view."
     assert not any(a.speech for a in run(text))
+
+
+def test_a_cue_between_commas_reports_what_comes_before_it() -> None:
+    found = one(
+        "The ferry has been part of her life since 1990, Okafor said, ever since she moved "
+        "to the island."
+    )
+    assert found.speech
+    assert texts(found) == ["The ferry has been part of her life since 1990"]
+
+
+def test_a_stance_before_a_cue_is_part_of_what_the_cue_reports() -> None:
+    found = [a for a in run("Small savers have welcomed the offer, the Daily Courier reported.")]
+    reported = [a for a in found if a.speech]
+    assert [texts(a) for a in reported] == [["Small savers have welcomed the offer"]]
+
+
+def test_a_clause_opened_by_whether_is_one_statement() -> None:
+    found = [
+        a
+        for a in run(
+            "Ana Ruiz said whether the council will agree to the plan depends on the budget."
+        )
+        if a.speech
+    ]
+    assert [texts(a) for a in found] == [
+        ["whether the council will agree to the plan depends on the budget"]
+    ]

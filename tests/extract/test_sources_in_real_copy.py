@@ -72,3 +72,49 @@ def test_an_institution_named_with_a_preposition_is_not_cut_to_its_tail() -> Non
     found = one("The National Institute on Coastal Erosion has estimated that 900 homes flood.")
     assert speaker_name(found) != "Coastal Erosion"
     assert found.speaker is not None and found.speaker.kind == "organization"
+
+
+def test_a_person_with_two_roles_joined_by_and_is_one_speaker() -> None:
+    found = one("“The ice is thinner,” lead author and NOAA scientist Rhea Okonjo said.")
+    assert speaker_name(found) == "Rhea Okonjo"
+
+
+def test_a_person_and_their_team_speak_as_the_person() -> None:
+    text = "Rhea Okonjo studies ice.\n“We measured it twice,” Okonjo and her team wrote."
+    assert [speaker_name(a) for a in run(text) if a.speech] == ["Rhea Okonjo"]
+
+
+def test_several_named_sources_joined_by_and_are_no_single_speaker() -> None:
+    found = run("The Ledger and the Daily Courier reported that the plant would close.")
+    assert all(a.speaker is None or a.speaker.name != "Daily Courier" for a in found)
+
+
+@pytest.mark.parametrize(
+    "subject, name",
+    [
+        ("Peru's energy ministry", "Peru's energy ministry"),
+        ("Chile's mining ministry", "Chile's mining ministry"),
+    ],
+)
+def test_a_ministry_named_by_its_field_is_an_organization(subject: str, name: str) -> None:
+    found = one(f"{subject} said on Monday that the pipeline would reopen in June.")
+    assert found.speaker is not None and found.speaker.kind == "organization"
+    assert speaker_name(found) == name
+
+
+def test_the_company_refers_back_to_the_business_just_named() -> None:
+    text = (
+        "Harrow Foods cut 300 jobs this year.\n"
+        "The company, which is expected to close two plants, said on Monday that sales fell."
+    )
+    spoken = [a for a in run(text) if a.speech]
+    assert [speaker_name(a) for a in spoken] == ["Harrow Foods"]
+
+
+def test_the_company_is_never_the_news_agency_that_reported() -> None:
+    text = (
+        "Sales fell 4%, Reuters reported.\n"
+        "The company said on Monday that it would appeal the fine."
+    )
+    spoken = [a for a in run(text) if a.speech and a.speaker is not None]
+    assert [speaker_name(a) for a in spoken] == ["Reuters"]
