@@ -61,7 +61,7 @@ def test_a_cue_between_commas_reports_what_comes_before_it() -> None:
 
 
 def test_a_stance_before_a_cue_is_part_of_what_the_cue_reports() -> None:
-    found = [a for a in run("Small savers have welcomed the offer, the Daily Courier reported.")]
+    found = run("Small savers have welcomed the offer, the Daily Courier reported.")
     reported = [a for a in found if a.speech]
     assert [texts(a) for a in reported] == [["Small savers have welcomed the offer"]]
 
