@@ -10,6 +10,7 @@ may still match the surname of a name the article does give.
 """
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -67,11 +68,15 @@ class Named:
     gender: str | None
 
 
-def people_named(text: str) -> list[Named]:
-    """Every full name of a person in ``text``, in order of first mention, each once."""
+def people_named(text: str, ending: str | None = None) -> list[Named]:
+    """Every full name of a person in ``text``, in order of first mention, each once; with
+    ``ending``, only the names that end in that word (one search instead of a pass over
+    every capitalised word)."""
     seen: dict[str, Named] = {}
-    for run in _RUN.finditer(text):
-        words = [_POSSESSIVE.sub("", w) for w in run.group().split()]
+    for found in _runs(text) if ending is None else _runs_ending(text, ending):
+        if " " not in found and "\u00a0" not in found:
+            continue  # one capitalised word: a full name has two at least
+        words = [_POSSESSIVE.sub("", w) for w in found.split()]
         # An acronym breaks a run: "Cleveland DL Larry Ogunjobi" holds "Larry Ogunjobi".
         cuts = [k for k, w in enumerate(words) if len(w) > 1 and w.isupper()]
         for part in _split(words, cuts):
@@ -79,6 +84,24 @@ def people_named(text: str) -> list[Named]:
             if named is not None and named.name not in seen:
                 seen[named.name] = named
     return list(seen.values())
+
+
+def _runs(text: str) -> Iterator[str]:
+    for run in _RUN.finditer(text):
+        yield run.group()
+
+
+def _runs_ending(text: str, word: str) -> Iterator[str]:
+    """The runs of capitalised words that end at each mention of ``word``."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and not text[end : end + 1].isalnum():
+            window = text[max(0, at - 80) : end]
+            runs = list(_RUN.finditer(window))
+            if runs and runs[-1].end() == len(window):
+                yield runs[-1].group()
+        at = text.find(word, end)
 
 
 def _split(words: list[str], cuts: list[int]) -> list[list[str]]:
@@ -147,24 +170,27 @@ def _given_key(name: str) -> str:
     return first[:3]
 
 
-def settle_names(found: list[Attribution], roster: list[Named]) -> None:
-    """Give every person speaking in ``found`` the fullest name the article gives them (its
-    ``roster``, from ``people_named``), and one speaker per person: two speakers that turn
-    out to be one are merged."""
-    people = {id(a.speaker): a.speaker for a in found if a.speaker is not None}
-    if not any(s.kind == "person" for s in people.values()):
+def settle_names(found: list[Attribution], roster: Callable[[str], list[Named]]) -> None:
+    """Give every person speaking in ``found`` the fullest name the article gives them (the
+    article's full names ending in a word, from ``roster``, asked for the surnames that may
+    be short), and one speaker per person: two speakers that turn out to be one are
+    merged."""
+    people = [s for s in {id(a.speaker): a.speaker for a in found}.values() if s is not None]
+    persons = [s for s in people if s.kind == "person"]
+    if not persons:
         return
+    # Every surname: "Josh Apte" is short too where the article also says "Joshua Apte".
+    short = {s.name.split()[-1] for s in persons}
+    named: list[Named] = [n for word in sorted(short) for n in roster(word)]
     by_name: dict[str, Speaker] = {}
     merged: dict[int, Speaker] = {}
-    for speaker in people.values():
-        if speaker.kind != "person":
-            continue
-        fuller = fullest_name(speaker.name, roster)
+    for speaker in persons:
+        fuller = fullest_name(speaker.name, named)
         if fuller is not None:
             speaker.name = fuller.name
         if speaker.gender is None:
-            speaker.gender = _gender_of(speaker.name, roster)
-        if not _person_evidence(speaker, roster):
+            speaker.gender = _gender_of(speaker.name)
+        if not _person_evidence(speaker, named):
             # "Bloomberg reported", "Harlow Mining confirmed": a capitalised name with
             # nothing saying it is a person's is an organization's.
             speaker.kind, speaker.kind_certain = "organization", False
@@ -195,8 +221,8 @@ def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:
     )
 
 
-def _gender_of(name: str, roster: list[Named]) -> Literal["m", "f"] | None:
-    known = next((r.gender for r in roster if r.name == name), None)
+def _gender_of(name: str) -> Literal["m", "f"] | None:
+    known = given_name(name.split()[0])
     if known == "m":
         return "m"
     return "f" if known == "f" else None

@@ -13,7 +13,7 @@ from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_wo
 from app.extract.dates import said_on
 from app.extract.lexicon import PRONOUNS, TITLE_WORDS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
-from app.extract.people import given_name, people_named, settle_names
+from app.extract.people import Named, given_name, people_named, settle_names
 from app.extract.speakers import Cast, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
@@ -64,7 +64,7 @@ class _Reader:
         self.paragraph_of: dict[int, int] = {}
         # Every person the article names, speaking or not; and how many paragraphs open with
         # a label and a colon ("Q:", "SMITH:"), the layout of an interview or a transcript.
-        self.roster = people_named(text)
+        self._roster: dict[str, list[Named]] = {}
         self.labelled = len(_LABEL.findall(text))
 
     def read(self) -> list[Attribution]:
@@ -135,6 +135,12 @@ class _Reader:
         sentence.speakers[n] = speaker
         return n
 
+    def roster(self, surname: str) -> list[Named]:
+        """The people the article names, speaking or not, whose name ends in ``surname``."""
+        if surname not in self._roster:
+            self._roster[surname] = people_named(self.text, surname)
+        return self._roster[surname]
+
     def _speaker_label(self, label: list[Token]) -> bool:
         """ "Name: words" is a line of an interview or a transcript only in that layout (two
         paragraphs or more open with a label), and only when the label is a transcript's
@@ -148,7 +154,7 @@ class _Reader:
         if not all(w[:1].isupper() for w in words) or words[0] in TITLE_WORDS:
             return False  # "King of Monitors:", "Editor's Note:"
         return given_name(words[0]) is not None or any(
-            named.name.split()[-len(words) :] == words for named in self.roster
+            named.name.split()[-len(words) :] == words for named in self.roster(words[-1])
         )
 
     def _note_intro(self, number: int, sentence: _Sentence, claimed: set[int]) -> None:
