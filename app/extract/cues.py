@@ -892,7 +892,9 @@ _FINITE = frozenset(
     doesn't don't hasn't haven't hadn't said told went came made took gave got found left kept
     ran won lost saw knew thought felt began became built held met paid put set sent spent
     stood understood wrote rose fell cut hit led meant brought bought caught taught fought sold
-    grew drew threw flew broke chose spoke stole wore lay sat shot struck fled sought""".split()
+    grew drew threw flew broke chose spoke stole wore lay sat shot struck fled sought cost
+    costs let shut spread bet quit hurt split burst cast forecast read rode drove wrote
+    ate fed bled bred slid swung rang sang sank shrank woke bore tore swore""".split()
 )
 _SUBORDINATORS = frozenset(
     "as while when because after before since if until unless although though whereas".split()
