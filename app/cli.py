@@ -247,6 +247,58 @@ def ingest_command(
         raise typer.Exit(1)
 
 
+@cli.command("reattribute")
+def reattribute_command(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only articles published on or after this day, YYYY-MM-DD."),
+    ] = None,
+    article: Annotated[int | None, typer.Option(min=1, help="Only this article, by id.")] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line for every article.")
+    ] = False,
+) -> None:
+    """Read stored articles again with the current extractor. Machine-made quotes nobody
+    reviewed are replaced by what the rules find now (those found again are kept as they
+    are, permalinks and all); reviewed quotes and those entered by hand are kept; every
+    change is in the quotes' history; speakers left with no quotes are removed. Each article
+    is its own transaction: stop it any time and run it again."""
+    import datetime as dt
+
+    from app.ingest.reattribute import Tally, article_ids, reattribute
+    from app.ingest.store import Bounds
+
+    try:
+        start = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        typer.echo(f"error: --since {since!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from None
+    settings = Settings()
+    migrate(settings)
+    engine = make_engine(settings)
+    try:
+        ids = article_ids(engine, since=start, article=article)
+        if article is not None and not ids:
+            typer.echo(f"error: there is no article {article}", err=True)
+            raise typer.Exit(2)
+
+        def done(article_id: int, tally: Tally) -> None:
+            if verbose:
+                typer.echo(f"article {article_id}: done ({tally.articles:,} of {len(ids):,})")
+
+        bounds = Bounds(settings.max_paragraphs, settings.max_quotes_per_article)
+        tally = reattribute(engine, ids, bounds, done)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"read again {tally.articles:,} articles: {tally.kept:,} quotes found again and kept, "
+        f"{tally.added:,} added, {tally.removed:,} removed, {tally.protected:,} reviewed or "
+        f"entered by hand left as they were; {tally.speakers_removed:,} speakers left with no "
+        f"quotes removed"
+        + (f"; {tally.skipped:,} articles past the limits skipped" if tally.skipped else "")
+    )
+
+
 @cli.command("watch")
 def watch_command(
     feeds: Annotated[

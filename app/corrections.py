@@ -51,7 +51,7 @@ def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
     assert quote.id is not None
     group(session, [quote.id])
     session.refresh(quote)
-    _record(session, quote.id, "create", {}, snapshot(quote), key)
+    record(session, quote.id, "create", {}, snapshot(quote), key)
     return quote
 
 
@@ -102,15 +102,16 @@ def update_quote(
     if after != before:
         session.add(quote)
         session.flush()
-        _record(session, quote_id, "update", before, after, key)
+        record(session, quote_id, "update", before, after, key)
     return quote
 
 
 def delete_quote(
-    session: Session, quote_id: int, key: ApiKey, expected: Expected | None = None
+    session: Session, quote_id: int, key: ApiKey | None, expected: Expected | None = None
 ) -> None:
     """Removes the quote; its last revision keeps every value it had. A quote that carried it
-    on no longer does, and that change is recorded on it too."""
+    on no longer does, and that change is recorded on it too. ``key`` None: the service
+    itself (re-attribution), not a person."""
     quote = _existing(session, quote_id, expected)
     followers = select(Quote).where(Quote.continues_id == quote_id).with_for_update()
     for follower in session.exec(followers):
@@ -118,12 +119,12 @@ def delete_quote(
         follower.continues_id = None
         session.add(follower)
         assert follower.id is not None
-        _record(session, follower.id, "update", before, snapshot(follower), key)
+        record(session, follower.id, "update", before, snapshot(follower), key)
     before = snapshot(quote)
     release(session, quote_id)
     session.delete(quote)
     session.flush()
-    _record(session, quote_id, "delete", before, {}, key)
+    record(session, quote_id, "delete", before, {}, key)
 
 
 Revisions = list[tuple[QuoteRevision, str | None, str | None]]
@@ -212,13 +213,13 @@ def _regroup(session: Session, quote: Quote, before: dict[str, Any], asked: int 
     session.refresh(quote)
 
 
-def _record(
+def record(
     session: Session,
     quote_id: int,
     action: str,
     before: dict[str, Any],
     after: dict[str, Any],
-    key: ApiKey,
+    key: ApiKey | None,
 ) -> None:
     changes = {
         field: {"before": before.get(field), "after": after.get(field)}
@@ -234,7 +235,7 @@ def _record(
             version=(latest or 0) + 1,
             action=action,
             changes=changes,
-            api_key_id=key.id,
+            api_key_id=key.id if key is not None else None,
             changed_at=utcnow(),
         )
     )

@@ -148,21 +148,46 @@ def ingest_article(
         api_key_id=api_key_id,
     )
     assert article.id is not None
+    rows = attributed_rows(session, article, read)
+    group(session, insert_in_waves(session, rows.values, rows.parents), fresh=rows.created)
+    return Ingested(article, created=True, quotes=len(rows.values), unattributed=rows.unattributed)
+
+
+@dataclass
+class Rows:
+    """The quote rows an article's attributions make, its speakers linked to the store."""
+
+    values: list[dict[str, Any]]
+    # The row each row continues, by index.
+    parents: list[int | None]
+    # Speakers the linking created.
+    created: set[str]
+    # Attributions left out: the text names nobody the article lets us resolve.
+    unattributed: int
+
+
+def attributed_rows(session: Session, article: Article, read: Read) -> Rows:
+    """The rows of every attributed quotation ``read`` found in ``article``, its speakers and
+    outlets linked to the store (created where the store does not know them)."""
+    assert article.id is not None
     found = read.attributions
     attributed = [a for a in found if a.speaker is not None]
     created: set[str] = set()
     speakers = link_speakers(
         session, (a.speaker for a in attributed if a.speaker is not None), article.id, created
     )
-    rows: list[dict[str, Any]] = []
-    parents: list[int | None] = []  # the row each row continues, by index
+    rows = Rows([], [], created, len(found) - len(attributed))
     for attribution in attributed:
         assert attribution.speaker is not None
-        _rows(session, article, attribution, speakers[id(attribution.speaker)], rows, parents)
-    group(session, _insert_in_waves(session, rows, parents), fresh=created)
-    return Ingested(
-        article, created=True, quotes=len(rows), unattributed=len(found) - len(attributed)
-    )
+        _rows(
+            session,
+            article,
+            attribution,
+            speakers[id(attribution.speaker)],
+            rows.values,
+            rows.parents,
+        )
+    return rows
 
 
 def _rows(
@@ -198,7 +223,7 @@ def _rows(
         )
 
 
-def _insert_in_waves(
+def insert_in_waves(
     session: Session, rows: list[dict[str, Any]], parents: list[int | None]
 ) -> list[int]:
     """Inserts every row, batched: first those that continue no other, then those whose
@@ -210,7 +235,8 @@ def _insert_in_waves(
         assert wave, "a quote continues one that is never stored"
         for i in wave:
             parent = parents[i]
-            rows[i]["continues_id"] = ids[parent] if parent is not None else None
+            if parent is not None or "continues_id" not in rows[i]:
+                rows[i]["continues_id"] = ids[parent] if parent is not None else None
         for i, new_id in zip(wave, insert_quotes(session, [rows[i] for i in wave]), strict=True):
             ids[i] = new_id
         pending = [i for i in pending if ids[i] is None]
