@@ -127,11 +127,20 @@ def _outer_cues(cues: list[Cue], tokens: list[Token]) -> list[Cue]:
             k += 1
         if k < len(tokens):
             openings.add(tokens[k].start)
-    kept = []
+    kept: list[Cue] = []
     for cue in cues:
         first = cue.subject[0].start if cue.subject and not cue.subject_after else None
         if first is not None and first in openings:
             continue
+        if (
+            cue.subject
+            and cue.subject[0].lower == "who"
+            and any(
+                c.kind in {"speech", "naming"} and not c.nominal and c.verb.end <= cue.span.start
+                for c in kept
+            )
+        ):
+            continue  # "said the number of people who have reported ... was": inside its clause
         kept.append(cue)
     return kept
 
@@ -218,6 +227,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     before = tokens[i - 1] if i else None
     if word.endswith("s") and before is not None and before.lower in _HAVE_BE:
         return None  # "have claims", "is reports": a noun
+    if word == "think" and i + 1 < len(tokens) and tokens[i + 1].lower in {"tank", "tanks"}:
+        return None  # "a think tank": a noun
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
     subject = _phrase_before(tokens, i)
@@ -389,6 +400,9 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
             ):
                 return between  # "Another delegate on the slate, Jim Poolman, said"
             name = _noun_phrase_before(tokens, k - 1)
+            named = _named_before_description(tokens, k - 1 - len(name), name)
+            if named:
+                return named  # "Sean Ruiz, a spokesperson for the coalition, ..., said"
             if name and _place_in_apposition(tokens, k - 1 - len(name), name):
                 # "An employee in the Seattle office, who ..., said": the employee speaks.
                 lead = k - 1 - len(name)
@@ -455,6 +469,23 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 
 
 _PLACE_LEADS = frozenset("in at of for from with on near to by outside inside".split())
+
+
+def _named_before_description(tokens: list[Token], before: int, name: list[Token]) -> list[Token]:
+    """ "Cmdr. Sean Ruiz, a spokesperson for the coalition,": the person the description
+    describes, when a name stands right before it."""
+    if not name or name[0].lower not in {"a", "an", "the"} or before < 1:
+        return []
+    if tokens[before].text != ",":
+        return []
+    described = describe(name)
+    if described is None or described.kind != "anonymous":
+        return []
+    person = _noun_phrase_before(tokens, before - 1)
+    found = describe(person) if person else None
+    if found is None or found.kind != "person":
+        return []
+    return person
 
 
 def _place_in_apposition(tokens: list[Token], before: int, name: list[Token]) -> bool:
@@ -798,7 +829,13 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     for n, cue in enumerate(cues):
         # A cue right after this one ("Rubio says he opposes ...") is inside its content.
         later = [
-            c.span.start for c in cues[n + 1 :] if c.span.start >= cue.span.end and not c.nominal
+            c.span.start
+            for c in cues[n + 1 :]
+            if c.span.start >= cue.span.end
+            and not c.nominal
+            # "suggested the reason residents are refusing to leave is fear": an attitude
+            # inside what was said does not end it.
+            and not (cue.kind == "speech" and c.kind in {"cognition", "stance", "evidential"})
         ]
         stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"

@@ -39,7 +39,7 @@ urge vow warn wonder write yell concur
 concur disclose estimate forecast indicate insist signal acknowledge declare
 exclaim confess echo interject bark snap sneer gush plead pray chant scream whisper
 implore beg inform lecture mock muse rave rant reckon reflect relate reply retweet
-summarize summarise surmise tease underline underscore venture vent volunteer
+summarize summarise surmise tease underline underscore venture vent volunteer hint
 """.split()
 
 _IRREGULAR = {

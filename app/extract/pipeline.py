@@ -562,6 +562,9 @@ def _content(cue: Cue, tokens: list[Token], text: str) -> Span | None:
     or when the cue stands between commas and what follows only adds when or why ("..., X
     said, ever since he ...")."""
     if cue.subject_after and cue.backward is not None:
+        # "..., said X, a pollster": what comes after the source describes it; the statement
+        # is what came before.
+        cue.statement = not cue.nominal
         return cue.backward
     if cue.forward is not None and cue.backward is not None:
         before = text[: cue.span.start].rstrip().endswith(",")

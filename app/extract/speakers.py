@@ -403,6 +403,12 @@ def _bare_name(speaker: Speaker) -> bool:
     )
 
 
+# Words of public bodies' names: never "the company".
+_PUBLIC_BODIES = frozenset(
+    """Department Ministry Office Court Police Agency Commission Committee Council Government
+    Senate House Congress Administration Attorney General Authority Parliament State City
+    County Bureau Service Army Navy""".split()
+)
 # Nouns by which copy refers back to a business it has named.
 _BUSINESS_NOUNS = frozenset(
     """company firm automaker carmaker manufacturer maker retailer startup start-up airline
@@ -462,10 +468,11 @@ class Cast:
         if head in _BUSINESS_NOUNS:
             # "the company", "the automaker": the business the article was just about.
             for speaker in reversed(self._recent[-3:]):
+                words = speaker.name.split()
                 if (
                     (speaker.kind == "organization" or _bare_name(speaker))
                     and speaker.name[:1].isupper()
-                    and not any(w in MEDIA_WORDS for w in speaker.name.split())
+                    and not any(w in MEDIA_WORDS or w in _PUBLIC_BODIES for w in words)
                 ):
                     return speaker
         return None

@@ -77,3 +77,41 @@ def test_a_clause_opened_by_whether_is_one_statement() -> None:
     assert [texts(a) for a in found] == [
         ["whether the council will agree to the plan depends on the budget"]
     ]
+
+
+def test_what_comes_before_a_source_after_its_verb_is_the_statement() -> None:
+    found = one(
+        "Winters are getting shorter, but the lakes freeze later, said study co-author Rhea "
+        "Okonjo, a research fellow at the institute."
+    )
+    assert found.speech
+    assert texts(found) == ["Winters are getting shorter, but the lakes freeze later"]
+
+
+def test_a_relative_clause_inside_a_reported_clause_is_part_of_it() -> None:
+    found = [
+        a
+        for a in run(
+            "The agency reported that the share of residents who have reported smoking fell "
+            "to 9 percent."
+        )
+        if a.speech
+    ]
+    assert [texts(a) for a in found] == [
+        ["the share of residents who have reported smoking fell to 9 percent"]
+    ]
+
+
+def test_an_attitude_inside_what_was_said_does_not_end_it() -> None:
+    found = one("Okafor suggested the likely reason tenants are refusing to move is the rent.")
+    assert texts(found) == ["the likely reason tenants are refusing to move is the rent"]
+
+
+def test_a_think_tank_is_no_cue() -> None:
+    found = one("“Prices will fall,” Rhea Okonjo, a fellow at the Harbour Policy think tank, said.")
+    assert found.speaker is not None and found.speaker.name == "Rhea Okonjo"
+
+
+def test_hinting_reports_speech() -> None:
+    found = one("Okafor hinted that the ferry would return in spring.")
+    assert found.speech
