@@ -867,8 +867,22 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 fewest = 2  # "said that sales fell": a clause of two words, marked as one
         if len(after) >= fewest and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
-            cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after))
-            if after[0].lower == "to" and cue.verb.end == after[0].start - 1:
+            comma = next(
+                (
+                    t.start
+                    for t in tokens
+                    if after[0].start < t.start < after[-1].end and t.text == ","
+                ),
+                None,
+            )
+            cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
+            if not cue.statement and cue.verb_word in _ADMISSIONS and _gerund(after):
+                cue.statement = True  # "denied having sex", "admitted to hiding the girl"
+            if (
+                after[0].lower == "to"
+                and cue.verb.end == after[0].start - 1
+                and not (cue.verb_word in _ADMISSIONS and _gerund(after))
+            ):
                 cue.statement = False  # "agreed to inject", "vowed to fight": an act, no words
         # "Investors have welcomed the deal, Reuters reported": a stance before the cue is
         # part of what was reported, not a bound of it.
@@ -938,27 +952,39 @@ _SUBORDINATORS = frozenset(
 )
 
 
-def _clause(words: list[Token]) -> bool:
+def _clause(words: list[Token], comma: int | None = None) -> bool:
     """Reported speech is a clause: a finite verb before any subordinate clause. "signaled two
     cuts", "shouted questions as he spoke", "dismissed the sanctions as pointless" report no
-    statement."""
-    # "said that if the rain holds, the harvest will be late": the main clause follows the
-    # subordinate one.
-    leading = bool(words) and words[0].lower in _SUBORDINATORS
-    verbs = 0
+    statement. ``comma``: where the first comma of the words stands, if any."""
+    if words and words[0].lower in _SUBORDINATORS:
+        # "said that if the rain holds, the harvest will be late", "admitting that after
+        # fighting her off, he drove away": the main clause follows the subordinate one.
+        if comma is None:
+            return False
+        main = [t for t in words if t.start > comma]
+        return bool(main) and _clause(main)
     for k, token in enumerate(words):
         word = token.lower
-        if word in _SUBORDINATORS and not leading:
+        if word in _SUBORDINATORS:
             return False
         if token.is_mask:
             return True  # a quotation stands for what was said
         finite = word in _FINITE or (len(word) > 4 and word.endswith("ed") and token.text.islower())
         if finite or _CONTRACTED.search(word) or (k and _present_verb(words[:k], token)):
-            verbs += 1
-            # After a subordinate clause, the main clause has a verb of its own.
-            if verbs > leading:
-                return True
+            return True
     return False
+
+
+# Verbs whose gerund object is what was said: "denied taking", "admitted to hiding".
+_ADMISSIONS = frozenset(
+    """deny denies denied denying admit admits admitted admitting acknowledge acknowledges
+    acknowledged acknowledging confess confesses confessed confessing""".split()
+)
+
+
+def _gerund(words: list[Token]) -> bool:
+    first = words[1] if words[0].lower == "to" and len(words) > 1 else words[0]
+    return first.text.islower() and first.lower.endswith("ing") and len(first.lower) > 4
 
 
 # "she's", "they're", "we've", "it'll": a subject with its verb.

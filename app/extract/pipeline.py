@@ -566,7 +566,7 @@ def _content(cue: Cue, tokens: list[Token], text: str) -> Span | None:
         # is what came before.
         cue.statement = not cue.nominal
         return cue.backward
-    if cue.forward is not None and cue.backward is not None:
+    if cue.forward is not None and cue.backward is not None and cue.span.start < cue.verb.start:
         before = text[: cue.span.start].rstrip().endswith(",")
         first = next((t for t in tokens if t.start >= cue.forward.start), None)
         if before and first is not None and first.lower in _ASIDE_OPENERS:

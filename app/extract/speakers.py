@@ -116,6 +116,10 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
     if len(words) == 1 and _ADVERB.fullmatch(head.text):
         return None  # "Separately", "Similarly": an adverb opening the sentence
+    if len(words) == 1 and _plural_role(head.lower) and head.text[0].isupper():
+        # "Ministers said": several people named by their role, capitalised as the sentence
+        # opens.
+        return _anonymous(words, female)
     if len(words) == 1 and head.lower in _VAGUE_SOURCES:
         # "Some said", "Others argued": a source, but not one a store can name.
         return Description(head.lower, "anonymous", None, head.lower, generic=True)

@@ -115,3 +115,35 @@ def test_a_think_tank_is_no_cue() -> None:
 def test_hinting_reports_speech() -> None:
     found = one("Okafor hinted that the ferry would return in spring.")
     assert found.speech
+
+
+@pytest.mark.parametrize(
+    "sentence, clause",
+    [
+        ("Okafor denied taking the money from the fund.", "taking the money from the fund"),
+        ("Okafor admitted to hiding the letters in a drawer.", "to hiding the letters in a drawer"),
+    ],
+)
+def test_what_someone_denies_or_admits_doing_is_what_they_said(sentence: str, clause: str) -> None:
+    found = one(sentence)
+    assert found.speech and texts(found) == [clause]
+
+
+def test_a_main_clause_after_a_subordinate_one_and_its_comma_is_a_statement() -> None:
+    found = [
+        a
+        for a in run(
+            "Okafor confessed to the theft, admitting that after leaving the party early, she drove "
+            "to the harbour."
+        )
+        if a.speech
+    ]
+    assert [texts(a) for a in found] == [
+        ["after leaving the party early, she drove to the harbour"]
+    ]
+
+
+def test_a_plural_role_opening_a_sentence_is_an_unnamed_source() -> None:
+    found = one("Senators said the vote was rushed.")
+    assert found.speaker is not None
+    assert (found.speaker.kind, found.speaker.name) == ("anonymous", "unnamed senator")
