@@ -133,8 +133,8 @@ def test_a_main_clause_after_a_subordinate_one_and_its_comma_is_a_statement() ->
     found = [
         a
         for a in run(
-            "Okafor confessed to the theft, admitting that after leaving the party early, she drove "
-            "to the harbour."
+            "Okafor confessed to the theft, admitting that after leaving the party early, she "
+            "drove to the harbour."
         )
         if a.speech
     ]
