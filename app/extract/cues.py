@@ -548,7 +548,11 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             and token.text.isalpha()
             and token.lower not in SPEECH_VERBS
             and j > 0
-            and (tokens[j - 1].lower.endswith(_POSSESSIVE) or tokens[j - 1].lower == "the")
+            and (
+                tokens[j - 1].lower.endswith(_POSSESSIVE)
+                or tokens[j - 1].lower == "the"
+                or tokens[j - 1].is_capitalized
+            )
         )
         if (
             phrase
@@ -886,7 +890,9 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 cue.statement = False  # "agreed to inject", "vowed to fight": an act, no words
         # "Investors have welcomed the deal, Reuters reported": a stance before the cue is
         # part of what was reported, not a bound of it.
-        earlier = [c for c in cues[:n] if c.kind in {"speech", "naming", "according"}]
+        earlier = [
+            c for c in cues[:n] if c.kind in {"speech", "naming", "according"} and c.statement
+        ]  # "if Trump agrees to the demands, people familiar with the talks say"
         begin = earlier[-1].span.end if earlier else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":

@@ -180,7 +180,8 @@ ORGANIZATION_HEADS: frozenset[str] = frozenset(
     school hospital city county jury panel team family firm agencies companies groups
     government governments organizations industry ranking rankings index tally count
     estimate estimates suit court numbers figures results records polling research evidence
-    findings statistics""".split()
+    findings statistics automaker automakers carmaker carmakers manufacturer retailer
+    startup start-up airline insurer lender conglomerate chipmaker drugmaker""".split()
 )
 
 # Capitalized words that mark a name as an institution: "State Department", "the Kremlin".

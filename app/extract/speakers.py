@@ -229,7 +229,12 @@ def _organization(content: list[Token], head: Token) -> Description | None:
         content = [*whose, *content[owner + 1 :]]
     tail = _proper_tail(content)
     named = tail if tail is not content and any(t.text in MEDIA_WORDS for t in tail) else content
-    generic = not any(t.text[0].isupper() for t in named)
+    # "the German automaker": a nationality says which kind of business, not which one (but
+    # "the Russian defense ministry" is one).
+    kind_only = head.lower in _BUSINESS_NOUNS
+    generic = not any(
+        t.text[0].isupper() and not (kind_only and t.text in TITLE_WORDS) for t in named
+    )
     return Description(_join(named), "organization", None, head.lower, generic=generic)
 
 
@@ -413,6 +418,10 @@ _PUBLIC_BODIES = frozenset(
     Senate House Congress Administration Attorney General Authority Parliament State City
     County Bureau Service Army Navy""".split()
 )
+# Nouns by which copy refers back to a public body it has named.
+_BODY_NOUNS = frozenset(
+    "agency ministry department office commission authority bureau administration".split()
+)
 # Nouns by which copy refers back to a business it has named.
 _BUSINESS_NOUNS = frozenset(
     """company firm automaker carmaker manufacturer maker retailer startup start-up airline
@@ -469,6 +478,14 @@ class Cast:
         for speaker in reversed(self._recent):
             if speaker.kind == "organization" and speaker.name.lower().endswith(head):
                 return speaker
+        if head in _BODY_NOUNS:
+            # "the agency" after NASA, "the ministry" after the Ministry of Health.
+            for speaker in reversed(self._recent[-3:]):
+                words = speaker.name.split()
+                if speaker.kind == "organization" and (
+                    head.capitalize() in words or (len(words) == 1 and _is_acronym(words[0]))
+                ):
+                    return speaker
         if head in _BUSINESS_NOUNS:
             # "the company", "the automaker": the business the article was just about.
             for speaker in reversed(self._recent[-3:]):

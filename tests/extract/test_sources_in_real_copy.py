@@ -118,3 +118,32 @@ def test_the_company_is_never_the_news_agency_that_reported() -> None:
     )
     spoken = [a for a in run(text) if a.speech and a.speaker is not None]
     assert [speaker_name(a) for a in spoken] == ["Reuters"]
+
+
+def test_a_business_named_by_its_kind_is_the_business_just_named() -> None:
+    text = (
+        "Harrow Motors makes vans in Ohio.\n"
+        "The German automaker, which builds them under licence, says the van will go 300 miles "
+        "on a charge."
+    )
+    spoken = [a for a in run(text) if a.speech]
+    assert [speaker_name(a) for a in spoken] == ["Harrow Motors"]
+
+
+def test_a_country_s_ministry_is_one_organization() -> None:
+    found = one("The Peruvian energy ministry said the pipeline would reopen in June.")
+    assert speaker_name(found) == "Peruvian energy ministry"
+
+
+def test_an_act_before_a_closing_source_does_not_cut_what_they_say() -> None:
+    found = [
+        a
+        for a in run(
+            "The strike may end if the mayor agrees to the union's terms, people close to the "
+            "talks say."
+        )
+        if a.speech
+    ]
+    assert [a.quotations[0].text for a in found] == [
+        "The strike may end if the mayor agrees to the union's terms"
+    ]
