@@ -88,3 +88,19 @@ def test_a_bare_name_nobody_is_known_by_is_stored_as_an_organization(seeded: Eng
             )
         )
     assert kinds == {"organization"}
+
+
+def test_a_person_stored_under_a_surname_takes_the_full_name_a_later_article_gives(
+    seeded: Engine,
+) -> None:
+    first = _post(seeded, "Mayor Okafor said the bridge would open in June.")
+    assert _speakers(seeded, first) == {"okafor"}
+    later = _post(
+        seeded,
+        "Adaeze Okafor, the mayor, toured the site on Friday.\n"
+        "Okafor said the bridge would open in July.",
+    )
+    assert _speakers(seeded, later) == {"okafor"}  # the same person, the same id
+    with Session(seeded) as session:
+        speaker = session.get(Speaker, "okafor")
+        assert speaker is not None and speaker.name == "Adaeze Okafor"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from gender_guesser.detector import Detector
 
-from app.extract.lexicon import HONORIFICS, ORGANIZATION_WORDS, TITLE_WORDS
+from app.extract.lexicon import HONORIFICS, ORGANIZATION_WORDS, ROLE_NOUNS, TITLE_WORDS
 from app.extract.model import Attribution, Speaker
 
 # A capitalised word, an initial ("J."), or a name particle between two of them.
@@ -170,7 +170,9 @@ def _given_key(name: str) -> str:
     return first[:3]
 
 
-def settle_names(found: list[Attribution], roster: Callable[[str], list[Named]]) -> None:
+def settle_names(
+    found: list[Attribution], roster: Callable[[str], list[Named]], text: str = ""
+) -> None:
     """Give every person speaking in ``found`` the fullest name the article gives them (the
     article's full names ending in a word, from ``roster``, asked for the surnames that may
     be short), and one speaker per person: two speakers that turn out to be one are
@@ -190,7 +192,7 @@ def settle_names(found: list[Attribution], roster: Callable[[str], list[Named]])
             speaker.name = fuller.name
         if speaker.gender is None:
             speaker.gender = _gender_of(speaker.name)
-        if not _person_evidence(speaker, named):
+        if not _person_evidence(speaker, named) and not _described_as_person(speaker, text):
             # "Bloomberg reported", "Harlow Mining confirmed": a capitalised name with
             # nothing saying it is a person's is an organization's.
             speaker.kind, speaker.kind_certain = "organization", False
@@ -219,6 +221,20 @@ def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:
         or words[0] in _SOVEREIGN_TITLES
         or any(given_name(w) is not None for w in words)
     )
+
+
+def _described_as_person(speaker: Speaker, text: str) -> bool:
+    """ "Adaeze Okafor, the mayor,", "Okafor, a 54-year-old nurse,": an apposition with a
+    role noun says a name is a person's."""
+    for mention in {speaker.name, *speaker.mentions}:
+        at = text.find(mention + ", ")
+        while at >= 0:
+            after = text[at + len(mention) + 2 : at + len(mention) + 80].split(",")[0].split()
+            if after and after[0].lower() in {"a", "an", "the"}:
+                if any(w.lower().strip(".") in ROLE_NOUNS for w in after[1:7]):
+                    return True
+            at = text.find(mention + ", ", at + 1)
+    return False
 
 
 def _gender_of(name: str) -> Literal["m", "f"] | None:

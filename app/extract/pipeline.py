@@ -26,9 +26,7 @@ _DATELINE = re.compile(
     r"(?: ?\([^()\n]{1,40}\))? ?(?:\u2014|\u2013|--?) ?"
 )
 # A paragraph that opens with a short capitalised label and a colon.
-_LABEL = re.compile(
-    r"^[ \t]*[\"\u201c\u2018']?[A-Z][\w.'\u2019 -]{0,40}:[ \t]", re.MULTILINE
-)
+_LABEL = re.compile(r"^[ \t]*[\"\u201c\u2018']?[A-Z][\w.'\u2019 -]{0,40}:[ \t]", re.MULTILINE)
 _DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
 _LEAD_INS = frozenset(
     {"but", "and", "however", "still", "yet", "meanwhile", "so", "also", "then", "now"}
@@ -81,7 +79,7 @@ class _Reader:
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
                 self.pending = []
-        settle_names(self.found, self.roster)
+        settle_names(self.found, self.roster, self.text)
         return self.found
 
     def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from app.crud import ensure_speaker, free_id
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
-from app.models import Speaker, SpeakerAlias
+from app.models import Speaker, SpeakerAlias, SpeakerRevision
 from app.names import name_key, slugify
 from app.queries.lookup import speakers_named
 
@@ -135,8 +135,35 @@ def link_speaker(
         created=created,
         absent=absent,
     )
+    if found is not None and _fuller(mention, speaker):
+        _take_fuller_name(session, speaker_id, name)
     index.learn(speaker, [name, speaker_id, *aliases])
     return speaker_id
+
+
+def _fuller(mention: Mention, stored: Speaker) -> bool:
+    """ "Donald Trump" for a person the store knows only as "Trump"."""
+    words, known = mention.name.split(), stored.name.split()
+    return (
+        stored.kind == "person"
+        and (mention.kind == "person" or not mention.kind_certain)
+        and len(known) == 1
+        and len(words) > 1
+        and words[-1] == known[0]
+    )
+
+
+def _take_fuller_name(session: Session, speaker_id: str, name: str) -> None:
+    """A person the machine stored under a surname alone takes the full name an article gives,
+    unless a person has edited them: their name is then theirs to choose."""
+    if session.exec(
+        select(SpeakerRevision.id).where(SpeakerRevision.speaker_id == speaker_id)
+    ).first():
+        return
+    speaker = session.get(Speaker, speaker_id, with_for_update=True, populate_existing=True)
+    if speaker is not None and len(speaker.name.split()) == 1:
+        speaker.name = name
+        session.add(speaker)
 
 
 def _names(mention: Mention) -> list[str]:

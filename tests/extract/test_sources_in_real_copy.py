@@ -147,3 +147,12 @@ def test_an_act_before_a_closing_source_does_not_cut_what_they_say() -> None:
     assert [a.quotations[0].text for a in found] == [
         "The strike may end if the mayor agrees to the union's terms"
     ]
+
+
+@pytest.mark.parametrize(
+    "introduction",
+    ["Ngozi Ezeh, the mayor, toured the dam.", "Ezeh, a 54-year-old nurse, toured the dam."],
+)
+def test_an_apposition_with_a_role_says_a_name_is_a_person_s(introduction: str) -> None:
+    found = run(f"{introduction}\nEzeh said the dam would hold.")
+    assert [a.speaker.kind for a in found if a.speaker is not None] == ["person"]
