@@ -75,6 +75,9 @@ class _Reader:
                 following is not None and following.quotes[0].opens_paragraph
             )
             self.paragraph = number
+            if _heading(self.text, paragraph):
+                self.pending, self.intro = [], None
+                continue
             for span in sentences(self.text, paragraph):
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
@@ -519,6 +522,18 @@ def _only_slight(gap: list[Token], cue: Cue) -> bool:
 def _slight(token: Token) -> bool:
     """Words that may stand between a cue and its quotation: "asking her, “..."."""
     return token.lower in _SLIGHT or (token.lower.endswith("ly") and token.text.islower())
+
+
+# How a paragraph of running text ends; a heading, a link's label or a list of links does not.
+_TERMINAL = frozenset(".?!:;)]\u2026\"'\u201d\u2019")
+
+
+def _heading(text: str, paragraph: Paragraph) -> bool:
+    """A line with no sentence end that holds no quotation: a heading, a link label kept in
+    the main text ("- Gronk, Serena perform with ..."), a product's name. Its words are no
+    one's statement."""
+    line = paragraph.span.of(text).rstrip()
+    return bool(line) and line[-1] not in _TERMINAL and not paragraph.quotes
 
 
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:

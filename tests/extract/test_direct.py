@@ -152,3 +152,14 @@ def test_a_heading_before_a_colon_is_never_a_speaker(label: str) -> None:
         f"{label}: Ten islands you can reach without a car this summer\n"
     )
     assert [a for a in run(text) if a.speaker is not None] == []
+
+
+def test_a_list_of_link_labels_kept_in_the_text_is_never_attributed() -> None:
+    text = (
+        "The council voted on Monday.\n"
+        "- Okafor tells harbour story from the '90s The mayor recalls a storm that sank the pier\n"
+        "- Lindqvist says ferries will run all winter Riders asked for a later boat\n"
+        "“We will run them all winter,” Maya Lindqvist said."
+    )
+    found = [a for a in run(text) if a.speaker is not None]
+    assert [speaker_name(a) for a in found] == ["Maya Lindqvist"]
