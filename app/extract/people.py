@@ -204,9 +204,45 @@ def settle_names(
         same.role = same.role or speaker.role
         same.mentions.extend(m for m in speaker.mentions if m not in same.mentions)
         merged[id(speaker)] = same
+    _join_acronyms([s for s in people if s.kind == "organization"], merged)
     for attribution in found:
         if attribution.speaker is not None and id(attribution.speaker) in merged:
             attribution.speaker = merged[id(attribution.speaker)]
+
+
+def _join_acronyms(organizations: list[Speaker], merged: dict[int, Speaker]) -> None:
+    """ "VW" and "Volkswagen", "GM" and "General Motors" in one article: one organization,
+    under its full name, when exactly one other organization the article quotes fits."""
+    for short in organizations:
+        letters = short.name.replace(".", "")
+        if not (2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()):
+            continue
+        fits = {
+            other.name: other
+            for other in organizations
+            if other is not short and id(other) not in merged and _abbreviates(letters, other.name)
+        }
+        if len(fits) == 1:
+            (full,) = fits.values()
+            full.mentions.extend(m for m in short.mentions if m not in full.mentions)
+            merged[id(short)] = full
+
+
+def _abbreviates(letters: str, name: str) -> bool:
+    """The initials of the name's words, or of the parts of one word ("Volks-Wagen")."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    if "".join(w[0] for w in words) == letters:
+        return True
+    if len(words) != 1 or len(words[0]) < 6 or words[0][0] != letters[0]:
+        return False
+    # One word: each further letter starts a later part of it, in order ("VW": Volks-wagen).
+    rest, at = words[0].lower(), 1
+    for letter in letters[1:].lower():
+        at = rest.find(letter, max(at, 3))
+        if at < 0:
+            return False
+        at += 3
+    return True
 
 
 def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:

@@ -156,3 +156,21 @@ def test_an_act_before_a_closing_source_does_not_cut_what_they_say() -> None:
 def test_an_apposition_with_a_role_says_a_name_is_a_person_s(introduction: str) -> None:
     found = run(f"{introduction}\nEzeh said the dam would hold.")
     assert [a.speaker.kind for a in found if a.speaker is not None] == ["person"]
+
+
+@pytest.mark.parametrize(
+    "full, short",
+    [("Volkswagen", "VW"), ("Harrow Motors", "HM"), ("Tessel Biomedical Group", "TBG")],
+)
+def test_an_organization_s_acronym_is_the_organization(full: str, short: str) -> None:
+    text = f"{full} said the plant would reopen in May.\n{short} says it could hire 300 people."
+    assert [speaker_name(a) for a in run(text)] == [full, full]
+
+
+def test_an_acronym_two_organizations_could_stand_for_is_left_alone() -> None:
+    text = (
+        "Harrow Motors said the plant would reopen in May.\n"
+        "Hill Mining said the mine would close.\n"
+        "HM says it could hire 300 people."
+    )
+    assert [speaker_name(a) for a in run(text)][-1] == "HM"
