@@ -190,13 +190,13 @@ def settle_names(
         fuller = fullest_name(speaker.name, named)
         if fuller is not None:
             speaker.name = fuller.name
-        if speaker.gender is None:
-            speaker.gender = _gender_of(speaker.name)
         if not _person_evidence(speaker, named) and not _described_as_person(speaker, text):
             # "Bloomberg reported", "Harlow Mining confirmed": a capitalised name with
             # nothing saying it is a person's is an organization's.
             speaker.kind, speaker.kind_certain = "organization", False
             continue
+        if speaker.gender is None:
+            speaker.gender = _gender_of(speaker.name)
         same = by_name.get(speaker.name)
         if same is None:
             by_name[speaker.name] = speaker
@@ -255,19 +255,22 @@ def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:
         or any(r.name == speaker.name for r in roster)
         or words[0] in HONORIFICS
         or words[0] in _SOVEREIGN_TITLES
-        or any(given_name(w) is not None for w in words)
+        # A given name opening a full name; a single word in the name list may as well be a
+        # company's or a place's ("Nissan says", "Jordan said").
+        or any(given_name(w) is not None for w in words[:-1])
     )
 
 
 def _described_as_person(speaker: Speaker, text: str) -> bool:
-    """ "Adaeze Okafor, the mayor,", "Okafor, a 54-year-old nurse,": an apposition with a
-    role noun says a name is a person's."""
+    """ "Adaeze Okafor, the mayor,", "Okafor, a 54-year-old nurse,", "Aseem Prakash, founding
+    director of ...": an apposition with a role noun says a name is a person's."""
     for mention in {speaker.name, *speaker.mentions}:
         at = text.find(mention + ", ")
         while at >= 0:
             after = text[at + len(mention) + 2 : at + len(mention) + 80].split(",")[0].split()
-            if after and after[0].lower() in {"a", "an", "the"}:
-                if any(w.lower().strip(".") in ROLE_NOUNS for w in after[1:7]):
+            # ", the mayor,", ", a nurse,", ", founding director of ...": a role follows.
+            if after and (after[0].lower() in {"a", "an", "the"} or after[0].islower()):
+                if any(w.lower().strip(".") in ROLE_NOUNS for w in after[:7]):
                     return True
             at = text.find(mention + ", ", at + 1)
     return False

@@ -174,3 +174,14 @@ def test_an_acronym_two_organizations_could_stand_for_is_left_alone() -> None:
         "HM says it could hire 300 people."
     )
     assert [speaker_name(a) for a in run(text)][-1] == "HM"
+
+
+@pytest.mark.parametrize("name", ["Nissan", "Jordan", "Chelsea"])
+def test_a_single_word_in_the_name_list_is_no_proof_of_a_person(name: str) -> None:
+    found = one(f"{name} says it will open a new office in May.")
+    assert found.speaker is not None and found.speaker.kind == "organization"
+
+
+def test_a_given_name_inside_a_longer_name_is_proof_of_a_person() -> None:
+    found = one("Browns DL Sheldon Wickes said the league should act on the fight.")
+    assert found.speaker is not None and found.speaker.kind == "person"
