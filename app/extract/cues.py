@@ -210,7 +210,8 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     if word in _EVIDENTIAL and token.text[0].islower() and _evidential(tokens, i):
         # "The economy seemed impervious to shocks": a judgment nobody in the text owns.
         return _make(tokens, i, i + 1, "evidential", [], False, sentence)
-    if not token.text[0].islower() and not _headline_verb(tokens, i):
+    opening = i == 0 and word.endswith("ing") and word in SPEECH_VERBS  # "Noting that ..., X"
+    if not token.text[0].islower() and not _headline_verb(tokens, i) and not opening:
         return None
     if word in SPEECH_VERBS:
         kind = "speech"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_word
 from app.extract.dates import said_on
-from app.extract.lexicon import PRONOUNS, TITLE_WORDS
+from app.extract.lexicon import PRONOUNS, SPEECH_VERBS, TITLE_WORDS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
 from app.extract.people import Named, given_name, people_named, settle_names
 from app.extract.speakers import Cast, describe, is_pronoun
@@ -97,6 +97,7 @@ class _Reader:
             self.cast.resolve(subject, self.text)
         for n, cue in enumerate(sentence.cues):
             sentence.speakers[n] = self._speaker(cue, sentence, n, subject)
+        _opening_participle(sentence, subject)
         subject_cue = self._subject_cue(sentence, subject)
         claimed = self._quotes(number, paragraph, sentence, subject_cue)
         self._indirect(sentence, claimed)
@@ -536,6 +537,30 @@ def _heading(text: str, paragraph: Paragraph) -> bool:
     return bool(line) and line[-1] not in _TERMINAL and not paragraph.quotes
 
 
+def _opening_participle(sentence: _Sentence, subject: list[Token] | None) -> None:
+    """ "Noting that the ice was thin, Okafor asked, ...": a participle opening the sentence
+    has the main clause's speaker, and its words end where the main clause begins."""
+    if not sentence.cues or not sentence.tokens:
+        return
+    first = sentence.cues[0]
+    opens = first.verb.start == sentence.tokens[0].start
+    if not opens or not first.verb_word.endswith("ing") or first.span.start < first.verb.start:
+        return
+    if len(sentence.cues) > 1:
+        main = sentence.cues[1]
+        sentence.speakers[0] = sentence.speakers.get(1)
+        first.subject, begins = main.subject, main.span.start
+    elif subject:
+        begins = subject[0].start
+    else:
+        return
+    commas = [t for t in sentence.tokens if t.text == "," and t.end <= begins]
+    if first.forward is not None and commas:
+        words = [t for t in sentence.tokens if first.forward.start <= t.start < commas[-1].start]
+        if words:
+            first.forward = Span(first.forward.start, words[-1].end)
+
+
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
     """ "CBS News, The Post and NBC News reported": several sources, none of them the one
     speaker; but "lead author and NASA scientist Ana Ruiz said" is one person with two
@@ -703,9 +728,11 @@ def _sentence_subject(tokens: list[Token]) -> list[Token] | None:
     Foreign Secretary Lord Cameron said" -> "British Foreign Secretary Lord Cameron"."""
     words = list(tokens)
     texts = [t.text for t in words]
-    if "," in texts[:16]:
+    # "Noting that the ice was thin, Okafor ...": a participle's clause, however long.
+    participle = bool(words) and words[0].lower.endswith("ing") and words[0].lower in SPEECH_VERBS
+    if "," in texts[: 40 if participle else 16]:
         head = words[: texts.index(",")]
-        lead_in = bool(head) and head[0].lower in _LEAD_IN_OPENERS
+        lead_in = bool(head) and (head[0].lower in _LEAD_IN_OPENERS or participle)
         if head and (lead_in or (not any(t.is_capitalized for t in head[1:]) and len(head) < 6)):
             words = words[len(head) + 1 :]
     while words and (words[0].lower in _LEAD_INS or not words[0].is_word):

@@ -147,3 +147,22 @@ def test_a_plural_role_opening_a_sentence_is_an_unnamed_source() -> None:
     found = one("Senators said the vote was rushed.")
     assert found.speaker is not None
     assert (found.speaker.kind, found.speaker.name) == ("anonymous", "unnamed senator")
+
+
+@pytest.mark.parametrize(
+    "sentence, clause",
+    [
+        ("Saying that the levee was safe, Okafor left the meeting.", "the levee was safe"),
+        (
+            "Noting that the ice on the lake had thinned every winter since 1990, Okafor "
+            "asked, “Where will the skaters go?”",
+            "the ice on the lake had thinned every winter since 1990",
+        ),
+    ],
+)
+def test_a_participle_opening_a_sentence_reports_what_its_subject_said(
+    sentence: str, clause: str
+) -> None:
+    noted = next(a for a in run(sentence) if a.kind == "indirect")
+    assert texts(noted) == [clause]
+    assert noted.speaker is not None and noted.speaker.name == "Okafor"
