@@ -81,6 +81,8 @@ class Cue:
     # corpora count them, but no statement to store.
     statement: bool = True
     nominal: bool = False
+    # "agreed to pay": what follows is something done, not something said.
+    act: bool = False
     # "told Variety": a name told the words that may be an outlet.
     audience: str | None = None
 
@@ -399,7 +401,9 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                 and described.role is None
                 and (len(between) > 1 or given_name(between[0].text) is not None)
             ):
-                return between  # "Another delegate on the slate, Jim Poolman, said"
+                # "Another delegate on the slate, Jim Poolman, said"; but "Prince Andrew, the
+                # brother of the heir, Charles, has told": Charles names the heir.
+                return _chain_subject(tokens, k) or between
             name = _noun_phrase_before(tokens, k - 1)
             named = _named_before_description(tokens, k - 1 - len(name), name)
             if named:
@@ -470,6 +474,27 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 
 
 _PLACE_LEADS = frozenset("in at of for from with on near to by outside inside".split())
+
+
+def _chain_subject(tokens: list[Token], k: int) -> list[Token]:
+    """The person opening "X, the brother of the heir, NAME, ...", where ``k`` is the comma
+    before NAME: the name completes the description, and X is who speaks."""
+    start = k - 1
+    while start >= 0 and tokens[start].text != "," and k - start < 30 and not tokens[start].is_mask:
+        start -= 1
+    if start < 1 or tokens[start].text != ",":
+        return []
+    segment = tokens[start + 1 : k]
+    if not segment or segment[0].lower not in {"the", "a", "an"}:
+        return []
+    if segment[-1].text[0].isupper() or not any(t.lower in {"of", "to"} for t in segment):
+        return []
+    person = _noun_phrase_before(tokens, start - 1)
+    opens = start - 1 - len(person)
+    if not person or (opens >= 0 and tokens[opens].is_word):
+        return []
+    found = describe(person)
+    return person if found is not None and found.kind == "person" else []
 
 
 def _named_before_description(tokens: list[Token], before: int, name: list[Token]) -> list[Token]:
@@ -888,7 +913,9 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 and cue.verb.end == after[0].start - 1
                 and not (cue.verb_word in _ADMISSIONS and _gerund(after))
             ):
-                cue.statement = False  # "agreed to inject", "vowed to fight": an act, no words
+                # "agreed to inject", "vowed to fight": an act, no words, even with a
+                # quoted fragment in it.
+                cue.statement, cue.act = False, True
         # "Investors have welcomed the deal, Reuters reported": a stance before the cue is
         # part of what was reported, not a bound of it.
         earlier = [

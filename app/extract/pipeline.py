@@ -448,6 +448,7 @@ class _Reader:
             said_on=when,
             speech=cue.kind not in {"cognition", "stance", "evidential"}
             and not cue.nominal
+            and not cue.act
             and (kind != "indirect" or cue.statement),
             basis=f"{kind}, {_how_named(cue, speaker)}",
         )

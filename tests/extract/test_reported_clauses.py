@@ -166,3 +166,8 @@ def test_a_participle_opening_a_sentence_reports_what_its_subject_said(
     noted = next(a for a in run(sentence) if a.kind == "indirect")
     assert texts(noted) == [clause]
     assert noted.speaker is not None and noted.speaker.name == "Okafor"
+
+
+def test_a_quoted_word_inside_an_act_is_not_a_quotation() -> None:
+    found = run("He agreed to return the fee he took for the name “Harbour.”")
+    assert found and not any(a.speech for a in found)

@@ -185,3 +185,8 @@ def test_a_single_word_in_the_name_list_is_no_proof_of_a_person(name: str) -> No
 def test_a_given_name_inside_a_longer_name_is_proof_of_a_person() -> None:
     found = one("Browns DL Sheldon Wickes said the league should act on the fight.")
     assert found.speaker is not None and found.speaker.kind == "person"
+
+
+def test_a_name_completing_a_description_is_not_the_speaker() -> None:
+    found = one("Maria Lund, the sister of the late mayor, Erik Lund, said the statue would stay.")
+    assert speaker_name(found) == "Maria Lund"
