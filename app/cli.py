@@ -195,7 +195,11 @@ def ingest_command(
         str | None, typer.Option(help="Publisher of articles that name none, by id or name.")
     ] = None,
     published_on: Annotated[
-        str | None, typer.Option(help="Publication date of articles that give none, YYYY-MM-DD.")
+        str | None,
+        typer.Option(
+            help="Publication date of articles that give none, YYYY-MM-DD; without it they are "
+            "stored undated."
+        ),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
@@ -367,7 +371,7 @@ def watch_command(
 
 
 def _check_text_options(found: list[Path], defaults: "Defaults") -> None:
-    """A plain text file carries no metadata, and a date given for all must be a date: refuse
+    """A plain text file carries no publisher, and a date given for all must be a date: refuse
     before reading any article."""
     import datetime as dt
 
@@ -382,13 +386,9 @@ def _check_text_options(found: list[Path], defaults: "Defaults") -> None:
             ) from None
 
     for path in found:
-        if is_plain_text(path):
-            for needed, option in (
-                (defaults.publisher, "--publisher"),
-                (defaults.published_on, "--published-on"),
-            ):
-                if needed is None:
-                    raise ArticleFileError(f"{path}: a text file needs {option}")
+        # Without --published-on a text file is stored undated.
+        if is_plain_text(path) and defaults.publisher is None:
+            raise ArticleFileError(f"{path}: a text file needs --publisher")
 
 
 @cli.command("synth")

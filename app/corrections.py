@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.crud import InvalidField, add_quote, ensure_speaker, free_id, utcnow
+from app.crud import InvalidField, add_quote, dated, ensure_speaker, free_id, utcnow
 from app.ingest.store import outlet_for
 from app.models import ApiKey, Article, Quotation, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
@@ -85,7 +85,7 @@ def update_quote(
         said_on = patch.said_on if "said_on" in sent else quote.said_on
         asked = patch.said_on_precision if "said_on_precision" in sent else None
         quote.said_on, quote.said_on_precision = _said_on(said_on, asked)
-        quote.date = quote.said_on or article.published_on
+        quote.date = quote.said_on or dated(article)
     if "cue" in sent:
         quote.cue = patch.cue
     if "speaker_span" in sent:

@@ -144,7 +144,7 @@ def add_article(
     session: Session,
     title: str,
     publisher_id: str,
-    published_on: dt.date,
+    published_on: dt.date | None,
     text: str,
     url: str | None = None,
     byline: str | None = None,
@@ -166,6 +166,12 @@ def add_article(
     session.add(article)
     session.flush()
     return article
+
+
+def dated(article: Article) -> dt.date:
+    """The day an article's quotes sort by when they give none: its publication, else (an
+    undated article) the day it was stored."""
+    return article.published_on or article.created_at.date()
 
 
 def quote_values(
@@ -203,7 +209,7 @@ def quote_values(
         "text": article.text[start:end],
         "said_on": said_on,
         "said_on_precision": said_on_precision if said_on is not None else None,
-        "date": said_on if said_on is not None else article.published_on,
+        "date": said_on if said_on is not None else dated(article),
         "cue": cue,
         "span_start": start,
         "span_end": end,

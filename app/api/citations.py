@@ -21,10 +21,14 @@ def reader_date(day: dt.date | None, precision: str | None = "day") -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+# How citation styles mark a work with no date.
+NO_DATE = "n.d."
+
+
 def when_said(quote: QuotePublic) -> str:
     if quote.said_on is not None:
         return reader_date(quote.said_on, quote.said_on_precision)
-    return reader_date(quote.article.published_on)
+    return reader_date(quote.article.published_on) or NO_DATE
 
 
 def attribution(quote: QuotePublic) -> str:
@@ -50,8 +54,15 @@ def citation(quote: QuotePublic, permalink: str) -> str:
     article = quote.article
     return (
         f"{words} {who}. In “{article.title}”, {article.publisher.name}, "
-        f"{reader_date(article.published_on)}. {permalink}"
+        f"{reader_date(article.published_on) or NO_DATE}. {permalink}"
     )
+
+
+def _said_on(quote: QuotePublic) -> str | None:
+    """When the words were said, or else when they were published; neither for an undated
+    article that does not say."""
+    day = quote.said_on or quote.article.published_on
+    return day.isoformat() if day else None
 
 
 def csl_item(quote: QuotePublic, article: ArticleDetail, permalink: str) -> dict[str, Any]:
@@ -64,7 +75,6 @@ def csl_item(quote: QuotePublic, article: ArticleDetail, permalink: str) -> dict
         "title": article.title,
         "container-title": article.publisher.name,
         "publisher": article.publisher.name,
-        "issued": {"date-parts": [_parts(article.published_on)]},
         "URL": article.url or permalink,
         "note": citation(quote, permalink),
         "custom": {
@@ -73,11 +83,13 @@ def csl_item(quote: QuotePublic, article: ArticleDetail, permalink: str) -> dict
             "speaker": quote.speaker.name,
             "speaker_role": quote.speaker.role,
             "given_to": quote.outlet.name if quote.outlet else None,
-            "said_on": quote.date.isoformat(),
-            "said_on_precision": quote.said_on_precision or "day",
+            "said_on": _said_on(quote),
+            "said_on_precision": quote.said_on_precision or "day" if _said_on(quote) else None,
             "permalink": permalink,
         },
     }
+    if article.published_on is not None:
+        item["issued"] = {"date-parts": [_parts(article.published_on)]}
     if article.byline:
         item["author"] = [{"literal": article.byline}]
     return item

@@ -12,7 +12,7 @@ The format (``gold.json``)::
                    "forbid_speakers": [...], "ambiguous": [...]}]}
 
 Each article is posted the way the API posts it (``ingest_article`` in one transaction) into a
-new store seeded like a fresh install; an article without a date is read with none, so
+new store seeded like a fresh install; an article without a date is stored undated, so
 nothing is dated relative to it.
 """
 
@@ -35,9 +35,6 @@ from app.seed import load_seed
 
 Kind = Literal["direct", "partial", "indirect"]
 CHECKED = ("kind", "speaker_name", "speaker_kind", "outlet", "said_on")
-# The day an undated article is stored under until the store keeps undated articles; nothing
-# is dated from it, since the text is read with no publication date.
-_UNDATED_PLACEHOLDER = dt.date(1970, 1, 1)
 
 
 class Expected(BaseModel):
@@ -161,7 +158,7 @@ def evaluate_real(articles: list[RealArticle], workdir: Path | None = None) -> R
                         session,
                         title=article.title,
                         publisher=article.publisher,
-                        published_on=article.published_on or _UNDATED_PLACEHOLDER,
+                        published_on=article.published_on,
                         text=article.text,
                         read=read,
                     )

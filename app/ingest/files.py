@@ -136,9 +136,8 @@ def article_fields(source: Source, defaults: Defaults) -> ArticleIn:
         return _page(source.where, source.content, given)
     stem = Path(source.where).name.split(".")[0]
     fields = {"title": stem.replace("-", " ").replace("_", " "), **given, "text": source.content}
-    for needed, option in (("publisher", "--publisher"), ("published_on", "--published-on")):
-        if needed not in fields:
-            raise ArticleFileError(f"{source.where}: a text file needs {option}")
+    if "publisher" not in fields:
+        raise ArticleFileError(f"{source.where}: a text file needs --publisher")
     return _validated(source.where, fields)
 
 

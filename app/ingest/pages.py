@@ -3,7 +3,7 @@ site, byline, canonical address) are read by trafilatura; what the poster gives 
 
 The stored text is the extracted text, so quote spans point into it, not into the HTML. A date
 is taken only from the page's metadata and markup, never guessed from its running text: a
-wrong date on a quote is worse than none, and a page with none must be given one.
+wrong date on a quote is worse than none, so a page that gives none is stored undated.
 """
 
 import datetime as dt
@@ -90,7 +90,6 @@ def page_article(
         "text": page.text,
     }
     for needed, what in (
-        ("published_on", "the page gives no publication date; give published_on"),
         ("title", "the page gives no title; give title"),
         ("publisher", "the page names no publisher or site; give publisher"),
     ):

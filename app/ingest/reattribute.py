@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.corrections import delete_quote, record, snapshot
 from app.db import session_scope
@@ -62,7 +62,7 @@ def article_ids(engine: Engine, *, since: dt.date | None, article: int | None) -
     if article is not None:
         statement = statement.where(Article.id == article)
     if since is not None:
-        statement = statement.where(Article.published_on >= since)
+        statement = statement.where(col(Article.published_on) >= since)
     with Session(engine) as session:
         return [i for i in session.exec(statement) if i is not None]
 

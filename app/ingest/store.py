@@ -109,7 +109,7 @@ def ingest_article(
     *,
     title: str,
     publisher: str,
-    published_on: dt.date,
+    published_on: dt.date | None,
     text: str,
     url: str | None = None,
     byline: str | None = None,

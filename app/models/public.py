@@ -76,7 +76,9 @@ class ArticleRef(BaseModel):
     id: int = Field(examples=[1])
     title: str
     publisher: OutletRef
-    published_on: dt.date = Field(examples=["2024-05-31"])
+    published_on: dt.date | None = Field(
+        examples=["2024-05-31"], description="Null when nobody knows when it was published."
+    )
 
 
 class QuotePublic(BaseModel):
@@ -129,7 +131,10 @@ class QuotePublic(BaseModel):
     article: ArticleRef
     said_on: dt.date | None = Field(description="When the words were said, where the text says.")
     said_on_precision: DatePrecision | None
-    date: dt.date = Field(description="said_on where known, else the article's published_on.")
+    date: dt.date = Field(
+        description="said_on where known, else the article's published_on, else (an undated "
+        "article) the day it was stored: what filters and sorting use."
+    )
     cue: str | None = Field(description="The attribution words, e.g. 'Blinken said'.")
     span: Span = Field(description="Where the quoted words (or reported clause) stand.")
     speaker_span: Span | None = Field(
@@ -253,7 +258,10 @@ class ArticlePublic(BaseModel):
     id: int
     title: str
     publisher: OutletRef
-    published_on: dt.date
+    published_on: dt.date | None = Field(
+        description="Null when nobody knows when it was published: nothing in it is dated "
+        "from it, and its quotes sort and filter by the day it was stored."
+    )
     url: str | None
     byline: str | None = Field(default=None, description="Who wrote it, when known.")
     language: str | None = Field(
@@ -289,7 +297,12 @@ class ArticleIn(BaseModel):
         description="The outlet that published it, by id or any name; a new name creates it.",
         examples=["upi"],
     )
-    published_on: IsoDate = Field(examples=["2024-05-31"])
+    published_on: IsoDate | None = Field(
+        default=None,
+        examples=["2024-05-31"],
+        description="When it was published. Leave it out when nobody knows: the article is "
+        "stored undated, and no quote in it is dated from it ('on Wednesday' stays undated).",
+    )
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
     byline: Text | None = Field(default=None, max_length=300, examples=["Jane Roe"])
     text: Text = Field(

@@ -79,7 +79,8 @@ class Article(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG)
     title: str = Field(max_length=500)
     publisher_id: str = Field(foreign_key="outlet.id")
-    published_on: dt.date
+    # Null for an article whose publication date nobody knows: nothing in it is dated from it.
+    published_on: dt.date | None = None
     url: str | None = Field(default=None, max_length=2000)
     # Who wrote it, when the page or the poster says.
     byline: str | None = Field(default=None, max_length=300)
@@ -129,7 +130,8 @@ class Quote(SQLModel, table=True):
     text: str
     said_on: dt.date | None = None
     said_on_precision: str | None = Field(default=None, max_length=8)
-    # said_on where known, else the article's published_on: what filters and sorting use.
+    # said_on where known, else the article's published_on, else (an undated article) the day
+    # it was stored: what filters and sorting use.
     date: dt.date
     cue: str | None = Field(default=None, max_length=500)
     span_start: int
@@ -171,7 +173,7 @@ class Quotation(SQLModel, table=True):
     text: str
     text_quote_id: int = Field(sa_type=BIG)
     # The earliest date any report gives (said, else published), the earliest said_on, and the
-    # earliest publication.
+    # earliest publication (an undated article's report counts the day it was stored).
     date: dt.date
     first_said: dt.date | None = None
     first_reported: dt.date

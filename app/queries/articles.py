@@ -23,7 +23,12 @@ _QUOTE_COUNT = (
     .scalar_subquery()
     .label("quote_count")
 )
+# Newest published first; an undated article after every dated one.
+_LISTED = sa.func.coalesce(
+    ARTICLE.c.published_on, sa.literal(dt.date(1, 1, 1)), type_=sa.Date
+).label("listed_on")
 _COLUMNS = (
+    _LISTED,
     ARTICLE.c.id,
     ARTICLE.c.title,
     ARTICLE.c.published_on,
@@ -58,7 +63,7 @@ def list_articles(
     found = page_rows(
         session,
         statement,
-        order=[ARTICLE.c.published_on, ARTICLE.c.id],
+        order=[_LISTED, ARTICLE.c.id],
         descending=True,
         query={"publishers": publishers, "since": since, "until": until},
         limit=limit,
@@ -86,5 +91,6 @@ def get_article(session: Session, article_id: int) -> ArticleDetail | None:
 
 def _shape(row: sa.RowMapping) -> dict[str, object]:
     shaped = dict(row)
+    shaped.pop("listed_on", None)
     shaped["publisher"] = {"id": shaped.pop("publisher_id"), "name": shaped.pop("publisher_name")}
     return shaped

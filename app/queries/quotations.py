@@ -146,7 +146,11 @@ def get_quotation(session: Session, quotation_id: int) -> QuotationDetail | None
             .outerjoin(GIVEN_TO, GIVEN_TO.c.id == QUOTE.c.outlet_id)
         )
         .where(QUOTE.c.quotation_id == quotation_id)
-        .order_by(ARTICLE.c.published_on, QUOTE.c.date, QUOTE.c.id)
+        .order_by(
+            sa.func.coalesce(ARTICLE.c.published_on, QUOTE.c.date, type_=sa.Date),
+            QUOTE.c.date,
+            QUOTE.c.id,
+        )
     ).mappings()
     summary = quotation_public(row)
     return QuotationDetail(

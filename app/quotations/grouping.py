@@ -391,7 +391,9 @@ def _drop_anchors(session: Session, quotation_id: int, text: str) -> None:
 def _report_select() -> sa.Select[tuple[int, str, str, dt.date, dt.date | None, dt.date, str]]:
     return sa.select(
         QUOTE.c.id, QUOTE.c.speaker_id, QUOTE.c.text, QUOTE.c.date, QUOTE.c.said_on,
-        ARTICLE.c.published_on, ARTICLE.c.publisher_id,
+        # An undated article reports on the day its quote sorts by.
+        sa.func.coalesce(ARTICLE.c.published_on, QUOTE.c.date, type_=sa.Date),
+        ARTICLE.c.publisher_id,
     ).join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)  # fmt: skip
 
 

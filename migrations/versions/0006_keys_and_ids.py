@@ -80,6 +80,12 @@ def downgrade() -> None:
     for table in ("quote", "article"):
         if postgres:
             op.drop_constraint(f"fk_{table}_api_key_id_api_key", table, type_="foreignkey")
+        if table == "article" and not postgres:
+            # Once 0010 has rebuilt the article table its reference is a table constraint,
+            # which SQLite's DROP COLUMN refuses: rebuild it again (no triggers on article).
+            with op.batch_alter_table(table, table_kwargs={"sqlite_autoincrement": True}) as b:
+                b.drop_column("api_key_id")
+            continue
         op.drop_column(table, "api_key_id")
     op.drop_index("ix_idempotent_request_created", table_name="idempotent_request")
     op.drop_column("api_key", "last_used_at")
