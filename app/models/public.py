@@ -15,6 +15,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     Tag,
+    computed_field,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -272,6 +273,19 @@ class ArticlePublic(BaseModel):
         examples=["en"],
     )
     quote_count: int
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Why no quote was taken from it, when the service attributed nothing by "
+        "design: a text not in English. Null otherwise."
+    )
+    @property
+    def not_attributed(self) -> str | None:
+        if self.language is None or self.language == "en":
+            return None
+        return (
+            f"the text is in another language ({self.language}); quotations are attributed "
+            "only in English text, so it is stored with no quotes"
+        )
 
 
 class ArticleDetail(ArticlePublic):

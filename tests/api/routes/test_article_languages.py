@@ -24,6 +24,7 @@ def test_an_article_not_in_english_is_stored_with_its_language_and_no_quotes(wri
         assert response.status_code == 201, response.text
         body = response.json()
         assert (body["language"], body["quotes"], body["quote_count"]) == (language, [], 0)
+        assert f"another language ({language})" in body["not_attributed"]
         stored = client.get(f"/v1/articles/{body['id']}").json()
         assert stored["language"] == language and stored["text"] == text
 
@@ -31,7 +32,7 @@ def test_an_article_not_in_english_is_stored_with_its_language_and_no_quotes(wri
 def test_an_english_article_is_attributed_and_says_so(writer) -> None:
     client, key = writer
     body = client.post("/v1/articles", json=article(), headers=key).json()
-    assert body["language"] == "en"
+    assert body["language"] == "en" and body["not_attributed"] is None
     assert body["quotes"]
 
 
