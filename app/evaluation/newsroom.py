@@ -8,7 +8,6 @@ text does not give."""
 
 import datetime as dt
 import re
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +17,12 @@ import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import session_scope
 from app.evaluation.corpus import CorpusError
 from app.evaluation.scoring import characters, jaccard
+from app.evaluation.store import fresh_store
 from app.ingest.store import ingest_article
 from app.names import slugify
-from app.seed import load_seed
 
 Kind = Literal["direct", "partial", "indirect"]
 # A predicted quote and a gold one are the same quotation at this character overlap.
@@ -141,27 +139,20 @@ class NewsroomScores:
 def evaluate_newsroom(articles: list[GoldArticle], workdir: Path | None = None) -> NewsroomScores:
     """Ingest ``articles`` in order into a new store seeded like a fresh install, and score
     what it holds."""
-    with tempfile.TemporaryDirectory(dir=workdir) as folder:
-        settings = Settings(database_url=f"sqlite:///{folder}/newsroom.db")
-        migrate(settings)
-        engine = make_engine(settings)
-        try:
-            load_seed(engine, settings.seed_dir)
-            seeded = _speakers(engine)
-            stored: dict[str, list[Stored]] = {}
-            for article in articles:
-                with session_scope(engine) as session:
-                    result = ingest_article(
-                        session,
-                        title=article.title,
-                        publisher=article.publisher,
-                        published_on=article.published_on,
-                        text=article.text,
-                    )
-                    assert result.article.id is not None
-                    stored[article.id] = _stored_quotes(session.connection(), result.article.id)
-        finally:
-            engine.dispose()
+    with fresh_store(workdir) as engine:
+        seeded = _speakers(engine)
+        stored: dict[str, list[Stored]] = {}
+        for article in articles:
+            with session_scope(engine) as session:
+                result = ingest_article(
+                    session,
+                    title=article.title,
+                    publisher=article.publisher,
+                    published_on=article.published_on,
+                    text=article.text,
+                )
+                assert result.article.id is not None
+                stored[article.id] = _stored_quotes(session.connection(), result.article.id)
     labels = {q.speaker for a in articles for q in a.quotes} | seeded
     scores = NewsroomScores()
     for article in articles:

@@ -18,7 +18,6 @@ nothing is dated relative to it.
 
 import datetime as dt
 import json
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +26,10 @@ from typing import Literal
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import session_scope
 from app.evaluation.corpus import CorpusError
+from app.evaluation.store import fresh_store
 from app.ingest.store import ingest_article, read_quotations
-from app.seed import load_seed
 
 Kind = Literal["direct", "partial", "indirect"]
 CHECKED = ("kind", "speaker_name", "speaker_kind", "outlet", "said_on")
@@ -145,28 +143,21 @@ def normal(words: str) -> str:
 
 def evaluate_real(articles: list[RealArticle], workdir: Path | None = None) -> RealScores:
     scores = RealScores()
-    with tempfile.TemporaryDirectory(dir=workdir) as folder:
-        settings = Settings(database_url=f"sqlite:///{folder}/realnews.db")
-        migrate(settings)
-        engine = make_engine(settings)
-        try:
-            load_seed(engine, settings.seed_dir)
-            for article in articles:
-                read = read_quotations(article.text, article.published_on)
-                with session_scope(engine) as session:
-                    result = ingest_article(
-                        session,
-                        title=article.title,
-                        publisher=article.publisher,
-                        published_on=article.published_on,
-                        text=article.text,
-                        read=read,
-                    )
-                    assert result.article.id is not None
-                    stored = _stored(session.connection(), result.article.id)
-                scores.articles.append(score_article(article, stored))
-        finally:
-            engine.dispose()
+    with fresh_store(workdir) as engine:
+        for article in articles:
+            read = read_quotations(article.text, article.published_on)
+            with session_scope(engine) as session:
+                result = ingest_article(
+                    session,
+                    title=article.title,
+                    publisher=article.publisher,
+                    published_on=article.published_on,
+                    text=article.text,
+                    read=read,
+                )
+                assert result.article.id is not None
+                stored = _stored(session.connection(), result.article.id)
+            scores.articles.append(score_article(article, stored))
     return scores
 
 

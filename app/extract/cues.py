@@ -388,10 +388,8 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
     if j >= 1 and tokens[j].text == ",":
         # "Trump, who has 9 million followers, tweeted" / "Marley Anderson, 21, a junior, said"
         for _ in range(3):
-            k = j - 1
-            while k >= 0 and tokens[k].text != "," and j - k < 30 and not tokens[k].is_mask:
-                k -= 1
-            if k < 1 or tokens[k].text != ",":
+            k = _comma_before(tokens, j)
+            if k is None:
                 return []
             between = tokens[k + 1 : j]
             described = describe(between) if 0 < len(between) <= 4 else None
@@ -476,13 +474,20 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 _PLACE_LEADS = frozenset("in at of for from with on near to by outside inside".split())
 
 
+def _comma_before(tokens: list[Token], j: int) -> int | None:
+    """The comma that opens the apposition closed by the comma at ``j``, within 30 tokens and
+    no quotation; None when there is none."""
+    k = j - 1
+    while k >= 0 and tokens[k].text != "," and j - k < 30 and not tokens[k].is_mask:
+        k -= 1
+    return k if k >= 1 and tokens[k].text == "," else None
+
+
 def _chain_subject(tokens: list[Token], k: int) -> list[Token]:
     """The person opening "X, the brother of the heir, NAME, ...", where ``k`` is the comma
     before NAME: the name completes the description, and X is who speaks."""
-    start = k - 1
-    while start >= 0 and tokens[start].text != "," and k - start < 30 and not tokens[start].is_mask:
-        start -= 1
-    if start < 1 or tokens[start].text != ",":
+    start = _comma_before(tokens, k)
+    if start is None:
         return []
     segment = tokens[start + 1 : k]
     if not segment or segment[0].lower not in {"the", "a", "an"}:
