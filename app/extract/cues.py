@@ -1011,7 +1011,32 @@ def _clause(words: list[Token], comma: int | None = None) -> bool:
         finite = word in _FINITE or (len(word) > 4 and word.endswith("ed") and token.text.islower())
         if finite or _CONTRACTED.search(word) or (k and _present_verb(words[:k], token)):
             return True
+        if k == 1 and _named_subject_verb(words):
+            return True
     return False
+
+
+# Words that follow a verb far more often than a plural noun: "Acme employs about 450".
+_AFTER_VERB = frozenset(
+    "a an the to about more no its his her their some all every this these its".split()
+)
+
+
+def _named_subject_verb(words: list[Token]) -> bool:
+    """ "said Apple employs about 450 people", "said WeWork needs a leaner company": a name,
+    then a present-tense verb and what a verb takes (after a noun, "Western sanctions as
+    pointless" is a plural)."""
+    name, verb = words[0], words[1]
+    after = words[2] if len(words) > 2 else None
+    return (
+        name.is_capitalized
+        and name.lower not in PRONOUNS
+        and verb.text.islower()
+        and verb.lower.endswith("s")
+        and not verb.lower.endswith(("ss", "us", "is"))
+        and after is not None
+        and (after.lower in _AFTER_VERB or after.text[0].isdigit())
+    )
 
 
 # Verbs whose gerund object is what was said: "denied taking", "admitted to hiding".

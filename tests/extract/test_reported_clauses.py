@@ -171,3 +171,15 @@ def test_a_participle_opening_a_sentence_reports_what_its_subject_said(
 def test_a_quoted_word_inside_an_act_is_not_a_quotation() -> None:
     found = run("He agreed to return the fee he took for the name “Harbour.”")
     assert found and not any(a.speech for a in found)
+
+
+@pytest.mark.parametrize(
+    "sentence, clause",
+    [
+        ("Okafor said Harrow employs about 450 people.", "Harrow employs about 450 people"),
+        ("Okafor said Lisbon needs a new bridge.", "Lisbon needs a new bridge"),
+    ],
+)
+def test_a_name_and_a_present_verb_make_a_clause(sentence: str, clause: str) -> None:
+    found = one(sentence)
+    assert found.speech and texts(found) == [clause]
