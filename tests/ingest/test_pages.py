@@ -202,7 +202,7 @@ def test_the_command_stores_a_saved_page(tmp_path: Path) -> None:
     env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store}"}
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "ingest", str(PAGES / "wire.html"),
-         str(PAGES / "undated.html")],
+         str(PAGES / "undated.html"), "--publisher", "Hilltop Herald"],
         env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
