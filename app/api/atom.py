@@ -3,6 +3,7 @@ or a search in any feed reader. Each entry is one quote: the words, who said the
 the article, and the quote's permalink, which is also the entry's id."""
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from feedgen.feed import FeedGenerator
@@ -27,7 +28,7 @@ def quotes_feed(
     ``filters`` the search as the search page takes it, ``about`` says what the feed follows."""
     feed = FeedGenerator()
     feed.id(self_url)
-    feed.title(f"saidwho: {about}")
+    feed.title(xml_safe(f"saidwho: {about}"))
     feed.subtitle("Quotes with who said them, to whom, when, and in which article.")
     feed.link(href=self_url, rel="self", type=ATOM)
     search = base + "/" + ("?" + urlencode(filters) if filters else "")
@@ -41,18 +42,26 @@ def quotes_feed(
         entry = feed.add_entry()
         entry.id(permalink)
         entry.link(href=permalink, rel="alternate", type="text/html")
-        entry.title(f"{quote.speaker.name}: {_opening(quote)}")
-        entry.author(name=quote.speaker.name)
+        entry.title(xml_safe(f"{quote.speaker.name}: {_opening(quote)}"))
+        entry.author(name=xml_safe(quote.speaker.name))
         entry.published(_moment(quote.date))
         entry.updated(_moment(quote.date))
         entry.category(term=quote.kind, label=quote.kind)
-        entry.content(_body(quote, base), type="html")
-        entry.summary(quote.text)
+        entry.content(xml_safe(_body(quote, base)), type="html")
+        entry.summary(xml_safe(quote.text))
     document: bytes = feed.atom_str(pretty=True)
     return document
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# What XML 1.0 cannot carry at all.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text an XML document can hold: a character XML forbids (a control character a store
+    filled before such text was refused may still hold) becomes U+FFFD, visibly replaced."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _moment(day: dt.date) -> dt.datetime:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.crud import InvalidField
-from app.models.public import MAX_HTML
+from app.models.public import MAX_HTML, NOT_TEXT
 
 # A page with fewer words of main text holds no article worth reading for quotes.
 _FEWEST_WORDS = 12
@@ -103,10 +103,11 @@ def page_article(
 
 
 def _body(text: str, title: str | None) -> str:
-    """The text as paragraphs, less lines that only repeat the headline; empty when what is
-    left is too short to be an article (a gallery's caption, a menu's last word)."""
+    """The text as paragraphs, less lines that only repeat the headline and any control
+    character a page carried; empty when what is left is too short to be an article (a
+    gallery's caption, a menu's last word)."""
     headline = " ".join(title.split()).casefold() if title else None
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [" ".join(NOT_TEXT.sub(" ", line).split()) for line in text.splitlines()]
     lines = [line for line in lines if line and line.casefold() != headline]
     body = "\n".join(lines)
     return body if len(body.split()) >= _FEWEST_WORDS else ""
@@ -115,7 +116,7 @@ def _body(text: str, title: str | None) -> str:
 def _clean(value: str | None) -> str | None:
     if not value:
         return None
-    value = " ".join(str(value).split())
+    value = " ".join(NOT_TEXT.sub(" ", str(value)).split())
     return value or None
 
 

@@ -1,6 +1,7 @@
 """The shapes the API answers with. Tables never leave the store; these do."""
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -48,8 +49,27 @@ def _no_nul(value: str) -> str:
     return value
 
 
-# Text from a client: PostgreSQL cannot store a NUL character, so neither store takes one.
-Text = Annotated[str, AfterValidator(_no_nul)]
+def _no_control(value: str) -> str:
+    """Stored text holds what every format the service writes can carry: no control character
+    but tab and line ends, nothing XML forbids (an Atom feed, a page, a citation)."""
+    _no_nul(value)
+    found = NOT_TEXT.search(value)
+    if found is not None:
+        code = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"must not contain the control character {code} (at {found.start()})")
+    return value
+
+
+# What stored text may not hold: C0 controls but tab, line feed and carriage return, lone
+# surrogates, and the two non-characters XML forbids.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Text from a client: what the store keeps (PostgreSQL cannot store a NUL character, and an
+# Atom feed cannot carry a control character), so neither store takes them.
+Text = Annotated[str, AfterValidator(_no_control)]
+# A saved page as posted: its markup may hold anything but NUL; the text read from it is
+# cleaned before it is stored (``app.ingest.pages``).
+Html = Annotated[str, AfterValidator(_no_nul)]
 # The longest article text the store takes, in characters; no offset can be past it.
 MAX_TEXT = 1_000_000
 
@@ -337,7 +357,7 @@ class PageIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    html: Text = Field(min_length=1, max_length=MAX_HTML, description="The page's HTML.")
+    html: Html = Field(min_length=1, max_length=MAX_HTML, description="The page's HTML.")
     url: AnyHttpUrl | None = Field(default=None, examples=["https://www.upi.com/"])
     title: Text | None = Field(default=None, min_length=1, max_length=500, pattern=r"\S")
     publisher: Text | None = Field(default=None, min_length=1, max_length=300, pattern=r"\S")
