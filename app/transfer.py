@@ -29,11 +29,23 @@ from app.models import (
 )
 from app.models.tables import core_table
 
-# Parents before children, so every foreign key finds its row.
-MODELS: list[type[SQLModel]] = [
+_COPIED: list[type[SQLModel]] = [
     ApiKey, Outlet, OutletAlias, Speaker, SpeakerAlias, Article, Quotation, QuotationAnchor,
     Quote, QuoteRevision, SpeakerRevision, IdempotentRequest,
 ]  # fmt: skip
+
+
+def _parents_first(models: list[type[SQLModel]]) -> list[type[SQLModel]]:
+    """The models in the order of their tables' foreign keys, parents before children, so
+    every reference finds its row on a target that checks them as rows arrive (SQLite): an
+    alias names the article it was learnt from, so articles go before aliases."""
+    by_table = {core_table(model).name: model for model in models}
+    ordered = [t.name for t in SQLModel.metadata.sorted_tables if t.name in by_table]
+    return [by_table[name] for name in ordered]
+
+
+# Parents before children, derived from the foreign keys rather than kept by hand.
+MODELS: list[type[SQLModel]] = _parents_first(_COPIED)
 BATCH = 5000
 
 

@@ -11,8 +11,9 @@ from app.config import Settings
 from app.db import make_engine, migrate, session_scope
 from app.keys import create_key
 from app.main import create_app
+from app.models.tables import core_table
 from app.seed import load_seed
-from app.transfer import TransferError, copy_store
+from app.transfer import MODELS, TransferError, copy_store
 from tests.conftest import settings_for
 
 QUESTIONS = [
@@ -104,3 +105,48 @@ def test_a_source_with_a_dangling_reference_is_refused_whole(
     with target.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() == 0
     target.dispose()
+
+
+def test_any_store_copies_into_sqlite_with_every_table_holding_rows(
+    settings: Settings, seeded: Engine, tmp_path: Path
+) -> None:
+    """On the PostgreSQL run this is the copy back to SQLite, which checks every reference as
+    rows arrive: aliases learnt from an article must come after the article."""
+    from sqlalchemy import text
+
+    with session_scope(seeded) as session:
+        key = {"Authorization": f"Bearer {create_key(session, 'desk', admin=True).token}"}
+    story = {
+        "title": "Ferries", "publisher": "Island News", "published_on": "2024-06-03",
+        "text": "Ottilie Brandt, the ferry chief, toured the pier.\\n"
+                "“The boats will run all winter,” Brandt told the Island Courier.",
+    }  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        posted = client.post(
+            "/v1/articles", json=story, headers={**key, "Idempotency-Key": "ferries-1"}
+        )
+        assert posted.status_code == 201, posted.text
+        assert client.patch("/v1/quotes/16", json={"cue": "said Peskov"}, headers=key).is_success
+        role = {"role": "Foreign Secretary of the United Kingdom"}
+        assert client.patch("/v1/speakers/cameron", json=role, headers=key).is_success
+    tables = [core_table(model).name for model in MODELS]
+    with seeded.connect() as connection:
+        before = {
+            t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables
+        }
+        learnt = connection.execute(
+            text("SELECT count(*) FROM speaker_alias WHERE article_id IS NOT NULL")
+        ).scalar_one()
+    assert all(before.values()), before  # every table holds rows
+    assert learnt > 0
+    copy = Settings(database_url=f"sqlite:///{tmp_path / 'back.db'}")
+    migrate(copy)
+    target = make_engine(copy)
+    copied = copy_store(seeded, target)
+    with target.connect() as connection:
+        after = {
+            t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables
+        }
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+    target.dispose()
+    assert after == before == copied.rows
