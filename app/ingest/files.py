@@ -116,7 +116,7 @@ def count(paths: list[Path]) -> int:
         elif suffix == ".json":
             try:
                 loaded = json.loads(_read(path))
-            except (json.JSONDecodeError, ArticleFileError):
+            except (json.JSONDecodeError, RecursionError, ArticleFileError):
                 loaded = None
             total += len(loaded) if isinstance(loaded, list) else 1
         else:
@@ -180,10 +180,13 @@ def _lines(path: Path) -> Iterator[Source]:
                 if line.strip():
                     where = f"{path}:{number}"
                     try:
-                        yield Source(where, "record", json.loads(line))
+                        record = json.loads(line)
                     except json.JSONDecodeError as error:
                         # A bad line is that article's failure, not the archive's.
-                        yield Source(where, "record", _Unreadable(f"not JSON ({error.msg})"))
+                        record = _Unreadable(f"not JSON ({error.msg})")
+                    except RecursionError:
+                        record = _Unreadable("not an article (nested too deeply to read)")
+                    yield Source(where, "record", record)
         except UnicodeDecodeError as error:
             raise ArticleFileError(f"{path}: not UTF-8 text ({error.reason})") from None
         except (OSError, EOFError) as error:  # a truncated or corrupt .gz
@@ -222,3 +225,5 @@ def _json(where: str, text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ArticleFileError(f"{where}: not JSON ({error.msg})") from None
+    except RecursionError:
+        raise ArticleFileError(f"{where}: not an article (nested too deeply to read)") from None

@@ -2,6 +2,7 @@
 processes; resuming after a kill; several ingesters on one store; what it shows while it runs."""
 
 import io
+import json
 import os
 import pty
 import select
@@ -133,6 +134,24 @@ def test_bad_articles_are_summed_up_by_reason_and_the_rest_stored(url: str, tmp_
     assert "failed 1x: text: Field required" in result.stdout
     assert "archive.jsonl:5: not JSON" in result.stderr
     assert scalar(url, "SELECT count(*) FROM article") == 2
+
+
+def test_a_line_nested_too_deeply_is_one_failure_and_its_batch_is_stored(
+    url: str, tmp_path: Path
+) -> None:
+    items = articles(4, seed=11)
+    archive = tmp_path / "archive.jsonl"
+    write_lines(archive, items[:3])
+    with archive.open("a", encoding="utf-8") as stream:
+        stream.write("[" * 100_000 + "\n")
+    with archive.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(items[3]) + "\n")
+    result = command(url, "ingest", str(archive), "--batch", "50")
+    assert result.returncode == 1, result.stderr
+    assert "4 stored" in result.stdout and "1 failed" in result.stdout
+    assert "archive.jsonl:4: not an article (nested too deeply to read)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert scalar(url, "SELECT count(*) FROM article") == 4
 
 
 def test_plain_lines_say_where_a_long_run_is_when_not_on_a_terminal(
