@@ -105,7 +105,7 @@ def find_cues(tokens: list[Token], sentence: Span) -> list[Cue]:
     return cues
 
 
-# Words that open a reported clause: "said that ...", "said whether Trump will agree ...".
+# Words that open a reported clause: "said that ...", "said whether the council will agree ...".
 _OPENERS = frozenset({"that", "whether", "if"})
 
 
@@ -399,8 +399,8 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                 and described.role is None
                 and (len(between) > 1 or given_name(between[0].text) is not None)
             ):
-                # "Another delegate on the slate, Jim Poolman, said"; but "Prince Andrew, the
-                # brother of the heir, Charles, has told": Charles names the heir.
+                # "Another delegate on the slate, Jim Poolman, said"; but "Maria Lund, the
+                # sister of the late mayor, Erik Lund, said": Erik Lund names the mayor.
                 return _chain_subject(tokens, k) or between
             name = _noun_phrase_before(tokens, k - 1)
             named = _named_before_description(tokens, k - 1 - len(name), name)
@@ -569,7 +569,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
                 and j > 0
                 and tokens[j - 1].is_capitalized
             ):
-                phrase.insert(0, token)  # "the National Institute on Drug Abuse said"
+                phrase.insert(0, token)  # "the National Institute on Coastal Erosion said"
                 j -= 1
                 continue
             break
@@ -591,7 +591,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             and not is_modifier(token)
             and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
             and not token.is_capitalized
-            and not compound  # "China's commerce ministry", "the health department"
+            and not compound  # "Peru's energy ministry", "the health department"
         ):
             break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
@@ -767,7 +767,7 @@ def _make(
     ends = [verb.start, verb.end] + [t.start for t in subject] + [t.end for t in subject]
     outlet, outlet_end = _outlet(tokens, last if not subject_after else last + len(subject))
     if outlet is None and subject and not subject_after:
-        # "Ortiz, via USA Today, said": between the source and the verb.
+        # "Ortiz, via the Daily Courier, said": between the source and the verb.
         after_subject = next((n for n, t in enumerate(tokens) if t.start >= subject[-1].end), 0)
         if 0 < first - after_subject <= 6:
             outlet = _outlet(tokens[:first], after_subject + 1)[0]
@@ -806,14 +806,14 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             ahead = [t for t in rest[n + 1 : n + 3] if t.lower != "the"][:1]
             linking = follower.lower in {"of", "the"} and bool(ahead) and ahead[0].is_capitalized
             if follower.is_capitalized or linking:
-                name.append(follower)  # "via Jane Doe of the Pittsburgh Post-Gazette"
+                name.append(follower)  # "via Jane Doe of the Dayton Post-Tribune"
                 continue
             break
         media = [n for n, t in enumerate(name) if _media_word(t.text)]
         if media:
             after = rest[len(name)] if len(name) < len(rest) else None
             if after is not None and after.lower in ROLE_NOUNS:
-                # "told VOA Pentagon correspondent ...": the outlet ends at its last media word
+                # "told NPR White House correspondent ...": the outlet ends at its last media word
                 name = name[: media[-1] + 1]
             # ... and starts after the last "of" or "the" before it.
             links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
@@ -925,7 +925,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         # part of what was reported, not a bound of it.
         earlier = [
             c for c in cues[:n] if c.kind in {"speech", "naming", "according"} and c.statement
-        ]  # "if Trump agrees to the demands, people familiar with the talks say"
+        ]  # "if the mayor agrees to the terms, people close to the talks say"
         begin = earlier[-1].span.end if earlier else sentence.start
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":

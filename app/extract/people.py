@@ -5,7 +5,7 @@ fullest name the article gives.
 A run of capitalised words is a person's full name only with evidence: it starts at a known
 given name (the ``gender-guesser`` name list, some 45,000 given names from many countries,
 not a hand list), or it is a royal or religious title before one ("Prince Harry"). Anything
-else (a heading, a product, a place, "Hosting Cook") is not a name of its own; its last words
+else (a heading, a product, a place, "Greeting Okafor") is not a name of its own; its last words
 may still match the surname of a name the article does give.
 """
 
@@ -135,9 +135,9 @@ def _full_name(words: list[str]) -> Named | None:
 
 def fullest_name(name: str, roster: list[Named]) -> Named | None:
     """The one full name of the article that ``name`` is a shorter form of: its surname
-    ("Cook"), its last words after words that are no given name ("Hosting Cook"), or the same
-    name with a short given name ("Josh Apte" for "Joshua Apte"). None when none is, or when
-    two people of the article share the surname."""
+    ("Okafor"), its last words after words that are no given name ("Greeting Okafor"), or the
+    same name with a short given name ("Chris Lund" for "Christopher Lund"). None when none
+    is, or when two people of the article share the surname."""
     words = name.split()
     if not words or words[0] in HONORIFICS:
         return None
@@ -156,12 +156,12 @@ def _shortens(short: list[str], full: list[str]) -> bool:
     if len(short) >= len(full):
         if len(short) == len(full) and len(full) >= 2 and short[1:] == full[1:]:
             a, b = short[0].lower(), full[0].lower()
-            return a != b and len(a) >= 3 and b.startswith(a)  # "Josh" for "Joshua"
+            return a != b and len(a) >= 3 and b.startswith(a)  # "Chris" for "Christopher"
         return False
     if full[-len(short) :] != short:
         return False
-    # "Cook" shortens "Tim Cook", "Andrew" "Prince Andrew": the last words, never the first
-    # ("Tim" is not "Tim Cook").
+    # "Okafor" shortens "Amara Okafor", "Harald" "King Harald": the last words, never the
+    # first ("Amara" is not "Amara Okafor").
     return True
 
 
@@ -181,7 +181,7 @@ def settle_names(
     persons = [s for s in people if s.kind == "person"]
     if not persons:
         return
-    # Every surname: "Josh Apte" is short too where the article also says "Joshua Apte".
+    # Every surname: "Chris Lund" is short too where the article also says "Christopher Lund".
     short = {s.name.split()[-1] for s in persons}
     named: list[Named] = [n for word in sorted(short) for n in roster(word)]
     by_name: dict[str, Speaker] = {}
@@ -211,8 +211,9 @@ def settle_names(
 
 
 def _join_acronyms(organizations: list[Speaker], merged: dict[int, Speaker]) -> None:
-    """ "VW" and "Volkswagen", "GM" and "General Motors" in one article: one organization,
-    under its full name, when exactly one other organization the article quotes fits."""
+    """ "HM" and "Harrow Motors", "TBG" and "Tessel Biomedical Group" in one article: one
+    organization, under its full name, when exactly one other organization the article quotes
+    fits."""
     for short in organizations:
         letters = short.name.replace(".", "")
         if not (2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()):
@@ -229,13 +230,13 @@ def _join_acronyms(organizations: list[Speaker], merged: dict[int, Speaker]) -> 
 
 
 def _abbreviates(letters: str, name: str) -> bool:
-    """The initials of the name's words, or of the parts of one word ("Volks-Wagen")."""
+    """The initials of the name's words, or of the parts of one word ("Kraft-Werk")."""
     words = [w for w in name.split() if w[:1].isupper()]
     if "".join(w[0] for w in words) == letters:
         return True
     if len(words) != 1 or len(words[0]) < 6 or words[0][0] != letters[0]:
         return False
-    # One word: each further letter starts a later part of it, in order ("VW": Volks-wagen).
+    # One word: each further letter starts a later part of it, in order ("KW": Kraft-werk).
     rest, at = words[0].lower(), 1
     for letter in letters[1:].lower():
         at = rest.find(letter, max(at, 3))
@@ -256,7 +257,7 @@ def _person_evidence(speaker: Speaker, roster: list[Named]) -> bool:
         or words[0] in HONORIFICS
         or words[0] in _SOVEREIGN_TITLES
         # A given name opening a full name; a single word in the name list may as well be a
-        # company's or a place's ("Nissan says", "Jordan said").
+        # company's or a place's ("Chelsea says", "Jordan said").
         or any(given_name(w) is not None for w in words[:-1])
     )
 

@@ -532,7 +532,7 @@ _TERMINAL = frozenset(".?!:;)]\u2026\"'\u201d\u2019")
 
 def _heading(text: str, paragraph: Paragraph) -> bool:
     """A line with no sentence end that holds no quotation: a heading, a link label kept in
-    the main text ("- Gronk, Serena perform with ..."), a product's name. Its words are no
+    the main text ("- Okafor tells harbour story ..."), a product's name. Its words are no
     one's statement."""
     line = paragraph.span.of(text).rstrip()
     return bool(line) and line[-1] not in _TERMINAL and not paragraph.quotes
@@ -564,7 +564,7 @@ def _opening_participle(sentence: _Sentence, subject: list[Token] | None) -> Non
 
 def _coordinated(subject: list[Token], tokens: list[Token]) -> bool:
     """ "CBS News, The Post and NBC News reported": several sources, none of them the one
-    speaker; but "lead author and NASA scientist Ana Ruiz said" is one person with two
+    speaker; but "lead author and NOAA scientist Ana Ruiz said" is one person with two
     roles, and "..., and she said" a new clause."""
     if is_pronoun(subject):
         return False

@@ -151,7 +151,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         linked_name = len(name) < len(content) and content[-len(name) - 1].lower in _LINKS
         if name and not linked_name and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
-        return _organization(content, head)  # also "Institute on Drug Abuse": one name
+        return _organization(content, head)  # also "Institute on Coastal Erosion": one name
     if head.is_capitalized:
         if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
             return Description(_join(words), "organization", None, head.lower)
@@ -199,7 +199,7 @@ def _organization(content: list[Token], head: Token) -> Description | None:
             and any(t.text[0].isupper() for t in content[k + 1 :])
             and not content[k - 1].text[0].isupper()
         ):
-            # "a count by The Associated Press", but not "National Institute on Drug Abuse"
+            # "a count by The Associated Press", but not "National Institute on Coastal Erosion"
             content = content[k + 1 :]
             break
     while (
@@ -229,13 +229,21 @@ def _organization(content: list[Token], head: Token) -> Description | None:
         content = [*whose, *content[owner + 1 :]]
     tail = _proper_tail(content)
     named = tail if tail is not content and any(t.text in MEDIA_WORDS for t in tail) else content
-    # "the German automaker": a nationality says which kind of business, not which one (but
+    # "the Swedish carmaker": a nationality says which kind of business, not which one (but
     # "the Russian defense ministry" is one).
     kind_only = head.lower in _BUSINESS_NOUNS
     generic = not any(
-        t.text[0].isupper() and not (kind_only and t.text in TITLE_WORDS) for t in named
+        t.text[0].isupper() and not (kind_only and _nationality(t.text)) for t in named
     )
     return Description(_join(named), "organization", None, head.lower, generic=generic)
+
+
+def _nationality(word: str) -> bool:
+    """ "German", "Swedish", "Japanese", "Israeli": an adjective of a place, by its form."""
+    return word in TITLE_WORDS or (len(word) > 4 and word.endswith(_DEMONYM_ENDINGS))
+
+
+_DEMONYM_ENDINGS = ("ish", "ian", "ese", "ean", "an", "i", "ic")
 
 
 def _inner_link(content: list[Token], k: int) -> bool:
@@ -479,7 +487,7 @@ class Cast:
             if speaker.kind == "organization" and speaker.name.lower().endswith(head):
                 return speaker
         if head in _BODY_NOUNS:
-            # "the agency" after NASA, "the ministry" after the Ministry of Health.
+            # "the agency" after NOAA, "the ministry" after the Ministry of Health.
             for speaker in reversed(self._recent[-3:]):
                 words = speaker.name.split()
                 if speaker.kind == "organization" and (

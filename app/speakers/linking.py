@@ -142,7 +142,7 @@ def link_speaker(
 
 
 def _fuller(mention: Mention, stored: Speaker) -> bool:
-    """ "Donald Trump" for a person the store knows only as "Trump"."""
+    """ "Adaeze Okafor" for a person the store knows only as "Okafor"."""
     words, known = mention.name.split(), stored.name.split()
     return (
         stored.kind == "person"

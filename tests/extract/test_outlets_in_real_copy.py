@@ -8,15 +8,17 @@ from tests.extract.conftest import one
 @pytest.mark.parametrize(
     "sentence, outlet",
     [
-        ("“We are cooperating,” said a Harlow spokesperson when contacted by Reuters.", "Reuters"),
+        ("“We are cooperating,” said a Harlow spokesperson when contacted by the Financial Post.",
+         "Financial Post"),
         ("“The ban is lawful,” said Ana Ruiz, as reported by the Kent Messenger.", None),
         ("“The ban is lawful,” said Ana Ruiz, as reported by the Daily Courier.", "Daily Courier"),
-        ("Ana Ruiz, via USA Today, said the deal “cannot last.”", "USA Today"),
+        ("Ana Ruiz, via the Harbour Gazette, said the deal “cannot last.”", "Harbour Gazette"),
         ("“We lost that game,” Ana Ruiz said, via Tom Ng of the Dayton Post-Tribune.",
          "Dayton Post-Tribune"),
-        ("Ana Ruiz told VOA correspondent Tom Ng that the claim “is false.”", "VOA"),
+        ("Ana Ruiz told NPR correspondent Tom Ng that the claim “is false.”", "NPR"),
         ("Ana Ruiz told the BBC that it was over.", "BBC"),
-        ("“We will appeal,” Ana Ruiz said in an email seen by Bloomberg News.", "Bloomberg News"),
+        ("“We will appeal,” Ana Ruiz said in an email seen by the Island Courier.",
+         "Island Courier"),
     ],
 )  # fmt: skip
 def test_the_outlet_is_found_where_copy_puts_it(sentence: str, outlet: str | None) -> None:

@@ -103,8 +103,8 @@ def test_a_relative_clause_inside_a_reported_clause_is_part_of_it() -> None:
 
 
 def test_an_attitude_inside_what_was_said_does_not_end_it() -> None:
-    found = one("Okafor suggested the likely reason tenants are refusing to move is the rent.")
-    assert texts(found) == ["the likely reason tenants are refusing to move is the rent"]
+    found = one("Okafor argued the drivers hoping for a raise will get one in May.")
+    assert texts(found) == ["the drivers hoping for a raise will get one in May"]
 
 
 def test_a_think_tank_is_no_cue() -> None:
@@ -176,7 +176,7 @@ def test_a_quoted_word_inside_an_act_is_not_a_quotation() -> None:
 @pytest.mark.parametrize(
     "sentence, clause",
     [
-        ("Okafor said Harrow employs about 450 people.", "Harrow employs about 450 people"),
+        ("Okafor said Harrow employs 1,200 drivers.", "Harrow employs 1,200 drivers"),
         ("Okafor said Lisbon needs a new bridge.", "Lisbon needs a new bridge"),
     ],
 )

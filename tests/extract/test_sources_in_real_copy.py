@@ -123,7 +123,7 @@ def test_the_company_is_never_the_news_agency_that_reported() -> None:
 def test_a_business_named_by_its_kind_is_the_business_just_named() -> None:
     text = (
         "Harrow Motors makes vans in Ohio.\n"
-        "The German automaker, which builds them under licence, says the van will go 300 miles "
+        "The Swedish carmaker, which builds them under licence, says the van will go 300 miles "
         "on a charge."
     )
     spoken = [a for a in run(text) if a.speech]
@@ -160,7 +160,7 @@ def test_an_apposition_with_a_role_says_a_name_is_a_person_s(introduction: str) 
 
 @pytest.mark.parametrize(
     "full, short",
-    [("Volkswagen", "VW"), ("Harrow Motors", "HM"), ("Tessel Biomedical Group", "TBG")],
+    [("Kraftwerk", "KW"), ("Harrow Motors", "HM"), ("Tessel Biomedical Group", "TBG")],
 )
 def test_an_organization_s_acronym_is_the_organization(full: str, short: str) -> None:
     text = f"{full} said the plant would reopen in May.\n{short} says it could hire 300 people."
@@ -176,14 +176,14 @@ def test_an_acronym_two_organizations_could_stand_for_is_left_alone() -> None:
     assert [speaker_name(a) for a in run(text)][-1] == "HM"
 
 
-@pytest.mark.parametrize("name", ["Nissan", "Jordan", "Chelsea"])
+@pytest.mark.parametrize("name", ["Georgia", "Jordan", "Chelsea"])
 def test_a_single_word_in_the_name_list_is_no_proof_of_a_person(name: str) -> None:
     found = one(f"{name} says it will open a new office in May.")
     assert found.speaker is not None and found.speaker.kind == "organization"
 
 
 def test_a_given_name_inside_a_longer_name_is_proof_of_a_person() -> None:
-    found = one("Browns DL Sheldon Wickes said the league should act on the fight.")
+    found = one("Rovers FC Sheldon Wickes said the league should act on the fight.")
     assert found.speaker is not None and found.speaker.kind == "person"
 
 
