@@ -17,11 +17,9 @@ import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.db import session_scope
 from app.evaluation.corpus import CorpusError
 from app.evaluation.scoring import characters, jaccard
-from app.evaluation.store import fresh_store
-from app.ingest.store import ingest_article
+from app.evaluation.store import fresh_store, post
 from app.names import slugify
 
 Kind = Literal["direct", "partial", "indirect"]
@@ -143,16 +141,14 @@ def evaluate_newsroom(articles: list[GoldArticle], workdir: Path | None = None) 
         seeded = _speakers(engine)
         stored: dict[str, list[Stored]] = {}
         for article in articles:
-            with session_scope(engine) as session:
-                result = ingest_article(
-                    session,
-                    title=article.title,
-                    publisher=article.publisher,
-                    published_on=article.published_on,
-                    text=article.text,
-                )
-                assert result.article.id is not None
-                stored[article.id] = _stored_quotes(session.connection(), result.article.id)
+            stored[article.id] = post(
+                engine,
+                _stored_quotes,
+                title=article.title,
+                publisher=article.publisher,
+                published_on=article.published_on,
+                text=article.text,
+            )
     labels = {q.speaker for a in articles for q in a.quotes} | seeded
     scores = NewsroomScores()
     for article in articles:

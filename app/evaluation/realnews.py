@@ -26,10 +26,9 @@ from typing import Literal
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.db import session_scope
 from app.evaluation.corpus import CorpusError
-from app.evaluation.store import fresh_store
-from app.ingest.store import ingest_article, read_quotations
+from app.evaluation.store import fresh_store, post
+from app.ingest.store import read_quotations
 
 Kind = Literal["direct", "partial", "indirect"]
 CHECKED = ("kind", "speaker_name", "speaker_kind", "outlet", "said_on")
@@ -153,17 +152,15 @@ def evaluate_real(articles: list[RealArticle], workdir: Path | None = None) -> R
     with fresh_store(workdir) as engine:
         for article in articles:
             read = read_quotations(article.text, article.published_on)
-            with session_scope(engine) as session:
-                result = ingest_article(
-                    session,
-                    title=article.title,
-                    publisher=article.publisher,
-                    published_on=article.published_on,
-                    text=article.text,
-                    read=read,
-                )
-                assert result.article.id is not None
-                stored = _stored(session.connection(), result.article.id)
+            stored = post(
+                engine,
+                _stored,
+                title=article.title,
+                publisher=article.publisher,
+                published_on=article.published_on,
+                text=article.text,
+                read=read,
+            )
             scores.articles.append(score_article(article, stored))
     return scores
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from app.extract.lexicon import (
+    ADMISSION_VERBS,
     ANONYMOUS_HEADS,
     AUXILIARIES,
     CLAUSE_BREAKERS,
@@ -911,12 +912,12 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 None,
             )
             cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
-            if not cue.statement and cue.verb_word in _ADMISSIONS and _gerund(after):
-                cue.statement = True  # "denied having sex", "admitted to hiding the girl"
+            if not cue.statement and cue.verb_word in ADMISSION_VERBS and _gerund(after):
+                cue.statement = True  # "denied taking the fee", "admitted to hiding the letters"
             if (
                 after[0].lower == "to"
                 and cue.verb.end == after[0].start - 1
-                and not (cue.verb_word in _ADMISSIONS and _gerund(after))
+                and not (cue.verb_word in ADMISSION_VERBS and _gerund(after))
             ):
                 # "agreed to inject", "vowed to fight": an act, no words, even with a
                 # quoted fragment in it.
@@ -1037,13 +1038,6 @@ def _named_subject_verb(words: list[Token]) -> bool:
         and after is not None
         and (after.lower in _AFTER_VERB or after.text[0].isdigit())
     )
-
-
-# Verbs whose gerund object is what was said: "denied taking", "admitted to hiding".
-_ADMISSIONS = frozenset(
-    """deny denies denied denying admit admits admitted admitting acknowledge acknowledges
-    acknowledged acknowledging confess confesses confessed confessing""".split()
-)
 
 
 def _gerund(words: list[Token]) -> bool:

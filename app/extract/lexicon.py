@@ -291,3 +291,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 
 # A verb that takes a side is never read as a report of speech.
 SPEECH_VERBS = SPEECH_VERBS - STANCE_VERBS
+# Verbs whose gerund object is what was said: "denied taking", "admitted to hiding".
+ADMISSION_VERBS: frozenset[str] = frozenset(
+    form for lemma in ("deny", "admit", "acknowledge", "confess") for form in _forms(lemma)
+)

@@ -62,10 +62,9 @@ def given_name(word: str) -> str | None:
 
 @dataclass(frozen=True)
 class Named:
-    """A full name the article gives, with the gender of its given name."""
+    """A full name the article gives."""
 
     name: str
-    gender: str | None
 
 
 def people_named(text: str, ending: str | None = None) -> list[Named]:
@@ -117,8 +116,7 @@ def _full_name(words: list[str]) -> Named | None:
     for k, word in enumerate(words):
         if word in TITLE_WORDS or word in HONORIFICS or word in _SOVEREIGN_TITLES:
             continue
-        gender = given_name(word)
-        if gender is None:
+        if given_name(word) is None:
             continue
         name = words[k:]
         while name and name[-1] in _SUFFIXES:
@@ -126,9 +124,9 @@ def _full_name(words: list[str]) -> Named | None:
         if any(w in ORGANIZATION_WORDS or w in TITLE_WORDS for w in name):
             return None  # "Washington Post", "Jordan Department of ...": an institution
         if len(name) >= 2:
-            return Named(" ".join(name), gender)
+            return Named(" ".join(name))
         if k > 0 and words[k - 1] in _SOVEREIGN_TITLES:
-            return Named(f"{words[k - 1]} {word}", gender)
+            return Named(f"{words[k - 1]} {word}")
         return None
     return None
 
@@ -170,9 +168,7 @@ def _given_key(name: str) -> str:
     return first[:3]
 
 
-def settle_names(
-    found: list[Attribution], roster: Callable[[str], list[Named]], text: str = ""
-) -> None:
+def settle_names(found: list[Attribution], roster: Callable[[str], list[Named]], text: str) -> None:
     """Give every person speaking in ``found`` the fullest name the article gives them (the
     article's full names ending in a word, from ``roster``, asked for the surnames that may
     be short), and one speaker per person: two speakers that turn out to be one are

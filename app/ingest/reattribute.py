@@ -21,7 +21,14 @@ from sqlmodel import Session, col, select
 
 from app.corrections import delete_quote, record, snapshot
 from app.db import session_scope
-from app.ingest.store import Bounds, TooMuch, attributed_rows, insert_in_waves, read_quotations
+from app.ingest.store import (
+    Bounds,
+    Read,
+    TooMuch,
+    attributed_rows,
+    insert_in_waves,
+    read_quotations,
+)
 from app.models import (
     Article,
     Quotation,
@@ -97,7 +104,7 @@ def reattribute(
     return tally
 
 
-def _reattribute_one(session: Session, article_id: int, read: Any, tally: Tally) -> None:
+def _reattribute_one(session: Session, article_id: int, read: Read, tally: Tally) -> None:
     article = session.exec(select(Article).where(Article.id == article_id).with_for_update()).one()
     article.language = read.language
     session.add(article)

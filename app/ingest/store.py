@@ -235,8 +235,8 @@ def insert_in_waves(
         assert wave, "a quote continues one that is never stored"
         for i in wave:
             parent = parents[i]
-            if parent is not None or "continues_id" not in rows[i]:
-                rows[i]["continues_id"] = ids[parent] if parent is not None else None
+            if parent is not None:  # otherwise the row keeps its own (none, or a stored quote)
+                rows[i]["continues_id"] = ids[parent]
         for i, new_id in zip(wave, insert_quotes(session, [rows[i] for i in wave]), strict=True):
             ids[i] = new_id
         pending = [i for i in pending if ids[i] is None]
