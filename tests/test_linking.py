@@ -8,7 +8,10 @@ from sqlmodel import Session, select
 
 from app.db import session_scope
 from app.ingest.store import ingest_article
+from app.keys import create_key
 from app.models import Quote, Speaker, SpeakerAlias
+from app.models.public import SpeakerPatch
+from app.speakers.admin import edit_speaker
 
 
 def _post(engine: Engine, text: str, publisher: str = "Variety") -> int:
@@ -104,3 +107,18 @@ def test_a_person_stored_under_a_surname_takes_the_full_name_a_later_article_giv
     with Session(seeded) as session:
         speaker = session.get(Speaker, "okafor")
         assert speaker is not None and speaker.name == "Adaeze Okafor"
+
+
+def test_a_person_a_reviewer_edited_keeps_the_name_they_chose(seeded: Engine) -> None:
+    _post(seeded, "Mayor Okafor said the bridge would open in June.")
+    with session_scope(seeded) as session:
+        key = create_key(session, "desk", admin=True).record
+        edit_speaker(session, "okafor", SpeakerPatch(role="Mayor of Springfield"), key)
+    _post(
+        seeded,
+        "Adaeze Okafor, the mayor, toured the site on Friday.\n"
+        "Okafor said the bridge would open in July.",
+    )
+    with Session(seeded) as session:
+        speaker = session.get(Speaker, "okafor")
+        assert speaker is not None and speaker.name == "Okafor"

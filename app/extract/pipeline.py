@@ -26,7 +26,7 @@ _DATELINE = re.compile(
     r"(?: ?\([^()\n]{1,40}\))? ?(?:\u2014|\u2013|--?) ?"
 )
 # A paragraph that opens with a short capitalised label and a colon.
-_LABEL = re.compile(r"^[ \t]*[\"\u201c\u2018']?[A-Z][\w.'\u2019 -]{0,40}:[ \t]", re.MULTILINE)
+_LABEL = re.compile(r"^[ \t]*[A-Z][\w.'\u2019 -]{0,40}:[ \t]", re.MULTILINE)
 _DIRECT_END = re.compile(r"[.?!,\u2014\u2013\u2026:;-]$")
 _LEAD_INS = frozenset(
     {"but", "and", "however", "still", "yet", "meanwhile", "so", "also", "then", "now"}

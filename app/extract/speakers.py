@@ -490,7 +490,7 @@ class Cast:
             # "the agency" after NOAA, "the ministry" after the Ministry of Health.
             for speaker in reversed(self._recent[-3:]):
                 words = speaker.name.split()
-                if speaker.kind == "organization" and (
+                if (speaker.kind == "organization" or _bare_name(speaker)) and (
                     head.capitalize() in words or (len(words) == 1 and _is_acronym(words[0]))
                 ):
                     return speaker

@@ -190,3 +190,11 @@ def test_a_given_name_inside_a_longer_name_is_proof_of_a_person() -> None:
 def test_a_name_completing_a_description_is_not_the_speaker() -> None:
     found = one("Maria Lund, the sister of the late mayor, Erik Lund, said the statue would stay.")
     assert speaker_name(found) == "Maria Lund"
+
+
+def test_the_agency_refers_back_to_a_named_body() -> None:
+    text = (
+        "NOAA said the storm would turn north on Friday.\n"
+        "The reef is at risk, according to the agency."
+    )
+    assert [speaker_name(a) for a in run(text) if a.speech] == ["NOAA", "NOAA"]
