@@ -769,7 +769,9 @@ def _make(
     outlet, outlet_end = _outlet(tokens, last if not subject_after else last + len(subject))
     if outlet is None and subject and not subject_after:
         # "Ortiz, via the Daily Courier, said": between the source and the verb.
-        after_subject = next((n for n, t in enumerate(tokens) if t.start >= subject[-1].end), 0)
+        after_subject = first
+        while after_subject > 0 and tokens[after_subject - 1].start >= subject[-1].end:
+            after_subject -= 1
         if 0 < first - after_subject <= 6:
             outlet = _outlet(tokens[:first], after_subject + 1)[0]
     told = audience(tokens, first) if outlet is None else None
@@ -903,14 +905,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
                 fewest = 2  # "said that sales fell": a clause of two words, marked as one
         if len(after) >= fewest and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
-            comma = next(
-                (
-                    t.start
-                    for t in tokens
-                    if after[0].start < t.start < after[-1].end and t.text == ","
-                ),
-                None,
-            )
+            comma = _first_comma(tokens, after) if after[0].lower in _SUBORDINATORS else None
             cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
             if not cue.statement and cue.verb_word in ADMISSION_VERBS and _gerund(after):
                 cue.statement = True  # "denied taking the fee", "admitted to hiding the letters"
@@ -1048,6 +1043,16 @@ def _gerund(words: list[Token]) -> bool:
 # "she's", "they're", "we've", "it'll": a subject with its verb.
 _CONTRACTED = re.compile(r"[a-z][\u2019'](?:s|re|ve|ll|d|m)$")
 _THIRD_PERSON = frozenset({"it", "he", "she", "this", "that", "which", "who", "everything"})
+
+
+def _first_comma(tokens: list[Token], words: list[Token]) -> int | None:
+    """Where the first comma among ``words`` (which leave punctuation out) stands."""
+    for token in tokens:
+        if token.start > words[-1].end:
+            return None
+        if token.text == "," and token.start > words[0].start:
+            return token.start
+    return None
 
 
 def _present_verb(before: list[Token], token: Token) -> bool:

@@ -22,9 +22,10 @@ from app.extract.model import Attribution, Speaker
 
 # A capitalised word, an initial ("J."), or a name particle between two of them.
 _WORD = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w\u2019'\-]*)"
-_RUN = re.compile(
-    _WORD + r"(?:[ \u00a0]+(?:(?:de|da|del|der|di|van|von|bin|al|la|le)[ \u00a0]+)?" + _WORD + ")*"
-)
+_PARTICLES = "de|da|del|der|di|van|von|bin|al|la|le"
+_RUN = re.compile(_WORD + r"(?:[ \u00a0]+(?:(?:" + _PARTICLES + r")[ \u00a0]+)?" + _WORD + ")*")
+_NAME_WORD = re.compile(_WORD)
+_PARTICLE_WORDS = frozenset(_PARTICLES.split("|"))
 # Capitalised words that open a sentence or a phrase and are in the name list all the same.
 _NOT_GIVEN = frozenset(
     """In An A The On At As Of Or And But So If It Is My No Do Go Be We He She Me Us Up One
@@ -95,12 +96,32 @@ def _runs_ending(text: str, word: str) -> Iterator[str]:
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or not text[at - 1].isalnum()) and not text[end : end + 1].isalnum():
-            window = text[max(0, at - 80) : end]
-            runs = list(_RUN.finditer(window))
-            if runs and runs[-1].end() == len(window):
-                yield runs[-1].group()
+        if _after_a_word(text, at) and not text[end : end + 1].isalnum():
+            yield _run_before(text, at, end)
         at = text.find(word, end)
+
+
+def _run_before(text: str, at: int, end: int) -> str:
+    """The run of capitalised words (and particles between them) ending at ``end``."""
+    before = text[max(0, at - 80) : at].split()
+    run = [text[at:end]]
+    while before and len(run) < 8:
+        word = before[-1]
+        if _NAME_WORD.fullmatch(word) is None and not (word in _PARTICLE_WORDS and len(before) > 1):
+            break
+        run.insert(0, before.pop())
+    while run[0] in _PARTICLE_WORDS:
+        run.pop(0)
+    return " ".join(run)
+
+
+def _after_a_word(text: str, at: int) -> bool:
+    """Whether a word (or an initial, "J.") stands right before position ``at``, one space
+    away: only then can a longer name end there ("Lopez said" opening a sentence cannot)."""
+    if at < 2 or text[at - 1] not in " \u00a0":
+        return False
+    before = text[at - 2]
+    return before.isalpha() or (before == "." and at >= 3 and text[at - 3].isupper())
 
 
 def _split(words: list[str], cuts: list[int]) -> list[list[str]]:

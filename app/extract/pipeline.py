@@ -534,8 +534,12 @@ def _heading(text: str, paragraph: Paragraph) -> bool:
     """A line with no sentence end that holds no quotation: a heading, a link label kept in
     the main text ("- Okafor tells harbour story ..."), a product's name. Its words are no
     one's statement."""
-    line = paragraph.span.of(text).rstrip()
-    return bool(line) and line[-1] not in _TERMINAL and not paragraph.quotes
+    if paragraph.quotes:
+        return False
+    end = paragraph.span.end
+    while end > paragraph.span.start and text[end - 1].isspace():
+        end -= 1
+    return end > paragraph.span.start and text[end - 1] not in _TERMINAL
 
 
 def _opening_participle(sentence: _Sentence, subject: list[Token] | None) -> None:
