@@ -233,19 +233,15 @@ def ingest_command(
     migrate(settings)
     bounds = Bounds(settings.max_paragraphs, settings.max_quotes_per_article)
     with Shown(total, each=verbose or total <= 25) as shown:
-        try:
-            tally = run(
-                settings,
-                sources(found),
-                defaults=defaults,
-                jobs=jobs,
-                batch=batch,
-                bounds=bounds,
-                report=shown,
-            )
-        except ArticleFileError as error:  # an archive that breaks off (a truncated .gz)
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(2) from None
+        tally = run(
+            settings,
+            sources(found),
+            defaults=defaults,
+            jobs=jobs,
+            batch=batch,
+            bounds=bounds,
+            report=shown,
+        )
     typer.echo(shown.summary(tally))
     if tally.failed:
         raise typer.Exit(1)

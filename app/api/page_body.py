@@ -8,11 +8,13 @@ text) is a 415 naming the type, not a validation error about a field it never ha
 from email.message import Message as HeaderValue
 from urllib.parse import parse_qsl
 
+import anyio
 import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import problem
+from app.ingest.decoding import decode_page, known_charset
 from app.models.public import PageIn
 
 _PATH = "/v1/articles"
@@ -77,13 +79,15 @@ class PageBody:
                 )
                 return
             fields[name] = value
-        try:
-            fields["html"] = bytes(raw).decode(str(charset) if charset else "utf-8")
-        except (UnicodeDecodeError, LookupError):
+        if charset and not known_charset(str(charset)):
             await _refuse(
-                scope, receive, send, "html", "body", f"the page is not {charset or 'UTF-8'} text"
+                scope, receive, send, "html", "body", f"{charset} is not a charset known here"
             )
             return
+        # Detection may read 200 kB of a page that is not UTF-8: not on the event loop.
+        fields["html"] = await anyio.to_thread.run_sync(
+            decode_page, bytes(raw), content_type["content-type"]
+        )
         body = orjson.dumps(fields)
         rewritten = [
             (name, value)

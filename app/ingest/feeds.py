@@ -25,6 +25,7 @@ from app.config import Settings
 from app.crud import InvalidField
 from app.db import make_engine, session_scope
 from app.ingest.archive import Failed, Prepared, Skipped, Stored, store_one
+from app.ingest.decoding import decode_page
 from app.ingest.pages import page_article
 from app.ingest.store import Bounds, TooMuch, read_quotations
 from app.models.public import ArticleIn
@@ -217,8 +218,7 @@ class Watcher:
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind not in _PAGE_TYPES:
                 raise FetchError(link, f"not an HTML page ({kind or 'no type'})", lasting=True)
-            # A charset the server names is used; else the page's own <meta> is read.
-            html = response.text if response.charset_encoding else response.content
+            html = decode_page(response.content, response.headers.get("content-type"))
             fields = page_article(
                 html,
                 url=link,

@@ -7,7 +7,6 @@ of an article, validated exactly as the API validates a POST (a page is read wit
 ``pages.page_article``)."""
 
 import glob
-import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,9 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from app.crud import InvalidField
+from app.ingest.decoding import decode_page, decode_text
 from app.ingest.pages import page_article
+from app.ingest.streams import MAX_JSON_FILE, TooLarge, Unreadable, records, whole
 from app.models.public import ArticleIn
 
 # The evaluation corpus format names two fields differently; accept both spellings.
@@ -87,21 +88,29 @@ def is_plain_text(path: Path) -> bool:
 
 
 def sources(paths: list[Path]) -> Iterator[Source]:
-    """Every article in ``paths``, read lazily: an archive of JSON Lines is never all in memory."""
+    """Every article in ``paths``, read lazily: an archive of JSON Lines is never all in memory.
+    A file that cannot be read is one failed article (a JSON Lines archive that breaks off, one
+    more after those read from it), never the end of the run."""
     for path in paths:
         suffix = _suffix(path)
         if suffix in _LINES:
             yield from _lines(path)
         elif suffix == ".json":
-            loaded = _json(str(path), _read(path))
+            try:
+                loaded = _json(str(path), whole(path, MAX_JSON_FILE))
+            except (ArticleFileError, TooLarge, Unreadable) as error:
+                yield Source(str(path), "record", _Unreadable(_why(path, error)))
+                continue
             items = loaded if isinstance(loaded, list) else [loaded]
             for number, item in enumerate(items, start=1):
                 where = f"{path}[{number}]" if isinstance(loaded, list) else str(path)
                 yield Source(where, "record", item)
-        elif suffix in _HTML:
-            yield Source(str(path), "html", _read(path))
         else:
-            yield Source(str(path), "text", _read(path))
+            form: Literal["html", "text"] = "html" if suffix in _HTML else "text"
+            try:
+                yield Source(str(path), form, whole(path))
+            except (TooLarge, Unreadable) as error:
+                yield Source(str(path), form, _Unreadable(_why(path, error)))
 
 
 def count(paths: list[Path]) -> int:
@@ -111,12 +120,14 @@ def count(paths: list[Path]) -> int:
     for path in paths:
         suffix = _suffix(path)
         if suffix in _LINES:
-            with _open(path) as stream:
-                total += sum(1 for line in stream if line.strip())
+            try:
+                total += sum(1 for _ in records(path))
+            except Unreadable:
+                total += 1
         elif suffix == ".json":
             try:
-                loaded = json.loads(_read(path))
-            except (json.JSONDecodeError, RecursionError, ArticleFileError):
+                loaded = json.loads(whole(path, MAX_JSON_FILE))
+            except (ValueError, RecursionError, TooLarge, Unreadable):
                 loaded = None
             total += len(loaded) if isinstance(loaded, list) else 1
         else:
@@ -127,15 +138,18 @@ def count(paths: list[Path]) -> int:
 def article_fields(source: Source, defaults: Defaults) -> ArticleIn:
     """The article ``source`` holds, validated; ArticleFileError saying what is wrong."""
     given = defaults.given()
+    if isinstance(source.content, _Unreadable):
+        raise ArticleFileError(f"{source.where}: {source.content}")
     if source.form == "record":
         fields = _record(source.where, source.content)
         if "html" in fields:
             return _page(source.where, fields.pop("html"), {**given, **fields})
         return _validated(source.where, {**given, **fields})
     if source.form == "html":
-        return _page(source.where, source.content, given)
+        return _page(source.where, decode_page(source.content), given)
     stem = Path(source.where).name.split(".")[0]
-    fields = {"title": stem.replace("-", " ").replace("_", " "), **given, "text": source.content}
+    text = decode_text(source.content)
+    fields = {"title": stem.replace("-", " ").replace("_", " "), **given, "text": text}
     if "publisher" not in fields:
         raise ArticleFileError(f"{source.where}: a text file needs --publisher")
     return _validated(source.where, fields)
@@ -152,8 +166,6 @@ def _page(where: str, html: Any, given: dict[str, Any]) -> ArticleIn:
 
 
 def _record(where: str, item: Any) -> dict[str, Any]:
-    if isinstance(item, _Unreadable):
-        raise ArticleFileError(f"{where}: {item}")
     if not isinstance(item, dict):
         raise ArticleFileError(f"{where}: an article must be a JSON object")
     return {
@@ -174,23 +186,25 @@ def _validated(where: str, fields: dict[str, Any]) -> ArticleIn:
 
 
 def _lines(path: Path) -> Iterator[Source]:
-    with _open(path) as stream:
-        try:
-            for number, line in enumerate(stream, start=1):
-                if line.strip():
-                    where = f"{path}:{number}"
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as error:
-                        # A bad line is that article's failure, not the archive's.
-                        record = _Unreadable(f"not JSON ({error.msg})")
-                    except RecursionError:
-                        record = _Unreadable("not an article (nested too deeply to read)")
-                    yield Source(where, "record", record)
-        except UnicodeDecodeError as error:
-            raise ArticleFileError(f"{path}: not UTF-8 text ({error.reason})") from None
-        except (OSError, EOFError) as error:  # a truncated or corrupt .gz
-            raise ArticleFileError(f"{path}: cannot be read ({error})") from None
+    number = 0
+    try:
+        for number, line in records(path):
+            where = f"{path}:{number}"
+            if isinstance(line, TooLarge):
+                yield Source(where, "record", _Unreadable(f"not read: {line}"))
+                continue
+            try:
+                record = json.loads(line)
+            except UnicodeDecodeError as error:
+                record = _Unreadable(f"not UTF-8 text ({error.reason})")
+            except json.JSONDecodeError as error:
+                # A bad line is that article's failure, not the archive's.
+                record = _Unreadable(f"not JSON ({error.msg})")
+            except RecursionError:
+                record = _Unreadable("not an article (nested too deeply to read)")
+            yield Source(where, "record", record)
+    except Unreadable as error:
+        yield Source(f"{path}:{number + 1}", "record", _Unreadable(f"the archive stops: {error}"))
 
 
 class _Unreadable(str):
@@ -204,25 +218,15 @@ def _suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _open(path: Path) -> Any:
-    if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
+def _why(path: Path, error: Exception) -> str:
+    return str(error).removeprefix(f"{path}: ")
 
 
-def _read(path: Path) -> str:
+def _json(where: str, data: bytes) -> Any:
     try:
-        with _open(path) as stream:
-            return str(stream.read())
+        return json.loads(data)
     except UnicodeDecodeError as error:
-        raise ArticleFileError(f"{path}: not UTF-8 text ({error.reason})") from None
-    except (OSError, EOFError) as error:
-        raise ArticleFileError(f"{path}: cannot be read ({error})") from None
-
-
-def _json(where: str, text: str) -> Any:
-    try:
-        return json.loads(text)
+        raise ArticleFileError(f"{where}: not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError as error:
         raise ArticleFileError(f"{where}: not JSON ({error.msg})") from None
     except RecursionError:

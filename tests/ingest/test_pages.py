@@ -174,6 +174,32 @@ def test_an_html_body_in_another_charset_is_read_in_it(writer) -> None:  # type:
     assert "Tomás Varga" in response.json()["text"]
 
 
+def test_an_html_body_is_read_in_the_charset_its_own_meta_declares(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    html = page("metadata-date.html").replace("Tomas Varga", "Tomás Varga")
+    html = html.replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">')
+    assert 'charset="iso-8859-1"' in html
+    response = client.post(
+        "/v1/articles",
+        content=html.encode("latin-1", errors="replace"),
+        headers={**key, "Content-Type": "text/html"},
+    )
+    assert response.status_code == 201, response.text
+    assert "Tomás Varga" in response.json()["text"]
+
+
+def test_an_html_body_in_a_charset_nobody_knows_is_a_422_naming_it(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    response = client.post(
+        "/v1/articles",
+        content=page("wire.html").encode(),
+        headers={**key, "Content-Type": "text/html; charset=x-martian"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "x-martian" in response.json()["detail"]
+
+
 def test_an_html_body_sent_in_chunks_past_the_size_limit_is_refused(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
     limit = client.app.state.settings.max_body_bytes
