@@ -315,7 +315,9 @@ def watch_command(
             help="Publisher of every article (default: the page's site, or the feed's title)."
         ),
     ] = None,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for an answer.")] = 20.0,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a whole answer may take, headers and body.")
+    ] = 20.0,
     max_bytes: Annotated[
         int, typer.Option(min=1000, help="Largest page or feed read, in bytes.")
     ] = 5_000_000,
@@ -329,7 +331,8 @@ def watch_command(
     that fails is logged and skipped."""
     import signal
 
-    from app.ingest.feeds import Limits, Watcher
+    from app.ingest.feeds import Watcher
+    from app.ingest.fetch import Limits
 
     for feed in feeds:
         if not feed.startswith(("http://", "https://")):
@@ -337,7 +340,13 @@ def watch_command(
             raise typer.Exit(2)
     settings = Settings()
     migrate(settings)
-    limits = Limits(timeout=timeout, max_bytes=max_bytes, delay=delay, max_redirects=max_redirects)
+    limits = Limits(
+        timeout=timeout,
+        max_bytes=max_bytes,
+        delay=delay,
+        max_redirects=max_redirects,
+        allow_hosts=settings.watch_hosts_allowed,
+    )
 
     def report(line: str) -> None:
         typer.echo(line, err=line.startswith("error:"))
@@ -345,7 +354,7 @@ def watch_command(
     watcher = Watcher(settings, feeds, limits=limits, publisher=publisher, report=report)
 
     def stop(_signal: int, _frame: object) -> None:
-        watcher.stop.set()  # the page in hand is finished and stored, then the run ends
+        watcher.halt()  # the fetch in flight is cut; what was stored stays stored
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

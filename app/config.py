@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     export_batch_size: int = Field(
         default=1000, ge=1, le=10000, description="Rows fetched per round trip when exporting."
     )
+    watch_allow_hosts: str = Field(
+        default="",
+        description="Hosts `saidwho watch` fetches although they resolve to an address inside "
+        "the network (loopback, private, link-local), by name, separated by commas.",
+    )
     docs_enabled: bool = Field(default=True, description="Serve /docs and /openapi.json.")
     query_budget_ms: int = Field(
         default=3000,
@@ -149,6 +154,12 @@ class Settings(BaseSettings):
         default=True,
         description="Answer quote pages and single quotes on the direct SQLite read path.",
     )
+
+    @property
+    def watch_hosts_allowed(self) -> frozenset[str]:
+        return frozenset(
+            name.strip().lower() for name in self.watch_allow_hosts.split(",") if name.strip()
+        )
 
 
 @lru_cache

@@ -1,8 +1,9 @@
 """``saidwho watch``: RSS and Atom feeds read (feedparser), the pages they link to fetched
 (httpx) and stored as articles, once each.
 
-A fetch is polite and bounded: conditional requests for feeds (ETag, Last-Modified), a timeout,
-a size cap read as the body arrives, a delay between two requests to one host, few redirects.
+A fetch is polite and bounded (``fetch.py``): conditional requests for feeds (ETag,
+Last-Modified), one deadline for the whole answer, a size cap read as the body arrives, a delay
+between two requests to one host, few redirects, and no address inside the network.
 A page that fails (404, 500, too slow, not HTML, too large, no article in it) is logged and
 skipped; the run goes on. A page failed for a reason that may pass (a 5xx, a timeout) is tried
 again on the next pass; one that cannot change is not.
@@ -11,14 +12,11 @@ again on the next pass; one that cannot change is not.
 import datetime as dt
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser  # type: ignore[import-untyped]
-import httpx
 import sqlalchemy as sa
 
 from app.config import Settings
@@ -26,29 +24,13 @@ from app.crud import InvalidField
 from app.db import make_engine, session_scope
 from app.ingest.archive import Failed, Prepared, Skipped, Stored, store_one
 from app.ingest.decoding import decode_page
+from app.ingest.fetch import Fetcher, FetchError, Limits
 from app.ingest.pages import page_article
 from app.ingest.store import Bounds, TooMuch, read_quotations
 from app.models.public import ArticleIn
 
 log = logging.getLogger("saidwho.watch")
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
-_AGENT = "saidwho-watch/0.1 (+https://github.com/saidwho)"
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float = 20.0
-    max_bytes: int = 5_000_000
-    delay: float = 1.0
-    max_redirects: int = 5
-
-
-class FetchError(Exception):
-    """A fetch that gave nothing to read; ``lasting`` when trying again cannot help."""
-
-    def __init__(self, url: str, reason: str, *, lasting: bool) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.lasting = lasting
 
 
 @dataclass
@@ -67,62 +49,6 @@ class Pass:
     failed: int = 0
     quotes: int = 0
     unchanged_feeds: int = 0
-
-
-class Fetcher:
-    """GETs with a timeout, a size cap, a bounded number of redirects and a delay per host."""
-
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limits = limits
-        self.clock = clock
-        self.last: dict[str, float] = {}
-        self.client = httpx.Client(
-            timeout=limits.timeout,
-            follow_redirects=True,
-            max_redirects=limits.max_redirects,
-            headers={"User-Agent": _AGENT},
-        )
-
-    def close(self) -> None:
-        self.client.close()
-
-    def get(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
-        """The response, its body read up to the cap; FetchError for anything else."""
-        host = urlsplit(url).netloc
-        wait = self.last.get(host, -1e9) + self.limits.delay - self.clock()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            with self.client.stream("GET", url, headers=headers or {}) as response:
-                self.last[urlsplit(str(response.url)).netloc] = self.clock()
-                self.last[host] = self.clock()
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.limits.max_bytes:
-                    raise FetchError(url, self._too_large(), lasting=True)
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > self.limits.max_bytes:
-                        raise FetchError(url, self._too_large(), lasting=True)
-                response._content = bytes(body)
-        except httpx.TooManyRedirects:
-            self.last[host] = self.clock()
-            raise FetchError(url, "too many redirects", lasting=True) from None
-        except httpx.TimeoutException:
-            self.last[host] = self.clock()
-            reason = f"no answer within {self.limits.timeout:g} s"
-            raise FetchError(url, reason, lasting=False) from None
-        except httpx.HTTPError as error:
-            self.last[host] = self.clock()
-            raise FetchError(url, f"cannot be fetched ({error})", lasting=False) from None
-        if response.status_code >= 500:
-            raise FetchError(url, f"the server answered {response.status_code}", lasting=False)
-        if response.status_code >= 400:
-            raise FetchError(url, f"the server answered {response.status_code}", lasting=True)
-        return response
-
-    def _too_large(self) -> str:
-        return f"over {self.limits.max_bytes:,} bytes"
 
 
 class Watcher:
@@ -155,6 +81,12 @@ class Watcher:
         self.done: set[str] = set()
         # Set to end the run after the page in hand (SIGINT, SIGTERM).
         self.stop = threading.Event()
+
+    def halt(self) -> None:
+        """Ends the run now: the fetch in flight is cut, nothing more is fetched; what was
+        stored stays stored (each article is its own transaction)."""
+        self.stop.set()
+        self.fetcher.abort()
 
     def close(self) -> None:
         self.fetcher.close()

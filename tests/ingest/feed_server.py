@@ -1,5 +1,6 @@
 """A real HTTP server on the loopback address serving fixture feeds and pages, counting what it
-is asked for, with the failures a watcher meets: 404, 500, slow, not HTML, oversized, loops."""
+is asked for, with the failures a watcher meets: 404, 500, slow, slow-drip, not HTML,
+oversized, loops."""
 
 import threading
 import time
@@ -23,6 +24,8 @@ class Route:
     etag: str | None = None
     delay: float = 0.0
     location: str | None = None
+    # Sent a byte at a time, this many seconds apart, as a slow-drip server does.
+    drip: float = 0.0
 
 
 @dataclass
@@ -90,16 +93,23 @@ def serving(site: Site) -> Iterator[Site]:
                 return
             self.send_response(route.status)
             if route.location:
-                self.send_header("Location", site.base + route.location)
+                absolute = route.location.startswith(("http://", "https://"))
+                self.send_header("Location", ("" if absolute else site.base) + route.location)
             if route.etag:
                 self.send_header("ETag", route.etag)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             try:
-                self.wfile.write(route.body)
+                if route.drip:
+                    for byte in route.body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(route.drip)
+                else:
+                    self.wfile.write(route.body)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client stopped reading: what a size cap does
+                pass  # the client stopped reading: what a size cap or a deadline does
 
         def log_message(self, *args: object) -> None:
             pass

@@ -7,10 +7,20 @@ import pytest
 
 from app.config import Settings
 from app.db import migrate
-from app.ingest.feeds import Limits, Watcher
+from app.ingest.feeds import Watcher
+from app.ingest.fetch import Limits
 from tests.conftest import settings_for
 from tests.ingest.conftest import command, scalar
 from tests.ingest.feed_server import Route, Site, atom, page_bytes, rfc822, rss, serving
+
+# The fixture server is on the loopback address, which the watcher refuses unless allowed.
+LOCAL = frozenset({"127.0.0.1"})
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAIDWHO_WATCH_ALLOW_HOSTS", "127.0.0.1")
+
 
 GOOD = {
     "/news/harbor": "wire.html",
@@ -86,7 +96,7 @@ def test_a_later_pass_asks_the_feed_conditionally_and_retries_only_what_may_pass
     with serving(newsroom_site()) as site:
         with_feed(site)
         lines: list[str] = []
-        limits = Limits(timeout=1, max_bytes=200_000, delay=0, max_redirects=3)
+        limits = Limits(timeout=1, max_bytes=200_000, delay=0, max_redirects=3, allow_hosts=LOCAL)
         watcher = Watcher(settings, [site.base + "/feed.xml"], limits=limits, report=lines.append)
         try:
             first = watcher.run_pass()
@@ -112,7 +122,7 @@ def test_an_atom_feed_is_read_and_one_host_is_asked_politely(tmp_path: Path) -> 
         entries = [(f"P{n}", f"{site.base}/p{n}", "2025-06-01T10:00:00Z") for n in range(3)]
         site.routes["/atom"] = Route(atom("Atom Fixture", entries), "application/atom+xml")
         times: list[float] = []
-        limits = Limits(timeout=5, delay=0.3)
+        limits = Limits(timeout=5, delay=0.3, allow_hosts=LOCAL)
         watcher = Watcher(settings, [site.base + "/atom"], limits=limits, report=lambda _: None)
         real_get = watcher.fetcher.client.stream
 
@@ -202,7 +212,10 @@ def test_a_page_whose_text_is_stored_under_another_address_is_not_fetched_again(
         entries = [(p, site.base + p, rfc822(2025, 3, 14)) for p in ("/a", "/syndicated/a")]
         site.routes["/feed"] = Route(rss("Wire", entries), "application/rss+xml")
         watcher = Watcher(
-            settings, [site.base + "/feed"], limits=Limits(delay=0), report=lambda _: None
+            settings,
+            [site.base + "/feed"],
+            limits=Limits(delay=0, allow_hosts=LOCAL),
+            report=lambda _: None,
         )
         try:
             first, second = watcher.run_pass(), watcher.run_pass()
