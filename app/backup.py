@@ -5,7 +5,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import sqlite_path
+from app.db import merge_log, sqlite_path
 
 
 class BackupError(Exception):
@@ -29,6 +29,7 @@ def backup(database_url: str, target: Path) -> Backup:
     if target.exists():
         raise BackupError(f"{target} already exists; back up to a new file")
     target.parent.mkdir(parents=True, exist_ok=True)
+    merge_log(database_url)  # the store file then holds every write, for anyone who copies it
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:

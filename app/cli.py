@@ -66,12 +66,17 @@ def serve_command(
     ] = 1,
 ) -> None:
     """Migrate the store, seed it if it has no articles, and serve the API."""
-    from app.db import read_only_reason
+    from app.db import read_only_reason, unreadable_log
 
     settings = Settings()
     reason = read_only_reason(settings)
     if reason is not None:
-        # Nothing to migrate or seed: serve what is there, for reading (/ready says why).
+        # Nothing to migrate or seed: serve what is there, for reading (/ready says why);
+        # never less than was acknowledged.
+        unreadable = unreadable_log(settings)
+        if unreadable is not None:
+            typer.echo(f"error: cannot serve the store: {unreadable}", err=True)
+            raise typer.Exit(2)
         typer.echo(f"serving read-only: {reason}")
     else:
         migrate(settings)

@@ -1,6 +1,8 @@
 """The engine, its per-connection set-up, and schema migration."""
 
+import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,8 @@ from sqlmodel import Session, create_engine
 
 from app.config import Settings
 from app.quotations.grouping import group_ungrouped
+
+log = logging.getLogger("saidwho.db")
 
 
 def is_sqlite(url: str) -> bool:
@@ -54,6 +58,59 @@ def read_only_reason(settings: Settings) -> str | None:
     except OperationalError:
         return None  # unreachable now: the routes say so when asked
     return "the PostgreSQL server takes no writes (a standby?)" if read_only == "on" else None
+
+
+def unmerged_log(url: str) -> Path | None:
+    """The SQLite store's write-ahead log when it holds writes not yet merged into the file."""
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    log = Path(f"{path}-wal")
+    try:
+        return log if log.stat().st_size > 0 else None
+    except OSError:
+        return None
+
+
+def merge_log(url: str) -> None:
+    """Merges SQLite's write-ahead log into the store file and empties it, so that the file
+    alone holds every acknowledged write: for a copy, a read-only mount, an immutable open.
+    Best effort: a reader holding an old snapshot leaves the rest for the next merge."""
+    path = sqlite_path(url)
+    if path is None or not Path(path).exists():
+        return
+    try:
+        connection = sqlite3.connect(path, timeout=5)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        log.warning("the store's write-ahead log was not merged: %s", error)
+
+
+def unreadable_log(settings: Settings) -> str | None:
+    """Why a read-only SQLite store cannot be served whole, or None: its log holds writes not
+    merged into the file, and SQLite cannot read that log on a folder it cannot write (the
+    log's index, ``-shm``, is missing)."""
+    log_path = unmerged_log(settings.database_url)
+    if log_path is None:
+        return None
+    store = sqlite_path(settings.database_url)
+    try:
+        connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+        try:
+            connection.execute("SELECT count(*) FROM article").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return (
+            f"{log_path} holds writes not merged into {store}, and they cannot be read while "
+            f"the folder cannot be written ({error}); serving the file alone would hide "
+            "acknowledged writes. Make the folder writable once and start again (the log is "
+            "merged then), or copy the store with its -wal file to a writable place."
+        )
+    return None
 
 
 def make_engine(settings: Settings, *, read_only: bool = False, immutable: bool = False) -> Engine:

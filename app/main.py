@@ -28,7 +28,7 @@ from app.api.routes import (
     speakers,
 )
 from app.config import Settings, get_settings
-from app.db import is_sqlite, make_engine, read_only_reason
+from app.db import is_sqlite, make_engine, merge_log, read_only_reason, unmerged_log
 from app.web import pages
 
 DESCRIPTION = """\
@@ -65,7 +65,10 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     # A store that cannot be written is served for reading: every write answers 503 and
     # /ready says why. Nothing then opens it for writing, not even to check a key.
     read_only = read_only_reason(settings)
-    read_engine = make_engine(settings, read_only=True, immutable=read_only is not None)
+    # A store that cannot change is opened as such (faster, no lock files), unless its log
+    # holds writes the file does not: those must be read, so the log is read too.
+    immutable = read_only is not None and unmerged_log(settings.database_url) is None
+    read_engine = make_engine(settings, read_only=True, immutable=immutable)
     engine = read_engine if read_only else make_engine(settings)
 
     @asynccontextmanager
@@ -73,6 +76,8 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         yield
         engine.dispose()
         read_engine.dispose()
+        if read_only is None:
+            merge_log(settings.database_url)
 
     app = SaidWho(
         title="saidwho",
@@ -120,7 +125,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             exact_up_to=settings.exact_total_up_to,
             workers=settings.read_workers,
             replica_url=settings.read_replica_url,
-            immutable=read_only is not None,
+            immutable=immutable,
         )
     app.state.metrics = Metrics() if settings.metrics_enabled else None
     app.wrap(
