@@ -102,6 +102,35 @@ class Settings(BaseSettings):
         description="Most connections open at once; one past it is closed at once. Lowered to "
         "what the process's file limit allows.",
     )
+    store_connections: int = Field(
+        default=30,
+        ge=2,
+        description="Connections to the store the whole server may hold, shared by its "
+        "`--workers` processes; each process admits as many requests at once as it has "
+        "connections, so none waits long for one.",
+    )
+    server_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes serving the API; set by `saidwho serve --workers`.",
+    )
+    pool_wait_ms: int = Field(
+        default=1000,
+        ge=10,
+        description="Longest a request waits for a connection to the store; past it, 503.",
+    )
+    queue_wait_ms: int = Field(
+        default=1000,
+        ge=0,
+        description="Longest a request waits for its turn when a process has as many in hand "
+        "as it has connections; past it, or when the queue is full, 503 with Retry-After.",
+    )
+    queue_length: int = Field(
+        default=0,
+        ge=0,
+        description="Most requests one process keeps waiting for a turn (0: eight for each "
+        "connection); one more is answered 503 at once.",
+    )
     idempotency_hours: int = Field(
         default=24,
         ge=1,
@@ -154,6 +183,15 @@ class Settings(BaseSettings):
         default=True,
         description="Answer quote pages and single quotes on the direct SQLite read path.",
     )
+
+    @property
+    def connections_per_process(self) -> int:
+        """This process's share of the store's connections (at least two)."""
+        return max(2, self.store_connections // self.server_workers)
+
+    @property
+    def waiting_room(self) -> int:
+        return self.queue_length or 8 * self.connections_per_process
 
     @property
     def watch_hosts_allowed(self) -> frozenset[str]:

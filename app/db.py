@@ -113,14 +113,27 @@ def unreadable_log(settings: Settings) -> str | None:
     return None
 
 
-def make_engine(settings: Settings, *, read_only: bool = False, immutable: bool = False) -> Engine:
+def make_engine(
+    settings: Settings, *, read_only: bool = False, immutable: bool = False, probe: bool = False
+) -> Engine:
     """The store's engine. On SQLite every transaction takes the write lock at its start
     (``BEGIN IMMEDIATE``): a writer waits for the lock, up to the busy timeout, before it reads
     anything, so two writers never deadlock half-way. ``read_only`` opens the file read-only
     instead, for the read side: it can take no lock that would hold a writer up; with
     ``SAIDWHO_READ_REPLICA_URL`` set, it reads from that replica. ``immutable`` (SQLite, with
     ``read_only``) promises SQLite the file will not change, so a store on a read-only mount
-    opens even with no write-ahead index beside it."""
+    opens even with no write-ahead index beside it. ``probe`` makes a read engine of one or
+    two connections of its own, for ``/health`` and ``/ready``, so they answer however busy
+    the main pool is.
+
+    A request waits at most ``SAIDWHO_POOL_WAIT_MS`` for a connection (then 503); the pool
+    holds this process's share of ``SAIDWHO_STORE_CONNECTIONS``, two thirds kept open."""
+    share = 2 if probe else settings.connections_per_process
+    pooling: dict[str, Any] = {
+        "pool_size": max(1, share * 2 // 3),
+        "max_overflow": share - max(1, share * 2 // 3),
+        "pool_timeout": settings.pool_wait_ms / 1000,
+    }
     url = settings.database_url
     if read_only and settings.read_replica_url:
         url = settings.read_replica_url
@@ -132,12 +145,14 @@ def make_engine(settings: Settings, *, read_only: bool = False, immutable: bool 
         options = f"-c statement_timeout={budget_ms}"
         if read_only:
             options += " -c default_transaction_read_only=on"
-        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **pooling)
     path = sqlite_path(url)
     read_only = read_only and path is not None
     if read_only:
         url = f"sqlite:///file:{path}?mode=ro{'&immutable=1' if immutable else ''}&uri=true"
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    if ":memory:" in url or url.rstrip("/") == "sqlite:":
+        pooling = {}  # one connection per thread, SQLAlchemy's own choice for memory
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **pooling)
     busy_ms = settings.sqlite_busy_timeout_ms
     read_budget = settings.query_budget_ms / 1000
     write_budget = settings.write_budget_ms / 1000

@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from app.api.admission import Admission
 from app.api.errors import COMMON_PROBLEMS, install_error_handlers
 from app.api.fastlane import QuoteFastLane
 from app.api.guards import FrontDoor
@@ -70,12 +71,14 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     immutable = read_only is not None and unmerged_log(settings.database_url) is None
     read_engine = make_engine(settings, read_only=True, immutable=immutable)
     engine = read_engine if read_only else make_engine(settings)
+    probe_engine = make_engine(settings, read_only=True, immutable=immutable, probe=True)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
         read_engine.dispose()
+        probe_engine.dispose()
         if read_only is None:
             merge_log(settings.database_url)
 
@@ -94,6 +97,10 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.state.engine = engine
     app.state.read_engine = read_engine
     app.state.read_only = read_only
+    app.state.probe_engine = probe_engine
+    # Why writes fail now though the store takes them: its disk was full at the last write
+    # (cleared by the next write that goes through); /ready says it.
+    app.state.store_full = None
     # Keys are checked where no lock is taken: SQLite's read side, or the primary (a replica
     # may not have a key made a moment ago yet).
     app.state.key_engine = (
@@ -128,6 +135,12 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             immutable=immutable,
         )
     app.state.metrics = Metrics() if settings.metrics_enabled else None
+    app.wrap(
+        Admission,
+        in_hand=settings.connections_per_process,
+        waiting=settings.waiting_room,
+        wait_s=settings.queue_wait_ms / 1000,
+    )
     app.wrap(
         FrontDoor,
         max_bytes=settings.max_body_bytes,

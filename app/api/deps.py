@@ -54,6 +54,10 @@ def get_write_session(request: Request) -> Iterator[Session]:
         )
     with Session(request.app.state.engine) as session:
 
+        @event.listens_for(session, "after_commit")
+        def _room_again(_session: Session) -> None:
+            request.app.state.store_full = None
+
         @event.listens_for(session, "after_begin")
         def _touch_key(_session: Session, _transaction: Any, connection: Connection) -> None:
             key: ApiKey | None = getattr(request.state, "api_key", None)

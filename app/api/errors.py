@@ -3,6 +3,7 @@
 Nothing a client sends reaches a stack trace: validation errors, unknown routes, store outages
 and unexpected failures all leave through here."""
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from app.models.public import BODY_TAGS
@@ -36,6 +38,11 @@ PROBLEM_TYPES = {
     "unauthorized": "Writes need a valid API key, sent as `Authorization: Bearer <key>`.",
     "store-unavailable": "The store could not answer (locked, busy or unreachable). Retry after "
     "the `Retry-After` seconds.",
+    "overloaded": "The server has as many requests in hand as it can serve, and a full queue "
+    "behind them (`SAIDWHO_STORE_CONNECTIONS`, `SAIDWHO_QUEUE_WAIT_MS`). Retry after the "
+    "`Retry-After` seconds.",
+    "store-full": "The store's disk is full: nothing of the write was kept. Reads go on; writes "
+    "are taken again once there is room.",
     "query-timeout": "The query ran past its time budget (`SAIDWHO_QUERY_BUDGET_MS`) and was "
     "stopped. Narrow it, or retry after the `Retry-After` seconds.",
     "not-ready": "The store does not answer, or its schema is older than this code: run "
@@ -265,8 +272,31 @@ def _allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
+# How SQLite and PostgreSQL say the disk has no room: full (ENOSPC), or a write refused past
+# a file size limit (EFBIG), which SQLite reports as a failed write.
+_FULL = ("database or disk is full", "no space left on device", "could not extend file")
+_FULL_CODES = frozenset({"SQLITE_FULL", "SQLITE_IOERR_WRITE"})
+
+
+def _no_room(error: Exception) -> bool:
+    code = getattr(getattr(error, "orig", None), "sqlite_errorname", "")
+    return code in _FULL_CODES or any(sign in str(error).lower() for sign in _FULL)
+
+
+async def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
     # SQLite's progress handler, or PostgreSQL's statement_timeout, stopped the query.
+    if _no_room(error):
+        log.error("store full: %s", error)
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        request.app.state.store_full = f"the store's disk had no room at the last write ({when})"
+        return problem(
+            503,
+            "the store's disk has no room for this write (full, or past a file size limit): "
+            "nothing of it was kept; reads go on, and writes are taken again once there is "
+            "room",
+            slug="store-full",
+            headers={"Retry-After": "60"},
+        )
     if "interrupted" in str(error) or "statement timeout" in str(error):
         return problem(
             503,
@@ -283,6 +313,17 @@ async def _store_unavailable(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _pool_exhausted(_: Request, error: Exception) -> JSONResponse:
+    # Every connection to the store stayed in use for SAIDWHO_POOL_WAIT_MS.
+    log.warning("no connection to the store came free: %s", error)
+    return problem(
+        503,
+        "every connection to the store is in use; try again in a second",
+        slug="overloaded",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected(_: Request, error: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=error)
     return problem(500, "an unexpected error occurred; it has been logged", slug="internal")
@@ -295,4 +336,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _store_unavailable)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

@@ -6,6 +6,7 @@ connections past a cap, so the service keeps answering under a crowd of idle soc
 
 import asyncio
 import logging
+import os
 import resource
 from functools import lru_cache
 from typing import Any
@@ -97,6 +98,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, **options:
     processes sharing the port. Every cache of the app is checked against the store's own
     change counter, so what one worker writes, every other reads at once."""
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    # Each process reads its settings from the environment: it learns there how many share
+    # the store's connections (SAIDWHO_STORE_CONNECTIONS), and pools and admits its share.
+    os.environ["SAIDWHO_SERVER_WORKERS"] = str(workers)
+    get_settings.cache_clear()
     uvicorn.run(
         "app.main:create_app",
         factory=True,

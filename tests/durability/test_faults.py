@@ -109,7 +109,11 @@ def test_a_full_disk_refuses_the_write_whole_and_the_store_recovers(store: Store
     bounds = {"SAIDWHO_MAX_QUOTES_PER_ARTICLE": "10000", "SAIDWHO_WRITE_BUDGET_MS": "600000"}
     with serving(store, before=file_size_cap(cap), **bounds) as (base, process):
         answer = httpx.post(f"{base}/v1/articles", json=big, headers=store.headers, timeout=30)
-        assert_unavailable(answer)
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["type"] == "/problems/store-full"
+        assert "no room" in answer.json()["detail"] and answer.headers["retry-after"]
+        ready = httpx.get(f"{base}/ready", timeout=10).json()
+        assert ready["writes"] == "refused" and "no room" in ready["writes_refused_because"]
         for path in READS:
             assert httpx.get(base + path, timeout=10).status_code == 200, path
         assert counts(store.path) == (1, 16)  # nothing of the article, not a single quote
@@ -118,4 +122,44 @@ def test_a_full_disk_refuses_the_write_whole_and_the_store_recovers(store: Store
         again = httpx.post(f"{base}/v1/articles", json=big, headers=store.headers, timeout=30)
         assert again.status_code == 201, again.text
         stored = len(again.json()["quotes"])
+        assert httpx.get(f"{base}/ready", timeout=10).json()["writes"] == "accepted"
     assert counts(store.path) == (2, 16 + stored) and stored > 3000
+
+
+@contextmanager
+def small_filesystem(folder: Path, size: int) -> Iterator[Path]:
+    """A real filesystem of ``size`` bytes (tmpfs) mounted at ``folder``."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine cannot mount a small filesystem: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_store_on_a_full_filesystem_says_it_is_full_and_refuses_writes_whole(
+    store: Store, tmp_path: Path
+) -> None:
+    size = store.path.stat().st_size
+    with small_filesystem(tmp_path / "disk", size + 512 * 1024) as disk:
+        shutil.copy(store.path, disk / "saidwho.db")
+        full = Store(disk, disk / "saidwho.db", store.token)
+        long_text = "\n".join(
+            f"“Paragraph {n} of the statement is here,” the spokesman said." for n in range(3000)
+        )
+        big = {**article("full"), "text": article("full")["text"] + "\n" + long_text}
+        bounds = {"SAIDWHO_MAX_QUOTES_PER_ARTICLE": "10000", "SAIDWHO_WRITE_BUDGET_MS": "600000"}
+        with serving(full, **bounds) as (base, _):
+            answer = httpx.post(f"{base}/v1/articles", json=big, headers=full.headers, timeout=60)
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["type"] == "/problems/store-full"
+            ready = httpx.get(f"{base}/ready", timeout=10).json()
+            assert ready["writes"] == "refused" and "no room" in ready["writes_refused_because"]
+            for path in READS:
+                assert httpx.get(base + path, timeout=10).status_code == 200, path
+        assert counts(full.path) == (1, 16)

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import OperationalError
 
-from app.api.deps import SessionDep, SettingsDep, require_metrics_key
+from app.api.deps import SettingsDep, require_metrics_key
 from app.api.errors import PROBLEM_TYPES, ProblemError, problem_responses
 from app.api.metrics import Metrics
 from app.db import alembic_config
@@ -20,10 +20,12 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/health", response_model=Health, summary="200 when the store can be read")
-def health(session: SessionDep) -> Health:
-    """Liveness, probed every few seconds: one row read, whatever the store's size. Counts are
-    on ``/ready`` and in ``/metrics``."""
-    session.execute(sa.text("SELECT 1 FROM quote LIMIT 1")).all()
+def health(request: Request) -> Health:
+    """Liveness, probed every few seconds: one row read, whatever the store's size, on a
+    connection of its own, so it answers however busy the server is. Counts are on
+    ``/ready`` and in ``/metrics``."""
+    with request.app.state.probe_engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1 FROM quote LIMIT 1")).all()
     return Health(status="ok")
 
 
@@ -33,11 +35,12 @@ def health(session: SessionDep) -> Health:
     summary="200 when the store answers and its schema is current",
     responses=problem_responses(503),
 )
-def ready(request: Request, session: SessionDep, settings: SettingsDep) -> Ready:
+def ready(request: Request, settings: SettingsDep) -> Ready:
     script = ScriptDirectory.from_config(alembic_config(settings))
     head = script.get_current_head()
     try:
-        current = MigrationContext.configure(session.connection()).get_current_revision()
+        with request.app.state.probe_engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
     except OperationalError:
         current = None
     if current != head:
@@ -47,7 +50,7 @@ def ready(request: Request, session: SessionDep, settings: SettingsDep) -> Ready
             f"the store's schema is at {current or 'nothing'}, not {head}: run saidwho migrate",
             headers={"Retry-After": "5"},
         )
-    reason: str | None = request.app.state.read_only
+    reason: str | None = request.app.state.read_only or request.app.state.store_full
     return Ready(
         status="ready",
         schema_revision=str(head),
