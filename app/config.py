@@ -126,10 +126,18 @@ class Settings(BaseSettings):
         "as it has connections; past it, or when the queue is full, 503 with Retry-After.",
     )
     queue_length: int = Field(
-        default=0,
+        default=1000,
         ge=0,
-        description="Most requests one process keeps waiting for a turn (0: eight for each "
-        "connection); one more is answered 503 at once.",
+        description="Most requests one process keeps waiting for a turn; one more is answered "
+        "503 at once. Long enough that a crowd waits its (short) turn rather than come back "
+        "at once for another 503.",
+    )
+    requests_in_hand: int = Field(
+        default=8,
+        ge=1,
+        description="Most requests one process works on at once (at most its share of the "
+        "store's connections): more threads only contend for the interpreter and slow the "
+        "event loop, and with it /health.",
     )
     idempotency_hours: int = Field(
         default=24,
@@ -190,8 +198,9 @@ class Settings(BaseSettings):
         return max(2, self.store_connections // self.server_workers)
 
     @property
-    def waiting_room(self) -> int:
-        return self.queue_length or 8 * self.connections_per_process
+    def in_hand(self) -> int:
+        """Requests this process admits at once: never more than it has connections."""
+        return min(self.requests_in_hand, self.connections_per_process)
 
     @property
     def watch_hosts_allowed(self) -> frozenset[str]:

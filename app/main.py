@@ -137,8 +137,8 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.state.metrics = Metrics() if settings.metrics_enabled else None
     app.wrap(
         Admission,
-        in_hand=settings.connections_per_process,
-        waiting=settings.waiting_room,
+        in_hand=settings.in_hand,
+        waiting=settings.queue_length,
         wait_s=settings.queue_wait_ms / 1000,
     )
     app.wrap(

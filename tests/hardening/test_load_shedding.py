@@ -116,15 +116,15 @@ def test_a_pool_with_no_connection_free_is_a_503_not_a_500(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("connections", "workers", "share"), [(30, 1, 30), (30, 2, 15), (30, 4, 7), (4, 8, 2)]
+    ("connections", "workers", "share", "in_hand"),
+    [(30, 1, 30, 8), (30, 2, 15, 8), (30, 4, 7, 7), (4, 8, 2, 2)],
 )
 def test_the_store_connections_are_shared_by_the_server_processes(
-    connections: int, workers: int, share: int
+    connections: int, workers: int, share: int, in_hand: int
 ) -> None:
     settings = Settings(store_connections=connections, server_workers=workers)
     assert settings.connections_per_process == share
-    assert settings.waiting_room == 8 * share
-    assert Settings(store_connections=4, queue_length=3).waiting_room == 3
+    assert settings.in_hand == in_hand
 
 
 def test_each_process_pools_its_share_of_connections(tmp_path: Path) -> None:
