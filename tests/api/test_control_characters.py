@@ -53,13 +53,35 @@ def test_a_page_s_control_characters_are_dropped_from_the_text_it_gives(writer) 
 
 
 def _hold(engine: Engine, words: str) -> None:
-    """What a store filled before the refusal may hold: the words in quote 5 and its speaker."""
+    """What a store filled before the refusal may hold, in every free-text field that quote 5
+    is written with: its words and cue, its quotation's words, its speaker's name, role and
+    affiliation, its outlet's and publisher's names, its article's title, byline, address and
+    text (added at the end, so that every span still points where it did)."""
+    short = words[:300]
     with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE quote SET text = :t WHERE id = 5"), {"t": words})
-        speaker = connection.execute(sa.text("SELECT speaker_id FROM quote WHERE id = 5")).scalar()
-        connection.execute(
-            sa.text("UPDATE speaker SET name = :n WHERE id = :s"), {"n": words[:300], "s": speaker}
-        )
+        row = connection.execute(
+            sa.text(
+                "SELECT q.speaker_id, q.outlet_id, q.article_id, q.quotation_id, a.publisher_id "
+                "FROM quote q JOIN article a ON a.id = q.article_id WHERE q.id = 5"
+            )
+        ).one()
+        speaker, outlet, article, quotation, publisher = row
+        for sql, values in (
+            ("UPDATE quote SET text = :w, cue = :s WHERE id = 5", {}),
+            ("UPDATE quotation SET text = :w WHERE id = :quotation", {"quotation": quotation}),
+            (
+                "UPDATE speaker SET name = :s, role = :s, affiliation = :s WHERE id = :speaker",
+                {"speaker": speaker},
+            ),
+            ("UPDATE outlet SET name = :s WHERE id IN (:outlet, :publisher)",
+             {"outlet": outlet, "publisher": publisher}),
+            (
+                "UPDATE article SET title = :s, byline = :s, url = :url, text = text || :w "
+                "WHERE id = :article",
+                {"article": article, "url": "https://example.org/" + short},
+            ),
+        ):  # fmt: skip
+            connection.execute(sa.text(sql), {"w": words, "s": short, **values})
 
 
 def _every_format_is_well_formed(client, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -79,8 +101,19 @@ def _every_format_is_well_formed(client, words: str) -> None:  # type: ignore[no
     )
     assert cited.status_code == 200 and json.loads(cited.content)[0]["custom"]["quote"] == words
     assert client.get("/v1/quotes/5", headers={"Accept": "text/plain"}).status_code == 200
-    for page in ("/quotes/5", "/", "/articles/1"):
+    quote = client.get("/v1/quotes/5").json()
+    speaker = quote["speaker"]["id"]
+    outlet = (quote["outlet"] or client.get("/v1/articles/1").json()["publisher"])["id"]
+    for page in ("/quotes/5", "/", "/articles/1", f"/speakers/{speaker}", f"/outlets/{outlet}"):
         assert client.get(page).status_code == 200, page
+    apis = [f"/v1/speakers/{speaker}", f"/v1/outlets/{outlet}", "/v1/articles/1"]
+    apis += ["/v1/quotations", "/v1/quotes/facets", f"/v1/quotes?speaker={speaker}"]
+    for api in apis:
+        assert client.get(api).status_code == 200, api
+        json.loads(client.get(api).content)
+    speaker_feed = client.get("/v1/quotes.atom", params={"speaker": speaker})
+    assert speaker_feed.status_code == 200
+    ElementTree.fromstring(speaker_feed.content)
 
 
 def test_every_control_character_a_store_holds_leaves_every_format_well_formed(
