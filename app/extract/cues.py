@@ -317,6 +317,8 @@ def _noun_use(word: str, subject: list[Token]) -> bool:
 
 _MODALS = frozenset("to can could may might must shall should will would".split())
 _SINGULAR_DETERMINERS = frozenset("the a an his her its their our my your this that".split())
+# Words after which a verb's form can only be a noun ("the plans", "her claims").
+_ARTICLES = frozenset("the a an his her its their our my your".split())
 
 
 def speaker_like(phrase: list[Token]) -> bool:
@@ -550,10 +552,12 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
         token = tokens[j]
         if not token.is_word:
             break
-        if token.text[0].islower() and (
-            token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS
+        if (
+            token.text[0].islower()
+            and (token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS)
+            and not (j > 0 and tokens[j - 1].lower in _ARTICLES)
         ):
-            break
+            break  # a verb; but after an article it is a noun: "familiar with the plans"
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
             if token.lower in _ROLE_LINKS and j > 0 and _is_role(tokens[j - 1]):
                 phrase.insert(0, token)
@@ -590,6 +594,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             phrase
             and token.text[0].islower()
             and not is_modifier(token)
+            and token.lower not in _ORDINALS  # "a second person briefed on the talks"
             and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
             and not token.is_capitalized
             and not compound  # "Peru's energy ministry", "the health department"
@@ -605,6 +610,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
 
 
 _SOURCE_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})
 
 
 def _qualifies_source(before: Token, link: Token, after: list[Token]) -> bool:

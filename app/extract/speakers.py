@@ -34,7 +34,10 @@ _POLL_SHARE = re.compile(
 )
 _ADVERB = re.compile(r"[A-Z][a-z]+(?:ally|ately|ively|ously|arly|ntly)")
 _VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "few", "several", "both"})
-_VAGUE = frozenset({"even", "numerous", "own", "many", "several", "some", "other", "few"})
+_VAGUE = frozenset(
+    {"even", "numerous", "own", "many", "several", "some", "other", "few"}
+    | {"second", "third", "fourth", "fifth", "another"}  # "a second official": one more
+)
 _STALE = frozenset({"latest", "new", "recent", "newest", "earlier", "previous"})
 _GROUP_TITLES = frozenset({"Democrat", "Republican", "Democrats", "Republicans", "Independent"})
 _SOURCE_CUTS = frozenset({"familiar", "close", "with", "who", "briefed", "knowledgeable", "in"})
@@ -106,6 +109,8 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         words.pop()
     if not words:
         return None
+    if _share_of_group(words):
+        return Description("poll respondents", "anonymous", None, "respondent", generic=False)
     described = _described_source(words)
     if described is not None:
         return described
@@ -381,13 +386,24 @@ def _singular(word: str) -> str:
     return word
 
 
-_POLL_SHARES = frozenset(
-    {"percent", "half", "third", "quarter", "majority", "plurality", "respondents"}
-)
+_POLL_SHARES = frozenset({"percent", "majority", "plurality", "respondents"})
+# Shares as the head or with "of" after them ("half said", "a third of voters"); but "a third
+# official" is one more official.
+_FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters"})
+
+
+def _share_of_group(words: list[Token]) -> bool:
+    """ "Half", "a third of the members", "about half of voters": a share of a group, not
+    one more of it ("a third official")."""
+    rest = [t for t in words if t.lower not in {"a", "an", "the", "about", "nearly", "roughly"}]
+    return bool(rest) and rest[0].lower in _FRACTIONS and (len(rest) == 1 or rest[1].lower == "of")
 
 
 def _anonymous(content: list[Token], female: bool) -> Description:
-    shares = {t.lower for t in content} & _POLL_SHARES
+    shares = {t.lower for t in content} & _POLL_SHARES or any(
+        token.lower in _FRACTIONS and (following is None or following.lower == "of")
+        for token, following in zip(content, [*content[1:], None], strict=True)
+    )
     if shares or content[-1].text.endswith("%"):
         return Description("poll respondents", "anonymous", None, "respondent", female)
     kept: list[Token] = []

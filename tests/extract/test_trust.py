@@ -103,3 +103,46 @@ def test_one_statement_with_two_cues_is_stored_once_with_the_second_cues_date():
 )
 def test_a_verb_with_no_clause_after_it_stores_no_statement(text: str) -> None:
     assert stored(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        (
+            "The depot will close in June, a second person briefed on the talks said.",
+            "unnamed person briefed on the talks",
+            "The depot will close in June",
+        ),
+        (
+            "Fares will rise again next year, a third official said.",
+            "unnamed official",
+            "Fares will rise again next year",
+        ),
+        (
+            "The wharf needs new pilings, one person familiar with the plans told the Ledger.",
+            "unnamed person familiar with the plans",
+            "The wharf needs new pilings",
+        ),
+        (
+            "The audit found no fraud, another senior official said.",
+            "unnamed senior official",
+            "The audit found no fraud",
+        ),
+    ],
+)
+def test_one_more_unnamed_source_is_the_source_and_not_part_of_the_words(
+    text: str, speaker: str, words: str
+) -> None:
+    assert [(s, w) for s, w, _ in stored(text)] == [(speaker, words)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Half said they would move away within five years.",
+        "A third of the members said the fee was too high.",
+        "Half of the growers told the co-op that prices were too low.",
+    ],
+)
+def test_a_share_of_a_group_is_read_as_poll_respondents(text: str) -> None:
+    assert [s for s, _, _ in stored(text)] == ["poll respondents"]
