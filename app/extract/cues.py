@@ -23,7 +23,13 @@ from app.extract.lexicon import (
 )
 from app.extract.model import Span
 from app.extract.people import given_name
-from app.extract.speakers import SOURCE_QUALIFIERS, describe, is_modifier, is_pronoun
+from app.extract.speakers import (
+    SOURCE_QUALIFIERS,
+    agent_plural,
+    describe,
+    is_modifier,
+    is_pronoun,
+)
 from app.extract.tokens import Token
 
 _INVERTIBLE = frozenset(w for w in SPEECH_VERBS if not w.endswith("ing"))
@@ -434,6 +440,17 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         described = describe(outer) if outer else None
         if described is not None and described.kind == "anonymous" and not described.generic:
             return outer
+    if (
+        phrase
+        and start >= 1
+        and tokens[start].lower in _OBJECT_LINKS
+        and agent_plural(phrase[-1].lower)
+        and phrase[-1].lower not in ANONYMOUS_HEADS
+    ):
+        # "A presentation to bondholders indicated": the bondholders are the audience; the
+        # subject is what stands before them, when it can speak.
+        outer = _noun_phrase_before(tokens, start - 1)
+        return outer if outer and speaker_like(outer) else []
     for _ in range(2):
         if phrase and speaker_like(phrase) or start < 1:
             break
@@ -610,6 +627,8 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
 
 
 _SOURCE_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})
+# Words after which a noun is their object, not a subject: "a letter to shareholders said".
+_OBJECT_LINKS = frozenset({"to", "for", "with", "by", "about", "from", "among", "between"})
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth"})
 
 
@@ -728,6 +747,8 @@ def _passive(tokens: list[Token], i: int) -> bool:
         "already",
         "never",
     }:
+        if tokens[j].lower in {"been", "being"}:
+            return True  # "have been told", "is being asked": a participle after "been"
         j -= 1
     return j >= 0 and tokens[j].lower in _BE
 

@@ -298,8 +298,38 @@ def _speaking_noun(word: str) -> bool:
 
 
 def _plural_role(word: str) -> bool:
-    """ "attorneys", "senators": several people named by their role."""
-    return word.endswith("s") and word[:-1] in ROLE_NOUNS
+    """ "attorneys", "senators", "forecasters", "commuters": several people named by their role
+    or by what they do (an agent noun: -er, -or, -ist, -ian, -ee)."""
+    return word.endswith("s") and (word[:-1] in ROLE_NOUNS or agent_plural(word))
+
+
+def agent_plural(word: str) -> bool:
+    """ "commuters", "forecasters": people named by what they do, known by the word's ending
+    alone (not from a list of roles)."""
+    singular = word[:-1]
+    return (
+        word.endswith("s")
+        and len(singular) >= 5
+        and singular.endswith(_AGENT_ENDINGS)
+        and word not in _NOT_AGENTS
+        and word.capitalize() not in _INSTITUTION_WORDS  # "Reuters"
+        and given_name(singular.capitalize()) is None  # "Rogers", "Peters": surnames
+    )
+
+
+# Endings of nouns for people by what they do ("commuter", "donor", "tourist", "librarian",
+# "retiree"), and plurals with those endings that name things, not people.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ee")
+_INSTITUTION_WORDS = ORGANIZATION_WORDS | MEDIA_WORDS
+_NOT_AGENTS = frozenset(
+    """others papers numbers letters matters orders computers centers centres powers waters
+    quarters headquarters layers answers offers borders corners chambers markers factors
+    sectors errors colors colours floors doors mirrors motors monitors indicators tractors
+    filters containers chapters characters parameters registers barriers brothers sisters
+    rivers flowers winters summers masters sellers ministers fibers fibres meters metres
+    liters litres dollars pillars partners transfers towers tigers deserts thunders shelters
+    leftovers headlines""".split()
+)
 
 
 def _has_proper_head(content: list[Token]) -> bool:
@@ -453,6 +483,18 @@ _BUSINESS_NOUNS = frozenset(
 )
 
 
+def _surname_of_someone(tokens: list[Token], text: str) -> bool:
+    """A lone capitalised word that the article also gives after a given name or an initial
+    ("Derek Scissors", "J. Fowlers"): a surname, whatever else the word could be."""
+    if len(tokens) != 1 or not tokens[0].is_capitalized or not agent_plural(tokens[0].lower):
+        return False
+    for found in re.finditer(rf"([A-Z][\w'’-]*\.?) {re.escape(tokens[0].text)}\b", text):
+        before = found.group(1)
+        if given_name(before) is not None or re.fullmatch(r"[A-Z]\.", before):
+            return True
+    return False
+
+
 class Cast:
     """The speakers of one article, so later mentions resolve to earlier ones."""
 
@@ -464,6 +506,10 @@ class Cast:
         if is_pronoun(tokens):
             return self.pronoun(tokens[0].lower)
         description = describe(tokens)
+        if description is not None and _surname_of_someone(tokens, text):
+            # "Scissors said" after "Derek Scissors": a surname, though it reads as a group.
+            word = tokens[0].text
+            description = Description(word, "person", None, word.lower(), False)
         if description is None or len(description.name.split()) > _MAX_NAME_WORDS:
             return None
         if description.generic:

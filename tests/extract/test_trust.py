@@ -146,3 +146,42 @@ def test_one_more_unnamed_source_is_the_source_and_not_part_of_the_words(
 )
 def test_a_share_of_a_group_is_read_as_poll_respondents(text: str) -> None:
     assert [s for s, _, _ in stored(text)] == ["poll respondents"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Commuters said the trains were late again.", "unnamed commuter"),
+        ("Many customers complained that the app kept crashing.", "unnamed customer"),
+        ("Passengers told the Herald that the crew had stayed calm.", "unnamed passenger"),
+        ("Drivers on the route said the potholes were worse than ever.", "unnamed driver"),
+        ("Forecasters warned that the river could rise another meter.", "unnamed forecaster"),
+    ],
+)
+def test_people_named_by_what_they_do_are_an_unnamed_group(text: str, speaker: str) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The trade scholar Derek Fowlers spoke at the forum. Fowlers said tariffs would "
+            "hurt growers.",
+            "Derek Fowlers",
+        ),
+        ("Reuters reported that the talks had stalled.", "Reuters"),
+    ],
+)
+def test_a_name_that_reads_like_a_group_stays_a_name(text: str, speaker: str) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+def test_the_audience_of_a_document_is_not_its_speaker() -> None:
+    assert stored("An early presentation to bondholders indicated that 300 jobs would go.") == []
+
+
+def test_people_who_have_been_told_something_did_not_say_it() -> None:
+    assert [s for s, _, _ in stored(
+        "Tenants have been told the rent will rise, the Ledger reported."
+    )] == ["Ledger"]  # fmt: skip
