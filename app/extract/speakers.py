@@ -483,6 +483,14 @@ _BUSINESS_NOUNS = frozenset(
 )
 
 
+_OWNERS = frozenset({"his", "her", "my", "our", "your"})
+# What a text may say without a person named: "according to reports", "the website says".
+_DOCUMENT_SOURCES = frozenset(
+    """report reports website websites site document documents record records filing filings
+    notice sign letter memo""".split()
+)
+
+
 def _surname_of_someone(tokens: list[Token], text: str) -> bool:
     """A lone capitalised word that the article also gives after a given name or an initial
     ("Derek Scissors", "J. Fowlers"): a surname, whatever else the word could be."""
@@ -510,11 +518,19 @@ class Cast:
             # "Scissors said" after "Derek Scissors": a surname, though it reads as a group.
             word = tokens[0].text
             description = Description(word, "person", None, word.lower(), False)
+        if description is None and len(tokens) == 1 and tokens[0].lower in _DOCUMENT_SOURCES:
+            # "according to reports"
+            word = tokens[0].lower
+            description = Description(word, "organization", None, word, False, generic=True)
         if description is None or len(description.name.split()) > _MAX_NAME_WORDS:
             return None
         if description.generic:
-            # Only as a second mention of an institution already named: "the campaign".
-            speaker = self._recent_organization(description.head)
+            # Only as a second mention of an institution already named: "the campaign"; or a
+            # document nobody in the article owns ("the website", "court records"), which
+            # is the source, unnamed.
+            speaker = self._recent_organization(description.head) or self._document(
+                description, tokens
+            )
             if speaker is None:
                 return None
         else:
@@ -543,6 +559,17 @@ class Cast:
                 if wanted <= set(speaker.role.lower().split()):
                     return speaker
         return None
+
+    def _document(self, description: Description, tokens: list[Token]) -> Speaker | None:
+        if description.head not in _DOCUMENT_SOURCES:
+            return None
+        if tokens[0].lower in {"its", "their"}:
+            # "according to its website": the institution just named, or nobody known.
+            return next((s for s in reversed(self._recent) if s.kind == "organization"), None)
+        if tokens[0].lower in _OWNERS or tokens[0].lower.endswith(("'s", "\u2019s")):
+            return None  # someone's letter: theirs, not an unnamed source's
+        unnamed = Description("unnamed " + description.name, "anonymous", None, description.head)
+        return self._match(unnamed) or self._add(unnamed)
 
     def _recent_organization(self, head: str) -> Speaker | None:
         for speaker in reversed(self._recent):

@@ -185,3 +185,29 @@ def test_people_who_have_been_told_something_did_not_say_it() -> None:
     assert [s for s, _, _ in stored(
         "Tenants have been told the rent will rise, the Ledger reported."
     )] == ["Ledger"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("According to reports, the ferry will stop running in March.", "unnamed reports"),
+        ("According to the website, the museum opens at nine every day.", "unnamed website"),
+        (
+            "According to court documents, the defendant wired the money twice.",
+            "unnamed court documents",
+        ),
+        (
+            "The Harbor Trust opened the pier in May. According to its website, the pier cost "
+            "$4 million.",
+            "Harbor Trust",
+        ),
+    ],
+)
+def test_a_document_nobody_owns_is_an_unnamed_source_and_its_website_is_its_owner(
+    text: str, speaker: str
+) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+def test_someone_s_letter_is_not_given_to_an_unnamed_source() -> None:
+    assert stored("According to her letter, the board never met.") == []
