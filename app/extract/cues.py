@@ -839,6 +839,10 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
                 name.append(follower)  # "via Jane Doe of the Dayton Post-Tribune"
                 continue
             break
+        if not any(_media_word(t.text) for t in name):
+            named = _named_after_kind(rest)
+            if named:
+                return " ".join(t.text for t in named), named[-1].end
         media = [n for n, t in enumerate(name) if _media_word(t.text)]
         if media:
             after = rest[len(name)] if len(name) < len(rest) else None
@@ -849,10 +853,42 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
             name = name[links[-1] + 1 :] if links else name
             text = " ".join(t.text for t in name)
+            if _the_before(tokens, name) and len(name) == 1 and name[0].text.istitle():
+                text = "The " + text  # "told the Guardian": The Guardian, as it names itself
             if text.endswith(("\u2019s", "'s")):
                 text = text[:-2]
             return text, name[-1].end
     return None, None
+
+
+# Words for what kind of outlet a name is: "the German magazine Der Spiegel".
+_OUTLET_KINDS = frozenset(
+    """publication newspaper paper magazine outlet website site broadcaster network channel
+    station tabloid daily weekly agency blog podcast""".split()
+)
+
+
+def _the_before(tokens: list[Token], name: list[Token]) -> bool:
+    at = next((n for n, t in enumerate(tokens) if t.start == name[0].start), 0)
+    return at > 0 and tokens[at - 1].lower == "the"
+
+
+def _named_after_kind(rest: list[Token]) -> list[Token]:
+    """The name after a word for a kind of outlet, with only its description before:
+    "the Taiwanese publication DigiTimes", "local broadcaster KTVB"."""
+    for n, token in enumerate(rest[:6]):
+        if token.lower in _OUTLET_KINDS:
+            name: list[Token] = []
+            for follower in rest[n + 1 : n + 6]:
+                if not follower.is_capitalized:
+                    break
+                name.append(follower)
+            return name
+        if not token.is_word and token.text not in {"-"}:
+            return []
+        if token.lower in _TELL or token.lower in {"that", "and", "but", "who"}:
+            return []
+    return []
 
 
 _CALL_SIGN = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM|DT|HD))?|[A-Z]{2,5}-(?:TV|FM|AM)")

@@ -211,3 +211,23 @@ def test_a_document_nobody_owns_is_an_unnamed_source_and_its_website_is_its_owne
 
 def test_someone_s_letter_is_not_given_to_an_unnamed_source() -> None:
     assert stored("According to her letter, the board never met.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        (
+            "The mill will close, according to workers cited by the regional newspaper Valley "
+            "Courier.",
+            "Valley Courier",
+        ),
+        ("The mayor told the local broadcaster KTVB that the pass would reopen.", "KTVB"),
+        ("The minister told German magazine Der Spiegel that talks had failed.", "Der Spiegel"),
+        ("The minister told the Guardian that talks had failed.", "The Guardian"),
+        ("The minister told Bloomberg that talks had failed.", "Bloomberg"),
+    ],
+)
+def test_an_outlet_is_named_as_it_names_itself_after_what_kind_of_outlet_it_is(
+    text: str, outlet: str
+) -> None:
+    assert [o for _, _, o in stored(text)] == [outlet]
