@@ -761,11 +761,15 @@ def _source_after(tokens: list[Token], i: int) -> list[Token]:
     """The source after "according to": a person, or any report, count or poll, up to the
     comma: "a count by The Associated Press"."""
     phrase: list[Token] = []
-    for token in tokens[i : i + _MAX_SUBJECT]:
+    window = tokens[i : i + _MAX_SUBJECT]
+    for n, token in enumerate(window):
         if not token.is_word:
             break
         if token.text[0].islower() and token.lower in _SOURCE_LINKS:
             phrase.append(token)
+            continue
+        if token.lower in {"and", "or"} and phrase and _another_source(window[n + 1 :]):
+            phrase.append(token)  # "according to engineers and planners"
             continue
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
             break
@@ -773,13 +777,38 @@ def _source_after(tokens: list[Token], i: int) -> list[Token]:
             phrase
             and token.text[0].islower()
             and not is_modifier(token)
-            and (phrase[-1].lower not in _SOURCE_LINKS and phrase[-1].lower not in DETERMINERS)
+            and phrase[-1].lower not in _SOURCE_LINKS
+            and phrase[-1].lower not in DETERMINERS
+            and phrase[-1].lower not in {"and", "or"}
         ):
             break  # "according to the Labor Department, which announced": not the source
         phrase.append(token)
     while phrase and phrase[-1].lower in CLAUSE_BREAKERS:
         phrase.pop()
     return phrase
+
+
+def _another_source(rest: list[Token]) -> bool:
+    """After "and": one more source ("engineers and planners", "Procter and Gamble"), a few
+    words up to the comma or the sentence's end."""
+    words: list[Token] = []
+    for token in rest[:5]:
+        if not token.is_word:
+            break
+        words.append(token)
+    if not words or len(words) == len(rest[:5]) and len(rest) > 5:
+        return False
+    last = words[-1]
+    return (
+        last.is_capitalized
+        or last.lower in ANONYMOUS_HEADS
+        or agent_plural(last.lower)
+        or _singular(last.lower) in ROLE_NOUNS
+    )
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
 
 
 def _make(

@@ -111,6 +111,11 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return None
     if _share_of_group(words):
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
+    if _joined_names(words):
+        conjuncts = " ".join(t.text for t in words).replace(" & ", " and ").split(" and ")
+        if all(given_name(c.split()[0]) is not None for c in conjuncts):
+            return None  # "Jo Park and Sam Lee": two people, and a quote has one speaker
+        return Description(_join(words), "organization", None, words[-1].lower)
     described = _described_source(words)
     if described is not None:
         return described
@@ -411,6 +416,8 @@ def _singular(word: str) -> str:
         return word[:-6] + "person"
     if word.endswith("ies"):
         return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]  # "witnesses", "coaches"
     if word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
@@ -420,6 +427,16 @@ _POLL_SHARES = frozenset({"percent", "majority", "plurality", "respondents"})
 # Shares as the head or with "of" after them ("half said", "a third of voters"); but "a third
 # official" is one more official.
 _FRACTIONS = frozenset({"half", "third", "thirds", "quarter", "quarters"})
+
+
+def _joined_names(words: list[Token]) -> bool:
+    """ "Procter and Gamble", "Smith & Jones": capitalised words joined by "and"."""
+    links = [n for n, t in enumerate(words) if t.lower in {"and", "&"}]
+    return (
+        len(links) == 1
+        and 0 < links[0] < len(words) - 1
+        and all(t.is_capitalized for n, t in enumerate(words) if n != links[0])
+    )
 
 
 def _share_of_group(words: list[Token]) -> bool:

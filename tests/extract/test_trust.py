@@ -231,3 +231,28 @@ def test_an_outlet_is_named_as_it_names_itself_after_what_kind_of_outlet_it_is(
     text: str, outlet: str
 ) -> None:
     assert [o for _, _, o in stored(text)] == [outlet]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "words"),
+    [
+        (
+            "According to police and witnesses, the car ran the light.",
+            "unnamed witness",
+            "the car ran the light",
+        ),
+        (
+            "According to Procter and Gamble, the recall is over.",
+            "Procter and Gamble",
+            "the recall is over",
+        ),
+    ],
+)
+def test_a_source_joined_by_and_is_read_whole_and_not_the_start_of_the_words(
+    text: str, speaker: str, words: str
+) -> None:
+    assert [(s, w) for s, w, _ in stored(text)] == [(speaker, words)]
+
+
+def test_two_people_named_as_one_source_are_left_unattributed() -> None:
+    assert stored("According to Jo Park and Sam Lee, the recall is over.") == []
