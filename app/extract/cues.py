@@ -1001,6 +1001,10 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
             if not cue.statement and cue.verb_word in ADMISSION_VERBS and _gerund(after):
                 cue.statement = True  # "denied taking the fee", "admitted to hiding the letters"
+            if cue.verb_word.startswith("wonder") and after[0].lower != "aloud":
+                # "left officials wondering whether ...": a doubt, not words; a direct quote
+                # ("“Why now?” she wondered") is still one, and so is "wondered aloud".
+                cue.statement = False
             if (
                 after[0].lower == "to"
                 and cue.verb.end == after[0].start - 1

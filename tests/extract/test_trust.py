@@ -256,3 +256,8 @@ def test_a_source_joined_by_and_is_read_whole_and_not_the_start_of_the_words(
 
 def test_two_people_named_as_one_source_are_left_unattributed() -> None:
     assert stored("According to Jo Park and Sam Lee, the recall is over.") == []
+
+
+def test_people_left_wondering_said_nothing_but_a_wondering_quote_is_kept() -> None:
+    assert stored("The delay has officials wondering whether the bridge will ever open.") == []
+    assert [w for _, w, _ in stored("“Why now?” the mayor wondered.")] == ["Why now?"]
