@@ -573,6 +573,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             token.text[0].islower()
             and (token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS)
             and not (j > 0 and tokens[j - 1].lower in _ARTICLES)
+            and not _think_tank(token, phrase)
         ):
             break  # a verb; but after an article it is a noun: "familiar with the plans"
         if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
@@ -615,6 +616,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
             and not token.is_capitalized
             and not compound  # "Peru's energy ministry", "the health department"
+            and not _think_tank(token, phrase)
         ):
             break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
@@ -895,6 +897,10 @@ _OUTLET_KINDS = frozenset(
     """publication newspaper paper magazine outlet website site broadcaster network channel
     station tabloid daily weekly agency blog podcast""".split()
 )
+
+
+def _think_tank(token: Token, phrase: list[Token]) -> bool:
+    return token.lower == "think" and bool(phrase) and phrase[0].lower in {"tank", "tanks"}
 
 
 def _the_before(tokens: list[Token], name: list[Token]) -> bool:

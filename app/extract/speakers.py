@@ -545,8 +545,10 @@ class Cast:
             # Only as a second mention of an institution already named: "the campaign"; or a
             # document nobody in the article owns ("the website", "court records"), which
             # is the source, unnamed.
-            speaker = self._recent_organization(description.head) or self._document(
-                description, tokens
+            speaker = (
+                self._recent_organization(description.head)
+                or self._named_earlier(description.head, text[: tokens[0].start])
+                or self._document(description, tokens)
             )
             if speaker is None:
                 return None
@@ -576,6 +578,24 @@ class Cast:
                 if wanted <= set(speaker.role.lower().split()):
                     return speaker
         return None
+
+    def _named_earlier(self, head: str, before: str) -> Speaker | None:
+        """ "the trust" after "The Harbor Trust owns the pier": an institution the article
+        named in words that report no speech, whose name ends in the noun."""
+        if not head.isalpha():
+            return None
+        found = list(
+            re.finditer(rf"\b((?:[A-Z][\w'’&.-]*\s+){{1,4}}{head.capitalize()})\b", before)
+        )
+        if not found:
+            return None
+        words = found[-1].group(1).split()
+        while words and words[0] in {"The", "A", "An"}:
+            words = words[1:]
+        if len(words) < 2:
+            return None
+        named = Description(" ".join(words), "organization", None, head)
+        return self._match(named) or self._add(named)
 
     def _document(self, description: Description, tokens: list[Token]) -> Speaker | None:
         if description.head not in _DOCUMENT_SOURCES:

@@ -261,3 +261,22 @@ def test_two_people_named_as_one_source_are_left_unattributed() -> None:
 def test_people_left_wondering_said_nothing_but_a_wondering_quote_is_kept() -> None:
     assert stored("The delay has officials wondering whether the bridge will ever open.") == []
     assert [w for _, w, _ in stored("“Why now?” the mayor wondered.")] == ["Why now?"]
+
+
+def test_a_think_tank_is_a_noun_and_its_analyst_the_speaker() -> None:
+    text = (
+        "“Rents will keep rising,” Mira Osei, a research analyst at the Harbor Policy think tank "
+        "told the Herald."
+    )
+    assert stored(text) == [("Mira Osei", "Rents will keep rising", "The Herald")]
+    assert [s for s, _, _ in stored("An analyst at the think tank said rents would rise.")] == [
+        "unnamed analyst at the think tank"
+    ]
+
+
+def test_the_agency_is_the_one_the_article_named_without_quoting_it() -> None:
+    text = (
+        "The Coastal Protection Agency wrote the rule in 2019. The agency said on Monday that "
+        "the rule would stand."
+    )
+    assert [s for s, _, _ in stored(text)] == ["Coastal Protection Agency"]
