@@ -106,7 +106,15 @@ def quoted_stretches(text: str, span: Span) -> list[Quoted]:
         open_at = None
     if open_at is not None and span.end - open_at[0] > 2:
         found.append(_quoted(text, open_at, None, paragraph=span))
-    return [q for q in found if q.inner.end > q.inner.start]
+    return [
+        q
+        for q in found
+        if q.inner.end > q.inner.start and not _ADDRESS.fullmatch(text[q.inner.start : q.inner.end])
+    ]
+
+
+# A web or mail address between quote marks is an address, not anyone's words.
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
 def _quoted(

@@ -280,3 +280,15 @@ def test_the_agency_is_the_one_the_article_named_without_quoting_it() -> None:
         "the rule would stand."
     )
     assert [s for s, _, _ in stored(text)] == ["Coastal Protection Agency"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The notice read "https://harbor.example/tickets" in large letters, the trust said.',
+        'The letter gave "press@harbor.example" as the only contact, a spokesman said.',
+    ],
+)
+def test_an_address_between_quote_marks_is_no_one_s_words(text: str) -> None:
+    assert all("example" not in words or " " in words for _, words, _ in stored(text))
+    assert not any(words.startswith(("https://", "press@")) for _, words, _ in stored(text))
