@@ -752,6 +752,8 @@ def _passive(tokens: list[Token], i: int) -> bool:
         if tokens[j].lower in {"been", "being"}:
             return True  # "have been told", "is being asked": a participle after "been"
         j -= 1
+    if j >= 1 and tokens[j].lower in {"'s", "\u2019s"} and tokens[j - 1].lower in PRONOUNS:
+        return False  # "She’s said", "he’s told reporters": has said, has told
     return j >= 0 and tokens[j].lower in _BE
 
 
@@ -1083,7 +1085,7 @@ _FINITE = frozenset(
     grew drew threw flew broke chose spoke stole wore lay sat shot struck fled sought cost
     costs let shut spread bet quit hurt split burst cast forecast read rode drove wrote
     ate fed bled bred slid swung rang sang sank shrank woke bore tore swore""".split()
-)
+) | {a + c for a in "'\u2019" for c in ("s", "re", "ve", "m", "d", "ll")}  # "they’re ready"
 _SUBORDINATORS = frozenset(
     "as while when because after before since if until unless although though whereas".split()
 )

@@ -136,7 +136,7 @@ AUXILIARIES: frozenset[str] = frozenset(
     just further again earlier first last subsequently separately still long since already
     even never not frequently openly directly flatly bluntly angrily calmly however though
     too""".split()
-)
+) | {a + c for a in "'\u2019" for c in ("s", "re", "ve", "m", "d", "ll")}  # "He’s claiming"
 
 PRONOUNS: dict[str, str] = {
     "he": "m",

@@ -18,6 +18,10 @@ _MONTHS_AND_DAYS = frozenset(
 )
 
 
+# A personal pronoun with its auxiliary run on: "He’s", "they're", "I’ve".
+_CONTRACTION = re.compile(r"(he|she|they|we|i|you)(['\u2019](?:s|re|ve|m|d|ll))", re.I)
+
+
 class Token(NamedTuple):
     """A word or mark; a tuple because sentences make many of them and rules only read them."""
 
@@ -64,6 +68,12 @@ def tokenize(masked_sentence: str, offset: int) -> list[Token]:
         if len(word) > 1 and word.endswith(".") and not _keeps_period(word):
             tokens.append(Token.of(word[:-1], start))
             tokens.append(Token.of(".", start + len(word) - 1))
+        elif contraction := _CONTRACTION.fullmatch(word):
+            # "He’s claiming": the pronoun, then its auxiliary as a word of its own.
+            pronoun, clitic = contraction.group(1), contraction.group(2)
+            tokens.append(Token.of(pronoun, start))
+            at = start + len(pronoun)
+            tokens.append(Token(clitic, at, at + len(clitic), clitic.lower(), True))
         else:
             tokens.append(Token.of(word, start))
     return tokens

@@ -292,3 +292,26 @@ def test_the_agency_is_the_one_the_article_named_without_quoting_it() -> None:
 def test_an_address_between_quote_marks_is_no_one_s_words(text: str) -> None:
     assert all("example" not in words or " " in words for _, words, _ in stored(text))
     assert not any(words.startswith(("https://", "press@")) for _, words, _ in stored(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Mayor Lena Ortiz spoke on Monday. She’s claiming that the audit was “a total sham.”",
+            ["a total sham"],
+        ),
+        (
+            "Mayor Lena Ortiz spoke on Monday. She's said the bridge would close in May.",
+            ["the bridge would close in May"],
+        ),
+        (
+            "Mayor Lena Ortiz spoke on Monday. They’re ready to vote, she said.",
+            ["They’re ready to vote"],
+        ),
+    ],
+)
+def test_a_pronoun_with_its_auxiliary_run_on_is_still_the_speaker(
+    text: str, words: list[str]
+) -> None:
+    assert [(s, w) for s, w, _ in stored(text)] == [("Lena Ortiz", w) for w in words]
