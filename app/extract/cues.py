@@ -411,8 +411,9 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                 # "Another delegate on the slate, Jim Poolman, said"; but "Maria Lund, the
                 # sister of the late mayor, Erik Lund, said": Erik Lund names the mayor.
                 return _chain_subject(tokens, k) or between
-            name = _noun_phrase_before(tokens, k - 1)
-            named = _named_before_description(tokens, k - 1 - len(name), name)
+            end = _before_parenthesis(tokens, k - 1)  # "Rep. Ann Lowe (D-Iowa), a member"
+            name = _noun_phrase_before(tokens, end)
+            named = _named_before_description(tokens, end - len(name), name)
             if named:
                 return named  # "Sean Ruiz, a spokesperson for the coalition, ..., said"
             if name and _place_in_apposition(tokens, k - 1 - len(name), name):
@@ -899,6 +900,16 @@ _OUTLET_KINDS = frozenset(
     """publication newspaper paper magazine outlet website site broadcaster network channel
     station tabloid daily weekly agency blog podcast""".split()
 )
+
+
+def _before_parenthesis(tokens: list[Token], j: int) -> int:
+    """The token before a short parenthesis that ends at ``j`` ("(D-Iowa)"), else ``j``."""
+    if j < 0 or tokens[j].text != ")":
+        return j
+    for k in range(j - 1, max(-1, j - 8), -1):
+        if tokens[k].text == "(":
+            return k - 1
+    return j
 
 
 def _think_tank(token: Token, phrase: list[Token]) -> bool:

@@ -237,7 +237,9 @@ TITLE_WORDS: frozenset[str] = frozenset(
     Intelligence Staff Campaign Manager Spokesperson Minister-President Premier Mr Mrs Ms Dr
     Councilmember Councilman Councilwoman Councillor Alderman Supervisor Superintendent
     Trustee Coach Captain Guard Forward Striker Officer Detective Trooper Deputy Marshal
-    Of of the The Party Committee Chairperson Independent Libertarian Green Lead""".split()
+    Of of the The Party Committee Chairperson Independent Libertarian Green Lead
+    Del. Delegate Assemblyman Assemblywoman Assemblymember Cmdr. Supt. Det. Insp. Atty. Sens.
+    Reps.""".split()
 )
 
 # Honorifics kept as part of a name, as a reader would say it: "Lord Cameron".
@@ -285,7 +287,7 @@ CLAUSE_BREAKERS: frozenset[str] = frozenset(
 ABBREVIATIONS: frozenset[str] = frozenset(
     """mr mrs ms dr sen rep gov gen lt col sgt capt adm st jr sr prof rev u.s u.k u.n e.u
     jan feb mar apr aug sept sep oct nov dec no vs inc corp co ltd mt ft d.c u.s.a
-    p.m a.m r d i""".split()
+    p.m a.m r d i del cmdr supt det insp atty sens reps""".split()
 )
 
 

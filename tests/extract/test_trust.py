@@ -315,3 +315,18 @@ def test_a_pronoun_with_its_auxiliary_run_on_is_still_the_speaker(
     text: str, words: list[str]
 ) -> None:
     assert [(s, w) for s, w, _ in stored(text)] == [("Lena Ortiz", w) for w in words]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"It is hurting the town," said Del. Maria Kovac of the Harbor District.', "Maria Kovac"),
+        (
+            "“They would just buy it,” Rep. Ann Lowe (D-Iowa), a panel member, said on Monday.",
+            "Ann Lowe",
+        ),
+        ("Det. Sam Hale said the suspect had fled on foot.", "Sam Hale"),
+    ],
+)
+def test_titles_and_a_party_in_parentheses_stand_around_the_name(text: str, speaker: str) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
