@@ -102,6 +102,15 @@ STANCE_VERBS: frozenset[str] = frozenset(
     form for lemma in _STANCE_LEMMAS for form in _forms(lemma)
 ) | {"slam", "slams", "slammed", "slamming"}
 
+# Stances taken in words (one accuses, mocks, praises aloud): a quoted fragment after them is
+# the speaker's own words. Not so for positions (support, oppose, back, endorse).
+VERBAL_STANCE_VERBS: frozenset[str] = frozenset(
+    form
+    for lemma in """criticize criticise accuse praise blame attack blast condemn denounce applaud
+    mock rebuke scold chide lambaste berate fault thank""".split()
+    for form in _forms(lemma)
+) | {"slam", "slams", "slammed", "slamming"}
+
 NAMING_VERBS: frozenset[str] = frozenset(
     form
     for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from app.extract.cues import Cue, find_cues, outlet_after, speaker_like, time_word
 from app.extract.dates import said_on
-from app.extract.lexicon import PRONOUNS, SPEECH_VERBS, TITLE_WORDS
+from app.extract.lexicon import PRONOUNS, SPEECH_VERBS, TITLE_WORDS, VERBAL_STANCE_VERBS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
 from app.extract.people import Named, given_name, people_named, settle_names
 from app.extract.speakers import Cast, describe, is_pronoun
@@ -446,7 +446,10 @@ class _Reader:
             outlet=outlet,
             audience=cue.audience,
             said_on=when,
-            speech=cue.kind not in {"cognition", "stance", "evidential"}
+            speech=(
+                cue.kind not in {"cognition", "stance", "evidential"}
+                or (kind == "partial" and cue.verb_word in VERBAL_STANCE_VERBS)
+            )
             and not cue.nominal
             and not cue.act
             and (kind != "indirect" or cue.statement),

@@ -330,3 +330,12 @@ def test_a_pronoun_with_its_auxiliary_run_on_is_still_the_speaker(
 )
 def test_titles_and_a_party_in_parentheses_stand_around_the_name(text: str, speaker: str) -> None:
     assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+def test_words_quoted_after_a_stance_taken_aloud_are_the_speaker_s_but_not_after_a_position() -> (
+    None
+):
+    assert stored("Councillor Dana Lowe accused the mayor of “reckless spending.”") == [
+        ("Dana Lowe", "reckless spending", None)
+    ]
+    assert stored("Councillor Dana Lowe supports “Medicare for all.”") == []
