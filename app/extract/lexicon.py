@@ -113,7 +113,10 @@ VERBAL_STANCE_VERBS: frozenset[str] = frozenset(
 
 NAMING_VERBS: frozenset[str] = frozenset(
     form
-    for lemma in ("call", "describe", "dub", "label", "term", "brand", "deride", "hail")
+    for lemma in (
+        "call", "describe", "dub", "label", "term", "brand", "deride", "hail",
+        "characterize", "characterise", "portray", "liken",
+    )  # fmt: skip
     for form in _forms(lemma)
 )
 

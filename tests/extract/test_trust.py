@@ -339,3 +339,19 @@ def test_words_quoted_after_a_stance_taken_aloud_are_the_speaker_s_but_not_after
         ("Dana Lowe", "reckless spending", None)
     ]
     assert stored("Councillor Dana Lowe supports “Medicare for all.”") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Councillor Dana Lowe characterized the plan as “a little desperate.”", "a little desperate"),
+        ("Councillor Dana Lowe likened the budget to a “sinking ship.”", "sinking ship"),
+        ("Councillor Dana Lowe portrayed the mayor as “out of touch.”", "out of touch"),
+    ],
+)
+def test_words_quoted_to_characterize_someone_are_the_speaker_s(text: str, words: str) -> None:
+    assert stored(text) == [("Dana Lowe", words, None)]
+
+
+def test_a_portrayal_with_no_quoted_words_is_not_a_quotation() -> None:
+    assert stored("The film portrays the town as a quiet place.") == []
