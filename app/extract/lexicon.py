@@ -113,10 +113,8 @@ VERBAL_STANCE_VERBS: frozenset[str] = frozenset(
 
 NAMING_VERBS: frozenset[str] = frozenset(
     form
-    for lemma in (
-        "call", "describe", "dub", "label", "term", "brand", "deride", "hail",
-        "characterize", "characterise", "portray", "liken",
-    )  # fmt: skip
+    for lemma in """call describe dub label term brand deride hail characterize characterise
+    portray liken""".split()
     for form in _forms(lemma)
 )
 

@@ -344,7 +344,7 @@ def test_words_quoted_after_a_stance_taken_aloud_are_the_speaker_s_but_not_after
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Councillor Dana Lowe characterized the plan as “a little desperate.”", "a little desperate"),
+        ("Councillor Dana Lowe characterized the plan as “a bit desperate.”", "a bit desperate"),
         ("Councillor Dana Lowe likened the budget to a “sinking ship.”", "sinking ship"),
         ("Councillor Dana Lowe portrayed the mayor as “out of touch.”", "out of touch"),
     ],
