@@ -152,6 +152,9 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
         # "The New York Times reported": an outlet's name keeps its article.
         return Description("The " + _join(content), "organization", None, head.lower)
+    if len(content) == 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
+        # "The Courier reported": a paper, never a person called Courier.
+        return Description(head.text, "organization", None, head.lower)
     if (
         any(t in ORGANIZATION_WORDS for t in texts)
         or (_is_acronym(head.text) and head.text not in TITLE_WORDS)

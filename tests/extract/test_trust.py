@@ -355,3 +355,8 @@ def test_words_quoted_to_characterize_someone_are_the_speaker_s(text: str, words
 
 def test_a_portrayal_with_no_quoted_words_is_not_a_quotation() -> None:
     assert stored("The film portrays the town as a quiet place.") == []
+
+
+def test_a_paper_named_with_the_is_an_outlet_and_never_what_he_refers_to() -> None:
+    text = "The Courier reported that the vote was close.\nHe said the count was wrong."
+    assert [s for s, _, _ in stored(text)] == ["Courier"]
