@@ -568,6 +568,11 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
     phrase: list[Token] = []
     while j >= 0 and len(phrase) < _MAX_SUBJECT:
         token = tokens[j]
+        if token.text == "&" and phrase and phrase[0].is_capitalized and j > 0:
+            if tokens[j - 1].is_capitalized:
+                phrase.insert(0, token)  # "Johnson & Johnson said": one name
+                j -= 1
+                continue
         if not token.is_word:
             break
         if (

@@ -136,7 +136,8 @@ ROLE_NOUNS: frozenset[str] = frozenset(
     catcher shortstop outfielder infielder receiver linebacker captain manager
     advocate campaigner organizer founder owner chef architect engineer ceo cfo coo cto
     co-founder cofounder executive researcher scientist astronomer astrophysicist
-    spokesman""".split()
+    spokesman prince princess king queen duke duchess earl countess emperor empress pope
+    monarch sultan emir""".split()
 )
 
 # Words that may stand between a subject and its verb: "has also said", "had repeatedly warned".

@@ -104,8 +104,8 @@ def describe(tokens: list[Token]) -> Description | None:
 def _describe(phrase: tuple[Token, ...]) -> Description | None:
     """``describe`` on a phrase moved to offset 0, so the same words are read only once."""
     tokens = list(phrase)
-    words = [t for t in tokens if t.is_word or t.text in {"-", "'", "\u2019"}]
-    while words and words[-1].text in {"-", "'", "\u2019"}:
+    words = [t for t in tokens if t.is_word or t.text in {"-", "'", "\u2019", "&"}]
+    while words and words[-1].text in {"-", "'", "\u2019", "&"}:
         words.pop()
     if not words:
         return None
@@ -113,7 +113,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
     if _joined_names(words):
         conjuncts = " ".join(t.text for t in words).replace(" & ", " and ").split(" and ")
-        if all(given_name(c.split()[0]) is not None for c in conjuncts):
+        if all(len(c.split()) > 1 and given_name(c.split()[0]) is not None for c in conjuncts):
             return None  # "Jo Park and Sam Lee": two people, and a quote has one speaker
         return Description(_join(words), "organization", None, words[-1].lower)
     described = _described_source(words)

@@ -360,3 +360,18 @@ def test_a_portrayal_with_no_quoted_words_is_not_a_quotation() -> None:
 def test_a_paper_named_with_the_is_an_outlet_and_never_what_he_refers_to() -> None:
     text = "The Courier reported that the vote was close.\nHe said the count was wrong."
     assert [s for s, _, _ in stored(text)] == ["Courier"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Harbor & Pine said the recall was over.", "Harbor & Pine"),
+        ("Lowe & Marsh reported that sales fell.", "Lowe & Marsh"),
+        ("The duchess said the charity would close.", "unnamed duchess"),
+        ("The prince told the paper that he regretted nothing.", "unnamed prince"),
+    ],
+)
+def test_a_firm_named_with_an_ampersand_and_royal_titles_are_speakers(
+    text: str, speaker: str
+) -> None:
+    assert [s for s, _, _ in stored(text)] == [speaker]
