@@ -1,6 +1,5 @@
 """Every error is an RFC 9457 problem naming what was wrong; nothing a client sends is a 500."""
 
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -96,10 +95,6 @@ HOSTILE = [
     "; ATTACH DATABASE '/tmp/x' AS x", "\x7f\x01", "2024-02-30", "0000-00-00", "9999-12-31",
     "2024-05-31T00:00:00", "—", "\u0000\u0000", "a\x00b", "%27%20OR%201%3D1",
 ]  # fmt: skip
-# A bound on hangs, not a measure of speed (that is bench/'s): a value that takes this long has
-# found a trap, whatever else the machine is doing. The query budget (3 s) stops any slower
-# read first.
-ANSWERED_WITHIN_S = 30.0  # a hang bound, not a speed bound: answers take milliseconds
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -109,9 +104,7 @@ ANSWERED_WITHIN_S = 30.0  # a hang bound, not a speed bound: answers take millis
 def test_hostile_query_values_never_cause_a_server_error(
     api: TestClient, param: str, value: str
 ) -> None:
-    started = time.perf_counter()
     response = api.get("/v1/quotes", params={param: value})
-    assert time.perf_counter() - started < ANSWERED_WITHIN_S
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         assert_problem(response, response.status_code)
@@ -124,9 +117,7 @@ def test_hostile_query_values_never_cause_a_server_error(
 def test_hostile_path_values_never_cause_a_server_error(
     api: TestClient, path: str, value: str
 ) -> None:
-    started = time.perf_counter()
     response = api.get(path.format(quote(value, safe="")))
-    assert time.perf_counter() - started < ANSWERED_WITHIN_S
     assert response.status_code < 500, response.text
 
 
