@@ -29,6 +29,7 @@ from app.extract.speakers import (
     describe,
     is_modifier,
     is_pronoun,
+    plural_role,
 )
 from app.extract.tokens import Token
 
@@ -809,16 +810,7 @@ def _another_source(rest: list[Token]) -> bool:
     if not words or len(words) == len(rest[:5]) and len(rest) > 5:
         return False
     last = words[-1]
-    return (
-        last.is_capitalized
-        or last.lower in ANONYMOUS_HEADS
-        or agent_plural(last.lower)
-        or _singular(last.lower) in ROLE_NOUNS
-    )
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") else word
+    return last.is_capitalized or last.lower in ANONYMOUS_HEADS or plural_role(last.lower)
 
 
 def _make(
@@ -928,7 +920,7 @@ def _the_before(tokens: list[Token], name: list[Token]) -> bool:
 
 def _named_after_kind(rest: list[Token]) -> list[Token]:
     """The name after a word for a kind of outlet, with only its description before:
-    "the Taiwanese publication DigiTimes", "local broadcaster KTVB"."""
+    "the regional publication Valley Courier", "local broadcaster KTVB"."""
     for n, token in enumerate(rest[:6]):
         if token.lower in _OUTLET_KINDS:
             name: list[Token] = []
@@ -1139,7 +1131,7 @@ _AFTER_VERB = frozenset(
 
 
 def _named_subject_verb(words: list[Token]) -> bool:
-    """ "said Apple employs about 450 people", "said WeWork needs a leaner company": a name,
+    """ "said Harbor Foods employs 450 people", "said Northwind needs a leaner firm": a name,
     then a present-tense verb and what a verb takes (after a noun, "Western sanctions as
     pointless" is a plural)."""
     name, verb = words[0], words[1]

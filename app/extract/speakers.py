@@ -126,7 +126,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
     if len(words) == 1 and _ADVERB.fullmatch(head.text):
         return None  # "Separately", "Similarly": an adverb opening the sentence
-    if len(words) == 1 and _plural_role(head.lower) and head.text[0].isupper():
+    if len(words) == 1 and plural_role(head.lower) and head.text[0].isupper():
         # "Ministers said": several people named by their role, capitalised as the sentence
         # opens.
         return _anonymous(words, female)
@@ -145,9 +145,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     texts = [w.text for w in content]
     if head.lower in _FORCES and len(content) > 1 and content[-2].is_capitalized:
         return Description(_join(content), "organization", None, head.lower)  # "Richmond police"
-    if (head.lower in ANONYMOUS_HEADS or _plural_role(head.lower)) and not _has_proper_head(
-        content
-    ):
+    if (head.lower in ANONYMOUS_HEADS or plural_role(head.lower)) and not _has_proper_head(content):
         return _anonymous(content, female)
     if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
         # "The New York Times reported": an outlet's name keeps its article.
@@ -301,11 +299,11 @@ def _speaking_noun(word: str) -> bool:
         or word in ORGANIZATION_HEADS
         or word in _ROLE_NOUNS
         or word in PRONOUNS
-        or _plural_role(word)
+        or plural_role(word)
     )
 
 
-def _plural_role(word: str) -> bool:
+def plural_role(word: str) -> bool:
     """ "attorneys", "senators", "forecasters", "commuters": several people named by their role
     or by what they do (an agent noun: -er, -or, -ist, -ian, -ee)."""
     return word.endswith("s") and (word[:-1] in ROLE_NOUNS or agent_plural(word))
@@ -320,7 +318,7 @@ def agent_plural(word: str) -> bool:
         and len(singular) >= 5
         and singular.endswith(_AGENT_ENDINGS)
         and word not in _NOT_AGENTS
-        and word.capitalize() not in _INSTITUTION_WORDS  # "Reuters"
+        and word.capitalize() not in _INSTITUTION_WORDS  # a word the lexicon gives to outlets
         and given_name(singular.capitalize()) is None  # "Rogers", "Peters": surnames
     )
 
@@ -513,7 +511,7 @@ _DOCUMENT_SOURCES = frozenset(
 
 def _surname_of_someone(tokens: list[Token], text: str) -> bool:
     """A lone capitalised word that the article also gives after a given name or an initial
-    ("Derek Scissors", "J. Fowlers"): a surname, whatever else the word could be."""
+    ("Derek Fowlers", "J. Fowlers"): a surname, whatever else the word could be."""
     if len(tokens) != 1 or not tokens[0].is_capitalized or not agent_plural(tokens[0].lower):
         return False
     for found in re.finditer(rf"([A-Z][\w'’-]*\.?) {re.escape(tokens[0].text)}\b", text):
@@ -535,7 +533,7 @@ class Cast:
             return self.pronoun(tokens[0].lower)
         description = describe(tokens)
         if description is not None and _surname_of_someone(tokens, text):
-            # "Scissors said" after "Derek Scissors": a surname, though it reads as a group.
+            # "Fowlers said" after "Derek Fowlers": a surname, though it reads as a group.
             word = tokens[0].text
             description = Description(word, "person", None, word.lower(), False)
         if description is None and len(tokens) == 1 and tokens[0].lower in _DOCUMENT_SOURCES:
