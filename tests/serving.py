@@ -1,6 +1,7 @@
 """Running ``saidwho serve`` as a real process on a loopback port, for tests over real HTTP."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -29,9 +30,12 @@ def store_env(folder: Path) -> dict[str, str]:
 
 
 @contextmanager
-def served(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]:
+def served(
+    env: dict[str, str], log_path: Path, *options: str, stop: int = signal.SIGTERM
+) -> Iterator[str]:
     """The base URL of a server that migrates and seeds its store as a new user's does;
-    ``options`` go to ``saidwho serve``."""
+    ``options`` go to ``saidwho serve``; ``stop`` is the signal that ends it (SIGKILL: a
+    crash, nothing merged or closed)."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -53,5 +57,5 @@ def served(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]:
                 pytest.fail(f"server did not come up:\n{log_path.read_text()}")
             yield base
         finally:
-            process.terminate()
+            process.send_signal(stop)
             process.wait(timeout=10)

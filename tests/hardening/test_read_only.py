@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.config import Settings
 from tests.conftest import seeded_store_with_key
 from tests.hardening.conftest import live_env
 from tests.serving import free_port, served
@@ -103,29 +103,11 @@ def _post_article(base: str, token: str) -> int:
     return int(answer.json()["id"])
 
 
-def _killed_after_a_write(settings: object, token: str, folder: Path, log: Path) -> int:
+def _killed_after_a_write(settings: Settings, token: str, folder: Path, log: Path) -> int:
     """An article acknowledged with 201, then the server killed before it could merge the log:
     the write is only in ``saidwho.db-wal``."""
-    port = free_port()
-    env = live_env(settings)  # type: ignore[arg-type]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served(live_env(settings), log, stop=signal.SIGKILL) as base:
         article = _post_article(base, token)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
     assert (folder / "saidwho.db-wal").stat().st_size > 0
     return article
 
