@@ -34,7 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import free_port  # noqa: E402
+from tests.serving import served  # noqa: E402
 
 PATHS = [
     "/v1/quotes", "/v1/quotes?speaker=blinken", "/v1/quotes?q=escalation",
@@ -164,27 +164,8 @@ def server(env: dict[str, str], folder: Path) -> Iterator[tuple[str, str]]:
         [sys.executable, "-m", "app.cli", "keys", "create", "bench-writer"],
         env=env, capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout  # fmt: skip
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-access-log"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit((folder / "server.log").read_text())
+    with served(env, folder / "server.log", "--no-access-log") as base:
         yield base, key.strip().splitlines()[-1]  # the key is alone on the last line
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def measure(name: str, env: dict[str, str], folder: Path, levels: list[int], duration: int) -> None:
