@@ -624,6 +624,7 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             and not token.is_capitalized
             and not compound  # "Peru's energy ministry", "the health department"
             and not _think_tank(token, phrase)
+            and not _noun_in_compound(tokens, j)
         ):
             break  # "office put out a statement": a verb, so the phrase began after it
         phrase.insert(0, token)
@@ -633,6 +634,32 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
     while phrase and phrase[0].lower in {"but", "and", "or", "so", "however", "yet", "then"}:
         phrase.pop(0)
     return phrase
+
+
+def _noun_in_compound(tokens: list[Token], j: int) -> bool:
+    """ "the old mill town", "a school board": a noun before a noun, known by the article
+    that opens the phrase two words or fewer to its left; "office put out" has none."""
+
+    def plain(token: Token) -> bool:
+        word = token.lower
+        return (
+            token.text.isalpha()
+            and token.text.islower()
+            and word not in AUXILIARIES
+            and word not in _MODALS
+            and word not in SPEECH_VERBS
+            and word not in CLAUSE_BREAKERS
+            and not word.endswith(("ed", "ing", "ly"))
+        )
+
+    if not plain(tokens[j]):
+        return False
+    for k in range(j - 1, max(-1, j - 3), -1):
+        if tokens[k].lower in _ARTICLES or tokens[k].lower.endswith(_POSSESSIVE):
+            return True
+        if not plain(tokens[k]):
+            return False
+    return False
 
 
 _SOURCE_LINKS = frozenset({"of", "by", "from", "for", "at", "on", "to"})

@@ -116,7 +116,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         if all(len(c.split()) > 1 and given_name(c.split()[0]) is not None for c in conjuncts):
             return None  # "Jo Park and Sam Lee": two people, and a quote has one speaker
         return Description(_join(words), "organization", None, words[-1].lower)
-    described = _described_source(words)
+    described = _described_source(words) or _group_of(words)
     if described is not None:
         return described
     head = words[-1]
@@ -192,10 +192,13 @@ def _described_source(words: list[Token]) -> Description | None:
         )
         if not qualified or words[k - 1].text[0].isupper() and k == 1 and words[0].lower == "at":
             continue
+        rest = _join(words[k:])
+        if k == 1 and words[0].lower == "those":
+            # "Those familiar with the talks": people, said only by what they know.
+            return Description(f"unnamed people {rest}", "anonymous", None, "person")
         source = describe(words[:k])
         if source is None or source.kind != "anonymous" or source.generic:
             return None
-        rest = _join(words[k:])
         return Description(f"{source.name} {rest}", "anonymous", None, source.head, source.female)
     return None
 
@@ -291,6 +294,36 @@ def _role_of(words: list[Token]) -> Description | None:
                 return Description("unnamed " + role, "anonymous", role, head)
             return None
     return None
+
+
+# Links after which the rest of a phrase says which people of a group are meant.
+_GROUP_LINKS = frozenset({"of", "for", "at", "in", "from", "on", "with", "to"})
+
+
+def _group_of(words: list[Token]) -> Description | None:
+    """ "Critics of the plan", "lawyers for the family", "officials in the county": several
+    people named by what they are, the words after the link saying which ones; never a
+    person called "Ohio" or an organization called "the plan"."""
+    link = next((k for k, t in enumerate(words) if t.lower in _GROUP_LINKS), None)
+    if link is None or link == 0 or link == len(words) - 1:
+        return None
+    head = words[link - 1]
+    if not (head.lower.endswith("s") and (head.lower in ANONYMOUS_HEADS or plural_role(head.lower))):
+        return None
+    before = words[: link - 1]
+    if head.text[0].isupper() and (before or head.text.isupper()):
+        return None  # "Bank Workers of America": a name, not a description
+    if any(t.text[0].isupper() or t.lower in DETERMINERS - {"the", "some", "many"} for t in before):
+        return None
+    named = [t for t in words[link + 1 :] if t.lower != "the"]
+    if (
+        head.text[0].isupper()
+        and words[link].lower not in {"in", "at", "from"}
+        and len(named) >= 2
+        and all(t.text[0].isupper() for t in named)
+    ):
+        return None  # "Friends of the Earth", "Physicians for Human Rights": a group's name
+    return _anonymous(words[:link], female=False)  # named as "Residents said" would be
 
 
 def _speaking_noun(word: str) -> bool:

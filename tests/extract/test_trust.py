@@ -378,3 +378,24 @@ def test_a_firm_named_with_an_ampersand_and_royal_titles_are_speakers(
     text: str, speaker: str
 ) -> None:
     assert [s for s, _, _ in stored(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Critics of the plan have said that it would cost money.", "unnamed critic"),
+        ("Lawyers for the victims said they would appeal.", "unnamed lawyer"),
+        ("Residents of the old mill town told reporters the water smelled.", "unnamed resident"),
+        ("Officials in Ohio said the road would reopen.", "unnamed official"),
+        ("Members of the school board said they were not consulted.", "unnamed member"),
+        ("Those familiar with the talks said the deal was close.", "unnamed people familiar"),
+        ("Teachers at the small village school said classes would resume.", "unnamed teacher"),
+    ],
+)
+def test_a_group_described_by_what_follows_it_is_an_unnamed_source(
+    text: str, speaker: str
+) -> None:
+    found = [(a.speaker.name, a.speaker.kind) for a in run(text) if a.speaker is not None]
+    assert len(found) == 1
+    assert found[0][0].startswith(speaker)
+    assert found[0][1] == "anonymous"  # never a person called "Ohio"
