@@ -308,7 +308,8 @@ def _group_of(words: list[Token]) -> Description | None:
     if link is None or link == 0 or link == len(words) - 1:
         return None
     head = words[link - 1]
-    if not (head.lower.endswith("s") and (head.lower in ANONYMOUS_HEADS or plural_role(head.lower))):
+    people = head.lower in ANONYMOUS_HEADS or plural_role(head.lower)
+    if not (head.lower.endswith("s") and people):
         return None
     before = words[: link - 1]
     if head.text[0].isupper() and (before or head.text.isupper()):

@@ -392,9 +392,7 @@ def test_a_firm_named_with_an_ampersand_and_royal_titles_are_speakers(
         ("Teachers at the small village school said classes would resume.", "unnamed teacher"),
     ],
 )
-def test_a_group_described_by_what_follows_it_is_an_unnamed_source(
-    text: str, speaker: str
-) -> None:
+def test_a_group_described_by_what_follows_it_is_an_unnamed_source(text: str, speaker: str) -> None:
     found = [(a.speaker.name, a.speaker.kind) for a in run(text) if a.speaker is not None]
     assert len(found) == 1
     assert found[0][0].startswith(speaker)
