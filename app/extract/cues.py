@@ -218,7 +218,12 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, "speech", after, True, sentence)
     if word in _EVIDENTIAL and token.text[0].islower() and _evidential(tokens, i):
-        # "The economy seemed impervious to shocks": a judgment nobody in the text owns.
+        # "The economy seemed impervious to shocks": a judgment nobody in the text owns; but
+        # inside an aside ("The firm, which is expected to close, said ...") it is part of
+        # the description of who speaks, and reports nothing.
+        back = _skip_back(tokens, i - 1)
+        if back >= 0 and tokens[back].lower in {"which", "who", "that"}:
+            return None
         return _make(tokens, i, i + 1, "evidential", [], False, sentence)
     opening = i == 0 and word.endswith("ing") and word in SPEECH_VERBS  # "Noting that ..., X"
     if not token.text[0].islower() and not _headline_verb(tokens, i) and not opening:

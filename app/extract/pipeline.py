@@ -494,11 +494,13 @@ class _Reader:
 
     def _indirect(self, sentence: _Sentence, claimed: set[int]) -> None:
         for n, cue in enumerate(sentence.cues):
-            if n in claimed or not _attributable(sentence, n):
+            if not _attributable(sentence, n):
                 continue
             if cue.kind == "colon" and cue.forward is None:
                 continue
             content = _content(cue, sentence.tokens, self.text)
+            if n in claimed and not self._clause_beside(content, cue, sentence):
+                continue
             if content is None or _mostly_quoted(content, sentence):
                 continue
             clause = content.of(self.text).rstrip(" .,;:")
@@ -507,6 +509,19 @@ class _Reader:
                 continue
             quotation = Quotation(clause, "indirect", span)
             self._add("indirect", sentence, cue, sentence.speakers[n], [quotation], [span])
+
+    @staticmethod
+    def _clause_beside(content: Span | None, cue: Cue, sentence: _Sentence) -> bool:
+        """ "The deal is dead, Smith said, calling it a “disaster.”": a cue whose quotation
+        follows it also reports the unquoted clause before it."""
+        return (
+            content is not None
+            and content is cue.backward
+            and content.end <= cue.span.start
+            and not any(
+                content.start < q.outer.end and q.outer.start < content.end for q in sentence.quotes
+            )
+        )
 
 
 _SLIGHT = frozenset(
@@ -627,6 +642,9 @@ def _content(cue: Cue, tokens: list[Token], text: str) -> Span | None:
 
 _ASIDE_OPENERS = frozenset(
     "ever even as while when because since after before although though adding".split()
+    # "The crews fixed the pipe, Ruiz said, and cleaned the yard": the clause before the cue
+    # is the statement; what follows only carries it on.
+    + ["and", "but"]
 )
 
 

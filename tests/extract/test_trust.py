@@ -397,3 +397,36 @@ def test_a_group_described_by_what_follows_it_is_an_unnamed_source(text: str, sp
     assert len(found) == 1
     assert found[0][0].startswith(speaker)
     assert found[0][1] == "anonymous"  # never a person called "Ohio"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "The crews fixed the pipe, Ana Ruiz said, and cleaned up the yard before noon.",
+            "The crews fixed the pipe",
+        ),
+        (
+            "The crews fixed the pipe, Ana Ruiz said, and “cleaned up” the yard before noon.",
+            "The crews fixed the pipe",
+        ),
+        ("The deal is dead, Omar Haddad said, calling it a “disaster.”", "The deal is dead"),
+        ("Ticket sales doubled, Lena Park said, but costs rose too.", "Ticket sales doubled"),
+    ],
+)
+def test_a_cue_between_commas_reports_the_clause_before_it(text: str, words: str) -> None:
+    indirect = [q.text for a in run(text) if a.kind == "indirect" for q in a.quotations]
+    assert indirect == [words]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry, which is expected to announce cuts, said on Friday that no decision "
+        "had been made.",
+        "The ministry, which seemed unprepared, said on Friday that no decision had been made.",
+    ],
+)
+def test_a_judgment_inside_an_aside_does_not_hide_the_main_verb(text: str) -> None:
+    found = [(a.kind, a.speech, texts(a)) for a in run(text)]
+    assert found == [("indirect", True, ["no decision had been made"])]
