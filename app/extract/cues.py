@@ -25,6 +25,7 @@ from app.extract.model import Span
 from app.extract.people import given_name
 from app.extract.speakers import (
     SOURCE_QUALIFIERS,
+    STANDS,
     agent_plural,
     describe,
     is_modifier,
@@ -638,7 +639,23 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
             break
     while phrase and phrase[0].lower in {"but", "and", "or", "so", "however", "yet", "then"}:
         phrase.pop(0)
-    return phrase
+    return _those_before(tokens, j, phrase) or phrase
+
+
+def _those_before(tokens: list[Token], j: int, phrase: list[Token]) -> list[Token]:
+    """ "Those opposed to the plan", "those in favor of a ban": people described only by
+    where they stand; the phrase reaches back to "those" over a few plain words."""
+    for m in range(j, max(-1, j - 4), -1):
+        token = tokens[m]
+        if token.lower == "those":
+            opens = m == 0 or not tokens[m - 1].is_word or tokens[m - 1].lower in {"and", "but"}
+            follower = tokens[m + 1].lower if m + 1 < len(tokens) else ""
+            if opens and follower in STANDS:
+                return tokens[m : j + 1] + phrase
+            return []
+        if not token.is_word or token.lower in SPEECH_VERBS or token.lower in AUXILIARIES:
+            return []
+    return []
 
 
 def _noun_in_compound(tokens: list[Token], j: int) -> bool:
@@ -897,11 +914,24 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
         rest = window[k + 1 :]
         for n, follower in enumerate(rest):
             ahead = [t for t in rest[n + 1 : n + 3] if t.lower != "the"][:1]
-            linking = follower.lower in {"of", "the"} and bool(ahead) and ahead[0].is_capitalized
+            linking = (
+                follower.lower in {"of", "the", "a", "an"}
+                and bool(ahead)
+                and ahead[0].is_capitalized
+            )
             if follower.is_capitalized or linking:
                 name.append(follower)  # "via Jane Doe of the Dayton Post-Tribune"
                 continue
             break
+        after = rest[len(name)] if len(name) < len(rest) else None
+        if name and after is not None and after.lower in _JOURNALISTS:
+            # "told the BBC interviewer", "told a KXAN reporter": whoever employs the
+            # journalist the words were given to is the outlet, known or not.
+            own = [t for t in name if t.lower not in {"of", "the", "a", "an"}]
+            if own and all(t.is_capitalized for t in own) and len(own) <= 4:
+                text = " ".join(t.text for t in own)
+                return text.removesuffix("\u2019s").removesuffix("'s"), after.end
+        name = [t for t in name if t.lower not in {"a", "an"}]
         if not any(_media_word(t.text) for t in name):
             named = _named_after_kind(rest)
             if named:
@@ -924,6 +954,11 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
     return None, None
 
 
+# People whose employer is an outlet: "told a CNN reporter".
+_JOURNALISTS = frozenset(
+    """reporter reporters interviewer correspondent correspondents journalist journalists
+    host anchor presenter editor editors producer columnist""".split()
+)
 # Words for what kind of outlet a name is: "the German magazine Der Spiegel".
 _OUTLET_KINDS = frozenset(
     """publication newspaper paper magazine outlet website site broadcaster network channel

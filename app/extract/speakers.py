@@ -145,7 +145,9 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     texts = [w.text for w in content]
     if head.lower in _FORCES and len(content) > 1 and content[-2].is_capitalized:
         return Description(_join(content), "organization", None, head.lower)  # "Richmond police"
-    if (head.lower in ANONYMOUS_HEADS or plural_role(head.lower)) and not _has_proper_head(content):
+    people = head.lower in ANONYMOUS_HEADS or plural_role(head.lower)
+    counted = len(words) > 1 and words[0].lower in _ONE_OF
+    if (people or counted and agent_noun(head.text)) and not _has_proper_head(content):
         return _anonymous(content, female)
     if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
         # "The New York Times reported": an outlet's name keeps its article.
@@ -296,6 +298,8 @@ def _role_of(words: list[Token]) -> Description | None:
     return None
 
 
+# How "those" is followed when it names people by where they stand.
+STANDS = frozenset({"in", "opposed", "against", "involved", "affected", "behind", "on"})
 # Links after which the rest of a phrase says which people of a group are meant.
 _GROUP_LINKS = frozenset({"of", "for", "at", "in", "from", "on", "with", "to"})
 
@@ -304,6 +308,9 @@ def _group_of(words: list[Token]) -> Description | None:
     """ "Critics of the plan", "lawyers for the family", "officials in the county": several
     people named by what they are, the words after the link saying which ones; never a
     person called "Ohio" or an organization called "the plan"."""
+    if len(words) > 2 and words[0].lower == "those" and words[1].lower in STANDS:
+        # "Those opposed to the plan": people described only by where they stand.
+        return Description(f"unnamed people {_join(words[1:])}", "anonymous", None, "person")
     link = next((k for k, t in enumerate(words) if t.lower in _GROUP_LINKS), None)
     if link is None or link == 0 or link == len(words) - 1:
         return None
@@ -334,6 +341,7 @@ def _speaking_noun(word: str) -> bool:
         or word in _ROLE_NOUNS
         or word in PRONOUNS
         or plural_role(word)
+        or agent_noun(word)
     )
 
 
@@ -341,6 +349,24 @@ def plural_role(word: str) -> bool:
     """ "attorneys", "senators", "forecasters", "commuters": several people named by their role
     or by what they do (an agent noun: -er, -or, -ist, -ian, -ee)."""
     return word.endswith("s") and (word[:-1] in ROLE_NOUNS or agent_plural(word))
+
+
+# Words that count or point at a single person: "a commuter", "one shopper", "the bystander".
+_ONE_OF = frozenset({"a", "an", "one", "the", "another", "this", "that"})
+# Words with an agent noun's ending that name no one: "the former", "the latter".
+_NOT_AGENT_NOUNS = frozenset("former latter other either neither whether rather".split())
+
+
+def agent_noun(word: str) -> bool:
+    """ "a commuter", "one shopper": a person named by what they do, as ``agent_plural``."""
+    return (
+        not word.endswith("s")
+        and word.isalpha()
+        and word.lower() not in _ROLE_NOUNS  # "the mayor": who holds the role
+        and word.lower() not in ORGANIZATION_HEADS  # "the retailer": a business
+        and word.lower() not in _NOT_AGENT_NOUNS
+        and agent_plural(word + "s")
+    )
 
 
 def agent_plural(word: str) -> bool:

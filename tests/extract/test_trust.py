@@ -390,6 +390,9 @@ def test_a_firm_named_with_an_ampersand_and_royal_titles_are_speakers(
         ("Members of the school board said they were not consulted.", "unnamed member"),
         ("Those familiar with the talks said the deal was close.", "unnamed people familiar"),
         ("Teachers at the small village school said classes would resume.", "unnamed teacher"),
+        ("Those opposed to the tower have argued that it blocks the view.", "unnamed people"),
+        ("Those affected by the flood told reporters they had no water.", "unnamed people"),
+        ("A bystander said the car was red.", "unnamed bystander"),
     ],
 )
 def test_a_group_described_by_what_follows_it_is_an_unnamed_source(text: str, speaker: str) -> None:
@@ -430,3 +433,27 @@ def test_a_cue_between_commas_reports_the_clause_before_it(text: str, words: str
 def test_a_judgment_inside_an_aside_does_not_hide_the_main_verb(text: str) -> None:
     found = [(a.kind, a.speech, texts(a)) for a in run(text)]
     assert found == [("indirect", True, ["no decision had been made"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("The coach told a KXAN reporter that the team would travel.", "KXAN"),
+        ("Ann Lee instead told the BBC interviewer: “I made the call.”", "BBC"),
+        ("The mayor told NBC News correspondent Sam Ortiz that taxes would rise.", "NBC News"),
+        ("The mayor told Sam Ortiz that taxes would rise.", None),
+    ],
+)
+def test_the_employer_of_the_journalist_told_is_the_outlet(text: str, outlet: str | None) -> None:
+    assert [o for _, _, o in stored(text)] == [outlet]
+
+
+def test_an_adverb_between_a_name_and_its_verb_is_not_part_of_the_name() -> None:
+    assert [s for s, _, _ in stored("Ann Lee instead said the vote would wait.")] == ["Ann Lee"]
+
+
+@pytest.mark.parametrize("verb", ["quipped", "admitted", "joked", "said"])
+def test_every_form_of_a_speech_verb_is_a_cue(verb: str) -> None:
+    assert stored(f"“The bridge is older than me,” one commuter {verb}.") == [
+        ("unnamed commuter", "The bridge is older than me", None)
+    ]
