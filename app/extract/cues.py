@@ -440,7 +440,7 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                     return name
             j = k
         return []
-    phrase = _noun_phrase_before(tokens, j)
+    phrase = _through_name_list(tokens, j, _noun_phrase_before(tokens, j))
     start = j - len(phrase)
     if phrase and start >= 1 and tokens[start].lower in {"in", "from", "of"}:
         # "An employee in the company's Seattle office said": the employee speaks.
@@ -497,6 +497,31 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         ):
             return name
     return phrase
+
+
+def _through_name_list(tokens: list[Token], j: int, phrase: list[Token]) -> list[Token]:
+    """ "the Council on Energy, Environment and Water": a name whose words are listed with
+    commas and "and" is one phrase, not its last item."""
+    start = j - len(phrase)  # the token before the phrase
+    if not phrase or not phrase[0].is_capitalized or start < 1 or tokens[start].lower != "and":
+        return phrase
+    k = start - 1
+    while True:
+        while k >= 0 and tokens[k].is_capitalized:
+            k -= 1
+        if k >= 1 and tokens[k].text == "," and tokens[k - 1].is_capitalized:
+            k -= 1
+            continue
+        break
+    if k < 1 or tokens[k].lower not in {"on", "for", "of"} or not tokens[k - 1].is_capitalized:
+        return phrase  # "CBS News, The Post and NBC News": several, not one name's words
+    first_end = next((n for n in range(k + 1, start) if not tokens[n + 1].is_capitalized), None)
+    if first_end is None or first_end == start - 1:
+        return phrase
+    lead = _noun_phrase_before(tokens, first_end)
+    if not lead or lead[-1] is not tokens[first_end]:
+        return phrase
+    return lead + tokens[first_end + 1 : j + 1]
 
 
 _PLACE_LEADS = frozenset("in at of for from with on near to by outside inside".split())

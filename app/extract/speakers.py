@@ -136,7 +136,9 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     linked = _role_of(words)
     if linked is not None:
         return linked
-    if not content or head.text in _NOT_NAMES or content[0].text in _NOT_NAMES:
+    # "The We Company": after "the", a capitalised common word opens a name.
+    titled = words[0].lower == "the" and len(content) > 1 and content[1].is_capitalized
+    if not content or head.text in _NOT_NAMES or (content[0].text in _NOT_NAMES and not titled):
         return None
     if not head.is_capitalized and not _speaking_noun(head.lower):
         return None  # a phrase that ends in a verb or an adverb names no one
@@ -161,7 +163,12 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         or (len(content) == 1 and head.text in COUNTRIES)
     ):
         name = _person_name(content)
-        linked_name = len(name) < len(content) and content[-len(name) - 1].lower in _LINKS
+        linked_name = len(name) < len(content) and (
+            content[-len(name) - 1].lower in _LINKS
+            or (  # "Council on Trade and Growth", but "... Ann Lee and Tom Fisher": two people
+                content[-len(name) - 1].lower in {"and", "&"} and given_name(name[0].text) is None
+            )
+        )
         if name and not linked_name and not _org_only(content) and content[-1].is_capitalized:
             return _person(content, female)
         return _organization(content, head)  # also "Institute on Coastal Erosion": one name
@@ -263,9 +270,10 @@ _DEMONYM_ENDINGS = ("ish", "ian", "ese", "ean", "an", "i", "ic")
 
 
 def _inner_link(content: list[Token], k: int) -> bool:
-    """ "of", "on", "for" between two capitalised words of one name: "Bank of Korea"."""
+    """ "of", "on", "for", "and" between two capitalised words of one name: "Bank of Korea",
+    "Council on Energy and Water"."""
     return (
-        content[k].lower in _LINKS
+        (content[k].lower in _LINKS or content[k].lower == "and")
         and 0 < k < len(content) - 1
         and content[k - 1].text[0].isupper()
         and content[k + 1].text[0].isupper()

@@ -457,3 +457,21 @@ def test_every_form_of_a_speech_verb_is_a_cue(verb: str) -> None:
     assert stored(f"“The bridge is older than me,” one commuter {verb}.") == [
         ("unnamed commuter", "The bridge is older than me", None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "“Prices will rise,” Tom Fisher, an economist at the Institute for Labor, Trade and "
+            "Growth told the Gazette.",
+            "Tom Fisher",
+        ),
+        ("The Council on Labor, Trade and Growth said prices would rise.", "Council on Labor"),
+        ("Job cuts will come soon, said The We Company’s chair Ines Moreau.", "Ines Moreau"),
+    ],
+)
+def test_a_name_with_listed_words_or_a_common_word_after_the_is_whole(
+    text: str, speaker: str
+) -> None:
+    assert [s for s, _, _ in stored(text)] and stored(text)[0][0].startswith(speaker)  # type: ignore[union-attr]
