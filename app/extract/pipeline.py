@@ -632,7 +632,9 @@ def _content(cue: Cue, tokens: list[Token], text: str) -> Span | None:
     if cue.forward is not None and cue.backward is not None and cue.span.start < cue.verb.start:
         before = text[: cue.span.start].rstrip().endswith(",")
         first = next((t for t in tokens if t.start >= cue.forward.start), None)
-        if before and first is not None and first.lower in _ASIDE_OPENERS:
+        # "..., VW says that while ...": "that" opens the reported clause, whatever follows.
+        that = any(t.lower == "that" for t in tokens if cue.span.end <= t.start < cue.forward.start)
+        if before and first is not None and first.lower in _ASIDE_OPENERS and not that:
             # What follows was read as the content and found no statement; what comes
             # before the cue is one.
             cue.statement = not cue.nominal

@@ -562,6 +562,9 @@ _PUBLIC_BODIES = frozenset(
 _BODY_NOUNS = frozenset(
     "agency ministry department office commission authority bureau administration".split()
 )
+# Initials that name an institution ("NASA", "FBI's"), and how far back copy refers to them.
+_INITIALS = re.compile(r"(?<![\w-])([A-Z]{3,6})(?:['\u2019]s)?(?![\w,-])")  # not "KYIV,"
+_NEARBY = 600
 # Nouns by which copy refers back to a business it has named.
 _BUSINESS_NOUNS = frozenset(
     """company firm automaker carmaker manufacturer maker retailer startup start-up airline
@@ -614,9 +617,11 @@ class Cast:
             # Only as a second mention of an institution already named: "the campaign"; or a
             # document nobody in the article owns ("the website", "court records"), which
             # is the source, unnamed.
+            before = text[: tokens[0].start]
             speaker = (
                 self._recent_organization(description.head)
-                or self._named_earlier(description.head, text[: tokens[0].start])
+                or self._named_earlier(description.head, before)
+                or self._acronym_earlier(description, before)
                 or self._document(description, tokens)
             )
             if speaker is None:
@@ -664,6 +669,24 @@ class Cast:
         if len(words) < 2:
             return None
         named = Description(" ".join(words), "organization", None, head)
+        return self._match(named) or self._add(named)
+
+    def _acronym_earlier(self, description: Description, before: str) -> Speaker | None:
+        """ "the agency" after "NASA's search" in the same or the last paragraph: a public
+        body is mostly named by its initials, and is then referred to by its kind alone
+        ("the agriculture ministry" says which one it is, and is not this)."""
+        head = description.head
+        if head not in _BODY_NOUNS or description.name.lower() != head:
+            return None
+        nearby = before[-_NEARBY:]
+        found = [
+            m.group(1)
+            for m in _INITIALS.finditer(nearby)
+            if m.group(1) not in TITLE_WORDS and m.group(1) not in MEDIA_WORDS
+        ]
+        if not found:
+            return None
+        named = Description(found[-1], "organization", None, head)
         return self._match(named) or self._add(named)
 
     def _document(self, description: Description, tokens: list[Token]) -> Speaker | None:

@@ -475,3 +475,26 @@ def test_a_name_with_listed_words_or_a_common_word_after_the_is_whole(
     text: str, speaker: str
 ) -> None:
     assert [s for s, _, _ in stored(text)] and stored(text)[0][0].startswith(speaker)  # type: ignore[union-attr]
+
+
+def test_that_after_the_verb_opens_the_statement_even_before_an_aside_word() -> None:
+    assert stored(
+        "Whatever the name, the Acme Corporation says that while the car is a concept, it may "
+        "be built."
+    ) == [("Acme Corporation", "while the car is a concept, it may be built", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "The probe is a priority in the FAA’s review of the crash, according to the agency.",
+            "FAA",
+        ),
+        ("The FDA approved the drug in May. Doses will ship soon, the agency said.", "FDA"),
+        ("OSLO, May 2 - Doses will ship soon, the agency said.", None),
+        ("The study used NASA’s data. Doses will ship soon, the drug agency said.", None),
+    ],
+)
+def test_the_agency_is_the_body_just_named_by_its_initials(text: str, speaker: str | None) -> None:
+    assert [speaker_name(a) for a in run(text) if a.kind == "indirect"][-1] == speaker
