@@ -248,6 +248,10 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         return None  # "a think tank": a noun
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
+    caused = _caused_subject(tokens, i) if kind == "speech" else []
+    if caused:
+        # "The video prompted some viewers to argue that ...": the viewers argue.
+        return _make(tokens, i, i + 1, kind, caused, False, sentence)
     subject = _phrase_before(tokens, i)
     if (
         kind == "speech"
@@ -309,6 +313,24 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         # "..., warning they risked": the source is the subject of the clause it hangs on.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
     return None
+
+
+# Verbs that make someone do something: "prompted critics to argue", "led the firm to say".
+_CAUSATIVES = frozenset(
+    """prompted prompting prompts led leading leads forced forcing forces caused causing causes
+    spurred spurring pushed pushing drove driving compelled inspired inspiring""".split()
+)
+
+
+def _caused_subject(tokens: list[Token], i: int) -> list[Token]:
+    """Who speaks after a verb that made them: the object before "to" and the speech verb."""
+    if i < 3 or tokens[i - 1].lower != "to":
+        return []
+    who = _noun_phrase_before(tokens, i - 2)
+    k = i - 2 - len(who)
+    if not who or k < 0 or tokens[k].lower not in _CAUSATIVES:
+        return []
+    return who if speaker_like(who) else []
 
 
 # "such as suggesting a change", "by saying": a gerund, not a clause hanging on a verb.
@@ -953,6 +975,8 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
             # "told the BBC interviewer", "told a KXAN reporter": whoever employs the
             # journalist the words were given to is the outlet, known or not.
             own = [t for t in name if t.lower not in {"of", "the", "a", "an"}]
+            media = [n for n, t in enumerate(own) if _media_word(t.text)]
+            own = own[: media[-1] + 1] if media else own  # "NPR White House correspondent"
             if own and all(t.is_capitalized for t in own) and len(own) <= 4:
                 text = " ".join(t.text for t in own)
                 return text.removesuffix("\u2019s").removesuffix("'s"), after.end
@@ -964,8 +988,13 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
         media = [n for n, t in enumerate(name) if _media_word(t.text)]
         if media:
             after = rest[len(name)] if len(name) < len(rest) else None
-            if after is not None and after.lower in ROLE_NOUNS:
-                # "told NPR White House correspondent ...": the outlet ends at its last media word
+            tail = name[media[-1] + 1 :]
+            if (after is not None and after.lower in ROLE_NOUNS) or any(
+                t.lower == "the" for t in tail
+            ):
+                # "told NPR White House correspondent ...", "told Axios.com the Energy
+                # Department ...": the outlet ends at its last media word (but "NPR's Morning
+                # Edition" is one program).
                 name = name[: media[-1] + 1]
             # ... and starts after the last "of" or "the" before it.
             links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
@@ -1036,7 +1065,14 @@ def _media_word(word: str) -> bool:
     bare = word[:-2] if word.endswith(("\u2019s", "'s")) else word
     if "-" in bare and any(part in MEDIA_WORDS for part in bare.split("-")):
         return True  # "Post-Gazette"
-    return bare in MEDIA_WORDS or _CALL_SIGN.fullmatch(bare) is not None
+    return (
+        bare in MEDIA_WORDS
+        or _CALL_SIGN.fullmatch(bare) is not None
+        or _SITE_NAME.fullmatch(bare) is not None  # "Polygraph.info", "Axios.com"
+    )
+
+
+_SITE_NAME = re.compile(r"[A-Z][A-Za-z0-9-]+\.(?:com|org|net|info|news|io|co\.uk|com\.au)")
 
 
 def outlet_after(tokens: list[Token], i: int) -> str | None:

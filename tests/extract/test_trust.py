@@ -498,3 +498,26 @@ def test_that_after_the_verb_opens_the_statement_even_before_an_aside_word() -> 
 )
 def test_the_agency_is_the_body_just_named_by_its_initials(text: str, speaker: str | None) -> None:
     assert [speaker_name(a) for a in run(text) if a.kind == "indirect"][-1] == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ann Lee told Newsline.info the ministry’s claims are false.",
+            ("Ann Lee", "the ministry’s claims are false", "Newsline.info"),
+        ),
+        (
+            "The video prompted some viewers to argue that the ad went too far.",
+            ("unnamed viewer", "the ad went too far", None),
+        ),
+        (
+            "The recall forced the Acme Corporation to concede that its brakes failed.",
+            ("Acme Corporation", "its brakes failed", None),
+        ),
+    ],
+)
+def test_a_site_told_is_an_outlet_and_whoever_was_made_to_speak_speaks(
+    text: str, expected: tuple[str, str, str | None]
+) -> None:
+    assert stored(text) == [expected]
