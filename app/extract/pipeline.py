@@ -14,7 +14,7 @@ from app.extract.dates import said_on
 from app.extract.lexicon import PRONOUNS, SPEECH_VERBS, TITLE_WORDS, VERBAL_STANCE_VERBS
 from app.extract.model import Attribution, Quotation, SaidOn, Span, Speaker
 from app.extract.people import Named, given_name, people_named, settle_names
-from app.extract.speakers import Cast, describe, is_pronoun
+from app.extract.speakers import Cast, business_reference, describe, is_pronoun
 from app.extract.text import Paragraph, Quoted, paragraphs, sentences
 from app.extract.tokens import Token, masked, tokenize
 
@@ -82,8 +82,28 @@ class _Reader:
                 self._sentence(number, paragraph, span)
             if not paragraph.quotes or paragraph.quotes[-1].closed:
                 self.pending = []
+        self._refer_to_main_business()
         settle_names(self.found, self.roster, self.text)
         return self.found
+
+    def _refer_to_main_business(self) -> None:
+        """ "The company, which ..., confirmed": said of a business the article named only in
+        passing before, so nothing resolved it; it is the business the article is about."""
+        unresolved = [
+            a
+            for a in self.found
+            if a.speaker is None
+            and a.speaker_span is not None
+            and business_reference(a.speaker_span.of(self.text))
+        ]
+        business = (
+            self.cast.main_business(self.text, lambda name: bool(self.roster(name.split()[-1])))
+            if unresolved
+            else None
+        )
+        for attribution in unresolved if business is not None else []:
+            attribution.speaker = business
+            attribution.basis = f"{attribution.kind}, business the article is about"
 
     def _sentence(self, number: int, paragraph: Paragraph, span: Span) -> None:
         dateline = _DATELINE.match(self.text, span.start, span.end)

@@ -2,6 +2,7 @@
 mention in the same article it refers back to ("Blinken", "he", "the official")."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -641,6 +642,32 @@ class Cast:
             self.touch(speaker)
         return speaker
 
+    def main_business(self, text: str, person: Callable[[str], bool]) -> Speaker | None:
+        """The business an article is about: of the organizations it has met (and the bare
+        names that ``person`` does not know as someone's), the one it names most often, at
+        least three times and more often than any other. Copy refers to it as "the company"
+        long after it last named it."""
+        counts: list[tuple[int, Speaker]] = []
+        seen: set[str] = set()
+        for speaker in self.speakers:
+            words = speaker.name.split()
+            business = speaker.kind == "organization" or (
+                _bare_name(speaker) and not person(speaker.name)
+            )
+            if (
+                not business
+                or _key(speaker.name) in seen
+                or any(w in MEDIA_WORDS or w in _PUBLIC_BODIES for w in words)
+            ):
+                continue
+            seen.add(_key(speaker.name))
+            named = len(re.findall(rf"(?<!\w){re.escape(speaker.name)}(?!\w)", text))
+            counts.append((named, speaker))
+        counts.sort(key=lambda pair: -pair[0])
+        if not counts or counts[0][0] < 3 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+            return None
+        return counts[0][1]
+
     def _role_holder(self, role: str | None) -> Speaker | None:
         """ "the foreign secretary" after "Foreign Secretary David Cameron": the latest person
         of the article who holds that role."""
@@ -773,6 +800,17 @@ class Cast:
         )
         self.speakers.append(speaker)
         return speaker
+
+
+def business_reference(words: str) -> bool:
+    """ "the company", "The Swedish carmaker": a business referred to by its kind alone."""
+    parts = words.split()
+    return (
+        len(parts) in {2, 3}
+        and parts[0].lower() == "the"
+        and parts[-1].lower() in _BUSINESS_NOUNS
+        and all(p[:1].islower() or _nationality(p) for p in parts[1:-1])
+    )
 
 
 def _key(name: str) -> str:

@@ -521,3 +521,24 @@ def test_a_site_told_is_an_outlet_and_whoever_was_made_to_speak_speaks(
     text: str, expected: tuple[str, str, str | None]
 ) -> None:
     assert stored(text) == [expected]
+
+
+def test_the_company_named_only_in_passing_is_the_business_the_article_is_about() -> None:
+    text = (
+        "Regulators in Ohio are looking into Brightline Tiles, according to two people "
+        "familiar with the matter.\n"
+        "The company, which makes roofing for most of the state, confirmed on Monday that it "
+        "had received a letter from the regulator.\n"
+        "Brightline Tiles has grown fast. Its founder left Brightline Tiles last year."
+    )
+    found = [(speaker_name(a), texts(a)) for a in run(text) if a.speech]
+    assert ("Brightline Tiles", ["it had received a letter from the regulator"]) in found
+
+
+def test_the_company_is_nobody_when_no_business_stands_out() -> None:
+    text = (
+        "Regulators are looking into Brightline, according to two people familiar with it.\n"
+        "The company, which makes roofing, confirmed on Monday that it had received a letter."
+    )
+    found = [speaker_name(a) for a in run(text) if a.speech and a.kind == "indirect"]
+    assert found[-1] is None
