@@ -1113,7 +1113,12 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         ]
         stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"
-        stop = _clause_end(tokens, cue.span.end, stop, relative=relative)
+        start_at = (
+            _evidence_clause(tokens, cue.span.end) if cue.kind in {"speech", "stance"} else None
+        )
+        if start_at is not None:
+            cue.kind = "speech"  # "cited the poll as proof that ...": says the clause is so
+        stop = _clause_end(tokens, start_at or cue.span.end, stop, relative=relative)
         if cue.kind == "stance":
             cue.forward = _stance_object(words, cue.span.end, stop)
             continue
@@ -1122,7 +1127,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             if len(around) >= 4:
                 cue.forward = Span(around[0].start, around[-1].end)
             continue
-        start_at = cue.span.end
+        start_at = start_at or cue.span.end
         after = [t for t in words if start_at <= t.start and t.end <= stop]
         lead = 0
         while lead < len(after) and time_word(after, lead):
@@ -1179,6 +1184,23 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             cue.forward = Span(before[0].start, after[-1].end)
 
 
+def _evidence_clause(tokens: list[Token], end: int) -> int | None:
+    """ "cited the backlash as proof that the campaign worked": where the clause the speaker
+    offered as evidence begins, when the verb's object is only what it was evidence of."""
+    following = [t for t in tokens if t.start >= end][:10]
+    for k in range(1, len(following) - 2):
+        if following[k].lower != "as" or not following[k - 1].is_word:
+            continue
+        rest = [t.lower for t in following[k + 1 : k + 4]]
+        noun = 1 if rest[0] in {"a", "an"} else 0
+        if len(rest) > noun + 1 and rest[noun] in _EVIDENCE and rest[noun + 1] == "that":
+            return following[k + noun + 3].start if k + noun + 3 < len(following) else None
+        return None
+    return None
+
+
+# What a speaker can offer a fact as: "as proof that", "as a sign that".
+_EVIDENCE = frozenset({"proof", "evidence", "sign", "indication", "confirmation", "example"})
 _CLAUSE_BREAKS = frozenset({";"})
 _AFTER_COMMA_BREAKS = frozenset(
     {"while", "although", "though", "because", "whereas", "but", "adding", "saying", "noting"}

@@ -542,3 +542,21 @@ def test_the_company_is_nobody_when_no_business_stands_out() -> None:
     )
     found = [speaker_name(a) for a in run(text) if a.speech and a.kind == "indirect"]
     assert found[-1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Ann Lee cited the backlash as proof that the campaign was working.",
+            "the campaign was working",
+        ),
+        (
+            "The mayor pointed to the new park as a sign that the city was recovering.",
+            "the city was recovering",
+        ),
+        ("Ann Lee cited the report.", None),
+    ],
+)
+def test_what_a_speaker_offers_as_proof_is_what_they_said(text: str, words: str | None) -> None:
+    assert [w for _, w, _ in stored(text)] == ([words] if words else [])
