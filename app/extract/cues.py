@@ -44,6 +44,9 @@ _GIVEN_BY = frozenset(
     "reported contacted reached reviewed seen obtained interviewed asked quoted cited".split()
 )
 _MAX_SUBJECT = 12
+# Verbs that present someone in the speaker's words only with "as" and a quotation:
+# "introduced her as “the best in the business”"; "introduced a phone" names nothing.
+_PRESENTING = frozenset({"introduce", "introduced", "introduces", "introducing"})
 _CUE_WORDS = (
     SPEECH_VERBS
     | NAMING_VERBS
@@ -52,6 +55,7 @@ _CUE_WORDS = (
     | PHRASAL_CUES
     | {"according", "in", "point", "points", "pointed", "pointing"}
     | {"seem", "seems", "seemed", "appear", "appears", "appeared", "expected"}
+    | _PRESENTING
 )
 _VAGUE_SOURCES = frozenset({"some", "others", "many", "most", "several", "both"})
 _APPROXIMATELY = frozenset({"about", "nearly", "almost", "roughly", "around", "over", "some"})
@@ -229,9 +233,11 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
     opening = i == 0 and word.endswith("ing") and word in SPEECH_VERBS  # "Noting that ..., X"
     if not token.text[0].islower() and not _headline_verb(tokens, i) and not opening:
         return None
+    if word in _PRESENTING and not _as_quoted(tokens, i):
+        return None
     if word in SPEECH_VERBS:
         kind = "speech"
-    elif word in NAMING_VERBS:
+    elif word in NAMING_VERBS or word in _PRESENTING:
         kind = "naming"
     elif word in COGNITION_VERBS:
         kind = "cognition"
@@ -320,6 +326,17 @@ _CAUSATIVES = frozenset(
     """prompted prompting prompts led leading leads forced forcing forces caused causing causes
     spurred spurring pushed pushing drove driving compelled inspired inspiring""".split()
 )
+
+
+def _as_quoted(tokens: list[Token], i: int) -> bool:
+    """ "as" and then a quotation within the verb's clause: "introduced him to the crowd as
+    “...”"."""
+    for k in range(i + 1, min(i + 12, len(tokens) - 1)):
+        if tokens[k].text in {".", ";"}:
+            return False
+        if tokens[k].lower == "as" and tokens[k + 1].is_mask:
+            return True
+    return False
 
 
 def _caused_subject(tokens: list[Token], i: int) -> list[Token]:

@@ -560,3 +560,20 @@ def test_the_company_is_nobody_when_no_business_stands_out() -> None:
 )
 def test_what_a_speaker_offers_as_proof_is_what_they_said(text: str, words: str | None) -> None:
     assert [w for _, w, _ in stored(text)] == ([words] if words else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ann Lee introduced Tom Fisher to the crowd as “the man who rebuilt the pier.”",
+            [("Ann Lee", "the man who rebuilt the pier", None)],
+        ),
+        ("Apple introduced the phone as a tool for work.", []),
+        ("The firm introduced a new tablet on Monday.", []),
+    ],
+)
+def test_introducing_someone_as_quoted_words_is_a_partial_quote(
+    text: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert stored(text) == expected
