@@ -353,9 +353,35 @@ class _Reader:
             self.last_direct, self.last_direct_paragraph = attribution, number
 
     def _partial(self, sentence: _Sentence, cue_at: int, group: list[Quoted]) -> None:
+        cue = sentence.cues[cue_at]
+        first = self._first_clause(sentence, cue, group[0])
+        if first is not None:
+            # "Cook said Apple employs 450 people, and he sees “their love of it”": two
+            # statements, the first in the writer's words.
+            words = first.of(self.text)
+            quotation = Quotation(words, "indirect", first)
+            self._add("indirect", sentence, cue, sentence.speakers[cue_at], [quotation], [first])
         attribution = self._attribution("partial", sentence, cue_at, group)
         if attribution is not None:
-            attribution.content = [self._clause(sentence.cues[cue_at], group)]
+            attribution.content = [self._clause(cue, group)]
+
+    def _first_clause(self, sentence: _Sentence, cue: Cue, quoted: Quoted) -> Span | None:
+        """The reported clause before ", and he ..." when a quoted fragment comes only after."""
+        forward = cue.forward
+        if forward is None or not forward.start < quoted.outer.start <= forward.end:
+            return None
+        words = [t for t in sentence.tokens if forward.start <= t.start < quoted.outer.start]
+        for k in range(3, len(words) - 2):
+            if (
+                words[k].text == ","
+                and words[k + 1].lower in {"and", "but"}
+                and words[k + 2].lower in PRONOUNS
+                and not any(t.is_mask for t in words[:k])
+            ):
+                if not cue.statement:
+                    return None
+                return Span(words[0].start, words[k - 1].end)
+        return None
 
     def _clause(self, cue: Cue, group: list[Quoted]) -> Span:
         first, last = group[0].outer, group[-1].outer

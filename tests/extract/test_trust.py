@@ -577,3 +577,13 @@ def test_introducing_someone_as_quoted_words_is_a_partial_quote(
     text: str, expected: list[tuple[str, str, str | None]]
 ) -> None:
     assert stored(text) == expected
+
+
+def test_a_reported_clause_before_a_second_one_with_a_fragment_is_kept() -> None:
+    assert stored(
+        "Tom Fisher said the city employs about 450 guards, and he sees “their love of the job.”"
+    ) == [
+        ("Tom Fisher", "the city employs about 450 guards", None),
+        ("Tom Fisher", "their love of the job", None),
+    ]
+    assert [w for _, w, _ in stored("Tom Fisher said the city was “broke.”")] == ["broke"]
