@@ -122,3 +122,14 @@ def test_a_person_a_reviewer_edited_keeps_the_name_they_chose(seeded: Engine) ->
     with Session(seeded) as session:
         speaker = session.get(Speaker, "okafor")
         assert speaker is not None and speaker.name == "Okafor"
+
+
+def test_an_organization_named_with_and_without_its_the_is_one_speaker(seeded: Engine) -> None:
+    first = _post(
+        seeded,
+        "Acme’s parent company, The Halden Group, announced on Monday that it would sell "
+        "the plant.",
+    )
+    assert _speakers(seeded, first) == {"the-halden-group"}
+    later = _post(seeded, "Halden Group said on Tuesday that the sale had closed.")
+    assert _speakers(seeded, later) == {"the-halden-group"}

@@ -457,6 +457,16 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
                 # "Another delegate on the slate, Jim Poolman, said"; but "Maria Lund, the
                 # sister of the late mayor, Erik Lund, said": Erik Lund names the mayor.
                 return _chain_subject(tokens, k) or between
+            if (
+                described is not None
+                and described.kind == "organization"
+                and not described.generic
+                and all(t.is_capitalized or t.lower == "the" for t in between if t.is_word)
+            ):
+                # "Acme's parent company, The Ajax Group, said": the name in apposition.
+                outer = _noun_phrase_before(tokens, k - 1)
+                if outer and outer[-1].is_word and not outer[-1].text[0].isupper():
+                    return between
             end = _before_parenthesis(tokens, k - 1)  # "Rep. Ann Lowe (D-Iowa), a member"
             name = _noun_phrase_before(tokens, end)
             named = _named_before_description(tokens, end - len(name), name)

@@ -3,7 +3,7 @@ mention in the same article it refers back to ("Blinken", "he", "the official").
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.extract.lexicon import (
@@ -614,6 +614,9 @@ class Cast:
             description = Description(word, "organization", None, word, False, generic=True)
         if description is None or len(description.name.split()) > _MAX_NAME_WORDS:
             return None
+        if _titled_the(tokens, text, description):
+            # "announced by The We Company": a capital "The" inside a sentence is the name's.
+            description = replace(description, name="The " + description.name)
         if description.generic:
             # Only as a second mention of an institution already named: "the campaign"; or a
             # document nobody in the article owns ("the website", "court records"), which
@@ -800,6 +803,15 @@ class Cast:
         )
         self.speakers.append(speaker)
         return speaker
+
+
+def _titled_the(tokens: list[Token], text: str, description: Description) -> bool:
+    if description.kind != "organization" or description.generic or tokens[0].text != "The":
+        return False
+    if description.name.startswith("The ") or tokens[1].text not in description.name:
+        return False
+    before = text[: tokens[0].start].rstrip(" \u201c\u201d\"'\u2018\u2019(")
+    return bool(before) and before[-1] not in ".!?:\n\u2014-"
 
 
 def business_reference(words: str) -> bool:

@@ -170,6 +170,8 @@ def _names(mention: Mention) -> list[str]:
     names = [mention.name, *(m for m in mention.mentions if _distinctive(m))]
     if mention.kind == "person":
         names.append(_without_initials(mention.name))
+    if mention.kind == "organization" and mention.name.startswith("The "):
+        names.append(mention.name[4:])  # "The We Company" answers to "We Company" too
     return names
 
 

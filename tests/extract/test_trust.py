@@ -587,3 +587,9 @@ def test_a_reported_clause_before_a_second_one_with_a_fragment_is_kept() -> None
         ("Tom Fisher", "their love of the job", None),
     ]
     assert [w for _, w, _ in stored("Tom Fisher said the city was “broke.”")] == ["broke"]
+
+
+def test_a_name_in_apposition_to_a_description_is_the_speaker_with_its_capital_the() -> None:
+    assert stored(
+        "Acme’s parent company, The Halden Group, announced on Monday that it would sell the plant."
+    ) == [("The Halden Group", "it would sell the plant", None)]
