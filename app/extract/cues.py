@@ -26,6 +26,7 @@ from app.extract.people import given_name
 from app.extract.speakers import (
     SOURCE_QUALIFIERS,
     STANDS,
+    agent_noun,
     agent_plural,
     describe,
     is_modifier,
@@ -293,7 +294,7 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         before is None or before.text == "," or before.is_mask or after_quote
     ):
         after = _phrase_after(tokens, i + 1)
-        if after and speaker_like(after):
+        if after and speaker_like(after) and not _object_like(after):
             return _make(tokens, i, i + 1, kind, after, True, sentence)
     if (
         before is not None
@@ -326,6 +327,18 @@ _CAUSATIVES = frozenset(
     """prompted prompting prompts led leading leads forced forcing forces caused causing causes
     spurred spurring pushed pushing drove driving compelled inspired inspiring""".split()
 )
+
+
+def _object_like(after: list[Token]) -> bool:
+    """ "..., reported a use disorder": after the verb, a singular noun known as a person's
+    only by its ending is more likely the verb's object than a source ("said a bystander"
+    is rare; "said a spokesperson" is not, and a role noun stays a source)."""
+    head = after[-1].lower
+    return (
+        agent_noun(head)
+        and head not in ANONYMOUS_HEADS
+        and not any(t.is_capitalized for t in after)
+    )
 
 
 def _as_quoted(tokens: list[Token], i: int) -> bool:

@@ -29,12 +29,12 @@ _SPEECH_LEMMAS = """
 add acknowledge admit advise affirm agree allege announce answer argue ask assert assure
 boast brag caution charge cite claim comment complain concede conclude confirm contend
 continue counter criticize criticise declare decry demand deny describe detail dismiss
-emphasize emphasise estimate explain express insist instruct joke lament maintain mention
+emphasize emphasise explain express insist instruct joke lament maintain mention
 muse note object observe offer opine plead pledge point post predict proclaim promise
 propose protest question quip reassure recall recount reiterate remark remind repeat reply
 report respond retort reveal scoff shout state stress suggest swear testify thunder tweet
 urge vow warn wonder write yell concur
-concur disclose estimate forecast indicate insist signal acknowledge declare
+concur disclose forecast indicate insist signal acknowledge declare
 exclaim confess echo interject bark snap sneer gush plead pray chant scream whisper
 implore beg inform lecture mock muse rave rant reckon reflect relate reply retweet
 summarize summarise surmise tease underline underscore venture vent volunteer hint
@@ -76,7 +76,9 @@ PHRASAL_CUES: frozenset[str] = frozenset({"shot", "fired", "hit", "snapped", "pu
 
 # Verbs of belief and finding: attribution corpora count them, a quote service reports them as
 # indirect speech only when a source is named.
-_COGNITION_LEMMAS = "fear hope expect worry doubt predict want plan intend refuse decline".split()
+# An estimate is a figure worked out, not words said: "the institute estimated that 9,000 ...".
+_COGNITION_LEMMAS = """fear hope expect worry doubt predict want plan intend refuse decline
+estimate""".split()
 COGNITION_VERBS: frozenset[str] = frozenset(
     form for lemma in _COGNITION_LEMMAS for form in _forms(lemma)
 ) | frozenset(

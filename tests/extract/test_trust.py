@@ -593,3 +593,20 @@ def test_a_name_in_apposition_to_a_description_is_the_speaker_with_its_capital_t
     assert stored(
         "Acme’s parent company, The Halden Group, announced on Monday that it would sell the plant."
     ) == [("The Halden Group", "it would sell the plant", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About 9,000 people, most of them adults, reported a sleep disorder in 2017.",
+        "The Institute for Road Safety estimated that 9,000 drivers were hurt in 2017.",
+    ],
+)
+def test_figures_and_a_verb_s_object_are_not_quotations(text: str) -> None:
+    assert stored(text) == []
+
+
+def test_a_bystander_speaks_before_the_verb() -> None:
+    assert stored("A bystander said the car was red.") == [
+        ("unnamed bystander", "the car was red", None)
+    ]
