@@ -301,6 +301,7 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         and before.lower in {"and", "but", "then"}
         and kind == "speech"
         and (not word.endswith("s") or word == "says")
+        and any(t.is_word or t.is_mask for t in tokens[i + 1 :])  # "..., then repeat.": no words
     ):
         # "said ... but added, “...”": the subject of the first verb.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
@@ -510,6 +511,14 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         described = describe(outer) if outer else None
         if described is not None and described.kind == "anonymous" and not described.generic:
             return outer
+        if (
+            described is not None
+            and described.kind == "organization"
+            and not described.generic
+            and tokens[start].lower == "in"
+            and all(t.is_capitalized for t in phrase)
+        ):
+            return [*outer, tokens[start], *phrase]  # "The US Embassy in New Delhi said"
     if (
         phrase
         and start >= 1

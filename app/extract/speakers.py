@@ -165,7 +165,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     ):
         name = _person_name(content)
         linked_name = len(name) < len(content) and (
-            content[-len(name) - 1].lower in _LINKS
+            content[-len(name) - 1].lower in _LINKS | {"in"}  # "US Embassy in New Delhi"
             or (  # "Council on Trade and Growth", but "... Ann Lee and Tom Fisher": two people
                 content[-len(name) - 1].lower in {"and", "&"} and given_name(name[0].text) is None
             )
@@ -274,7 +274,7 @@ def _inner_link(content: list[Token], k: int) -> bool:
     """ "of", "on", "for", "and" between two capitalised words of one name: "Bank of Korea",
     "Council on Energy and Water"."""
     return (
-        (content[k].lower in _LINKS or content[k].lower == "and")
+        (content[k].lower in _LINKS or content[k].lower in {"and", "in"})
         and 0 < k < len(content) - 1
         and content[k - 1].text[0].isupper()
         and content[k + 1].text[0].isupper()

@@ -610,3 +610,10 @@ def test_a_bystander_speaks_before_the_verb() -> None:
     assert stored("A bystander said the car was red.") == [
         ("unnamed bystander", "the car was red", None)
     ]
+
+
+def test_an_institution_in_a_place_is_one_speaker() -> None:
+    assert stored(
+        "The US Embassy in Lima keeps its own monitor and reported Wednesday that the index "
+        "reached 408."
+    ) == [("US Embassy in Lima", "the index reached 408", None)]
