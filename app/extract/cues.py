@@ -519,6 +519,13 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
             and all(t.is_capitalized for t in phrase)
         ):
             return [*outer, tokens[start], *phrase]  # "The US Embassy in New Delhi said"
+        if (
+            described is not None
+            and described.kind == "person"
+            and tokens[start].lower in {"in", "from"}
+            and any(given_name(t.text) for t in outer)
+        ):
+            return outer  # "Tom Fisher in Ohio said": Fisher speaks, from Ohio
     if (
         phrase
         and start >= 1

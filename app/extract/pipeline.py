@@ -818,6 +818,11 @@ def _sentence_subject(tokens: list[Token]) -> list[Token] | None:
         if phrase and token.lower == "of" and phrase[-1].text[0].isupper():
             phrase.append(token)
             continue
+        if phrase and token.lower == "in" and phrase[-1].text[0].isupper():
+            described = describe(phrase)
+            if described is not None and described.kind == "organization":
+                phrase.append(token)  # "The US Embassy in Lima"
+                continue
         if (
             token.is_capitalized
             or token.lower in {"the", "a", "an"}

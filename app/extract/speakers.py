@@ -465,6 +465,12 @@ def _person_name(content: list[Token]) -> list[Token]:
 
 def _person(content: list[Token], female: bool) -> Description | None:
     name = _person_name(content)
+    cut = len(content) - len(name) - 1
+    if name and cut >= 1 and content[cut].lower in {"from", "in", "of"}:
+        # "Ann Lee from Texas": the person is named before where they are from.
+        before = _person_name(content[:cut])
+        if before and given_name(before[0].text) is not None:
+            content, name = content[:cut], before
     if not name:
         head = content[-1]
         if head.lower not in _ROLE_NOUNS and head.text not in _GROUP_TITLES:

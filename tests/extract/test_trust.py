@@ -617,3 +617,15 @@ def test_an_institution_in_a_place_is_one_speaker() -> None:
         "The US Embassy in Lima keeps its own monitor and reported Wednesday that the index "
         "reached 408."
     ) == [("US Embassy in Lima", "the index reached 408", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tom Fisher in Ohio said the plan was dead.",
+        "Speaking to supporters, Tom Fisher from Ohio said the plan was dead.",
+        "Tom Fisher of Ohio said the plan was dead.",
+    ],
+)
+def test_a_person_is_never_named_after_the_place_they_are_from(text: str) -> None:
+    assert [s for s, _, _ in stored(text)] == ["Tom Fisher"]
