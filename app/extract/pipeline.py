@@ -564,6 +564,7 @@ class _Reader:
             content is not None
             and content is cue.backward
             and content.end <= cue.span.start
+            and [t.text for t in sentence.tokens if t.end <= cue.span.start][-1:] == [","]
             and not any(
                 content.start < q.outer.end and q.outer.start < content.end for q in sentence.quotes
             )

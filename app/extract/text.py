@@ -22,7 +22,9 @@ _DATELINE = re.compile(
     r"(?:[A-Z][A-Z.'\u2019 ,-]{0,40}?)?(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? )?"
     r"\((?:[A-Z][\w .&-]{1,30})\)\s*[\u2014\u2013-]+\s*"
 )
-_SENTENCE_END = re.compile(r"[.!?\u2026]+['\u2019)\]]*(?=\s+[\"\u201c'\u2018(\[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    r"[.!?\u2026]+['\u2019\"\u201d)\]]*(?=\s+[\"\u201c'\u2018(\[A-Z0-9])"
+)
 
 
 @dataclass
@@ -144,7 +146,13 @@ def sentences(text: str, paragraph: Paragraph) -> list[Span]:
         at = paragraph.span.start + match.end()
         if any(start < at < end for start, end in inside):
             continue
-        word = re.search(r"(\S+?)[.]+['\u2019)\]]*$", text[cuts[-1] : at])
+        if text[at - 1] in "\"\u201d" and any(
+            end == at and start <= cuts[-1] for start, end in inside
+        ):
+            # "“We will win.” Smith said it twice.": a quotation that opens the sentence
+            # stays with what follows; one closing inside it ("was “calm.”") ends it.
+            continue
+        word = re.search(r"(\S+?)[.]+['\u2019\"\u201d)\]]*$", text[cuts[-1] : at])
         if word and match.group(0).startswith(".") and _is_abbreviation(word.group(1)):
             continue
         next_start = at

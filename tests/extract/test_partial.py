@@ -43,3 +43,20 @@ def test_a_fragment_after_the_cue_of_a_direct_quote_shares_its_speaker():
     kinds = {a.kind: a for a in found}
     assert texts(kinds["partial"]) == ["for as long as necessary"]
     assert kinds["partial"].speaker is kinds["direct"].speaker
+
+
+def test_a_fragment_that_ends_a_sentence_ends_it_for_the_next_cue() -> None:
+    found = {
+        texts(a)[0]: (speaker_name(a), a.outlet)
+        for a in run(
+            "Omar Ruiz told the Gazette in May that the group was “calm by local standards.” "
+            "Ruiz later described the charge as “plainly absurd.”"
+        )
+    }
+    assert found["calm by local standards"] == ("Omar Ruiz", "The Gazette")
+    assert found["plainly absurd"] == ("Omar Ruiz", None)
+
+
+def test_a_quotation_that_opens_a_sentence_stays_with_the_words_after_it() -> None:
+    found = [(a.kind, texts(a), speaker_name(a)) for a in run("“We will win.” Smith said it twice.")]
+    assert found == [("direct", ["We will win."], "Smith")]
