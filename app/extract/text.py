@@ -22,9 +22,7 @@ _DATELINE = re.compile(
     r"(?:[A-Z][A-Z.'\u2019 ,-]{0,40}?)?(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})? )?"
     r"\((?:[A-Z][\w .&-]{1,30})\)\s*[\u2014\u2013-]+\s*"
 )
-_SENTENCE_END = re.compile(
-    r"[.!?\u2026]+['\u2019\"\u201d)\]]*(?=\s+[\"\u201c'\u2018(\[A-Z0-9])"
-)
+_SENTENCE_END = re.compile(r"[.!?\u2026]+['\u2019\"\u201d)\]]*(?=\s+[\"\u201c'\u2018(\[A-Z0-9])")
 
 
 @dataclass
@@ -146,7 +144,7 @@ def sentences(text: str, paragraph: Paragraph) -> list[Span]:
         at = paragraph.span.start + match.end()
         if any(start < at < end for start, end in inside):
             continue
-        if text[at - 1] in "\"\u201d" and any(
+        if text[at - 1] in '"\u201d' and any(
             end == at and start <= cuts[-1] for start, end in inside
         ):
             # "“We will win.” Smith said it twice.": a quotation that opens the sentence

@@ -58,5 +58,6 @@ def test_a_fragment_that_ends_a_sentence_ends_it_for_the_next_cue() -> None:
 
 
 def test_a_quotation_that_opens_a_sentence_stays_with_the_words_after_it() -> None:
-    found = [(a.kind, texts(a), speaker_name(a)) for a in run("“We will win.” Smith said it twice.")]
+    text = "“We will win.” Smith said it twice."
+    found = [(a.kind, texts(a), speaker_name(a)) for a in run(text)]
     assert found == [("direct", ["We will win."], "Smith")]
