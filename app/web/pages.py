@@ -180,9 +180,24 @@ def search_page(
         "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),
         "facet_labels": FACET_LABELS,
         "why_empty": _why_empty(session, form) if page is not None and not page.total else None,
+        "active_filters": _active_filters(form),
         **_paging(form, page),
     }
     return render(request, "search.html", context, status_code=422 if error else 200)
+
+
+def _active_filters(form: SearchForm) -> list[str]:
+    """The filters set beyond the words, said in the folded form's summary."""
+    kinds = dict(KINDS)
+    shown = [
+        f"speaker {form.speaker}" if form.speaker else "",
+        f"to {form.outlet}" if form.outlet else "",
+        f"since {form.since}" if form.since else "",
+        f"until {form.until}" if form.until else "",
+        ", ".join(kinds[k].lower() for k in form.kinds),
+        dict(SORTS)[form.sort].lower() if form.sort != "-date" else "",
+    ]
+    return [item for item in shown if item]
 
 
 FACET_LABELS = {

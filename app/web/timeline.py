@@ -14,6 +14,8 @@ AXIS = 18
 GAP = 1.0
 # The widest a bar is drawn: a search over a few months gets bars, not a wall.
 WIDEST = 40.0
+# Room above the bars for their counts, when there are few enough to carry one each.
+HEADROOM = 30
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class Timeline:
     def last(self) -> str:
         return self.bars[-1].label
 
+    @property
+    def counted(self) -> bool:
+        """Few enough bars that each carries its count above it: a search over one month is
+        one bar and a number, not an empty-looking chart."""
+        return len(self.bars) <= 12
+
 
 def month_span(month: str) -> tuple[dt.date, dt.date]:
     """The first and last day of ``2024-05``."""
@@ -71,7 +79,7 @@ def timeline(counts: dict[str, int], href: Callable[[str], str]) -> Timeline | N
     months = _every_month(min(counts), max(counts))
     busiest = max(counts.values())
     step = min(WIDEST, WIDTH / len(months))
-    room = HEIGHT - AXIS
+    room = HEIGHT - AXIS - (HEADROOM if len(months) <= 12 else 0)
     bars = []
     years = []
     for index, month in enumerate(months):
@@ -87,7 +95,7 @@ def timeline(counts: dict[str, int], href: Callable[[str], str]) -> Timeline | N
                 count=count,
                 href=href(month),
                 x=round(x + GAP / 2, 2),
-                y=round(room - tall, 2),
+                y=round(HEIGHT - AXIS - tall, 2),
                 width=round(max(step - GAP, 0.5), 2),
                 height=round(tall, 2),
             )  # fmt: skip
@@ -95,7 +103,7 @@ def timeline(counts: dict[str, int], href: Callable[[str], str]) -> Timeline | N
     # A year label only where it does not run into the one before it.
     spaced: list[YearMark] = []
     for mark in years:
-        if not spaced or mark.x - spaced[-1].x >= 34:
+        if not spaced or mark.x - spaced[-1].x >= 72:  # room for a label a phone can read
             spaced.append(mark)
     return Timeline(bars=bars, years=spaced, busiest=busiest, total=sum(counts.values()))
 

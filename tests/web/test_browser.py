@@ -138,6 +138,8 @@ def test_readable_on_a_phone(browser: Browser, site: str) -> None:
 
 def test_check_a_quote_and_see_what_differs(page: Page) -> None:
     page.goto("/")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Check a quote").click()
+    expect(page).to_have_url(re.compile(r"/check$"))
     page.get_by_label("Words someone says were said").fill(
         "This is a clear escalation of tension around the conflict"
     )

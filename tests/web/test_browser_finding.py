@@ -46,10 +46,32 @@ def fits(page: Page, screen: str) -> None:
     assert width <= allowed, f"{page.url} scrolls sideways ({width}px on {allowed}px)"
 
 
+def test_the_first_result_is_on_the_first_screen_after_a_search(page: Page, screen: str) -> None:
+    page.goto("/")
+    page.get_by_label("Words or “a phrase”").fill("weapons")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator("li.quote").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    height = SCREENS[screen]["viewport"]["height"]  # type: ignore[index]
+    assert box is not None and box["y"] + 120 <= height, f"first result at {box} on {screen}"
+    keep(page, f"results-first-{screen}")
+
+
 def test_facets_narrow_a_search(page: Page, screen: str) -> None:
     page.goto("/?q=weapons")
     facets = page.get_by_role("complementary", name="Narrow by")
     expect(facets).to_be_visible()
+    list_top = page.locator("ol.quotes").bounding_box()
+    facets_top = facets.bounding_box()
+    assert list_top is not None and facets_top is not None
+    if screen == "phone":
+        # Folded into one line above the list, opened by a tap.
+        assert facets_top["y"] < list_top["y"]
+        expect(facets.get_by_role("heading", name="Speaker")).to_be_hidden()
+        facets.get_by_role("heading", name="Narrow by").click()
+    else:
+        assert facets_top["x"] > list_top["x"]  # beside the list, open
     expect(facets.get_by_role("heading", name="Speaker")).to_be_visible()
     fits(page, screen)
     keep(page, f"facets-{screen}")
@@ -67,7 +89,7 @@ def test_a_timeline_bar_leads_to_its_month(page: Page, screen: str) -> None:
     page.goto("/speakers/david-cameron")
     chart = page.locator("figure.timeline")
     expect(chart).to_be_visible()
-    expect(chart.locator("figcaption")).to_contain_text("busiest month had 3")
+    expect(chart.locator("figcaption")).to_contain_text("3 quotes, all in May 2024")
     fits(page, screen)
     keep(page, f"timeline-{screen}")
     # The table alternative holds the same months, each a link.
@@ -152,3 +174,10 @@ def test_an_unknown_address_is_the_sites_own_404(page: Page, screen: str) -> Non
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     expect(page.get_by_role("link", name="Search quotes").first).to_be_visible()
     assert page.request.get("/favicon.ico").ok
+
+
+def test_the_timeline_labels_are_readable(page: Page, screen: str) -> None:
+    page.goto("/?q=weapons")
+    for label in page.locator("svg.bars text").all():
+        box = label.bounding_box()
+        assert box is not None and box["height"] >= 12, f"a label {box} high on {screen}"

@@ -44,3 +44,17 @@ def test_the_search_page_draws_it_without_script(api: TestClient) -> None:
     assert 'aria-label="May 2024: 3 quotes"' in figure
     assert "since=2024-05-01" in figure and "until=2024-05-31" in figure
     assert "<table" in figure and '<th scope="row">' in figure
+
+
+def test_one_month_is_one_bar_with_its_count(api: TestClient) -> None:
+    drawn = timeline({"2024-05": 3}, str)
+    assert drawn is not None and drawn.counted and len(drawn.bars) == 1
+    page = api.get("/", params={"q": "weapons"}).text
+    figure = page[page.index('<figure class="timeline"') : page.index("</figure>")]
+    assert "3 quotes, all in May 2024" in figure
+    assert '<text class="count"' in figure and ">3</text>" in figure
+
+
+def test_a_long_timeline_carries_no_counts() -> None:
+    drawn = timeline({f"{year}-01": 1 for year in range(2000, 2010)}, str)
+    assert drawn is not None and not drawn.counted
