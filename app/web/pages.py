@@ -189,13 +189,14 @@ def search_page(
 def _active_filters(form: SearchForm) -> list[str]:
     """The filters set beyond the words, said in the folded form's summary."""
     kinds = dict(KINDS)
+    sorts: dict[str, str] = dict(SORTS)
     shown = [
         f"speaker {form.speaker}" if form.speaker else "",
         f"to {form.outlet}" if form.outlet else "",
         f"since {form.since}" if form.since else "",
         f"until {form.until}" if form.until else "",
         ", ".join(kinds[k].lower() for k in form.kinds),
-        dict(SORTS)[form.sort].lower() if form.sort != "-date" else "",
+        sorts[form.sort].lower() if form.sort != "-date" else "",
     ]
     return [item for item in shown if item]
 

@@ -191,3 +191,12 @@ def test_an_empty_search_names_the_filter_that_emptied_it(api: TestClient) -> No
 def test_the_heading_says_the_order_it_lists_in(api: TestClient) -> None:
     assert "16 quotes, newest first" in api.get("/").text
     assert "16 quotes, oldest first" in api.get("/", params={"sort": "date"}).text
+
+
+def test_a_search_folds_its_filters_and_says_which_are_set(api: TestClient) -> None:
+    front = api.get("/").text
+    assert '<details class="more-filters" open>' in front
+    searched = api.get("/", params={"q": "weapons", "speaker": "Cameron", "kind": "indirect"})
+    assert '<details class="more-filters">' in searched.text
+    assert "Filters: speaker Cameron · indirect" in searched.text
+    assert 'action="/check"' not in searched.text  # the check has a page of its own
