@@ -16,7 +16,14 @@ from app.api.citations import citation, reader_date, when_said
 from app.api.deps import SessionDep
 from app.corrections import was_deleted
 from app.crud import InvalidField
-from app.models.public import MAX_CHECK_TEXT, CheckResult, Facets, Page, QuotePublic
+from app.models.public import (
+    MAX_CHECK_TEXT,
+    CheckResult,
+    Facets,
+    Page,
+    QuotationReport,
+    QuotePublic,
+)
 from app.models.tables import MAX_ROW_ID
 from app.queries.articles import get_article, list_articles
 from app.queries.errors import AmbiguousName, QueryError, UnknownName
@@ -421,11 +428,21 @@ def check_page(
             error = str(problem)[:1].upper() + str(problem)[1:] + "."
         except AmbiguousName as problem:
             error = _which_one(problem, "speaker")
+    reports = {
+        match.quotation.id: _first_report(session, match.quotation.id)
+        for match in (result.matches if result else [])
+    }
     context = {
         "text": text, "speaker": speaker, "result": result, "error": error,
-        "suggestions": suggestions,
+        "suggestions": suggestions, "reports": reports,
     }  # fmt: skip
     return render(request, "check.html", context, status_code=422 if error else 200)
+
+
+def _first_report(session: SessionDep, quotation_id: int) -> QuotationReport | None:
+    """The earliest stored report of a quotation: the quote and article a match leads to."""
+    detail = get_quotation(session, quotation_id)
+    return detail.items[0] if detail and detail.items else None
 
 
 def _check(session: SessionDep, text: str, speaker: str) -> CheckResult:

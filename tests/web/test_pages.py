@@ -200,3 +200,15 @@ def test_a_search_folds_its_filters_and_says_which_are_set(api: TestClient) -> N
     assert '<details class="more-filters">' in searched.text
     assert "Filters: speaker Cameron · indirect" in searched.text
     assert 'action="/check"' not in searched.text  # the check has a page of its own
+
+
+def test_each_answer_of_the_check_leads_to_its_quote_and_article(api: TestClient) -> None:
+    page = api.get(
+        "/check", params={"text": "This is a clear escalation of tension", "speaker": "Peskov"}
+    ).text
+    answers = page[page.index('<ol class="matches">') :]
+    quote = re.search(r'<a href="/quotes/(\d+)">The quote</a>', answers)
+    article = re.search(r'<a href="/articles/(\d+)"><cite>', answers)
+    assert quote and article
+    shown = api.get(f"/v1/quotes/{quote.group(1)}").json()
+    assert "escalation" in shown["text"] and shown["article"]["id"] == int(article.group(1))
