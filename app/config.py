@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body taken; a larger one is refused with 413.",
     )
+    max_page_bytes: int = Field(
+        default=8_388_608,
+        ge=1024,
+        description="Largest saved web page taken as a `text/html` body of `POST /v1/articles` "
+        "(real pages run to several MB of markup around a few kB of article); past it, 413. "
+        "What a page may hold is still bounded by the paragraph and quote caps.",
+    )
     max_paragraphs: int = Field(
         default=5000,
         ge=1,

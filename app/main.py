@@ -90,7 +90,9 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.docs_enabled else None,
-        max_body_size=settings.max_body_bytes,
+        # The framework counts up to the larger limit; PageBody holds every body that is not
+        # a page to the smaller one.
+        max_body_size=max(settings.max_body_bytes, settings.max_page_bytes),
         responses=COMMON_PROBLEMS,
     )
     app.state.settings = settings
@@ -109,7 +111,9 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         else engine
     )
     install_error_handlers(app)
-    app.add_middleware(PageBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        PageBody, max_bytes=settings.max_body_bytes, max_page_bytes=settings.max_page_bytes
+    )
     for module in (
         facets,
         feeds,
@@ -144,6 +148,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     app.wrap(
         FrontDoor,
         max_bytes=settings.max_body_bytes,
+        max_page_bytes=settings.max_page_bytes,
         per_address=settings.rate_limit_per_address,
         per_key=settings.rate_limit_per_key,
         metrics=app.state.metrics,

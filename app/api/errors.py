@@ -47,8 +47,9 @@ PROBLEM_TYPES = {
     "stopped. Narrow it, or retry after the `Retry-After` seconds.",
     "not-ready": "The store does not answer, or its schema is older than this code: run "
     "`saidwho migrate`.",
-    "too-large": "The request body is larger than `SAIDWHO_MAX_BODY_BYTES`, or the article "
-    "has more paragraphs than `SAIDWHO_MAX_PARAGRAPHS`.",
+    "too-large": "The request body is larger than `SAIDWHO_MAX_BODY_BYTES` (a saved page sent "
+    "as `text/html`: `SAIDWHO_MAX_PAGE_BYTES`), or the article has more paragraphs than "
+    "`SAIDWHO_MAX_PARAGRAPHS`.",
     "precondition-failed": "The record changed since the version sent in `If-Match`. GET it "
     "again (its `ETag` is the version now), look at what changed, and send the change again.",
     "forbidden": "The API key is valid but its scope does not allow this change.",

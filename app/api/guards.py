@@ -32,6 +32,7 @@ from limits.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import Metrics
+from app.api.page_body import is_page_post
 
 # Probes from the machine's own monitoring are never throttled.
 _UNLIMITED = frozenset({"/health", "/ready", "/metrics"})
@@ -57,6 +58,7 @@ class FrontDoor:
         app: ASGIApp,
         *,
         max_bytes: int,
+        max_page_bytes: int | None = None,
         per_address: str,
         per_key: str,
         metrics: Metrics | None,
@@ -64,6 +66,7 @@ class FrontDoor:
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_page_bytes = max_page_bytes or max_bytes
         self.per_address = _limits(per_address)
         self.per_key = _limits(per_key)
         storage = (
@@ -110,9 +113,10 @@ class FrontDoor:
             where = _nul_parameter(scope)
             detail = f"{where}: a NUL character (%00) is not allowed"
             return 422, "invalid-parameter", "Unprocessable Entity", detail, [], where
+        limit = self.max_page_bytes if is_page_post(scope) else self.max_bytes
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
-                detail = f"the request body is over the {self.max_bytes:,}-byte limit"
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
+                detail = f"the request body is over the {limit:,}-byte limit"
                 return 413, "too-large", "Content Too Large", detail, [], None
         if scope["path"] in _UNLIMITED:
             return None

@@ -24,11 +24,24 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FIELDS = tuple(name for name in PageIn.model_fields if name != "html")
 
 
+def is_page_post(scope: Scope) -> bool:
+    """A saved page posted as it is: ``POST /v1/articles`` with an HTML body."""
+    if scope.get("method") != "POST" or scope.get("path") != _PATH:
+        return False
+    content_type = HeaderValue()
+    content_type["content-type"] = (
+        dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+    )
+    return content_type.get_content_type() in _HTML_TYPES
+
+
 class PageBody:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_page_bytes: int | None = None) -> None:
         self.app = app
-        # A body sent in chunks declares no size: it is counted here as it arrives.
+        # A body sent in chunks declares no size: it is counted here as it arrives, a page to
+        # its own limit and every other body to the JSON one.
         self.max_bytes = max_bytes
+        self.max_page_bytes = max_page_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _WRITES:
@@ -48,7 +61,7 @@ class PageBody:
                 answer = problem(415, detail, slug="unsupported-media-type")
                 await answer(scope, receive, send)
                 return
-            await self.app(scope, receive, send)
+            await self.app(scope, _counted(receive, self.max_bytes), send)
             return
         raw = bytearray()
         while True:
@@ -61,7 +74,7 @@ class PageBody:
                 over = True
             else:
                 raw += message.get("body", b"")
-                over = len(raw) > self.max_bytes
+                over = len(raw) > self.max_page_bytes
             if over:
                 answer = problem(413, "the request body is over the size limit", slug="too-large")
                 await answer(scope, receive, send)
@@ -108,6 +121,22 @@ class PageBody:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app({**scope, "headers": rewritten, "query_string": b""}, replay, send)
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """``receive`` that stops a body past ``limit`` bytes as the framework does: a 413."""
+    seen = 0
+
+    async def counting() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise HTTPException(413, "the request body is over the size limit")
+        return message
+
+    return counting
 
 
 def _has_body(headers: dict[bytes, bytes]) -> bool:

@@ -202,7 +202,7 @@ def test_an_html_body_in_a_charset_nobody_knows_is_a_422_naming_it(writer) -> No
 
 def test_an_html_body_sent_in_chunks_past_the_size_limit_is_refused(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    limit = client.app.state.settings.max_body_bytes
+    limit = client.app.state.settings.max_page_bytes
 
     def chunks():  # type: ignore[no-untyped-def]
         for _ in range(limit // 65536 + 2):
@@ -248,3 +248,49 @@ def test_the_command_stores_a_saved_page(tmp_path: Path) -> None:
     )
     # A page that gives no date is stored undated, never dated by guess.
     assert rows[1][0] == "Library reopens after flood repairs" and rows[1][3] is None
+
+
+def test_a_page_larger_than_the_json_limit_goes_in_as_html(writer) -> None:  # type: ignore[no-untyped-def]
+    """Real pages carry megabytes of markup around a few kB of article."""
+    client, key = writer
+    settings = client.app.state.settings
+    markup = page("wire.html")
+    padding = "<script>var x = 1;</script>" * (settings.max_body_bytes // 25)
+    body = markup.replace("</head>", padding + "</head>", 1).encode()
+    assert settings.max_body_bytes < len(body) < settings.max_page_bytes
+    response = client.post(
+        "/v1/articles?publisher=Hilltop+Herald&published_on=2025-06-01",
+        content=body,
+        headers={**key, "Content-Type": "text/html"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["quotes"]
+
+
+def test_json_keeps_its_own_limit_when_sent_in_chunks(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    limit = client.app.state.settings.max_body_bytes
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"title": "t", "publisher": "p", "text": "'
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = client.post(
+        "/v1/articles", content=chunks(), headers={**key, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_page_declared_past_the_page_limit_is_refused_before_it_is_read(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    limit = client.app.state.settings.max_page_bytes
+    response = client.post(
+        "/v1/articles",
+        content=b"<p>x</p>",
+        headers={**key, "Content-Type": "text/html", "Content-Length": str(limit + 1)},
+    )
+    assert response.status_code == 413
+    assert f"{limit:,}-byte" in response.json()["detail"]
