@@ -36,6 +36,7 @@ from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote,
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest
 from app.quotations.check import check_text, speaker_asked
+from app.web.cards import cards
 from app.web.render import highlight, marked_article, passages
 from app.web.timeline import Timeline, month_span, timeline
 
@@ -75,6 +76,8 @@ class SearchForm:
     kinds: list[str] = field(default_factory=list)
     sort: str = "-date"
     article: str = ""
+    # Only quotes a person has checked (confirmed or corrected).
+    reviewed: bool = False
     cursor: str = ""
     limit: int = PAGE_SIZE
     # Where this page starts in the list (1 for the first), carried by the page links only to
@@ -86,6 +89,7 @@ class SearchForm:
             "q": self.q, "speaker": self.speaker, "outlet": self.outlet,
             "publisher": self.publisher, "since": self.since, "until": self.until,
             "kind": self.kinds, "sort": self.sort, "article": self.article,
+            "reviewed": "true" if self.reviewed else "",
             "cursor": self.cursor, "limit": self.limit if self.limit != PAGE_SIZE else "",
             "start": self.start if self.start > 1 and self.cursor else "", **changes,
         }  # fmt: skip
@@ -135,16 +139,19 @@ def search_page(
     kind: Annotated[list[str] | None, Query()] = None,
     sort: str = "",
     article: str = "",
+    reviewed: str = "",
     cursor: str = "",
     limit: int = Query(PAGE_SIZE, ge=1, le=100),
     start: int = Query(1, ge=1, le=MAX_ROW_ID),
 ) -> HTMLResponse:
+    # With words and no order chosen, the best matches come first; without words, the newest.
+    chosen = sort if sort in dict(SORTS) else ("relevance" if q.strip() else "-date")
     form = SearchForm(
         q=q.strip(), speaker=speaker.strip(), outlet=outlet.strip(),
         publisher=publisher.strip(), since=since.strip(), until=until.strip(),
         kinds=[k for k in kind or [] if k in dict(KINDS)],
-        sort=sort if sort in dict(SORTS) else "-date", article=article.strip(), cursor=cursor,
-        limit=limit, start=start if cursor else 1,
+        sort=chosen, article=article.strip(), reviewed=reviewed.strip().lower() == "true",
+        cursor=cursor, limit=limit, start=start if cursor else 1,
     )  # fmt: skip
     settings = request.app.state.settings
     error, page, suggestions, found = None, None, [], None
@@ -188,6 +195,7 @@ def search_page(
         "facet_labels": FACET_LABELS,
         "why_empty": _why_empty(session, form) if page is not None and not page.total else None,
         "active_filters": _active_filters(form),
+        "cards": cards(session, page.items) if page else [],
         **_paging(form, page),
     }
     return render(request, "search.html", context, status_code=422 if error else 200)
@@ -203,7 +211,8 @@ def _active_filters(form: SearchForm) -> list[str]:
         f"since {form.since}" if form.since else "",
         f"until {form.until}" if form.until else "",
         ", ".join(kinds[k].lower() for k in form.kinds),
-        sorts[form.sort].lower() if form.sort != "-date" else "",
+        sorts[form.sort].lower() if form.sort not in {"-date", "relevance"} else "",
+        "checked by a person" if form.reviewed else "",
     ]
     return [item for item in shown if item]
 
@@ -333,6 +342,7 @@ def _quote_query(form: SearchForm) -> QuoteQuery:
         q=form.q or None,
         article=article,
         sort=sort,
+        reviewed=True if form.reviewed else None,
     )
 
 
@@ -522,6 +532,7 @@ def _entity_page(
     paging = _paging(here, page, f"/{kind}s/{entity_id}")
     return {
         "page": page,
+        "cards": cards(session, page.items),
         "cursor": cursor,
         "facets": found.facets,
         "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),

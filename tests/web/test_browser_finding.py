@@ -181,3 +181,12 @@ def test_the_timeline_labels_are_readable(page: Page, screen: str) -> None:
     for label in page.locator("svg.bars text").all():
         box = label.bounding_box()
         assert box is not None and box["height"] >= 12, f"a label {box} high on {screen}"
+
+
+def test_a_quote_over_paragraphs_is_one_card(page: Page, screen: str) -> None:
+    page.goto("/?q=battlefield")
+    cards = page.locator("li.quote")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Another hallmark of our support")
+    expect(cards.first).to_contain_text("battlefield")
+    keep(page, f"one-card-{screen}")

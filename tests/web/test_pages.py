@@ -57,7 +57,10 @@ def test_results_come_in_pages_with_a_next_link(api: TestClient) -> None:
     next_link = re.search(r'href="([^"]+)" rel="next"', first)
     assert next_link is not None
     second = api.get(next_link.group(1).replace("&amp;", "&")).text
-    ids = lambda html: set(re.findall(r'href="/quotes/(\d+)"', html))  # noqa: E731
+
+    def ids(html: str) -> set[str]:
+        return {i for found in re.findall(r'data-matched="([^"]*)"', html) for i in found.split()}
+
     assert ids(first) and ids(second) and not ids(first) & ids(second)
     assert len(ids(first) | ids(second)) == 16
 
@@ -212,3 +215,71 @@ def test_each_answer_of_the_check_leads_to_its_quote_and_article(api: TestClient
     assert quote and article
     shown = api.get(f"/v1/quotes/{quote.group(1)}").json()
     assert "escalation" in shown["text"] and shown["article"]["id"] == int(article.group(1))
+
+
+def test_a_quote_over_three_paragraphs_is_one_card_in_reading_order(api: TestClient) -> None:
+    page = api.get("/", params={"q": "battlefield"}).text
+    cards = re.findall(r'<li class="quote" data-matched="[^"]*">(.*?)</li>', page, flags=re.S)
+    assert len(cards) == 1
+    card = cards[0]
+    parts = [card.index(words) for words in ("strikes", "hallmark", "battlefield")]
+    assert parts == sorted(parts)  # first part first, whatever the search matched
+    assert card.count('class="break"') == 2
+
+
+def test_a_speaker_page_shows_each_quotation_once(api: TestClient) -> None:
+    page = api.get("/speakers/antony-blinken").text
+    assert page.count("Another hallmark of our support") == 1
+
+
+def test_a_card_says_how_many_other_publishers_reported_the_words(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    article = {
+        "title": "Kremlin on strikes", "publisher": "Harbor Ledger", "published_on": "2024-06-01",
+        "text": "“This is a direct escalation of tension around the conflict,” Dmitry Peskov said.",
+    }  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    page = client.get("/", params={"q": '"direct escalation"', "publisher": "upi"}).text
+    assert "also reported by 1 other publisher" in page
+
+
+def test_machine_made_quotes_carry_a_mark_and_the_page_one_legend(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    article = {
+        "title": "Bridge vote", "publisher": "Harbor Ledger", "published_on": "2024-06-03",
+        "text": "“The bridge will carry the city for a century,” Mayor Ann Reyes said.\n"
+        "Council member Tom Price said the vote was rushed.",
+    }  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    page = client.get("/", params={"publisher": "harbor-ledger"}).text
+    assert page.count('class="legend provenance"') == 1
+    assert page.count('<span class="mark machine"') == 2 + 1  # two cards and the legend
+    assert "not yet checked by a person; right" in page  # said to screen readers too
+    assert "Attributed by machine, not yet checked" not in page  # no paragraph per card
+
+
+def test_reviewed_only_lists_what_a_person_checked(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    article = {
+        "title": "Ferry vote", "publisher": "Harbor Ledger", "published_on": "2024-06-04",
+        "text": "Council member Tom Price said the ferry vote was rushed.\n"
+        "Mayor Ann Reyes said the ferry would run all winter.",
+    }  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    mine = {"publisher": "harbor-ledger"}
+    assert "2 quotes found" in client.get("/", params=mine).text
+    assert "0 quotes found" in client.get("/", params={**mine, "reviewed": "true"}).text
+    quote = client.get("/v1/quotes", params=mine).json()["items"][0]
+    answer = client.patch(
+        f"/v1/quotes/{quote['id']}", json={"reviewed": True}, headers={**key, "If-Match": "*"}
+    )
+    assert answer.status_code == 200, answer.text
+    page = client.get("/", params={**mine, "reviewed": "true"}).text
+    assert "1 quote found" in page and "✓ reviewed" in page
+    assert "Filters: checked by a person" in page
+
+
+def test_words_with_no_order_chosen_come_best_match_first(api: TestClient) -> None:
+    page = api.get("/", params={"q": "escalation"}).text
+    assert '<option value="relevance" selected>' in page
+    assert '<option value="-date" selected>' in api.get("/").text
