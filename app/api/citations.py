@@ -1,13 +1,22 @@
-"""How a quote is cited: the line a newsroom pastes under it, and CSL-JSON for reference
-managers (Zotero, Mendeley, pandoc's citeproc). Both carry the quoted words, the speaker and
-role, the date said, the article, its publisher and the quote's permalink."""
+"""How a quote is cited: the line a newsroom pastes under it, and files for reference
+managers: CSL-JSON (Zotero, Mendeley, pandoc's citeproc), RIS (EndNote, Zotero, Mendeley) and
+BibTeX (LaTeX). Each carries the quoted words, the speaker and role, the date said, the
+article, its publisher and the quote's permalink; the files also the day it was looked up."""
 
 import datetime as dt
 from typing import Any
 
+import rispy  # type: ignore[import-untyped]
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import LatexEncodingMiddleware
+from bibtexparser.model import Entry, Field
+
 from app.models.public import ArticleDetail, QuotePublic
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
+RIS = "application/x-research-info-systems"
+BIBTEX = "application/x-bibtex"
 
 
 def reader_date(day: dt.date | None, precision: str | None = "day") -> str:
@@ -97,3 +106,47 @@ def csl_item(quote: QuotePublic, article: ArticleDetail, permalink: str) -> dict
 
 def _parts(day: dt.date) -> list[int]:
     return [day.year, day.month, day.day]
+
+
+def ris_text(quote: QuotePublic, article: ArticleDetail, permalink: str, accessed: dt.date) -> str:
+    """The quote as one RIS record: the article as a newspaper item, the words in its note."""
+    record: dict[str, Any] = {
+        "type_of_reference": "NEWS",
+        "id": f"saidwho-quote-{quote.id}",
+        "title": article.title,
+        "journal_name": article.publisher.name,
+        "publisher": article.publisher.name,
+        "urls": [article.url or permalink, permalink] if article.url else [permalink],
+        "notes": [citation(quote, permalink)],
+        "access_date": accessed.strftime("%Y/%m/%d"),
+    }
+    if article.published_on is not None:
+        record["date"] = article.published_on.strftime("%Y/%m/%d")
+        record["year"] = str(article.published_on.year)
+    if article.byline:
+        record["authors"] = [article.byline]
+    return str(rispy.dumps([record]))
+
+
+def bibtex_text(
+    quote: QuotePublic, article: ArticleDetail, permalink: str, accessed: dt.date
+) -> str:
+    """The quote as one BibTeX entry (biblatex's ``date`` and ``urldate`` beside classic
+    BibTeX's ``year``), its text encoded so that LaTeX reads it as written."""
+    fields = [
+        Field("title", article.title),
+        Field("journal", article.publisher.name),
+        Field("url", article.url or permalink),
+        Field("urldate", accessed.isoformat()),
+        Field("note", citation(quote, permalink)),
+    ]
+    if article.published_on is not None:
+        fields += [
+            Field("date", article.published_on.isoformat()),
+            Field("year", str(article.published_on.year)),
+        ]
+    if article.byline:
+        fields.append(Field("author", "{" + article.byline + "}"))  # a byline, not "Last, First"
+    library = Library()
+    library.add(Entry("article", f"saidwho-quote-{quote.id}", fields))
+    return str(write_string(library, prepend_middleware=[LatexEncodingMiddleware()]))

@@ -226,6 +226,8 @@ _OTHER_MEDIA = frozenset(
         b"application/x-ndjson",
         b"application/atom+xml",
         b"application/vnd.citationstyles.csl+json",
+        b"application/x-research-info-systems",
+        b"application/x-bibtex",
         b"text/plain",
     }
 )

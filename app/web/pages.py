@@ -8,11 +8,22 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
+import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.api.citations import citation, reader_date, when_said
+from app.api.citations import (
+    BIBTEX,
+    CSL_JSON,
+    RIS,
+    bibtex_text,
+    citation,
+    csl_item,
+    reader_date,
+    ris_text,
+    when_said,
+)
 from app.api.deps import SessionDep
 from app.corrections import was_deleted
 from app.crud import InvalidField
@@ -386,11 +397,45 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
             if quotation
             else [],
             "article": article,
-            "citation": citation(quote, str(request.url_for("quote_page", quote_id=quote.id))),
+            "citation": citation(quote, str(request.url_for("quote_page", quote_id=quote.id)))
+            + f" Accessed {reader_date(dt.datetime.now(dt.UTC).date())}.",
             "context": context,
             "all_passages": all_passages,
             "rest": len(context) < len(all_passages),
         },
+    )
+
+
+_CITATION_FILES = {
+    "ris": (RIS, "ris"),
+    "bib": (BIBTEX, "bib"),
+    "json": (CSL_JSON, "json"),
+}
+
+
+@router.get("/quotes/{quote_id}/citation.{kind}")
+def citation_file(request: Request, session: SessionDep, quote_id: str, kind: str) -> Response:
+    """The quote's citation as a file for a reference manager: RIS, BibTeX or CSL-JSON."""
+    number = valid_id(quote_id)
+    quote = get_quote(session, number) if number is not None else None
+    if quote is None or kind not in _CITATION_FILES:
+        return not_found(request, "There is no such citation.")
+    article = get_article(session, quote.article.id)
+    assert article is not None  # a quote's article is never deleted
+    permalink = str(request.url_for("quote_page", quote_id=quote.id))
+    today = dt.datetime.now(dt.UTC).date()
+    media, suffix = _CITATION_FILES[kind]
+    if kind == "ris":
+        body = ris_text(quote, article, permalink, today)
+    elif kind == "bib":
+        body = bibtex_text(quote, article, permalink, today)
+    else:
+        body = orjson.dumps([csl_item(quote, article, permalink)]).decode()
+    filename = f"saidwho-quote-{quote.id}.{suffix}"
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -88,7 +88,8 @@ def test_follow_a_permalink_and_copy_the_citation(page: Page) -> None:
     citation = page.get_by_label("Citation")
     expected = re.compile(
         r"^“This is a direct escalation .*” Dmitry Peskov, Kremlin spokesman, 31 May 2024\. "
-        r"In “.+”, UPI, 31 May 2024\. http://127\.0\.0\.1:\d+/quotes/\d+$"
+        r"In “.+”, UPI, 31 May 2024\. http://127\.0\.0\.1:\d+/quotes/\d+ "
+        r"Accessed \d{1,2} \w+ \d{4}\.$"
     )
     expect(citation).to_have_value(expected)
     page.get_by_role("button", name="Copy citation").click()

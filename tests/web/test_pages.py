@@ -97,7 +97,7 @@ def test_a_quote_has_a_permalink_with_its_context_and_citation(api: TestClient) 
     assert '<mark id="quote">Another hallmark of our support' in page.text
     assert '<strong class="cue">Blinken</strong>' in page.text
     assert "” Antony Blinken, U.S. Secretary of State, 29 May 2024. In “" in page.text
-    assert f'http://testserver/quotes/{quote_id}"' in page.text
+    assert f"http://testserver/quotes/{quote_id} Accessed " in page.text
     assert "Copy citation" in page.text
 
 

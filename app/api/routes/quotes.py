@@ -2,6 +2,7 @@
 with its citations."""
 
 import dataclasses
+import datetime as dt
 from typing import Annotated, Literal
 
 import orjson
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.api.atom import ATOM
-from app.api.citations import CSL_JSON, citation, csl_item
+from app.api.citations import BIBTEX, CSL_JSON, RIS, bibtex_text, citation, csl_item, ris_text
 from app.api.deps import EngineDep, SessionDep, SettingsDep
 from app.api.errors import ProblemError, problem_responses
 from app.api.exports import csv_chunks, csv_filename, ndjson_chunks
@@ -116,14 +117,17 @@ def find_quotes(
     summary="One quote",
     description="The `ETag` is the quote's version: send it back as `If-Match` with a PATCH "
     "or DELETE so a change made meanwhile is not overwritten. To cite it, send `Accept: "
-    "application/vnd.citationstyles.csl+json` (CSL-JSON, for reference managers) or `Accept: "
-    "text/plain` (one line: the words, the speaker and role, the date said, the article, its "
-    "publisher and the permalink).",
+    "application/vnd.citationstyles.csl+json` (CSL-JSON, for reference managers), `Accept: "
+    "application/x-research-info-systems` (RIS), `Accept: application/x-bibtex` (BibTeX; "
+    "both with today as the access date) or `Accept: text/plain` (one line: the words, the "
+    "speaker and role, the date said, the article, its publisher and the permalink).",
     responses={
         200: {
             "headers": ETAG_HEADER,
             "content": {
                 CSL_JSON: {"schema": {"type": "array", "items": {"type": "object"}}},
+                RIS: {"schema": {"type": "string"}},
+                BIBTEX: {"schema": {"type": "string"}},
                 "text/plain": {"schema": {"type": "string"}},
             },
         },
@@ -140,12 +144,19 @@ def read_quote(
         raise ProblemError(404, "not-found", f"there is no quote {quote_id}")
     version = etag(quote_version(session, quote_id))
     media = _media(request.headers.get("accept", ""))
-    if media & {CSL_JSON, "text/plain"}:
+    if media & {CSL_JSON, RIS, BIBTEX, "text/plain"}:
         permalink = f"{str(request.base_url).rstrip('/')}/quotes/{quote.id}"
         headers = {"ETag": version, "Vary": "Accept"}
-        if CSL_JSON in media:
+        if media & {CSL_JSON, RIS, BIBTEX}:
             article = get_article(session, quote.article.id)
             assert article is not None  # a quote's article is never deleted
+            today = dt.datetime.now(dt.UTC).date()
+            if RIS in media:
+                body_text = ris_text(quote, article, permalink, today)
+                return Response(body_text, media_type=RIS, headers=headers)
+            if BIBTEX in media:
+                body_text = bibtex_text(quote, article, permalink, today)
+                return Response(body_text, media_type=BIBTEX, headers=headers)
             body = orjson.dumps([csl_item(quote, article, permalink)])
             return Response(body, media_type=CSL_JSON, headers=headers)
         return Response(citation(quote, permalink) + "\n", media_type="text/plain", headers=headers)
