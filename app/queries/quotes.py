@@ -16,7 +16,15 @@ from sqlmodel import Session
 from app.models import Article, Outlet, Quote, Speaker
 from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
-from app.queries.cursors import as_date, as_float, as_int, fingerprint, read_cursor, settle
+from app.queries.cursors import (
+    as_date,
+    as_float,
+    as_int,
+    as_str,
+    fingerprint,
+    read_cursor,
+    settle,
+)
 from app.queries.errors import QueryError, check_range
 from app.queries.lookup import outlet_ids_for, speaker_ids_for
 from app.queries.search import (
@@ -31,7 +39,10 @@ from app.queries.search import (
 )
 from app.queries.store_version import store_version
 
-QuoteSort = Literal["-date", "date", "relevance"]
+QuoteSort = Literal[
+    "-date", "date", "relevance", "speaker", "-speaker", "outlet", "-outlet", "publisher",
+    "-publisher",
+]  # fmt: skip
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)
@@ -331,21 +342,32 @@ class _Plan:
     ) -> tuple[list[QuotePublic], str | None, str | None]:
         """The items of one page, and the cursors of the next and the previous."""
         relevance = self.query.sort == "relevance" and self.match is not None and not self.common
+        named = _NAME_ORDERS.get(self.query.sort.lstrip("-"))
         key: tuple[sa.ColumnElement[Any], ...]
+        parsers: tuple[Callable[[Any], Any], ...]
         if relevance:
             hits = _PG_HITS if self.postgres else _HITS
             key = (hits.c.rank, QUOTE.c.id)
             source = _JOINED.join(hits, hits.c.quote_id == QUOTE.c.id)
+            parsers = (as_float, as_int)
+        elif named is not None:
+            # By a name, then by date: "speaker" A to Z, each one's oldest first; "-speaker"
+            # Z to A, each one's newest first (one direction, so the keyset holds).
+            key = (named, QUOTE.c.date, QUOTE.c.id)
+            source = _JOINED
+            parsers = (as_str, as_date, as_int)
         else:
             key = (QUOTE.c.date, QUOTE.c.id)
             source = _JOINED
-        descending = self.query.sort == "-date" or (self.query.sort == "relevance" and self.common)
+            parsers = (as_date, as_int)
+        descending = self.query.sort.startswith("-") or (
+            self.query.sort == "relevance" and self.common
+        )
         statement = sa.select(*_COLUMNS, key[0].label("sort_key")).select_from(source)
         statement = statement.where(*self.conditions)
         before = False
         if cursor is not None:
-            first = as_float if relevance else as_date
-            after, before = read_cursor(cursor, self.fingerprint, (first, as_int))
+            after, before = read_cursor(cursor, self.fingerprint, parsers)
             row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
             # Going back, the rows before the bound are read nearest first, then turned round.
             statement = statement.where(row < bound if descending != before else row > bound)
@@ -354,12 +376,21 @@ class _Plan:
         found, next_cursor, prev_cursor = settle(
             list(rows.mappings()), limit, before=before, from_cursor=cursor is not None,
             query_fingerprint=self.fingerprint,
-            position=lambda row: [
-                row["sort_key"] if relevance else row["date"].isoformat(), row["id"]
-            ],
+            position=lambda row: (
+                [row["sort_key"], row["date"].isoformat(), row["id"]]
+                if named is not None
+                else [row["sort_key"] if relevance else row["date"].isoformat(), row["id"]]
+            ),
         )  # fmt: skip
         return [_to_public(row) for row in found], next_cursor, prev_cursor
 
+
+# The names a list can be ordered by (a quote given to no outlet sorts as an empty name).
+_NAME_ORDERS: dict[str, sa.ColumnElement[Any]] = {
+    "speaker": SPEAKER.c.name,
+    "outlet": sa.func.coalesce(GIVEN_TO.c.name, ""),
+    "publisher": PUBLISHER.c.name,
+}
 
 # For a common search: each quote met in date order is checked against the index.
 _PROBE = cast(

@@ -63,7 +63,25 @@ SORTS: list[tuple[QuoteSort, str]] = [
     ("-date", "Newest first"),
     ("date", "Oldest first"),
     ("relevance", "Best match (with words)"),
+    ("speaker", "Speaker, A to Z"),
+    ("-speaker", "Speaker, Z to A"),
+    ("outlet", "Outlet given to, A to Z"),
+    ("-outlet", "Outlet given to, Z to A"),
+    ("publisher", "Publisher, A to Z"),
+    ("-publisher", "Publisher, Z to A"),
 ]
+# The table view's columns, in the order they stand, and the sort each heading leads to.
+COLUMNS = {
+    "date": ("Said", "date"),
+    "words": ("Words", None),
+    "speaker": ("Speaker", "speaker"),
+    "kind": ("Kind", None),
+    "outlet": ("Given to", "outlet"),
+    "publisher": ("Publisher", "publisher"),
+    "article": ("Article", None),
+    "cue": ("Cue", None),
+}
+DEFAULT_COLUMNS = ("date", "words", "speaker", "outlet", "publisher")
 # Pages are ours alone: no frames, no inline script or style, nothing from elsewhere.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -89,6 +107,9 @@ class SearchForm:
     article: str = ""
     # Only quotes a person has checked (confirmed or corrected).
     reviewed: bool = False
+    # "table" for the table view, with the columns chosen (all of COLUMNS' keys, in order).
+    view: str = ""
+    columns: list[str] = field(default_factory=lambda: list(DEFAULT_COLUMNS))
     cursor: str = ""
     limit: int = PAGE_SIZE
     # Where this page starts in the list (1 for the first), carried by the page links only to
@@ -101,11 +122,15 @@ class SearchForm:
             "publisher": self.publisher, "since": self.since, "until": self.until,
             "kind": self.kinds, "sort": self.sort, "article": self.article,
             "reviewed": "true" if self.reviewed else "",
+            "view": self.view,
+            "columns": ",".join(self.columns)
+            if self.view and tuple(self.columns) != DEFAULT_COLUMNS
+            else "",
             "cursor": self.cursor, "limit": self.limit if self.limit != PAGE_SIZE else "",
             "start": self.start if self.start > 1 and self.cursor else "", **changes,
         }  # fmt: skip
-        if values.get("sort") == "-date":
-            values["sort"] = ""
+        if values.get("sort") == ("relevance" if values.get("q") else "-date"):
+            values["sort"] = ""  # the order a search with (or without) words has unasked
         return {k: v for k, v in values.items() if v not in ("", None, [])}
 
     def url(self, path: str = "/", **changes: Any) -> str:
@@ -118,7 +143,7 @@ class SearchForm:
 
     def filters(self, **changes: Any) -> dict[str, Any]:
         """The search without its place in the list: what a feed, an export or a facet keeps."""
-        return self.params(cursor="", start="", limit="", **changes)
+        return self.params(cursor="", start="", limit="", view="", columns="", **changes)
 
 
 def render(
@@ -151,6 +176,8 @@ def search_page(
     sort: str = "",
     article: str = "",
     reviewed: str = "",
+    view: str = "",
+    columns: Annotated[list[str] | None, Query()] = None,
     cursor: str = "",
     limit: int = Query(PAGE_SIZE, ge=1, le=100),
     start: int = Query(1, ge=1, le=MAX_ROW_ID),
@@ -162,6 +189,7 @@ def search_page(
         publisher=publisher.strip(), since=since.strip(), until=until.strip(),
         kinds=[k for k in kind or [] if k in dict(KINDS)],
         sort=chosen, article=article.strip(), reviewed=reviewed.strip().lower() == "true",
+        view="table" if view == "table" else "", columns=_columns(columns),
         cursor=cursor, limit=limit, start=start if cursor else 1,
     )  # fmt: skip
     settings = request.app.state.settings
@@ -207,9 +235,23 @@ def search_page(
         "why_empty": _why_empty(session, form) if page is not None and not page.total else None,
         "active_filters": _active_filters(form),
         "cards": cards(session, page.items) if page else [],
+        "column_names": COLUMNS,
+        "table_url": form.url(view="table", cursor="", start=""),
+        "cards_url": form.url(view="", columns="", cursor="", start=""),
+        "sort_url": lambda name: form.url(
+            sort=("-" + name if form.sort == name else name), cursor="", start=""
+        ),
         **_paging(form, page),
     }
     return render(request, "search.html", context, status_code=422 if error else 200)
+
+
+def _columns(asked: list[str] | None) -> list[str]:
+    """The table's columns as asked (``columns=date,words`` or repeated), known ones only, in
+    the table's own order; the usual five when none is asked or none is known."""
+    wanted = {name.strip() for value in asked or [] for name in value.split(",")}
+    chosen = [name for name in COLUMNS if name in wanted]
+    return chosen or list(DEFAULT_COLUMNS)
 
 
 def _active_filters(form: SearchForm) -> list[str]:
@@ -222,7 +264,7 @@ def _active_filters(form: SearchForm) -> list[str]:
         f"since {form.since}" if form.since else "",
         f"until {form.until}" if form.until else "",
         ", ".join(kinds[k].lower() for k in form.kinds),
-        sorts[form.sort].lower() if form.sort not in {"-date", "relevance"} else "",
+        f"order: {sorts[form.sort]}" if form.sort not in {"-date", "relevance"} else "",
         "checked by a person" if form.reviewed else "",
     ]
     return [item for item in shown if item]

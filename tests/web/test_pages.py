@@ -1,6 +1,8 @@
 """The HTML pages over the seeded store: what a journalist sees, and that hostile input is
 shown as text, never run."""
 
+import csv
+import io
 import re
 from html.parser import HTMLParser
 
@@ -283,3 +285,29 @@ def test_words_with_no_order_chosen_come_best_match_first(api: TestClient) -> No
     page = api.get("/", params={"q": "escalation"}).text
     assert '<option value="relevance" selected>' in page
     assert '<option value="-date" selected>' in api.get("/").text
+
+
+def test_the_table_view_keeps_its_columns_and_sort_in_its_address(api: TestClient) -> None:
+    page = api.get(
+        "/", params={"view": "table", "columns": "speaker,date,kind", "sort": "-speaker"}
+    ).text
+    table = page[page.index('<table class="quotes">') : page.index("</table>")]
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table, flags=re.S)
+    assert [re.sub(r"<[^>]+>|[↑↓]", "", h).strip() for h in headings] == ["Said", "Speaker", "Kind"]
+    assert 'aria-sort="descending"' in table
+    # The heading leads to the other direction; the links keep the view and the columns.
+    assert 'href="/?sort=speaker&amp;view=table&amp;columns=date%2Cspeaker%2Ckind"' in table
+    rows = re.findall(r'<tr data-quote="(\d+)">(.*?)</tr>', table, flags=re.S)
+    names = [re.search(r'/speakers/[^"]+">([^<]+)<', row).group(1) for _, row in rows]  # type: ignore[union-attr]
+    assert names == sorted(names, reverse=True) and len(rows) == 16
+    assert 'href="/v1/quotes?sort=-speaker&amp;format=csv"' in page  # the same search as CSV
+    exported = api.get("/v1/quotes?sort=-speaker&format=csv")
+    assert exported.status_code == 200
+    first_names = [row[4] for row in csv.reader(io.StringIO(exported.text))][1:]
+    assert first_names and first_names[0] == names[0]
+
+
+def test_the_table_view_names_only_known_columns(api: TestClient) -> None:
+    page = api.get("/", params={"view": "table", "columns": "nonsense"}).text
+    table = page[page.index('<table class="quotes">') : page.index("</table>")]
+    assert table.count('<th scope="col"') == 5  # the usual five

@@ -58,8 +58,10 @@ def find_quotes(
     sort: Annotated[
         QuoteSort,
         Query(
-            description="`-date` (newest first, the default), `date` (oldest first), or, "
-            "with `q`, `relevance` (best match first).",
+            description="`-date` (newest first, the default), `date` (oldest first), with `q` "
+            "`relevance` (best match first), or by a name, then by date: `speaker`, `outlet` "
+            "(the outlet given to; none sorts first), `publisher` (A to Z, oldest first), or "
+            "`-speaker`, `-outlet`, `-publisher` (Z to A, newest first).",
             openapi_examples=examples(newest_first="-date", oldest_first="date"),
         ),
     ] = "-date",

@@ -367,3 +367,36 @@ def test_excel_csv_starts_with_a_byte_order_mark(api: TestClient) -> None:
     refused = api.get("/v1/quotes", params={"excel": "true", "format": "ndjson"})
     assert refused.status_code == 422
     assert refused.json()["parameter"] == "excel"
+
+
+@pytest.mark.parametrize("order", ["speaker", "-speaker", "outlet", "-outlet", "publisher"])
+def test_a_list_by_a_name_pages_through_every_quote_once_in_name_order(
+    api: TestClient, order: str
+) -> None:
+    field = order.lstrip("-")
+    seen: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {
+            "sort": order,
+            "limit": 3,
+            **({"cursor": cursor} if cursor else {}),
+        }
+        answer = api.get("/v1/quotes", params=params)
+        assert answer.status_code == 200, answer.text
+        seen += answer.json()["items"]
+        cursor = answer.json()["next_cursor"]
+        if cursor is None:
+            break
+    every = api.get("/v1/quotes", params={"limit": 100}).json()
+    assert sorted(q["id"] for q in seen) == sorted(q["id"] for q in every["items"])
+
+    def name(quote: dict[str, Any]) -> str:
+        if field == "speaker":
+            return str(quote["speaker"]["name"])
+        if field == "outlet":
+            return str(quote["outlet"]["name"]) if quote["outlet"] else ""
+        return str(quote["article"]["publisher"]["name"])
+
+    keys = [(name(q), q["date"], q["id"]) for q in seen]
+    assert keys == sorted(keys, reverse=order.startswith("-"))
