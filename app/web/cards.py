@@ -30,6 +30,7 @@ class Card:
 def cards(session: Session, quotes: list[QuotePublic]) -> list[Card]:
     """The page's quotes as cards, in the page's order; a part whose quote is already on a
     card earlier in the page adds nothing."""
+    quotes = reading_order(quotes)
     chains = _chains(session, quotes)
     others = _other_publishers(session, quotes)
     shown: set[int] = set()
@@ -48,6 +49,20 @@ def cards(session: Session, quotes: list[QuotePublic]) -> list[Card]:
             Card(parts=whole or [quote], other_publishers=others.get(lead.id, 0), matched=matched)
         )
     return found
+
+
+def reading_order(quotes: list[QuotePublic]) -> list[QuotePublic]:
+    """The page's quotes with each run from one article and one day in the order the article
+    gives them: newest first puts the later id first, and a reader expects the first words
+    said first."""
+    ordered: list[QuotePublic] = []
+    run: list[QuotePublic] = []
+    for quote in quotes:
+        if run and (quote.date, quote.article.id) != (run[0].date, run[0].article.id):
+            ordered += sorted(run, key=lambda q: (q.span.start, q.id))
+            run = []
+        run.append(quote)
+    return ordered + sorted(run, key=lambda q: (q.span.start, q.id))
 
 
 def _chains(session: Session, quotes: list[QuotePublic]) -> dict[int, list[int]]:

@@ -41,7 +41,7 @@ from app.queries.errors import AmbiguousName, QueryError, UnknownName
 from app.queries.facets import FACETS, quote_facets
 from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
-from app.queries.overview import most_quoted_outlets, most_quoted_speakers
+from app.queries.overview import TRUSTED_CONFIDENCE, most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
 from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
@@ -221,9 +221,10 @@ def search_page(
         "page": page,
         "kinds": KINDS,
         "sorts": SORTS,
-        "speakers": speakers[:12],
+        "speakers": most_quoted_speakers(session, 12, trusted=True),
         "speaker_names": [ref.name for ref, _ in speakers],
-        "outlets": most_quoted_outlets(session, 12),
+        "outlets": most_quoted_outlets(session, 12, trusted=True),
+        "trusted_share": round(100 * TRUSTED_CONFIDENCE),
         "csv_url": "/v1/quotes?" + urlencode({**form.filters(), "format": "csv"}, doseq=True),
         "feed_url": "/v1/quotes.atom?" + urlencode(form.filters(sort=""), doseq=True),
         "facets": found.facets if found else None,
@@ -236,6 +237,12 @@ def search_page(
         "active_filters": _active_filters(form),
         "cards": cards(session, page.items) if page else [],
         "column_names": COLUMNS,
+        "recent_url": lambda days: form.url(
+            since=(dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)).isoformat(),
+            until="",
+            cursor="",
+            start="",
+        ),
         "table_url": form.url(view="table", cursor="", start=""),
         "cards_url": form.url(view="", columns="", cursor="", start=""),
         "sort_url": lambda name: form.url(
@@ -261,6 +268,7 @@ def _active_filters(form: SearchForm) -> list[str]:
     shown = [
         f"speaker {form.speaker}" if form.speaker else "",
         f"to {form.outlet}" if form.outlet else "",
+        f"published by {form.publisher}" if form.publisher else "",
         f"since {form.since}" if form.since else "",
         f"until {form.until}" if form.until else "",
         ", ".join(kinds[k].lower() for k in form.kinds),

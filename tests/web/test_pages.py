@@ -2,6 +2,7 @@
 shown as text, never run."""
 
 import csv
+import datetime as dt
 import io
 import re
 from html.parser import HTMLParser
@@ -278,7 +279,7 @@ def test_reviewed_only_lists_what_a_person_checked(writer) -> None:  # type: ign
     assert answer.status_code == 200, answer.text
     page = client.get("/", params={**mine, "reviewed": "true"}).text
     assert "1 quote found" in page and "✓ reviewed" in page
-    assert "Filters: checked by a person" in page
+    assert "Filters: published by harbor-ledger · checked by a person" in page
 
 
 def test_words_with_no_order_chosen_come_best_match_first(api: TestClient) -> None:
@@ -311,3 +312,50 @@ def test_the_table_view_names_only_known_columns(api: TestClient) -> None:
     page = api.get("/", params={"view": "table", "columns": "nonsense"}).text
     table = page[page.index('<table class="quotes">') : page.index("</table>")]
     assert table.count('<th scope="col"') == 5  # the usual five
+
+
+def test_the_front_page_counts_what_a_person_checked_or_a_reliable_rule_found(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    article = {
+        "title": "Hall talk", "publisher": "Harbor Ledger", "published_on": "2024-06-05",
+        "text": "Ines Moreau spoke at the hall on Tuesday.\n“The bridge is older than me,” she said.",
+    }  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    quote = client.get("/v1/quotes", params={"publisher": "harbor-ledger"}).json()["items"][0]
+    assert quote["confidence"] < 0.85  # a pronoun's quote: right three times in four
+
+    def most_quoted() -> str:
+        page = client.get("/").text
+        return page[page.index('id="speakers-heading"') : page.index("</ul>")]
+
+    assert "Ines Moreau" not in most_quoted()
+    answer = client.patch(
+        f"/v1/quotes/{quote['id']}", json={"reviewed": True}, headers={**key, "If-Match": "*"}
+    )
+    assert answer.status_code == 200
+    assert "Ines Moreau" in most_quoted()
+
+
+def test_quotes_said_the_same_day_in_one_article_read_in_its_order(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    article = {
+        "title": "Pier vote", "publisher": "Harbor Ledger", "published_on": "2024-06-06",
+        "text": "Mayor Ines Moreau said the pier would reopen in July.\n"
+        "The council met for three hours.\n"
+        "Moreau said the repairs had cost less than planned.\n"
+        "Moreau also said the ferry would run all winter.",
+    }  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    page = client.get("/speakers/ines-moreau").text
+    shown = [page.index(words) for words in ("pier would reopen", "repairs", "ferry")]
+    assert shown == sorted(shown)
+
+
+def test_the_form_offers_the_publisher_and_recent_dates(api: TestClient) -> None:
+    page = api.get("/", params={"q": "weapons", "publisher": "upi"}).text
+    assert '<input id="publisher" name="publisher" value="upi"' in page
+    week = re.search(r'href="([^"]+)">week</a>', page)
+    assert week is not None
+    since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=7)).isoformat()
+    assert f"since={since}" in week.group(1) and "q=weapons" in week.group(1)
+    assert "1 quote" not in api.get(week.group(1).replace("&amp;", "&")).text  # May 2024 is old
