@@ -318,7 +318,8 @@ def test_the_front_page_counts_what_a_person_checked_or_a_reliable_rule_found(wr
     client, key = writer
     article = {
         "title": "Hall talk", "publisher": "Harbor Ledger", "published_on": "2024-06-05",
-        "text": "Ines Moreau spoke at the hall on Tuesday.\n“The bridge is older than me,” she said.",
+        "text": "Ines Moreau spoke at the hall on Tuesday.\n"
+        "“The bridge is older than me,” she said.",
     }  # fmt: skip
     assert client.post("/v1/articles", json=article, headers=key).status_code == 201
     quote = client.get("/v1/quotes", params={"publisher": "harbor-ledger"}).json()["items"][0]
