@@ -31,6 +31,7 @@ from app.models.public import (
     MAX_CHECK_TEXT,
     CheckResult,
     Facets,
+    OutletPublic,
     Page,
     QuotationReport,
     QuotePublic,
@@ -487,6 +488,53 @@ def citation_file(request: Request, session: SessionDep, quote_id: str, kind: st
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles_page(request: Request, session: SessionDep, cursor: str = "") -> HTMLResponse:
+    """Every stored article, newest first, each with its publisher and its quotes."""
+    return _article_list(request, session, None, cursor)
+
+
+@router.get("/publishers/{name}", response_class=HTMLResponse)
+def publisher_page(
+    request: Request, session: SessionDep, name: str, cursor: str = ""
+) -> HTMLResponse:
+    """A publisher's articles, newest first, and the way to the quotes it published."""
+    try:
+        outlet = get_outlet(session, name)
+    except AmbiguousName as ambiguous:
+        return not_found(request, _which_one(ambiguous, "outlets"), status_code=409)
+    if outlet is None:
+        return not_found(request, f"No publisher is stored as “{name}”.")
+    return _article_list(request, session, outlet, cursor)
+
+
+def _article_list(
+    request: Request, session: SessionDep, publisher: OutletPublic | None, cursor: str
+) -> HTMLResponse:
+    try:
+        found = list_articles(
+            session,
+            publishers=(publisher.id,) if publisher else (),
+            limit=PAGE_SIZE,
+            cursor=cursor or None,
+        )
+    except QueryError:
+        return not_found(request, "That page link is not valid here.", status_code=422)
+    here = f"/publishers/{publisher.id}" if publisher else "/articles"
+    context = {
+        "publisher": publisher,
+        "articles": found,
+        "next_url": f"{here}?{urlencode({'cursor': found.next_cursor})}"
+        if found.next_cursor
+        else None,
+        "prev_url": f"{here}?{urlencode({'cursor': found.prev_cursor})}"
+        if found.prev_cursor
+        else None,
+        "first_url": here if cursor else None,
+    }
+    return render(request, "articles.html", context)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

@@ -360,3 +360,25 @@ def test_the_form_offers_the_publisher_and_recent_dates(api: TestClient) -> None
     since = (dt.datetime.now(dt.UTC).date() - dt.timedelta(days=7)).isoformat()
     assert f"since={since}" in week.group(1) and "q=weapons" in week.group(1)
     assert "1 quote" not in api.get(week.group(1).replace("&amp;", "&")).text  # May 2024 is old
+
+
+def test_articles_and_a_publisher_have_pages(writer) -> None:  # type: ignore[no-untyped-def]
+    client, key = writer
+    for day in range(1, 24):
+        article = {
+            "title": f"Ferry notes {day}", "publisher": "Harbor Ledger",
+            "published_on": f"2024-07-{day:02d}", "text": f"Ines Moreau said crossing {day} ran late.",
+        }  # fmt: skip
+        assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    listed = client.get("/articles").text
+    assert "24 articles, newest first" in listed
+    assert listed.index("Ferry notes 23") < listed.index("Ferry notes 22")
+    assert 'href="/publishers/harbor-ledger">Harbor Ledger</a>' in listed
+    later = re.search(r'href="([^"]+)" rel="next"', listed)
+    assert later is not None
+    assert "U.S. lets Ukraine strike" in client.get(later.group(1).replace("&amp;", "&")).text
+    publisher = client.get("/publishers/harbor-ledger").text
+    assert "23 articles it published" in publisher
+    assert 'href="/?publisher=harbor-ledger">The quotes it published</a>' in publisher
+    assert client.get("/publishers/nobody-at-all").status_code == 404
+    assert client.get("/articles", params={"cursor": "garbage"}).status_code == 422
