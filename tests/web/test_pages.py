@@ -367,7 +367,8 @@ def test_articles_and_a_publisher_have_pages(writer) -> None:  # type: ignore[no
     for day in range(1, 24):
         article = {
             "title": f"Ferry notes {day}", "publisher": "Harbor Ledger",
-            "published_on": f"2024-07-{day:02d}", "text": f"Ines Moreau said crossing {day} ran late.",
+            "published_on": f"2024-07-{day:02d}",
+            "text": f"Ines Moreau said crossing {day} ran late.",
         }  # fmt: skip
         assert client.post("/v1/articles", json=article, headers=key).status_code == 201
     listed = client.get("/articles").text
