@@ -12,6 +12,7 @@ from tests.web.test_browser import browser, keep, site  # noqa: F401 - the fixtu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
 
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 SCREENS = {
@@ -190,3 +191,26 @@ def test_a_quote_over_paragraphs_is_one_card(page: Page, screen: str) -> None:
     expect(cards.first).to_contain_text("Another hallmark of our support")
     expect(cards.first).to_contain_text("battlefield")
     keep(page, f"one-card-{screen}")
+
+
+# Every kind of page a reader meets, as a reader gets to it.
+AUDITED = [
+    "/", "/?q=weapons", "/?q=weapons&view=table", "/quotes/4", "/articles/1",
+    "/check?text=direct+escalation+of+tension", "/speakers/antony-blinken", "/outlets/cbs-news",
+    "/articles", "/publishers/upi",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", AUDITED)
+def test_every_page_passes_axe_with_no_serious_violation(
+    page: Page, screen: str, path: str
+) -> None:
+    page.goto(path)
+    found = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, f"{path} on {screen}: {serious}"
+    keep(page, f"audited-{screen}-{path.strip('/').replace('/', '-').replace('?', '-') or 'front'}")
