@@ -3,6 +3,7 @@ paragraphs is stored as parts (each ``continues`` the one before); a list shows 
 joined in reading order on one card, however many of them the search matched, and says how
 many other publishers reported the same words."""
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,9 @@ class Card:
     parts: list[QuotePublic]  # in reading order; the first leads (permalink, speaker, date)
     other_publishers: int  # publishers besides this one that reported the same words
     matched: list[int]  # the parts that are results of this page (a part may be on the next)
+    # The words of the article's sentence before and after the quoted ones ("Peskov told
+    # reporters", ", adding ..."), so a card shows who the text says spoke and how.
+    around: tuple[str, str] = ("", "")
 
     @property
     def quote(self) -> QuotePublic:
@@ -33,6 +37,7 @@ def cards(session: Session, quotes: list[QuotePublic]) -> list[Card]:
     quotes = reading_order(quotes)
     chains = _chains(session, quotes)
     others = _other_publishers(session, quotes)
+    texts = _texts(session, quotes)
     shown: set[int] = set()
     found: list[Card] = []
     known = {quote.id: quote for quote in quotes}
@@ -40,15 +45,58 @@ def cards(session: Session, quotes: list[QuotePublic]) -> list[Card]:
         if quote.id in shown:
             continue
         members = chains.get(quote.id, [quote.id])
-        parts = [known.get(i) or get_quote(session, i) for i in members]
-        whole = [part for part in parts if part is not None]
+        looked_up = [known.get(i) or get_quote(session, i) for i in members]
+        whole = [part for part in looked_up if part is not None]
         shown.update(part.id for part in whole)
         lead = whole[0] if whole else quote
         matched = [part.id for part in whole or [quote] if part.id in known]
+        parts: list[QuotePublic] = whole or [quote]
+        text = texts.get(lead.article.id, "")
         found.append(
-            Card(parts=whole or [quote], other_publishers=others.get(lead.id, 0), matched=matched)
+            Card(
+                parts=parts,
+                other_publishers=others.get(lead.id, 0),
+                matched=matched,
+                around=sentence_around(text, parts[0].span.start, parts[-1].span.end),
+            )
         )
     return found
+
+
+# The most of the sentence shown on either side of the quoted words.
+AROUND = 160
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words of the sentence (within its paragraph) before ``start`` and after ``end``,
+    each cut to ``AROUND`` characters at a word with an ellipsis where cut."""
+    if not text or not 0 <= start <= end <= len(text):
+        return "", ""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    opened = line_start
+    for found in _SENTENCE_END.finditer(text, line_start, start):
+        opened = found.end()
+    closed = _SENTENCE_END.search(text, end, line_end)
+    before = text[opened:start]
+    after = text[end : closed.start() + 1 if closed else line_end]
+    if len(before) > AROUND:
+        before = "\u2026" + before[-AROUND:].split(" ", 1)[-1]
+    if len(after) > AROUND:
+        after = after[:AROUND].rsplit(" ", 1)[0] + "\u2026"
+    return before.strip(), after.strip()
+
+
+def _texts(session: Session, quotes: list[QuotePublic]) -> dict[int, str]:
+    articles = {quote.article.id for quote in quotes}
+    if not articles:
+        return {}
+    rows = session.execute(
+        sa.select(_ARTICLE.c.id, _ARTICLE.c.text).where(_ARTICLE.c.id.in_(articles))
+    ).all()
+    return {int(article): str(text) for article, text in rows}
 
 
 def reading_order(quotes: list[QuotePublic]) -> list[QuotePublic]:

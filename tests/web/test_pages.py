@@ -383,3 +383,25 @@ def test_articles_and_a_publisher_have_pages(writer) -> None:  # type: ignore[no
     assert 'href="/?publisher=harbor-ledger">The quotes it published</a>' in publisher
     assert client.get("/publishers/nobody-at-all").status_code == 404
     assert client.get("/articles", params={"cursor": "garbage"}).status_code == 422
+
+
+def test_a_card_shows_the_sentence_around_the_quoted_words(api: TestClient) -> None:
+    page = api.get("/", params={"q": '"direct escalation"'}).text
+    start = page.index('<li class="quote"')
+    card = page[start : page.index("</li>", start)]
+    around = re.search(r'<p class="around">(.*?)</p>', card, flags=re.S)
+    assert around is not None and "said Kremlin spokesman Dmitry Peskov" in around.group(1)
+
+
+def test_the_sentence_around_stops_at_its_sentence_and_paragraph() -> None:
+    from app.web.cards import AROUND, sentence_around
+
+    text = "First one. Then Lee said “the words” to us, later. Next one.\nOther paragraph."
+    start = text.index("the words")
+    assert sentence_around(text, start, start + len("the words")) == (
+        "Then Lee said “",
+        "” to us, later.",
+    )
+    long = "x " * 200 + "Lee said it"
+    before, _ = sentence_around(long, len(long) - 2, len(long))
+    assert before.startswith("…") and len(before) <= AROUND + 1
