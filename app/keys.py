@@ -93,11 +93,6 @@ def check_key(session: Session, token: str, now: dt.datetime | None = None) -> V
     return Verdict(record)
 
 
-def verify_key(session: Session, token: str) -> ApiKey | None:
-    """The live key this token is, or None; never says which part was wrong."""
-    return check_key(session, token).key
-
-
 def allows(key: ApiKey, needed: Scope) -> bool:
     return _RANK.get(key.scope, -1) >= _RANK[needed]
 

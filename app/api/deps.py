@@ -21,11 +21,6 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def get_write_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings

@@ -46,8 +46,6 @@ def quote_filters(
         ),
     ] = None,
 ) -> QuoteQuery:
-    if q is not None and not q.strip():
-        q = None  # a blank search box means no search, not "match nothing"
     return QuoteQuery(
         speakers=tuple(speaker or ()),
         outlets=tuple(outlet or ()),

@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 from app.models.public import IsoDate, QuoteKind
 from app.models.tables import MAX_ROW_ID
@@ -84,6 +84,14 @@ Publisher = Annotated[
         openapi_examples=examples(by_id="upi", by_name="United Press International"),
     ),
 ]
+
+
+def _blank_is_no_search(value: str | None) -> str | None:
+    """A blank search box means no search, not "match nothing": the one rule for every route
+    that takes ``q`` (the direct path reads it the same way)."""
+    return value if value is None or value.strip() else None
+
+
 Search = Annotated[
     str | None,
     Query(
@@ -96,6 +104,7 @@ Search = Annotated[
             phrase='"direct escalation"', words="strikes Russia", either="escalation OR Moldova"
         ),
     ),
+    AfterValidator(_blank_is_no_search),
 ]
 NameSearch = Annotated[
     str | None,
