@@ -518,7 +518,7 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
             and tokens[start].lower == "in"
             and all(t.is_capitalized for t in phrase)
         ):
-            return [*outer, tokens[start], *phrase]  # "The US Embassy in New Delhi said"
+            return [*outer, tokens[start], *phrase]  # "The US Embassy in Lima said"
         if (
             described is not None
             and described.kind == "person"
@@ -578,7 +578,7 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
 
 
 def _through_name_list(tokens: list[Token], j: int, phrase: list[Token]) -> list[Token]:
-    """ "the Council on Energy, Environment and Water": a name whose words are listed with
+    """ "the Council on Labor, Trade and Growth": a name whose words are listed with
     commas and "and" is one phrase, not its last item."""
     start = j - len(phrase)  # the token before the phrase
     if not phrase or not phrase[0].is_capitalized or start < 1 or tokens[start].lower != "and":

@@ -137,7 +137,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     linked = _role_of(words)
     if linked is not None:
         return linked
-    # "The We Company": after "the", a capitalised common word opens a name.
+    # "The Us Collective": after "the", a capitalised common word opens a name.
     titled = words[0].lower == "the" and len(content) > 1 and content[1].is_capitalized
     if not content or head.text in _NOT_NAMES or (content[0].text in _NOT_NAMES and not titled):
         return None
@@ -165,7 +165,7 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     ):
         name = _person_name(content)
         linked_name = len(name) < len(content) and (
-            content[-len(name) - 1].lower in _LINKS | {"in"}  # "US Embassy in New Delhi"
+            content[-len(name) - 1].lower in _LINKS | {"in"}  # "US Embassy in Lima"
             or (  # "Council on Trade and Growth", but "... Ann Lee and Tom Fisher": two people
                 content[-len(name) - 1].lower in {"and", "&"} and given_name(name[0].text) is None
             )
@@ -569,7 +569,7 @@ _PUBLIC_BODIES = frozenset(
 _BODY_NOUNS = frozenset(
     "agency ministry department office commission authority bureau administration".split()
 )
-# Initials that name an institution ("NASA", "FBI's"), and how far back copy refers to them.
+# Initials that name an institution ("FAA", "FDA's"), and how far back copy refers to them.
 _INITIALS = re.compile(r"(?<![\w-])([A-Z]{3,6})(?:['\u2019]s)?(?![\w,-])")  # not "KYIV,"
 _NEARBY = 600
 # Nouns by which copy refers back to a business it has named.
@@ -621,7 +621,7 @@ class Cast:
         if description is None or len(description.name.split()) > _MAX_NAME_WORDS:
             return None
         if _titled_the(tokens, text, description):
-            # "announced by The We Company": a capital "The" inside a sentence is the name's.
+            # "announced by The Halden Group": a capital "The" inside a sentence is the name's.
             description = replace(description, name="The " + description.name)
         if description.generic:
             # Only as a second mention of an institution already named: "the campaign"; or a
@@ -708,7 +708,7 @@ class Cast:
         return self._match(named) or self._add(named)
 
     def _acronym_earlier(self, description: Description, before: str) -> Speaker | None:
-        """ "the agency" after "NASA's search" in the same or the last paragraph: a public
+        """ "the agency" after "the FAA's review" in the same or the last paragraph: a public
         body is mostly named by its initials, and is then referred to by its kind alone
         ("the agriculture ministry" says which one it is, and is not this)."""
         head = description.head

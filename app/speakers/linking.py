@@ -171,7 +171,7 @@ def _names(mention: Mention) -> list[str]:
     if mention.kind == "person":
         names.append(_without_initials(mention.name))
     if mention.kind == "organization" and mention.name.startswith("The "):
-        names.append(mention.name[4:])  # "The We Company" answers to "We Company" too
+        names.append(mention.name[4:])  # "The Halden Group" answers to "Halden Group" too
     return names
 
 

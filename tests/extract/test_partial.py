@@ -49,12 +49,12 @@ def test_a_fragment_that_ends_a_sentence_ends_it_for_the_next_cue() -> None:
     found = {
         texts(a)[0]: (speaker_name(a), a.outlet)
         for a in run(
-            "Omar Ruiz told the Gazette in May that the group was “calm by local standards.” "
-            "Ruiz later described the charge as “plainly absurd.”"
+            "Omar Ruiz told the Gazette in May that the ferry was “safe in any weather.” "
+            "Ruiz then called the delay “a small price.”"
         )
     }
-    assert found["calm by local standards"] == ("Omar Ruiz", "The Gazette")
-    assert found["plainly absurd"] == ("Omar Ruiz", None)
+    assert found["safe in any weather"] == ("Omar Ruiz", "The Gazette")
+    assert found["a small price"] == ("Omar Ruiz", None)
 
 
 def test_a_quotation_that_opens_a_sentence_stays_with_the_words_after_it() -> None:

@@ -439,7 +439,7 @@ def test_a_judgment_inside_an_aside_does_not_hide_the_main_verb(text: str) -> No
     ("text", "outlet"),
     [
         ("The coach told a KXAN reporter that the team would travel.", "KXAN"),
-        ("Ann Lee instead told the BBC interviewer: “I made the call.”", "BBC"),
+        ("Ann Lee later told the KTVB host: “I made the call.”", "KTVB"),
         ("The mayor told NBC News correspondent Sam Ortiz that taxes would rise.", "NBC News"),
         ("The mayor told Sam Ortiz that taxes would rise.", None),
     ],
@@ -468,7 +468,7 @@ def test_every_form_of_a_speech_verb_is_a_cue(verb: str) -> None:
             "Tom Fisher",
         ),
         ("The Council on Labor, Trade and Growth said prices would rise.", "Council on Labor"),
-        ("Job cuts will come soon, said The We Company’s chair Ines Moreau.", "Ines Moreau"),
+        ("Job cuts will come soon, said The Us Collective’s chair Ines Moreau.", "Ines Moreau"),
     ],
 )
 def test_a_name_with_listed_words_or_a_common_word_after_the_is_whole(
@@ -479,9 +479,9 @@ def test_a_name_with_listed_words_or_a_common_word_after_the_is_whole(
 
 def test_that_after_the_verb_opens_the_statement_even_before_an_aside_word() -> None:
     assert stored(
-        "Whatever the name, the Acme Corporation says that while the car is a concept, it may "
-        "be built."
-    ) == [("Acme Corporation", "while the car is a concept, it may be built", None)]
+        "Either way, the Acme Corporation says that while the ferry is a design, it may be "
+        "ordered."
+    ) == [("Acme Corporation", "while the ferry is a design, it may be ordered", None)]
 
 
 @pytest.mark.parametrize(
@@ -493,7 +493,7 @@ def test_that_after_the_verb_opens_the_statement_even_before_an_aside_word() -> 
         ),
         ("The FDA approved the drug in May. Doses will ship soon, the agency said.", "FDA"),
         ("OSLO, May 2 - Doses will ship soon, the agency said.", None),
-        ("The study used NASA’s data. Doses will ship soon, the drug agency said.", None),
+        ("The study used the FDA’s data. Doses will ship soon, the drug agency said.", None),
     ],
 )
 def test_the_agency_is_the_body_just_named_by_its_initials(text: str, speaker: str | None) -> None:
@@ -508,8 +508,8 @@ def test_the_agency_is_the_body_just_named_by_its_initials(text: str, speaker: s
             ("Ann Lee", "the ministry’s claims are false", "Newsline.info"),
         ),
         (
-            "The video prompted some viewers to argue that the ad went too far.",
-            ("unnamed viewer", "the ad went too far", None),
+            "The ruling led several neighbors to insist that the fence was legal.",
+            ("unnamed neighbor", "the fence was legal", None),
         ),
         (
             "The recall forced the Acme Corporation to concede that its brakes failed.",
@@ -548,8 +548,8 @@ def test_the_company_is_nobody_when_no_business_stands_out() -> None:
     ("text", "words"),
     [
         (
-            "Ann Lee cited the backlash as proof that the campaign was working.",
-            "the campaign was working",
+            "Ann Lee cited the strong turnout as proof that the plan was popular.",
+            "the plan was popular",
         ),
         (
             "The mayor pointed to the new park as a sign that the city was recovering.",
@@ -581,10 +581,10 @@ def test_introducing_someone_as_quoted_words_is_a_partial_quote(
 
 def test_a_reported_clause_before_a_second_one_with_a_fragment_is_kept() -> None:
     assert stored(
-        "Tom Fisher said the city employs about 450 guards, and he sees “their love of the job.”"
+        "Tom Fisher said the port hires 90 pilots a year, and he sees “the best crews on the coast.”"
     ) == [
-        ("Tom Fisher", "the city employs about 450 guards", None),
-        ("Tom Fisher", "their love of the job", None),
+        ("Tom Fisher", "the port hires 90 pilots a year", None),
+        ("Tom Fisher", "the best crews on the coast", None),
     ]
     assert [w for _, w, _ in stored("Tom Fisher said the city was “broke.”")] == ["broke"]
 
@@ -598,7 +598,7 @@ def test_a_name_in_apposition_to_a_description_is_the_speaker_with_its_capital_t
 @pytest.mark.parametrize(
     "text",
     [
-        "About 9,000 people, most of them adults, reported a sleep disorder in 2017.",
+        "Two hundred anglers, mostly from the coast, caught a rare trout last spring.",
         "The Institute for Road Safety estimated that 9,000 drivers were hurt in 2017.",
     ],
 )
@@ -614,9 +614,9 @@ def test_a_bystander_speaks_before_the_verb() -> None:
 
 def test_an_institution_in_a_place_is_one_speaker() -> None:
     assert stored(
-        "The US Embassy in Lima keeps its own monitor and reported Wednesday that the index "
-        "reached 408."
-    ) == [("US Embassy in Lima", "the index reached 408", None)]
+        "The US Embassy in Lima runs its own rain gauge and reported Monday that the river "
+        "had crested."
+    ) == [("US Embassy in Lima", "the river had crested", None)]
 
 
 @pytest.mark.parametrize(
