@@ -581,7 +581,8 @@ def test_introducing_someone_as_quoted_words_is_a_partial_quote(
 
 def test_a_reported_clause_before_a_second_one_with_a_fragment_is_kept() -> None:
     assert stored(
-        "Tom Fisher said the port hires 90 pilots a year, and he sees “the best crews on the coast.”"
+        "Tom Fisher said the port hires 90 pilots a year, and he sees "
+        "“the best crews on the coast.”"
     ) == [
         ("Tom Fisher", "the port hires 90 pilots a year", None),
         ("Tom Fisher", "the best crews on the coast", None),
