@@ -479,8 +479,7 @@ def test_a_name_with_listed_words_or_a_common_word_after_the_is_whole(
 
 def test_that_after_the_verb_opens_the_statement_even_before_an_aside_word() -> None:
     assert stored(
-        "Either way, the Acme Corporation says that while the ferry is a design, it may be "
-        "ordered."
+        "Either way, the Acme Corporation says that while the ferry is a design, it may be ordered."
     ) == [("Acme Corporation", "while the ferry is a design, it may be ordered", None)]
 
 
