@@ -501,13 +501,20 @@ def publisher_page(
     request: Request, session: SessionDep, name: str, cursor: str = ""
 ) -> HTMLResponse:
     """A publisher's articles, newest first, and the way to the quotes it published."""
+    outlet = _outlet_named(request, session, name)
+    if isinstance(outlet, HTMLResponse):
+        return outlet
+    return _article_list(request, session, outlet, cursor)
+
+
+def _outlet_named(request: Request, session: SessionDep, name: str) -> OutletPublic | HTMLResponse:
+    """The outlet (or publisher) a page's address names, or the page that says why not: which
+    ones an ambiguous name could be (409), or the closest stored names (404)."""
     try:
         outlet = get_outlet(session, name)
     except AmbiguousName as ambiguous:
         return not_found(request, _which_one(ambiguous, "outlets"), status_code=409)
-    if outlet is None:
-        return not_found(request, f"No publisher is stored as “{name}”.")
-    return _article_list(request, session, outlet, cursor)
+    return outlet if outlet is not None else _unknown(request, session, "outlet", name)
 
 
 def _article_list(
@@ -624,12 +631,9 @@ def speaker_page(
 def outlet_page(
     request: Request, session: SessionDep, name: str, cursor: str = "", start: int = 1
 ) -> HTMLResponse:
-    try:
-        outlet = get_outlet(session, name)
-    except AmbiguousName as ambiguous:
-        return not_found(request, _which_one(ambiguous, "outlets"), status_code=409)
-    if outlet is None:
-        return _unknown(request, session, "outlet", name)
+    outlet = _outlet_named(request, session, name)
+    if isinstance(outlet, HTMLResponse):
+        return outlet
     context = _entity_page(request, session, "outlet", outlet.id, cursor, start)
     if context is None:
         return not_found(request, "That page link is not valid here.", status_code=422)

@@ -11,6 +11,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 
+def post_to_harbor_ledger(
+    client: TestClient, key: dict[str, str], title: str, published_on: str, text: str
+) -> None:
+    """Stores an article of the team's own through the API, as a newsroom would post it."""
+    article = {"title": title, "publisher": "Harbor Ledger", "published_on": published_on,
+               "text": text}  # fmt: skip
+    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+
+
+def mark_reviewed(client: TestClient, key: dict[str, str], quote_id: int) -> None:
+    answer = client.patch(
+        f"/v1/quotes/{quote_id}", json={"reviewed": True}, headers={**key, "If-Match": "*"}
+    )
+    assert answer.status_code == 200, answer.text
+
+
 class Elements(HTMLParser):
     """Every start tag with its attributes, to check labels, links and assets."""
 
@@ -237,23 +253,27 @@ def test_a_speaker_page_shows_each_quotation_once(api: TestClient) -> None:
 
 def test_a_card_says_how_many_other_publishers_reported_the_words(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    article = {
-        "title": "Kremlin on strikes", "publisher": "Harbor Ledger", "published_on": "2024-06-01",
-        "text": "“This is a direct escalation of tension around the conflict,” Dmitry Peskov said.",
-    }  # fmt: skip
-    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    post_to_harbor_ledger(
+        client,
+        key,
+        "Kremlin on strikes",
+        "2024-06-01",
+        "“This is a direct escalation of tension around the conflict,” Dmitry Peskov said.",
+    )
     page = client.get("/", params={"q": '"direct escalation"', "publisher": "upi"}).text
     assert "also reported by 1 other publisher" in page
 
 
 def test_machine_made_quotes_carry_a_mark_and_the_page_one_legend(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    article = {
-        "title": "Bridge vote", "publisher": "Harbor Ledger", "published_on": "2024-06-03",
-        "text": "“The bridge will carry the city for a century,” Mayor Ann Reyes said.\n"
+    post_to_harbor_ledger(
+        client,
+        key,
+        "Bridge vote",
+        "2024-06-03",
+        "“The bridge will carry the city for a century,” Mayor Ann Reyes said.\n"
         "Council member Tom Price said the vote was rushed.",
-    }  # fmt: skip
-    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    )
     page = client.get("/", params={"publisher": "harbor-ledger"}).text
     assert page.count('class="legend provenance"') == 1
     assert page.count('<span class="mark machine"') == 2 + 1  # two cards and the legend
@@ -263,20 +283,19 @@ def test_machine_made_quotes_carry_a_mark_and_the_page_one_legend(writer) -> Non
 
 def test_reviewed_only_lists_what_a_person_checked(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    article = {
-        "title": "Ferry vote", "publisher": "Harbor Ledger", "published_on": "2024-06-04",
-        "text": "Council member Tom Price said the ferry vote was rushed.\n"
+    post_to_harbor_ledger(
+        client,
+        key,
+        "Ferry vote",
+        "2024-06-04",
+        "Council member Tom Price said the ferry vote was rushed.\n"
         "Mayor Ann Reyes said the ferry would run all winter.",
-    }  # fmt: skip
-    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    )
     mine = {"publisher": "harbor-ledger"}
     assert "2 quotes found" in client.get("/", params=mine).text
     assert "0 quotes found" in client.get("/", params={**mine, "reviewed": "true"}).text
     quote = client.get("/v1/quotes", params=mine).json()["items"][0]
-    answer = client.patch(
-        f"/v1/quotes/{quote['id']}", json={"reviewed": True}, headers={**key, "If-Match": "*"}
-    )
-    assert answer.status_code == 200, answer.text
+    mark_reviewed(client, key, quote["id"])
     page = client.get("/", params={**mine, "reviewed": "true"}).text
     assert "1 quote found" in page and "✓ reviewed" in page
     assert "Filters: published by harbor-ledger · checked by a person" in page
@@ -316,12 +335,13 @@ def test_the_table_view_names_only_known_columns(api: TestClient) -> None:
 
 def test_the_front_page_counts_what_a_person_checked_or_a_reliable_rule_found(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    article = {
-        "title": "Hall talk", "publisher": "Harbor Ledger", "published_on": "2024-06-05",
-        "text": "Ines Moreau spoke at the hall on Tuesday.\n"
-        "“The bridge is older than me,” she said.",
-    }  # fmt: skip
-    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    post_to_harbor_ledger(
+        client,
+        key,
+        "Hall talk",
+        "2024-06-05",
+        "Ines Moreau spoke at the hall on Tuesday.\n“The bridge is older than me,” she said.",
+    )
     quote = client.get("/v1/quotes", params={"publisher": "harbor-ledger"}).json()["items"][0]
     assert quote["confidence"] < 0.85  # a pronoun's quote: right three times in four
 
@@ -330,23 +350,22 @@ def test_the_front_page_counts_what_a_person_checked_or_a_reliable_rule_found(wr
         return page[page.index('id="speakers-heading"') : page.index("</ul>")]
 
     assert "Ines Moreau" not in most_quoted()
-    answer = client.patch(
-        f"/v1/quotes/{quote['id']}", json={"reviewed": True}, headers={**key, "If-Match": "*"}
-    )
-    assert answer.status_code == 200
+    mark_reviewed(client, key, quote["id"])
     assert "Ines Moreau" in most_quoted()
 
 
 def test_quotes_said_the_same_day_in_one_article_read_in_its_order(writer) -> None:  # type: ignore[no-untyped-def]
     client, key = writer
-    article = {
-        "title": "Pier vote", "publisher": "Harbor Ledger", "published_on": "2024-06-06",
-        "text": "Mayor Ines Moreau said the pier would reopen in July.\n"
+    post_to_harbor_ledger(
+        client,
+        key,
+        "Pier vote",
+        "2024-06-06",
+        "Mayor Ines Moreau said the pier would reopen in July.\n"
         "The council met for three hours.\n"
         "Moreau said the repairs had cost less than planned.\n"
         "Moreau also said the ferry would run all winter.",
-    }  # fmt: skip
-    assert client.post("/v1/articles", json=article, headers=key).status_code == 201
+    )
     page = client.get("/speakers/ines-moreau").text
     shown = [page.index(words) for words in ("pier would reopen", "repairs", "ferry")]
     assert shown == sorted(shown)
