@@ -457,11 +457,8 @@ def quote_page(request: Request, session: SessionDep, quote_id: str) -> HTMLResp
     )
 
 
-_CITATION_FILES = {
-    "ris": (RIS, "ris"),
-    "bib": (BIBTEX, "bib"),
-    "json": (CSL_JSON, "json"),
-}
+# A citation file's suffix and its media type.
+_CITATION_FILES = {"ris": RIS, "bib": BIBTEX, "json": CSL_JSON}
 
 
 @router.get("/quotes/{quote_id}/citation.{kind}")
@@ -475,17 +472,16 @@ def citation_file(request: Request, session: SessionDep, quote_id: str, kind: st
     assert article is not None  # a quote's article is never deleted
     permalink = str(request.url_for("quote_page", quote_id=quote.id))
     today = dt.datetime.now(dt.UTC).date()
-    media, suffix = _CITATION_FILES[kind]
     if kind == "ris":
         body = ris_text(quote, article, permalink, today)
     elif kind == "bib":
         body = bibtex_text(quote, article, permalink, today)
     else:
         body = orjson.dumps([csl_item(quote, article, permalink)]).decode()
-    filename = f"saidwho-quote-{quote.id}.{suffix}"
+    filename = f"saidwho-quote-{quote.id}.{kind}"
     return Response(
         body,
-        media_type=media,
+        media_type=_CITATION_FILES[kind],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
