@@ -1190,9 +1190,12 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             lead += 1  # "said Thursday the business would stay": when, then what
         after = after[lead:]
         fewest = 3
+        # "says that ...", "told reporters that ...": the reported clause can only follow.
+        follows_only = False
         if after and cue.verb_word in _TELL and not cue.outlet:
             that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
             after = after[that + 1 :] if that is not None else after[_object_length(after) :]
+            follows_only = that is not None
         elif after:
             that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
             if that is not None and all(
@@ -1200,6 +1203,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             ):
                 after = after[that + 1 :]
                 fewest = 2  # "said that sales fell": a clause of two words, marked as one
+                follows_only = that == 0
         if len(after) >= fewest and not _adverbial(after):
             cue.forward = Span(after[0].start, after[-1].end)
             comma = _first_comma(tokens, after) if after[0].lower in _SUBORDINATORS else None
@@ -1227,7 +1231,7 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
         if before and before[0].lower == "that":
             before = before[1:]
-        if len(before) >= 3:
+        if len(before) >= 3 and not follows_only:
             cue.backward = Span(before[0].start, before[-1].end)
         if (
             cue.forward is None

@@ -153,6 +153,8 @@ def sentences(text: str, paragraph: Paragraph) -> list[Span]:
         word = re.search(r"(\S+?)[.]+['\u2019\"\u201d)\]]*$", text[cuts[-1] : at])
         if word and match.group(0).startswith(".") and _is_abbreviation(word.group(1)):
             continue
+        if word and match.group(0) == "." and _name_in_capitals(word.group(1), text, at):
+            continue
         next_start = at
         while next_start < paragraph.span.end and text[next_start].isspace():
             next_start += 1
@@ -165,6 +167,21 @@ def sentences(text: str, paragraph: Paragraph) -> list[Span]:
         if end > start:
             spans.append(Span(start, end))
     return spans
+
+
+# A model name whose period is part of it ("the ZX. ROAD STAR may ..."): short capitals, a
+# period, then the rest of the name in capitals and the sentence going on in lower case. A
+# new sentence opening with capitals ("... to the SEC. IBM declined ...") has one word of them.
+_CAPITALS_GO_ON = re.compile(r"\s+[A-Z][A-Z0-9-]+(?:\s+[A-Z][A-Z0-9-]+)+\s+[a-z]")
+
+
+def _name_in_capitals(word: str, text: str, at: int) -> bool:
+    return (
+        1 <= len(word) <= 4
+        and word.isalpha()
+        and word.isupper()
+        and _CAPITALS_GO_ON.match(text, at) is not None
+    )
 
 
 def _is_abbreviation(word: str) -> bool:

@@ -183,3 +183,40 @@ def test_a_quoted_word_inside_an_act_is_not_a_quotation() -> None:
 def test_a_name_and_a_present_verb_make_a_clause(sentence: str, clause: str) -> None:
     found = one(sentence)
     assert found.speech and texts(found) == [clause]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Come what may, Harlow Foods says that while it can.",
+        "After the vote, the council told residents that while repairs go on, roads stay shut.",
+        "Rain or shine, Okafor said that as long as the river rose.",
+    ],
+)
+def test_a_cue_followed_by_that_never_reports_the_words_before_it(sentence: str) -> None:
+    before = sentence.split(",")[0]
+    assert all(before not in " ".join(texts(found)) for found in run(sentence))
+
+
+@pytest.mark.parametrize(
+    "sentence, clause",
+    [
+        (
+            "Harlow Motors says the GT. CITY WAGON will reach dealers in May.",
+            "the GT. CITY WAGON will reach dealers in May",
+        ),
+        (
+            "Okafor said she hopes to drive the ZX. ROAD STAR across Kenya next year.",
+            "she hopes to drive the ZX. ROAD STAR across Kenya next year",
+        ),
+    ],
+)
+def test_a_model_name_with_a_period_in_capitals_does_not_end_the_sentence(
+    sentence: str, clause: str
+) -> None:
+    assert texts(one(sentence)) == [clause]
+
+
+def test_capitals_after_a_period_still_open_a_new_sentence() -> None:
+    found = run("The papers went to the SEC. IBM said it would not comment on the filing.")
+    assert [texts(f) for f in found] == [["it would not comment on the filing"]]
