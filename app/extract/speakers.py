@@ -98,7 +98,10 @@ def describe(tokens: list[Token]) -> Description | None:
     if not tokens:
         return None
     origin = tokens[0].start
-    return _describe(tuple(t._replace(start=t.start - origin, end=t.end - origin) for t in tokens))
+    new = tuple.__new__
+    return _describe(
+        tuple(new(Token, (t[0], t[1] - origin, t[2] - origin, t[3], t[4])) for t in tokens)
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -599,6 +602,25 @@ def _surname_of_someone(tokens: list[Token], text: str) -> bool:
     return False
 
 
+def _last_name_ending(noun: str, text: str) -> str | None:
+    """The last run of one to four capitalised words and ``noun`` in ``text`` ("The Harbor
+    Trust"), looked for only where the noun stands rather than along the whole text."""
+    at = len(text)
+    while (at := text.rfind(noun, 0, at)) >= 0:
+        end = at + len(noun)
+        if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+            continue
+        window = text[max(0, at - 240) : end]
+        match = _CAPITALISED_RUN.search(window)
+        if match is not None:
+            return window[match.start() :]
+    return None
+
+
+# One to four capitalised words right before the end (where the noun stands).
+_CAPITALISED_RUN = re.compile(r"(?<![\w'’&.-])(?:[A-Z][\w'’&.-]*\s+){1,4}(?=\S+$)")
+
+
 class Cast:
     """The speakers of one article, so later mentions resolve to earlier ones."""
 
@@ -694,12 +716,10 @@ class Cast:
         named in words that report no speech, whose name ends in the noun."""
         if not head.isalpha():
             return None
-        found = list(
-            re.finditer(rf"\b((?:[A-Z][\w'’&.-]*\s+){{1,4}}{head.capitalize()})\b", before)
-        )
-        if not found:
+        found = _last_name_ending(head.capitalize(), before)
+        if found is None:
             return None
-        words = found[-1].group(1).split()
+        words = found.split()
         while words and words[0] in {"The", "A", "An"}:
             words = words[1:]
         if len(words) < 2:

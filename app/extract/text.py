@@ -12,6 +12,7 @@ from app.extract.lexicon import ABBREVIATIONS
 from app.extract.model import Span
 
 DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
+_DOUBLE_MARK = re.compile("[" + "".join(sorted(DOUBLE_MARKS)) + "]")
 _OPEN_GLYPHS = frozenset("\u201c\u201e\u00ab")
 _CLOSE_GLYPHS = frozenset("\u201d\u00bb")
 _LEFT_SPACE = frozenset(" \t\u00a0([{\u2014\u2013-/")
@@ -66,7 +67,7 @@ def paragraphs(text: str) -> list[Paragraph]:
 def _marks(text: str, span: Span) -> list[tuple[int, int]]:
     """(position, width) of each double quotation mark. Two apostrophes ('') are left alone:
     in wire copy they are as often a quoted quote or a stray as a quotation mark."""
-    return [(i, 1) for i in range(span.start, span.end) if text[i] in DOUBLE_MARKS]
+    return [(m.start(), 1) for m in _DOUBLE_MARK.finditer(text, span.start, span.end)]
 
 
 def _role(text: str, i: int, width: int, span: Span) -> str:
