@@ -6,21 +6,209 @@ of the same kind answers to it and nothing contradicts (another given name, a ro
 nothing in common). A namesake becomes a new speaker; popularity never decides identity."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
-from app.crud import ensure_speaker, free_id
+from app.crud import hold
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
+from app.models.tables import core_table
 from app.names import name_key, slugify
-from app.queries.lookup import speakers_named
 
 _MAX_NAME = 300
+_MAX_ID = 100
 _GENERIC_WORDS = frozenset("a an the another one some two several other".split())
 # Words of a role that say nothing of what the role is.
 _ROLE_NOISE = frozenset("the of a an former acting deputy u.s. us and for".split())
+SPEAKER = core_table(Speaker)
+ALIAS = core_table(SpeakerAlias)
+REVISION = core_table(SpeakerRevision)
+_CHUNK = 500
+
+
+@dataclass
+class Known:
+    """A speaker as linking sees it: the store's, or one this batch makes."""
+
+    id: str
+    name: str
+    kind: str
+    role: str | None
+
+
+class SpeakerBook:
+    """What linking needs of the store, for every mention of a batch of articles, read in a
+    few statements; and what linking adds (speakers, aliases, fuller names), kept here and
+    written by ``write`` in one statement each. A batch of one article is the same."""
+
+    def __init__(self, session: Session, mentions: Iterable[Mention]) -> None:
+        self.session = session
+        self.owners: dict[str, set[str]] = {}
+        self.speakers: dict[str, Known] = {}
+        # Speaker ids known to be taken, and those looked up and found free.
+        self.taken: set[str] = set()
+        self.free: set[str] = set()
+        self.created: list[Known] = []
+        # (speaker id, key) -> (alias, article it was learnt from), first spelling kept.
+        self.aliases: dict[tuple[str, str], tuple[str, int | None]] = {}
+        self.renamed: dict[str, str] = {}
+        self._edited: dict[str, bool] = {}
+        self.read(list(mentions))
+
+    def read(self, mentions: Sequence[Mention]) -> None:
+        """Reads who answers to these mentions' names, and whether their ids are taken."""
+        bases = {_id_base(slugify(m.name) or "speaker") for m in mentions}
+        keys = {k for m in mentions for n in _names(m) for k in _keys(n)}
+        # A new speaker answers to its id too.
+        keys |= {name_key(base) for base in bases} - {""}
+        self._read_keys(sorted(keys - self.owners.keys()))
+        self._read_ids(sorted(bases - self.taken - self.free))
+
+    def _read_keys(self, keys: list[str]) -> None:
+        for key in keys:
+            self.owners.setdefault(key, set())
+        for start in range(0, len(keys), _CHUNK):
+            rows = self.session.execute(
+                sa.select(ALIAS.c.key, ALIAS.c.speaker_id).where(
+                    ALIAS.c.key.in_(keys[start : start + _CHUNK])
+                )
+            )
+            for key, owner in rows:
+                self.owners[key].add(owner)
+        wanted = sorted(set().union(*(self.owners[k] for k in keys)) - self.speakers.keys())
+        for start in range(0, len(wanted), _CHUNK):
+            rows = self.session.execute(
+                sa.select(SPEAKER.c.id, SPEAKER.c.name, SPEAKER.c.kind, SPEAKER.c.role).where(
+                    SPEAKER.c.id.in_(wanted[start : start + _CHUNK])
+                )
+            )
+            for row in rows:
+                self.speakers[row.id] = Known(row.id, row.name, row.kind, row.role)
+                self.taken.add(row.id)
+
+    def _read_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            found = set(
+                self.session.execute(sa.select(SPEAKER.c.id).where(SPEAKER.c.id.in_(chunk)))
+                .scalars()
+                .all()
+            )
+            self.taken |= found
+            self.free |= set(chunk) - found
+
+    def named(self, name: str) -> list[str]:
+        """Ids of every speaker answering to ``name``, as ``speakers_named`` gives them."""
+        keys = _keys(name)
+        missing = sorted(keys - self.owners.keys())
+        if missing:
+            self._read_keys(missing)
+        return sorted(set().union(*(self.owners[k] for k in keys)))
+
+    def answering(self, owners: list[str]) -> list[Known]:
+        return [self.speakers[owner] for owner in sorted(owners) if owner in self.speakers]
+
+    def owned_elsewhere(self, names: list[str], speaker_id: str) -> set[str]:
+        """The keys of ``names`` that another speaker answers to."""
+        keys = {name_key(n) for n in names} - {""}
+        missing = sorted(keys - self.owners.keys())
+        if missing:
+            self._read_keys(missing)
+        return {k for k in keys if self.owners[k] - {speaker_id}}
+
+    def free_id(self, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``...: the first no speaker has, stored or new."""
+        base = _id_base(base)
+        candidate, n = base, 1
+        while True:
+            if candidate not in self.taken and candidate not in self.free:
+                self._read_ids([candidate])
+            if candidate in self.free:
+                return candidate
+            n += 1
+            candidate = f"{base}-{n}"
+
+    def create(self, speaker: Known) -> None:
+        self.speakers[speaker.id] = speaker
+        self.taken.add(speaker.id)
+        self.free.discard(speaker.id)
+        self.created.append(speaker)
+
+    def learn(self, speaker_id: str, names: Iterable[str], article_id: int | None) -> None:
+        """The speaker answers to these names from now on (an alias each, unless it has one
+        with that key already: the first spelling is kept)."""
+        names = list(names)
+        unread = sorted({name_key(n) for n in names} - self.owners.keys() - {""})
+        if unread:
+            self._read_keys(unread)
+        for alias in names:
+            key = name_key(alias)
+            if not key:
+                continue
+            self.owners[key].add(speaker_id)
+            self.aliases.setdefault((speaker_id, key), (alias, article_id))
+
+    def edited(self, speaker_id: str) -> bool:
+        """Whether a person has edited this speaker (their name is then theirs to choose)."""
+        if speaker_id not in self._edited:
+            self._edited[speaker_id] = (
+                self.session.execute(
+                    sa.select(REVISION.c.id).where(REVISION.c.speaker_id == speaker_id).limit(1)
+                ).first()
+                is not None
+            )
+        return self._edited[speaker_id]
+
+    def write(self, session: Session) -> None:
+        """Stores what linking added: new speakers, their names, fuller names."""
+        created = {s.id for s in self.created}
+        # On PostgreSQL, two writers meeting one new name wait for each other here; the
+        # second's insert then fails on the first's row and its batch is stored again.
+        for speaker_id in sorted(created):
+            hold(session, f"speaker:{speaker_id}")
+        if self.created:
+            session.execute(
+                sa.insert(SPEAKER),
+                [
+                    {"id": s.id, "name": s.name, "kind": s.kind, "role": s.role}
+                    for s in self.created
+                ],
+            )
+        stored = self._stored_keys(sorted({sid for sid, _ in self.aliases} - created))
+        rows = [
+            {"speaker_id": sid, "key": key, "alias": alias, "article_id": article_id}
+            for (sid, key), (alias, article_id) in self.aliases.items()
+            if (sid, key) not in stored
+        ]
+        if rows:
+            session.execute(sa.insert(ALIAS), rows)
+        if self.renamed:
+            session.execute(
+                sa.update(SPEAKER)
+                .where(SPEAKER.c.id == sa.bindparam("speaker"))
+                .values(name=sa.bindparam("new_name")),
+                [{"speaker": sid, "new_name": name} for sid, name in self.renamed.items()],
+            )
+        self.created, self.aliases, self.renamed = [], {}, {}
+
+    def _stored_keys(self, speaker_ids: list[str]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(speaker_ids), _CHUNK):
+            rows = self.session.execute(
+                sa.select(ALIAS.c.speaker_id, ALIAS.c.key).where(
+                    ALIAS.c.speaker_id.in_(speaker_ids[start : start + _CHUNK])
+                )
+            )
+            found |= {(sid, key) for sid, key in rows}
+        return found
+
+
+def _id_base(base: str) -> str:
+    return base[:_MAX_ID].strip("-") or "x"
 
 
 def link_speakers(
@@ -29,77 +217,36 @@ def link_speakers(
     article_id: int,
     created: set[str] | None = None,
 ) -> dict[int, str]:
+    """``link_article`` for one article, its new speakers and names stored at once."""
+    mentions = list(mentions)
+    book = SpeakerBook(session, mentions)
+    linked = link_article(book, mentions, article_id, created)
+    book.write(session)
+    return linked
+
+
+def link_article(
+    book: SpeakerBook,
+    mentions: Iterable[Mention],
+    article_id: int | None,
+    created: set[str] | None = None,
+) -> dict[int, str]:
     """The stored speaker id of each of an article's speakers (keyed by ``id()`` of the
-    extracted speaker), creating those the store does not know (their ids added to
-    ``created``)."""
+    extracted speaker), making those the store does not know (their ids added to
+    ``created``); the book keeps what it made until it is written."""
     linked: dict[int, str] = {}
     later: list[Mention] = []
-    mentions = list(mentions)
-    index = _AliasIndex(session, mentions)
     for mention in mentions:
         if id(mention) in linked:
             continue
         if mention.role_reference:
             later.append(mention)  # "the foreign secretary": after the named people
             continue
-        linked[id(mention)] = link_speaker(session, mention, article_id, created, index)
+        linked[id(mention)] = link_speaker(book, mention, article_id, created)
     for mention in later:
-        holder = _role_holder(session, mention.role_reference or "", set(linked.values()))
-        linked[id(mention)] = holder or link_speaker(session, mention, article_id, created, index)
+        holder = _role_holder(book, mention.role_reference or "", set(linked.values()))
+        linked[id(mention)] = holder or link_speaker(book, mention, article_id, created)
     return linked
-
-
-class _AliasIndex:
-    """Who answers to each name an article's mentions may be looked up by: read in one
-    statement, then kept current with the aliases linking adds, so that linking a mention
-    looks nothing up one name at a time. A name it was not built for is looked up."""
-
-    def __init__(self, session: Session, mentions: list[Mention]) -> None:
-        self.session = session
-        keys = sorted({k for m in mentions for n in _names(m) for k in _keys(n)})
-        self.owners: dict[str, set[str]] = {key: set() for key in keys}
-        for start in range(0, len(keys), 500):
-            rows = session.exec(
-                select(SpeakerAlias.key, SpeakerAlias.speaker_id).where(
-                    SpeakerAlias.key.in_(keys[start : start + 500])  # type: ignore[attr-defined]
-                )
-            )
-            for key, owner in rows:
-                self.owners[key].add(owner)
-        # The speakers answering to any of the names, read once too.
-        ids = sorted(set().union(*self.owners.values())) if self.owners else []
-        self.speakers: dict[str, Speaker] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found = session.exec(select(Speaker).where(Speaker.id.in_(chunk)))  # type: ignore[attr-defined]
-            self.speakers.update((speaker.id, speaker) for speaker in found)
-
-    def answering(self, owners: list[str]) -> list[Speaker]:
-        """The stored speakers of these ids, in id order."""
-        if all(owner in self.speakers for owner in owners):
-            return [self.speakers[owner] for owner in owners]
-        return _answering(self.session, owners)
-
-    def named(self, name: str) -> list[str]:
-        """As ``speakers_named``."""
-        keys = _keys(name)
-        if not keys <= self.owners.keys():
-            return speakers_named(self.session, name)
-        return sorted(set().union(*(self.owners[k] for k in keys)))
-
-    def owned_elsewhere(self, names: list[str], speaker_id: str) -> set[str]:
-        """The keys of ``names`` that another speaker answers to."""
-        keys = {name_key(n) for n in names} - {""}
-        if not keys <= self.owners.keys():
-            return _owned_elsewhere(self.session, names, speaker_id)
-        return {k for k in keys if self.owners[k] - {speaker_id}}
-
-    def learn(self, speaker: Speaker, names: Iterable[str]) -> None:
-        self.speakers[speaker.id] = speaker
-        for name in names:
-            key = name_key(name)
-            if key in self.owners:
-                self.owners[key].add(speaker.id)
 
 
 def _keys(name: str) -> set[str]:
@@ -107,41 +254,36 @@ def _keys(name: str) -> set[str]:
 
 
 def link_speaker(
-    session: Session,
+    book: SpeakerBook,
     mention: Mention,
     article_id: int | None = None,
     created: set[str] | None = None,
-    index: "_AliasIndex | None" = None,
 ) -> str:
-    """The stored speaker this extracted one is; a new one when none fits for certain. The
-    article's names for it become aliases, remembering the article, unless another speaker
-    already answers to them: a store must not make a name ambiguous behind a person's back."""
+    """The speaker this extracted one is; a new one when none fits for certain. The article's
+    names for it become aliases, remembering the article, unless another speaker already
+    answers to them: a store must not make a name ambiguous behind a person's back."""
     names = _names(mention)
-    index = index or _AliasIndex(session, [mention])
-    found = _known(session, mention, names, index)
-    speaker_id = found or free_id(session, Speaker, slugify(mention.name) or "speaker")
-    absent = found is None  # free_id has just looked
-    taken = index.owned_elsewhere(names, speaker_id)
+    found = _known(mention, names, book)
+    speaker_id = found or book.free_id(slugify(mention.name) or "speaker")
+    taken = book.owned_elsewhere(names, speaker_id)
     name = mention.name[:_MAX_NAME]
     aliases = [n[:_MAX_NAME] for n in dict.fromkeys(names) if name_key(n) not in taken]
-    speaker = ensure_speaker(
-        session=session,
-        id=speaker_id,
-        name=name,
-        kind=mention.kind,
-        role=mention.role[:_MAX_NAME] if mention.role else None,
-        aliases=aliases,
-        learnt_from=article_id,
-        created=created,
-        absent=absent,
-    )
-    if found is not None and _fuller(mention, speaker):
-        _take_fuller_name(session, speaker_id, name)
-    index.learn(speaker, [name, speaker_id, *aliases])
+    if found is None:
+        role = mention.role[:_MAX_NAME] if mention.role else None
+        book.create(Known(speaker_id, name, mention.kind, role))
+        if created is not None:
+            created.add(speaker_id)
+    book.learn(speaker_id, [name, speaker_id, *aliases], article_id)
+    speaker = book.speakers[speaker_id]
+    if found is not None and _fuller(mention, speaker) and not book.edited(speaker_id):
+        # A person the machine stored under a surname alone takes the full name an article
+        # gives, unless a person has edited them.
+        speaker.name = name
+        book.renamed[speaker_id] = name
     return speaker_id
 
 
-def _fuller(mention: Mention, stored: Speaker) -> bool:
+def _fuller(mention: Mention, stored: Known) -> bool:
     """ "Adaeze Okafor" for a person the store knows only as "Okafor"."""
     words, known = mention.name.split(), stored.name.split()
     return (
@@ -153,19 +295,6 @@ def _fuller(mention: Mention, stored: Speaker) -> bool:
     )
 
 
-def _take_fuller_name(session: Session, speaker_id: str, name: str) -> None:
-    """A person the machine stored under a surname alone takes the full name an article gives,
-    unless a person has edited them: their name is then theirs to choose."""
-    if session.exec(
-        select(SpeakerRevision.id).where(SpeakerRevision.speaker_id == speaker_id)
-    ).first():
-        return
-    speaker = session.get(Speaker, speaker_id, with_for_update=True, populate_existing=True)
-    if speaker is not None and len(speaker.name.split()) == 1:
-        speaker.name = name
-        session.add(speaker)
-
-
 def _names(mention: Mention) -> list[str]:
     names = [mention.name, *(m for m in mention.mentions if _distinctive(m))]
     if mention.kind == "person":
@@ -175,15 +304,13 @@ def _names(mention: Mention) -> list[str]:
     return names
 
 
-def _known(
-    session: Session, mention: Mention, names: list[str], index: "_AliasIndex"
-) -> str | None:
+def _known(mention: Mention, names: list[str], book: SpeakerBook) -> str | None:
     """The one stored speaker of the same kind that answers to the fullest of the names and
     that nothing contradicts; None when there is none, or more than one."""
     for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
         candidates = [
             stored
-            for stored in index.answering(index.named(name))
+            for stored in book.answering(book.named(name))
             if _kind_fits(stored, mention) and not contradicts(stored, mention)
         ]
         if len(candidates) == 1:
@@ -193,24 +320,13 @@ def _known(
     return None
 
 
-def _kind_fits(stored: Speaker, mention: Mention) -> bool:
+def _kind_fits(stored: Known, mention: Mention) -> bool:
     """The same kind; or a bare name the article did not show to be a person's ("Peskov
     said"), which the store knows as a person's."""
     return stored.kind == mention.kind or (not mention.kind_certain and stored.kind == "person")
 
 
-def _answering(session: Session, owners: list[str]) -> list[Speaker]:
-    """These stored speakers, in id order, in one statement."""
-    if not owners:
-        return []
-    return list(
-        session.exec(
-            select(Speaker).where(Speaker.id.in_(owners)).order_by(Speaker.id)  # type: ignore[attr-defined]
-        ).all()
-    )
-
-
-def contradicts(stored: Speaker, mention: Mention) -> bool:
+def contradicts(stored: Known, mention: Mention) -> bool:
     """Different given names ("James" and "David" Cameron), or roles with no word in common
     ("film director" and "British Foreign Secretary"), are different people."""
     if mention.kind != "person":
@@ -224,33 +340,19 @@ def contradicts(stored: Speaker, mention: Mention) -> bool:
     )
 
 
-def _role_holder(session: Session, role: str, linked: set[str]) -> str | None:
+def _role_holder(book: SpeakerBook, role: str, linked: set[str]) -> str | None:
     """The one person of this article whose stored role is ``role`` ("the foreign secretary"
     after "Lord Cameron", whose stored role is "British Foreign Secretary")."""
     wanted = _role_words(role)
-    speakers = session.exec(
-        select(Speaker).where(Speaker.id.in_(sorted(linked))).order_by(Speaker.id)  # type: ignore[attr-defined]
-    ).all()
     holders = [
         speaker.id
-        for speaker in speakers
+        for speaker in book.answering(sorted(linked))
         if speaker.kind == "person"
         and speaker.role
         and wanted
         and wanted <= _role_words(speaker.role)
     ]
     return holders[0] if len(holders) == 1 else None
-
-
-def _owned_elsewhere(session: Session, names: list[str], speaker_id: str) -> set[str]:
-    keys = {name_key(n) for n in names} - {""}
-    rows = session.exec(
-        select(SpeakerAlias.key).where(
-            SpeakerAlias.key.in_(keys),  # type: ignore[attr-defined]
-            SpeakerAlias.speaker_id != speaker_id,
-        )
-    )
-    return set(rows)
 
 
 def _given_and_family(name: str) -> list[str]:
