@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from app.config import Settings
 from app.crud import InvalidField, content_hash
 from app.db import make_engine, session_scope
 from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
-from app.ingest.store import Bounds, Read, TooMuch, ingest, read_quotations
+from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
+from app.ingest.writer import Refused, Submitted, write_articles
 from app.models.public import ArticleIn
 
 log = logging.getLogger("saidwho.ingest")
@@ -237,44 +238,64 @@ def _chunks(found: Iterable[Source], size: int) -> Iterator[list[Source]]:
 def _store(
     engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None, seconds: float
 ) -> None:
-    """A transaction for the batch, or for as much of it as is stored within ``seconds`` (the
-    store's write lock is not held for long), a savepoint for each article. On PostgreSQL two
-    writers' batches may lock the same speakers in opposite orders; the one PostgreSQL stops
-    is stored again one article per transaction, where locks are taken in order."""
-    remaining = batch
-    while remaining:
-        try:
-            outcomes: list[Stored | Skipped | Failed] = []
+    """The batch in one transaction by the set-based writer (an article it refuses fails
+    alone). On PostgreSQL another writer may lock the same speakers in the other order, or
+    make the same new speaker first: the batch is then stored again one article per
+    transaction, each seeing the other's rows."""
+    del seconds  # the set-based writer holds the lock for milliseconds per article
+    try:
+        with session_scope(engine) as session:
+            outcomes = _write(session, batch)
+    except (OperationalError, IntegrityError) as error:
+        if isinstance(error, OperationalError) and getattr(error.orig, "sqlstate", None) not in {
+            "40P01",
+            "40001",
+        }:
+            raise
+        outcomes = []
+        for prepared in batch:
             with session_scope(engine) as session:
-                started = time.monotonic()
-                for prepared in remaining:
-                    outcomes.append(store_one(session, prepared))
-                    if time.monotonic() - started > seconds:
-                        break
-        except OperationalError as error:
-            if getattr(error.orig, "sqlstate", None) not in {"40P01", "40001"}:
-                raise
-            outcomes = []
-            for prepared in remaining:
-                with session_scope(engine) as session:
-                    outcomes.append(store_one(session, prepared))
-        remaining = remaining[len(outcomes) :]
-        for outcome in outcomes:
-            _count(outcome, tally, report)
+                outcomes += _write(session, [prepared])
+    for outcome in outcomes:
+        _count(outcome, tally, report)
+
+
+def _write(session: Session, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:
+    written = write_articles(session, [_submitted(p) for p in batch])
+    outcomes: list[Stored | Skipped | Failed] = []
+    for prepared, result in zip(batch, written, strict=True):
+        if isinstance(result, Refused):
+            outcomes.append(
+                Failed(prepared.where, f"{prepared.where}: {result.field}: {result.message}")
+            )
+        elif not result.created:
+            assert result.article.id is not None
+            outcomes.append(Skipped(prepared.where, result.article.id))
+        else:
+            assert result.article.id is not None
+            outcomes.append(
+                Stored(prepared.where, result.article.id, result.quotes, result.unattributed)
+            )
+    return outcomes
 
 
 def store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed:
-    """One article read beforehand, stored in a savepoint of the caller's transaction."""
-    try:
-        with session.begin_nested():
-            result = ingest(session, prepared.article, prepared.read)
-    except InvalidField as error:
-        return Failed(prepared.where, f"{prepared.where}: {error.field}: {error}")
-    article_id = result.article.id
-    assert article_id is not None
-    if not result.created:
-        return Skipped(prepared.where, article_id)
-    return Stored(prepared.where, article_id, result.quotes, result.unattributed)
+    """One article read beforehand, stored in the caller's transaction (or refused alone)."""
+    (outcome,) = _write(session, [prepared])
+    return outcome
+
+
+def _submitted(prepared: Prepared) -> Submitted:
+    article = prepared.article
+    return Submitted(
+        title=article.title.strip(),
+        publisher=article.publisher,
+        published_on=article.published_on,
+        text=article.text,
+        url=str(article.url) if article.url else None,
+        byline=" ".join(article.byline.split()) or None if article.byline else None,
+        read=prepared.read,
+    )
 
 
 def _count(outcome: Stored | Skipped | Failed, tally: Tally, report: Report | None) -> None:

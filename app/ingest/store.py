@@ -6,29 +6,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.crud import (
     InvalidField,
-    add_article,
-    content_hash,
     ensure_outlet,
-    find_article_by_text,
     free_id,
-    hold,
     insert_quotes,
     quote_values,
 )
-from app.extract import Attribution, Quotation, extract
+from app.extract import Attribution, Quotation
 from app.extract.confidence import confidence
-from app.extract.language import attributable, language_of
-from app.extract.text import count_paragraphs
-from app.models import Article, Outlet, Quote
+from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
+from app.ingest.writer import Refused, Submitted, write_articles
+from app.models import Article, Outlet
 from app.models.public import ArticleIn
 from app.names import slugify
 from app.queries.lookup import outlets_named
-from app.quotations.grouping import group
 from app.speakers.linking import link_speakers
+
+__all__ = ["Bounds", "Read", "TooMuch", "read_quotations", "ingest", "ingest_article"]
 
 _MAX_NAME = 300
 
@@ -39,52 +36,6 @@ class Ingested:
     created: bool
     quotes: int
     unattributed: int
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """How much one article may ask of the extractor and the writer (settings)."""
-
-    paragraphs: int
-    quotes: int
-
-
-class TooMuch(Exception):
-    """The article is past a bound: too many paragraphs to read, or quotations to store."""
-
-    def __init__(self, what: str, found: int, bound: int) -> None:
-        super().__init__(f"the article has {found:,} {what}; the limit is {bound:,}")
-        self.what = what
-
-
-@dataclass(frozen=True)
-class Read:
-    """What extraction found in a text: done before the write transaction, so the store's
-    write lock is held only to write rows."""
-
-    text: str
-    attributions: list[Attribution]
-    # The text's language; text not in English is attributed nothing.
-    language: str | None = None
-
-
-def read_quotations(text: str, published_on: dt.date | None, bounds: Bounds | None = None) -> Read:
-    """The attributed quotations in ``text``; TooMuch past ``bounds``. Needs no store."""
-    if not text.strip():
-        raise InvalidField("text", "the article text is empty")
-    if bounds is not None:
-        count = count_paragraphs(text)
-        if count > bounds.paragraphs:
-            raise TooMuch("paragraphs", count, bounds.paragraphs)
-    language = language_of(text)
-    if not attributable(language):
-        return Read(text, [], language)
-    found = [a for a in extract(text, published_on) if a.speech]
-    if bounds is not None:
-        quotes = sum(len(a.quotations) for a in found if a.speaker is not None)
-        if quotes > bounds.quotes:
-            raise TooMuch("quotations", quotes, bounds.quotes)
-    return Read(text, found, language)
 
 
 def ingest(
@@ -124,33 +75,24 @@ def ingest_article(
     with no one before it) are counted as ``unattributed`` and not stored: a quote service
     must not guess a speaker.
     """
-    if not text.strip():
-        raise InvalidField("text", "the article text is empty")
-    # Two writers with one new text (ingesters on two machines, say) store it once: the second
-    # waits here for the first to commit, then finds it.
-    hold(session, f"article:{content_hash(text)}")
-    existing = find_article_by_text(session=session, text=text)
-    if existing is not None:
-        count = len(session.exec(select(Quote.id).where(Quote.article_id == existing.id)).all())
-        return Ingested(existing, created=False, quotes=count, unattributed=0)
-    if read is None or read.text != text:
-        read = read_quotations(text, published_on)
-    outlet = outlet_for(session, publisher)
-    article = add_article(
-        session=session,
-        title=title,
-        publisher_id=outlet.id,
-        published_on=published_on,
-        text=text,
-        url=url,
-        byline=byline,
-        language=read.language,
-        api_key_id=api_key_id,
+    (outcome,) = write_articles(
+        session,
+        [
+            Submitted(
+                title=title,
+                publisher=publisher,
+                published_on=published_on,
+                text=text,
+                url=url,
+                byline=byline,
+                read=read,
+                api_key_id=api_key_id,
+            )
+        ],
     )
-    assert article.id is not None
-    rows = attributed_rows(session, article, read)
-    group(session, insert_in_waves(session, rows.values, rows.parents), fresh=rows.created)
-    return Ingested(article, created=True, quotes=len(rows.values), unattributed=rows.unattributed)
+    if isinstance(outcome, Refused):
+        raise InvalidField(outcome.field, outcome.message)
+    return Ingested(outcome.article, outcome.created, outcome.quotes, outcome.unattributed)
 
 
 @dataclass

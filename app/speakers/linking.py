@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold
+from app.crud import hold_all
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
@@ -28,6 +28,7 @@ SPEAKER = core_table(Speaker)
 ALIAS = core_table(SpeakerAlias)
 REVISION = core_table(SpeakerRevision)
 _CHUNK = 500
+_RANGES = 200
 
 
 @dataclass
@@ -48,10 +49,12 @@ class SpeakerBook:
     def __init__(self, session: Session, mentions: Iterable[Mention]) -> None:
         self.session = session
         self.owners: dict[str, set[str]] = {}
+        # Owners added to keys the store has not been asked about yet.
+        self.unread: dict[str, set[str]] = {}
         self.speakers: dict[str, Known] = {}
-        # Speaker ids known to be taken, and those looked up and found free.
+        # Speaker ids known to be taken, and the bases whose numbered ids are all known.
         self.taken: set[str] = set()
-        self.free: set[str] = set()
+        self.ranges: set[str] = set()
         self.created: list[Known] = []
         # (speaker id, key) -> (alias, article it was learnt from), first spelling kept.
         self.aliases: dict[tuple[str, str], tuple[str, int | None]] = {}
@@ -66,11 +69,11 @@ class SpeakerBook:
         # A new speaker answers to its id too.
         keys |= {name_key(base) for base in bases} - {""}
         self._read_keys(sorted(keys - self.owners.keys()))
-        self._read_ids(sorted(bases - self.taken - self.free))
+        self._read_ids(sorted(bases - self.ranges))
 
     def _read_keys(self, keys: list[str]) -> None:
         for key in keys:
-            self.owners.setdefault(key, set())
+            self.owners.setdefault(key, set()).update(self.unread.pop(key, set()))
         for start in range(0, len(keys), _CHUNK):
             rows = self.session.execute(
                 sa.select(ALIAS.c.key, ALIAS.c.speaker_id).where(
@@ -90,16 +93,20 @@ class SpeakerBook:
                 self.speakers[row.id] = Known(row.id, row.name, row.kind, row.role)
                 self.taken.add(row.id)
 
-    def _read_ids(self, ids: list[str]) -> None:
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
+    def _read_ids(self, bases: list[str]) -> None:
+        """Which ids each base and its numbered forms ("okafor", "okafor-2", ...) are taken:
+        the ids from the base up to the base and a period, which sorts just after "-"."""
+        for start in range(0, len(bases), _RANGES):
+            chunk = bases[start : start + _RANGES]
             found = set(
-                self.session.execute(sa.select(SPEAKER.c.id).where(SPEAKER.c.id.in_(chunk)))
-                .scalars()
-                .all()
+                self.session.execute(
+                    sa.select(SPEAKER.c.id).where(
+                        sa.or_(*(SPEAKER.c.id.between(b, b + ".") for b in chunk))
+                    )
+                ).scalars()
             )
             self.taken |= found
-            self.free |= set(chunk) - found
+            self.ranges |= set(chunk)
 
     def named(self, name: str) -> list[str]:
         """Ids of every speaker answering to ``name``, as ``speakers_named`` gives them."""
@@ -123,33 +130,30 @@ class SpeakerBook:
     def free_id(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``...: the first no speaker has, stored or new."""
         base = _id_base(base)
+        if base not in self.ranges:
+            self._read_ids([base])
         candidate, n = base, 1
-        while True:
-            if candidate not in self.taken and candidate not in self.free:
-                self._read_ids([candidate])
-            if candidate in self.free:
-                return candidate
+        while candidate in self.taken:
             n += 1
             candidate = f"{base}-{n}"
+        return candidate
 
     def create(self, speaker: Known) -> None:
         self.speakers[speaker.id] = speaker
         self.taken.add(speaker.id)
-        self.free.discard(speaker.id)
         self.created.append(speaker)
 
     def learn(self, speaker_id: str, names: Iterable[str], article_id: int | None) -> None:
         """The speaker answers to these names from now on (an alias each, unless it has one
         with that key already: the first spelling is kept)."""
-        names = list(names)
-        unread = sorted({name_key(n) for n in names} - self.owners.keys() - {""})
-        if unread:
-            self._read_keys(unread)
         for alias in names:
             key = name_key(alias)
             if not key:
                 continue
-            self.owners[key].add(speaker_id)
+            # A key not read yet (a new speaker's id) is read when first looked up.
+            (self.owners if key in self.owners else self.unread).setdefault(key, set()).add(
+                speaker_id
+            )
             self.aliases.setdefault((speaker_id, key), (alias, article_id))
 
     def edited(self, speaker_id: str) -> bool:
@@ -168,8 +172,7 @@ class SpeakerBook:
         created = {s.id for s in self.created}
         # On PostgreSQL, two writers meeting one new name wait for each other here; the
         # second's insert then fails on the first's row and its batch is stored again.
-        for speaker_id in sorted(created):
-            hold(session, f"speaker:{speaker_id}")
+        hold_all(session, sorted(f"speaker:{speaker_id}" for speaker_id in created))
         if self.created:
             session.execute(
                 sa.insert(SPEAKER),

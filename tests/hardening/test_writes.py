@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
-import app.ingest.store
+import app.ingest.reading
 from app.config import Settings
 from app.db import make_engine, session_scope
 from app.keys import create_key
@@ -60,7 +60,7 @@ def test_an_article_is_read_before_its_write_transaction_begins(
 ) -> None:
     client, headers = writer
     lock_free: list[bool] = []
-    extract = app.ingest.store.extract
+    extract = app.ingest.reading.extract
 
     def extract_and_look(*args: object) -> object:
         probe = sqlite3.connect(settings.database_url.split("///", 1)[1], timeout=0)
@@ -74,7 +74,7 @@ def test_an_article_is_read_before_its_write_transaction_begins(
             probe.close()
         return extract(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(app.ingest.store, "extract", extract_and_look)
+    monkeypatch.setattr(app.ingest.reading, "extract", extract_and_look)
     answer = client.post(
         "/v1/articles", json=ARTICLE | {"text": quoted_paragraphs(3)}, headers=headers
     )

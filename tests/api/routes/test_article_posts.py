@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-import app.ingest.store
+import app.ingest.writer
+import app.quotations.batch
 from app.config import PROJECT_ROOT
 
 STORY = (
@@ -152,15 +153,15 @@ def test_a_body_that_is_not_an_article_object_is_a_problem(writer, seeded, raw: 
 def test_a_failure_half_way_through_leaves_nothing_behind(writer, seeded, monkeypatch) -> None:
     client, key = writer
     before = counts(seeded)
-    real_insert = app.ingest.store.insert_quotes
+    real_write = app.quotations.batch.QuotationBook.write_changes
     calls = []
 
-    def insert_then_fail(*args: Any, **kwargs: Any) -> list[int]:
+    def write_then_fail(self: Any) -> None:
         calls.append(1)
-        real_insert(*args, **kwargs)  # the article and its quotes are written, then:
+        real_write(self)  # the article, its quotes and quotations are written, then:
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setattr(app.ingest.store, "insert_quotes", insert_then_fail)
+    monkeypatch.setattr(app.quotations.batch.QuotationBook, "write_changes", write_then_fail)
     response = client.post("/v1/articles", json=article(), headers=key)
     assert response.status_code == 500
     assert "disk" not in response.text
@@ -178,13 +179,13 @@ def test_a_text_stored_by_another_writer_meanwhile_is_answered_not_stored_twice(
     first = client.post("/v1/articles", json=article(), headers=key)
     assert first.status_code == 201
     looked = []
-    real = app.ingest.store.find_article_by_text
+    real = app.ingest.writer._stored_articles
 
-    def missed_once(*, session, text):  # type: ignore[no-untyped-def]
-        looked.append(text)
-        return None if len(looked) == 1 else real(session=session, text=text)
+    def missed_once(session, hashes):  # type: ignore[no-untyped-def]
+        looked.append(hashes)
+        return {} if len(looked) == 1 else real(session, hashes)
 
-    monkeypatch.setattr(app.ingest.store, "find_article_by_text", missed_once)
+    monkeypatch.setattr(app.ingest.writer, "_stored_articles", missed_once)
     second = client.post("/v1/articles", json=article(), headers=key)
     assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
     assert len(looked) == 2

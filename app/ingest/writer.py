@@ -1,0 +1,410 @@
+"""The one writer of articles: a batch of read articles stored in a handful of statements per
+table, whatever the batch's size (one article from the API, hundreds from an archive).
+
+Every name of the batch is looked up in one statement (speakers and outlets), speakers and
+outlets are linked in memory and the new ones inserted together, reports are grouped into
+quotations in memory against the stored quotations their speakers could join (read in one
+statement), and articles, quotations, index keys and quotes are inserted set-based with ids
+given out here. The outcome is the one the article-by-article path gives (the tests hold the
+two side by side). An article that cannot be stored (an ambiguous outlet name, say) is refused
+before anything is written, alone; the others go in. The caller owns the transaction."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.crud import InvalidField, content_hash, hold_all, quote_values, utcnow
+from app.extract import Attribution
+from app.extract.confidence import confidence
+from app.ingest.reading import Read, read_quotations
+from app.models import Article, Outlet, OutletAlias, Quote
+from app.models.tables import core_table
+from app.names import name_key, slugify
+from app.quotations.batch import IdSource, QuotationBook, Report
+from app.speakers.linking import SpeakerBook, link_article
+
+ARTICLE = core_table(Article)
+QUOTE = core_table(Quote)
+OUTLET = core_table(Outlet)
+OUTLET_ALIAS = core_table(OutletAlias)
+_MAX_NAME = 300
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """An article as the API and the command line validate it, read or not yet."""
+
+    title: str
+    publisher: str
+    published_on: dt.date | None
+    text: str
+    url: str | None = None
+    byline: str | None = None
+    read: Read | None = None
+    api_key_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    article: Article
+    created: bool
+    quotes: int
+    unattributed: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    field: str
+    message: str
+
+
+def write_articles(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
+    """Stores every article of ``batch`` not stored yet (the same text, up to line ends,
+    spaces and Unicode form, is stored once), with its quotations; what became of each."""
+    outcome: list[Written | Refused | None] = [None] * len(batch)
+    hashes: list[str | None] = []
+    for n, item in enumerate(batch):
+        if not item.text.strip():
+            outcome[n] = Refused("text", "the article text is empty")
+            hashes.append(None)
+        else:
+            hashes.append(content_hash(item.text))
+    # Two writers with one new text store it once: the second waits for the first's commit.
+    hold_all(session, [f"article:{h}" for h in sorted({h for h in hashes if h})])
+    stored = _stored_articles(session, sorted({h for h in hashes if h}))
+    reads: dict[int, Read] = {}
+    for n, item in enumerate(batch):
+        if hashes[n] is None or hashes[n] in stored:
+            continue
+        read = item.read
+        reads[n] = read if read is not None and read.text == item.text else (
+            read_quotations(item.text, item.published_on)
+        )  # fmt: skip
+    attributed = {
+        n: [a for a in read.attributions if a.speaker is not None] for n, read in reads.items()
+    }
+    outlets = OutletBook(
+        session,
+        [batch[n].publisher for n in reads]
+        + [name for found in attributed.values() for a in found for name in _outlet_names(a)],
+    )
+    speakers = SpeakerBook(
+        session, [a.speaker for found in attributed.values() for a in found if a.speaker]
+    )
+    ids = IdSource(session)
+    ids.reserve("article", len(reads))
+    ids.reserve("quote", sum(len(a.quotations) for found in attributed.values() for a in found))
+    # First pass: what each article is, in order, so later articles see earlier ones' names.
+    articles: list[tuple[int, Article, list[dict[str, Any]], set[str]]] = []
+    first: dict[str, tuple[int, int]] = {}  # hash -> (article id, quotes) of this batch
+    for n, item in enumerate(batch):
+        text_hash = hashes[n]
+        if text_hash is None:
+            continue
+        if text_hash in stored:
+            article_id, count = stored[text_hash]
+            outcome[n] = Written(_known_article(article_id, item), False, count, 0)
+            continue
+        if text_hash in first:
+            article_id, count = first[text_hash]
+            outcome[n] = Written(_known_article(article_id, item), False, count, 0)
+            continue
+        problem = outlets.problem(item.publisher, attributed[n])
+        if problem is not None:
+            outcome[n] = problem
+            continue
+        article = _article(item, ids("article"), outlets.outlet_for(item.publisher), reads[n])
+        assert article.id is not None
+        created: set[str] = set()
+        linked = link_article(
+            speakers, (a.speaker for a in attributed[n] if a.speaker), article.id, created
+        )
+        rows = _rows(article, attributed[n], linked, outlets, ids)
+        articles.append((n, article, rows, created))
+        first[text_hash] = (article.id, len(rows))
+        unattributed = len(reads[n].attributions) - len(attributed[n])
+        outcome[n] = Written(article, True, len(rows), unattributed)
+    # Second pass: grouping, against the quotations the batch's speakers have.
+    quotations = QuotationBook(session, ids)
+    reports = {
+        id(rows): [_report(row, article) for row in rows] for _, article, rows, _ in articles
+    }
+    quotations.read([r for found in reports.values() for r in found])
+    for _, _, rows, created in articles:
+        quotations.group(reports[id(rows)], fresh=created)
+    for _, _, rows, _ in articles:
+        for row in rows:
+            row["quotation_id"] = quotations.placed[row["id"]]
+    # Writes, parents before children.
+    outlets.write(session)
+    if articles:
+        session.execute(sa.insert(ARTICLE), [_article_row(a) for _, a, _, _ in articles])
+    speakers.write(session)
+    quotations.write_new()
+    rows = [row for _, _, found, _ in articles for row in found]
+    if rows:
+        session.execute(sa.insert(QUOTE), rows)
+    quotations.write_changes()
+    assert all(o is not None for o in outcome)
+    return [o for o in outcome if o is not None]
+
+
+def _stored_articles(session: Session, hashes: list[str]) -> dict[str, tuple[int, int]]:
+    """hash -> (id, quotes) of the articles the store has with these texts."""
+    found: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(hashes), _CHUNK):
+        rows = session.execute(
+            sa.select(ARTICLE.c.content_hash, ARTICLE.c.id, sa.func.count(QUOTE.c.id))
+            .outerjoin(QUOTE, QUOTE.c.article_id == ARTICLE.c.id)
+            .where(ARTICLE.c.content_hash.in_(hashes[start : start + _CHUNK]))
+            .group_by(ARTICLE.c.content_hash, ARTICLE.c.id)
+        )
+        found.update({h: (int(i), int(c)) for h, i, c in rows})
+    return found
+
+
+def _known_article(article_id: int, item: Submitted) -> Article:
+    return Article(
+        id=article_id,
+        title=item.title,
+        publisher_id="",
+        text=item.text,
+        content_hash=content_hash(item.text),
+        created_at=utcnow(),
+    )
+
+
+def _article(item: Submitted, article_id: int, publisher_id: str, read: Read) -> Article:
+    return Article(
+        id=article_id,
+        title=item.title,
+        publisher_id=publisher_id,
+        published_on=item.published_on,
+        url=item.url,
+        byline=item.byline,
+        language=read.language,
+        text=item.text,
+        content_hash=content_hash(item.text),
+        created_at=utcnow(),
+        api_key_id=item.api_key_id,
+    )
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {column.name: getattr(article, column.name) for column in ARTICLE.columns}
+
+
+def _rows(
+    article: Article,
+    attributions: list[Attribution],
+    linked: dict[int, str],
+    outlets: "OutletBook",
+    ids: IdSource,
+) -> list[dict[str, Any]]:
+    """The article's quote rows, with ids given in the order the article-by-article writer
+    gives them (a quote that continues another after it)."""
+    rows: list[dict[str, Any]] = []
+    parents: list[int | None] = []
+    for attribution in attributions:
+        assert attribution.speaker is not None
+        outlet_id = outlets.given_to(attribution)
+        index: dict[int, int] = {}
+        for quotation in attribution.quotations:
+            named = attribution.speaker_span if quotation.speaker_named else None
+            basis = (
+                attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
+            )
+            cue = None
+            if quotation.speaker_named and attribution.cue is not None:
+                cue = " ".join(attribution.cue.split())[:500]
+            index[id(quotation)] = len(rows)
+            parents.append(index.get(id(quotation.continues)) if quotation.continues else None)
+            rows.append(
+                quote_values(
+                    article=article,
+                    speaker_id=linked[id(attribution.speaker)],
+                    kind=quotation.kind,
+                    span=(quotation.span.start, quotation.span.end),
+                    outlet_id=outlet_id,
+                    said_on=attribution.said_on.date if attribution.said_on else None,
+                    said_on_precision=(
+                        attribution.said_on.precision if attribution.said_on else None
+                    ),
+                    cue=cue,
+                    speaker_span=(named.start, named.end) if named else None,
+                    origin="extracted",
+                    basis=basis,
+                    confidence=confidence(basis),
+                )
+            )
+    # Ids in waves: first the quotes that continue no other, then those whose quote has one.
+    given: list[int | None] = [None] * len(rows)
+    while any(g is None for g in given):
+        wave = [
+            i
+            for i in range(len(rows))
+            if given[i] is None and (parents[i] is None or given[parents[i]] is not None)  # type: ignore[index]
+        ]
+        assert wave, "a quote continues one that is never stored"
+        for i in wave:
+            given[i] = ids("quote")
+            parent = parents[i]
+            if parent is not None:
+                rows[i]["continues_id"] = given[parent]
+    for row, quote_id in zip(rows, given, strict=True):
+        row["id"] = quote_id
+    return sorted(rows, key=lambda r: int(r["id"]))
+
+
+def _report(row: dict[str, Any], article: Article) -> Report:
+    return Report(
+        row["id"],
+        row["speaker_id"],
+        row["text"],
+        row["date"],
+        row["said_on"],
+        article.published_on or row["date"],
+        article.publisher_id,
+    )
+
+
+def _outlet_names(attribution: Attribution) -> list[str]:
+    return [n for n in (attribution.outlet, attribution.audience) if n]
+
+
+class OutletBook:
+    """Outlets by name for a batch: who answers to each name, read in one statement; the
+    outlets it makes, written in one."""
+
+    def __init__(self, session: Session, names: list[str]) -> None:
+        self.session = session
+        self.owners: dict[str, set[str]] = {}
+        self.taken: set[str] = set()
+        self.ranges: set[str] = set()
+        self.created: list[dict[str, str]] = []
+        self.aliases: list[dict[str, str]] = []
+        cleaned = [" ".join(n.split()) for n in names]
+        self._read_keys(sorted({k for n in cleaned for k in _keys(n)}))
+        self._read_ids(sorted({_id_base(slugify(n) or "outlet") for n in cleaned if n}))
+
+    def _read_keys(self, keys: list[str]) -> None:
+        for key in keys:
+            self.owners.setdefault(key, set())
+        for start in range(0, len(keys), _CHUNK):
+            rows = self.session.execute(
+                sa.select(OUTLET_ALIAS.c.key, OUTLET_ALIAS.c.outlet_id).where(
+                    OUTLET_ALIAS.c.key.in_(keys[start : start + _CHUNK])
+                )
+            )
+            for key, owner in rows:
+                self.owners[key].add(owner)
+
+    def _read_ids(self, bases: list[str]) -> None:
+        """The ids taken of each base and its numbered forms, as the speaker book reads them."""
+        for start in range(0, len(bases), 200):
+            chunk = bases[start : start + 200]
+            found = self.session.execute(
+                sa.select(OUTLET.c.id).where(
+                    sa.or_(*(OUTLET.c.id.between(b, b + ".") for b in chunk))
+                )
+            ).scalars()
+            self.taken |= set(found)
+            self.ranges |= set(chunk)
+
+    def named(self, name: str) -> list[str]:
+        keys = _keys(name)
+        missing = sorted(keys - self.owners.keys())
+        if missing:
+            self._read_keys(missing)
+        return sorted(set().union(*(self.owners[k] for k in keys)))
+
+    def _one(self, name: str, field: str) -> str | None:
+        owners = self.named(name)
+        if len(owners) > 1:
+            raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
+        return owners[0] if owners else None
+
+    def problem(self, publisher: str, attributions: list[Attribution]) -> Refused | None:
+        """Why the article could not be stored, checked before anything of it is kept: an
+        empty or ambiguous publisher, an ambiguous outlet."""
+        try:
+            self._checked(publisher, "publisher")
+            for attribution in attributions:
+                if attribution.outlet:
+                    self._checked(attribution.outlet, "outlet")
+                elif attribution.audience:
+                    self._one(attribution.audience, "outlet")
+        except InvalidField as error:
+            return Refused(error.field, str(error))
+        return None
+
+    def _checked(self, name: str, field: str) -> None:
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidField(field, f"the {field} is empty")
+        self._one(name, field)
+
+    def outlet_for(self, name: str, field: str = "publisher") -> str:
+        """The outlet this id or name means, made when the store has never heard of it."""
+        name = " ".join(name.split())
+        if not name:
+            raise InvalidField(field, f"the {field} is empty")
+        known = self._one(name, field)
+        if known is not None:
+            return known
+        outlet_id = self._free_id(slugify(name) or "outlet")
+        name = name[:_MAX_NAME]
+        self.created.append({"id": outlet_id, "name": name})
+        self.taken.add(outlet_id)
+        seen: set[str] = set()
+        for alias in (name, outlet_id):
+            key = name_key(alias)
+            if key and key not in seen:
+                seen.add(key)
+                if key not in self.owners:
+                    self._read_keys([key])
+                self.owners[key].add(outlet_id)
+                self.aliases.append({"outlet_id": outlet_id, "key": key, "alias": alias})
+        return outlet_id
+
+    def given_to(self, attribution: Attribution) -> str | None:
+        """The outlet the words were given to: one the text marks as an outlet ("told CBS
+        News"), or a name told the words that the store knows as an outlet."""
+        if attribution.outlet:
+            return self.outlet_for(attribution.outlet, "outlet")
+        if attribution.audience:
+            return self._one(attribution.audience, "outlet")
+        return None
+
+    def _free_id(self, base: str) -> str:
+        base = _id_base(base)
+        if base not in self.ranges:
+            self._read_ids([base])
+        candidate, n = base, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def write(self, session: Session) -> None:
+        hold_all(
+            session, [f"outlet:{o['id']}" for o in sorted(self.created, key=lambda o: o["id"])]
+        )
+        if self.created:
+            session.execute(sa.insert(OUTLET), self.created)
+        if self.aliases:
+            session.execute(sa.insert(OUTLET_ALIAS), self.aliases)
+        self.created, self.aliases = [], []
+
+
+def _keys(name: str) -> set[str]:
+    return {name_key(name), slugify(name)} - {""}
+
+
+def _id_base(base: str) -> str:
+    return base[:100].strip("-") or "x"

@@ -1,0 +1,398 @@
+"""Grouping a batch of new reports in memory: the same rules and the same outcome as
+``grouping.group`` called article by article, with the store read in a few statements for the
+whole batch (every quotation of the batch's speakers that shares an index key with one of its
+reports) and written in one statement per kind of change.
+
+The outcome is the same because the candidates a report is compared with are the same: the
+quotations of its speaker sharing the most of its keys, stored or started earlier in the batch,
+ranked by shared keys then id, twelve at most; and quotation ids are given out in the order
+the article-by-article path gives them. The speakers' grouping locks are held (PostgreSQL)
+before anything is read, so no other writer's quotation is missed."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.crud import hold_all
+from app.quotations.compare import same_quotation
+from app.quotations.grouping import (
+    ANCHOR,
+    ARTICLE,
+    CANDIDATES,
+    FRESH_MOST,
+    QUOTATION,
+    QUOTE,
+    _report_select,
+)
+from app.quotations.words import Words, anchors, query_anchors, words_of
+
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Report:
+    """A new quote as grouping reads it."""
+
+    id: int
+    speaker_id: str
+    text: str
+    date: dt.date
+    said_on: dt.date | None
+    published_on: dt.date
+    publisher_id: str
+
+
+@dataclass
+class _Held:
+    """A quotation in memory: a stored one the batch may join, or one it starts."""
+
+    id: int
+    speaker_id: str
+    text: str
+    text_quote_id: int
+    date: dt.date
+    first_said: dt.date | None
+    first_reported: dt.date
+    reports: int
+    publishers: int
+    version: int
+    words: Words
+    keys: set[int]
+    publisher_ids: set[str]
+    stored: bool
+    # As stored, to write only what changed.
+    stored_keys: frozenset[int] = frozenset()
+    changed: bool = False
+    gone: bool = False
+    # Every report in it, read from the store only when a merge needs them all.
+    members: list[Report] | None = None
+    new_members: list[Report] = field(default_factory=list)
+
+
+class QuotationBook:
+    """The quotations a batch's reports may join, kept in memory while the batch is grouped."""
+
+    def __init__(self, session: Session, next_id: "IdSource") -> None:
+        self.session = session
+        self.next_id = next_id
+        self.held: dict[int, _Held] = {}
+        self.by_key: dict[int, set[int]] = {}
+        # report id -> the quotation it is in
+        self.placed: dict[int, int] = {}
+        # (source, into): stored quotes moved by a merge, in order
+        self.moves: list[tuple[int, int]] = []
+        self._words: dict[str, Words] = {}
+
+    def read(self, reports: Sequence[Report]) -> None:
+        """Locks the reports' speakers for grouping (PostgreSQL) and reads every stored
+        quotation of theirs that shares a key with one of them."""
+        speakers = sorted({r.speaker_id for r in reports})
+        hold_all(self.session, [f"quotation:{s}" for s in speakers])
+        # Enough ids for every report to start a quotation, in one statement (PostgreSQL).
+        self.next_id.reserve("quotation", len(reports))
+        keys = sorted({k for r in reports for k in query_anchors(self.words(r.text))})
+        if not speakers or not keys:
+            return
+        sharing = sa.select(ANCHOR.c.quotation_id).where(
+            ANCHOR.c.anchor.in_(sa.bindparam("keys", expanding=True))
+        )
+        statement = sa.select(
+            QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
+            QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
+            QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
+        ).where(
+            QUOTATION.c.speaker_id.in_(sa.bindparam("speakers", expanding=True)),
+            QUOTATION.c.id.in_(sharing),
+        )  # fmt: skip
+        for start in range(0, len(keys), _CHUNK):
+            rows = self.session.execute(
+                statement, {"keys": keys[start : start + _CHUNK], "speakers": speakers}
+            )
+            for row in rows:
+                if row.id in self.held:
+                    continue
+                words = self.words(row.text)
+                keys_of = set(anchors(words))
+                self._hold(
+                    _Held(
+                        row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
+                        row.first_said, row.first_reported, row.reports, row.publishers,
+                        row.version, words, keys_of, set(), stored=True,
+                        stored_keys=frozenset(keys_of),
+                    )
+                )  # fmt: skip
+        stored = sorted(h.id for h in self.held.values() if h.stored)
+        for start in range(0, len(stored), _CHUNK):
+            rows = self.session.execute(
+                sa.select(QUOTE.c.quotation_id, ARTICLE.c.publisher_id)
+                .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
+                .where(QUOTE.c.quotation_id.in_(stored[start : start + _CHUNK]))
+                .distinct()
+            )
+            for quotation_id, publisher_id in rows:
+                self.held[quotation_id].publisher_ids.add(publisher_id)
+
+    def words(self, text: str) -> Words:
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = words_of(text)
+        return found
+
+    def group(self, reports: Sequence[Report], fresh: Iterable[str] = ()) -> None:
+        """One article's reports, as ``grouping.group`` groups them (``fresh``: speakers the
+        article made)."""
+        unwritten = set(fresh)
+        starting: list[tuple[Report, Words]] = []
+        for report in sorted(reports, key=lambda r: r.id):
+            speaker = report.speaker_id
+            if speaker in unwritten:
+                words = self.words(report.text)
+                earlier = [theirs for other, theirs in starting if other.speaker_id == speaker]
+                if len(earlier) < FRESH_MOST and not any(
+                    same_quotation(words, theirs) is not None for theirs in earlier
+                ):
+                    starting.append((report, words))
+                    continue
+                for pending, words_of_pending in starting:
+                    if pending.speaker_id == speaker:
+                        self._start(pending, words_of_pending)
+                starting = [s for s in starting if s[0].speaker_id != speaker]
+                unwritten.discard(speaker)
+            self._group_one(report)
+        for report, words in starting:
+            self._start(report, words)
+
+    def _group_one(self, report: Report) -> None:
+        words = self.words(report.text)
+        matches = self._matches(report.speaker_id, words)
+        if not matches:
+            self._start(report, words)
+            return
+        inside = [m for m in matches if len(words) < m[2]]
+        if len(inside) > 1:
+            self._start(report, words)
+            return
+        target = inside[0][0] if inside else min(matches, key=lambda m: (-m[1], m[0].id))[0]
+        self._attach(target, report, words)
+        if not inside:
+            for other, score, _ in matches:
+                if other.id != target.id and score >= 2.0 and not other.gone:
+                    self._merge(other, into=target)
+
+    def _matches(self, speaker_id: str, words: Words) -> list[tuple[_Held, float, int]]:
+        keys = query_anchors(words)
+        shared: dict[int, int] = {}
+        for key in keys:
+            for quotation_id in self.by_key.get(key, ()):
+                if self.held[quotation_id].speaker_id == speaker_id:
+                    shared[quotation_id] = shared.get(quotation_id, 0) + 1
+        ranked = sorted(shared, key=lambda q: (-shared[q], q))[:CANDIDATES]
+        found = []
+        for quotation_id in ranked:
+            held = self.held[quotation_id]
+            score = same_quotation(words, held.words)
+            if score is not None:
+                found.append((held, score, len(held.words)))
+        return found
+
+    def _start(self, report: Report, words: Words) -> None:
+        held = _Held(
+            self.next_id("quotation"), report.speaker_id, report.text, report.id, report.date,
+            report.said_on, report.published_on, 1, 1, 1, words, set(anchors(words)),
+            {report.publisher_id}, stored=False, members=[],
+        )  # fmt: skip
+        self._hold(held)
+        held.new_members.append(report)
+        self.placed[report.id] = held.id
+
+    def _attach(self, held: _Held, report: Report, words: Words) -> None:
+        held.reports += 1
+        if report.publisher_id not in held.publisher_ids:
+            held.publishers += 1
+            held.publisher_ids.add(report.publisher_id)
+        held.date = min(held.date, report.date)
+        held.first_reported = min(held.first_reported, report.published_on)
+        held.version += 1
+        if report.said_on is not None:
+            said = held.first_said
+            held.first_said = report.said_on if said is None else min(said, report.said_on)
+        if len(words) > len(held.words):
+            self._rekey(held, report.text, words)
+            held.text_quote_id = report.id
+        held.changed = True
+        held.new_members.append(report)
+        self.placed[report.id] = held.id
+
+    def _merge(self, source: _Held, *, into: _Held) -> None:
+        """Every report of ``source`` joins ``into``; both are then refreshed from their
+        reports, and ``source``, left with none, is removed."""
+        self._load_members(source)
+        self._load_members(into)
+        assert source.members is not None and into.members is not None
+        if source.stored:
+            self.moves.append((source.id, into.id))
+        into.members += source.members
+        source.members = []
+        for report in source.new_members:
+            self.placed[report.id] = into.id
+        into.new_members += source.new_members
+        source.new_members = []
+        self._refresh(source)
+        self._refresh(into)
+
+    def _load_members(self, held: _Held) -> None:
+        if held.members is not None:
+            return
+        rows = self.session.execute(_report_select().where(QUOTE.c.quotation_id == held.id))
+        held.members = [Report(*row) for row in rows]
+
+    def _refresh(self, held: _Held) -> None:
+        assert held.members is not None
+        reports = held.members + held.new_members
+        if not reports:
+            held.gone = held.changed = True
+            for key in held.keys:
+                self.by_key[key].discard(held.id)
+            return
+        fullest = min(reports, key=lambda r: (-len(self.words(r.text)), r.id))
+        if fullest.text != held.text:
+            self._rekey(held, fullest.text, self.words(fullest.text))
+        said = [r.said_on for r in reports if r.said_on is not None]
+        held.text_quote_id = fullest.id
+        held.date = min(r.date for r in reports)
+        held.first_said = min(said) if said else None
+        held.first_reported = min(r.published_on for r in reports)
+        held.reports = len(reports)
+        held.publisher_ids = {r.publisher_id for r in reports}
+        held.publishers = len(held.publisher_ids)
+        held.version += 1
+        held.changed = True
+
+    def _rekey(self, held: _Held, text: str, words: Words) -> None:
+        for key in held.keys:
+            self.by_key[key].discard(held.id)
+        held.text, held.words, held.keys = text, words, set(anchors(words))
+        for key in held.keys:
+            self.by_key.setdefault(key, set()).add(held.id)
+
+    def _hold(self, held: _Held) -> None:
+        self.held[held.id] = held
+        for key in held.keys:
+            self.by_key.setdefault(key, set()).add(held.id)
+
+    def write_new(self) -> None:
+        """Inserts the quotations the batch started and their keys: before the quotes that
+        are in them."""
+        started = [h for h in self.held.values() if not h.stored and not h.gone]
+        if not started:
+            return
+        self.session.execute(sa.insert(QUOTATION), [_values(h) | {"id": h.id} for h in started])
+        rows = [{"anchor": k, "quotation_id": h.id} for h in started for k in sorted(h.keys)]
+        if rows:
+            self.session.execute(sa.insert(ANCHOR), rows)
+
+    def write_changes(self) -> None:
+        """Updates the stored quotations the batch joined, merged or emptied."""
+        for source, into in self.moves:
+            self.session.execute(
+                sa.update(QUOTE).where(QUOTE.c.quotation_id == source).values(quotation_id=into)
+            )
+        stored = [h for h in self.held.values() if h.stored and h.changed]
+        dropped = [
+            {"key": k, "quotation": h.id}
+            for h in stored
+            for k in sorted(h.stored_keys - (set() if h.gone else h.keys))
+        ]
+        if dropped:
+            self.session.execute(
+                sa.delete(ANCHOR).where(
+                    ANCHOR.c.anchor == sa.bindparam("key"),
+                    ANCHOR.c.quotation_id == sa.bindparam("quotation"),
+                ),
+                dropped,
+            )
+        added = [
+            {"anchor": k, "quotation_id": h.id}
+            for h in stored
+            if not h.gone
+            for k in sorted(h.keys - h.stored_keys)
+        ]
+        if added:
+            self.session.execute(sa.insert(ANCHOR), added)
+        gone = [h.id for h in stored if h.gone]
+        if gone:
+            self.session.execute(sa.delete(QUOTATION).where(QUOTATION.c.id.in_(gone)))
+        kept = [h for h in stored if not h.gone]
+        if kept:
+            self.session.execute(
+                sa.update(QUOTATION)
+                .where(QUOTATION.c.id == sa.bindparam("quotation"))
+                .values({name: sa.bindparam(f"new_{name}") for name in _FIGURES}),
+                [
+                    {"quotation": h.id} | {f"new_{k}": v for k, v in _values(h).items()}
+                    for h in kept
+                ],
+            )
+
+
+_FIGURES = (
+    "speaker_id", "text", "text_quote_id", "date", "first_said", "first_reported", "reports",
+    "publishers", "version",
+)  # fmt: skip
+
+
+def _values(held: _Held) -> dict[str, object]:
+    return {
+        "speaker_id": held.speaker_id,
+        "text": held.text,
+        "text_quote_id": held.text_quote_id,
+        "date": held.date,
+        "first_said": held.first_said,
+        "first_reported": held.first_reported,
+        "reports": held.reports,
+        "publishers": held.publishers,
+        "version": held.version,
+    }
+
+
+class IdSource:
+    """New row ids for a batch, given out in order. SQLite: after the largest the table has
+    had (its writer holds the store's write lock, so no one else takes one meanwhile);
+    PostgreSQL: from the table's sequence, a block at a time."""
+
+    _TABLES = ("article", "quote", "quotation")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+        self.pool: dict[str, list[int]] = {t: [] for t in self._TABLES}
+        self.last: dict[str, int] = {}
+        if not self.postgres:
+            parts = ", ".join(
+                f"(SELECT max(coalesce((SELECT max(id) FROM {t}), 0), coalesce((SELECT seq"
+                f" FROM sqlite_sequence WHERE name = '{t}'), 0)))"
+                for t in self._TABLES
+            )
+            row = session.execute(sa.text(f"SELECT {parts}")).one()
+            self.last = dict(zip(self._TABLES, (int(v) for v in row), strict=True))
+
+    def __call__(self, table: str) -> int:
+        if not self.postgres:
+            self.last[table] += 1
+            return self.last[table]
+        if not self.pool[table]:
+            self.reserve(table, 256)
+        return self.pool[table].pop(0)
+
+    def reserve(self, table: str, count: int) -> None:
+        """Takes ``count`` ids of ``table``'s sequence at once (PostgreSQL)."""
+        if not self.postgres or count <= 0:
+            return
+        ids = self.session.execute(
+            sa.text(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, :n)"),
+            {"n": count},
+        ).scalars()
+        self.pool[table] += sorted(int(i) for i in ids)
