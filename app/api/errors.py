@@ -6,10 +6,14 @@ and unexpected failures all leave through here."""
 import datetime as dt
 import logging
 import re
+import resource
+import shutil
 from collections.abc import Sequence
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -279,14 +283,33 @@ _FULL = ("database or disk is full", "no space left on device", "could not exten
 _FULL_CODES = frozenset({"SQLITE_FULL", "SQLITE_IOERR_WRITE"})
 
 
-def _no_room(error: Exception) -> bool:
+def _no_room(error: Exception, database_url: str) -> bool:
     code = getattr(getattr(error, "orig", None), "sqlite_errorname", "")
-    return code in _FULL_CODES or any(sign in str(error).lower() for sign in _FULL)
+    if code in _FULL_CODES or any(sign in str(error).lower() for sign in _FULL):
+        return True
+    # SQLite reports a write refused at COMMIT as a bare "disk I/O error": it is for want of
+    # room when the disk is (nearly) full or a file size limit is in force.
+    return "disk i/o error" in str(error).lower() and _short_of_room(database_url)
+
+
+def _short_of_room(database_url: str) -> bool:
+    if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+        return True
+    path = sa.make_url(database_url).database
+    if not path:
+        return False
+    try:
+        return shutil.disk_usage(Path(path).resolve().parent).free < _LITTLE_ROOM
+    except OSError:
+        return False
+
+
+_LITTLE_ROOM = 64 * 1024 * 1024
 
 
 async def _store_unavailable(request: Request, error: Exception) -> JSONResponse:
     # SQLite's progress handler, or PostgreSQL's statement_timeout, stopped the query.
-    if _no_room(error):
+    if _no_room(error, request.app.state.settings.database_url):
         log.error("store full: %s", error)
         when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         request.app.state.store_full = f"the store's disk had no room at the last write ({when})"

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import InvalidField, content_hash, hold_all, quote_values, utcnow
+from app.crud import InvalidField, content_hash, hold_all, insert_rows, quote_values, utcnow
 from app.extract import Attribution
 from app.extract.confidence import confidence
 from app.ingest.reading import Read, read_quotations
@@ -143,12 +143,12 @@ def write_articles(session: Session, batch: Sequence[Submitted]) -> list[Written
     # Writes, parents before children.
     outlets.write(session)
     if articles:
-        session.execute(sa.insert(ARTICLE), [_article_row(a) for _, a, _, _ in articles])
+        insert_rows(session, ARTICLE, [_article_row(a) for _, a, _, _ in articles])
     speakers.write(session)
     quotations.write_new()
     rows = [row for _, _, found, _ in articles for row in found]
     if rows:
-        session.execute(sa.insert(QUOTE), rows)
+        insert_rows(session, QUOTE, rows)
     quotations.write_changes()
     assert all(o is not None for o in outcome)
     return [o for o in outcome if o is not None]
@@ -318,7 +318,7 @@ class OutletBook:
 
     def named(self, name: str) -> list[str]:
         keys = _keys(name)
-        missing = sorted(keys - self.owners.keys())
+        missing = sorted(k for k in keys if k not in self.owners)
         if missing:
             self._read_keys(missing)
         return sorted(set().union(*(self.owners[k] for k in keys)))
@@ -396,9 +396,9 @@ class OutletBook:
             session, [f"outlet:{o['id']}" for o in sorted(self.created, key=lambda o: o["id"])]
         )
         if self.created:
-            session.execute(sa.insert(OUTLET), self.created)
+            insert_rows(session, OUTLET, self.created)
         if self.aliases:
-            session.execute(sa.insert(OUTLET_ALIAS), self.aliases)
+            insert_rows(session, OUTLET_ALIAS, self.aliases)
         self.created, self.aliases = [], []
 
 

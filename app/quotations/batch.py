@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all
+from app.crud import hold_all, insert_rows
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
@@ -85,6 +85,8 @@ class QuotationBook:
         # (source, into): stored quotes moved by a merge, in order
         self.moves: list[tuple[int, int]] = []
         self._words: dict[str, Words] = {}
+        self._keys: dict[str, list[int]] = {}
+        self._asked: dict[str, list[int]] = {}
 
     def read(self, reports: Sequence[Report]) -> None:
         """Locks the reports' speakers for grouping (PostgreSQL) and reads every stored
@@ -93,7 +95,7 @@ class QuotationBook:
         hold_all(self.session, [f"quotation:{s}" for s in speakers])
         # Enough ids for every report to start a quotation, in one statement (PostgreSQL).
         self.next_id.reserve("quotation", len(reports))
-        keys = sorted({k for r in reports for k in query_anchors(self.words(r.text))})
+        keys = sorted({k for r in reports for k in self.asked(r.text)})
         if not speakers or not keys:
             return
         sharing = sa.select(ANCHOR.c.quotation_id).where(
@@ -115,7 +117,7 @@ class QuotationBook:
                 if row.id in self.held:
                     continue
                 words = self.words(row.text)
-                keys_of = set(anchors(words))
+                keys_of = set(self.keys(row.text))
                 self._hold(
                     _Held(
                         row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
@@ -139,6 +141,20 @@ class QuotationBook:
         found = self._words.get(text)
         if found is None:
             found = self._words[text] = words_of(text)
+        return found
+
+    def keys(self, text: str) -> list[int]:
+        """The index keys of a text (``anchors``), read once per text."""
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = anchors(self.words(text))
+        return found
+
+    def asked(self, text: str) -> list[int]:
+        """The keys to look a text up by (``query_anchors``), read once per text."""
+        found = self._asked.get(text)
+        if found is None:
+            found = self._asked[text] = query_anchors(self.words(text))
         return found
 
     def group(self, reports: Sequence[Report], fresh: Iterable[str] = ()) -> None:
@@ -167,7 +183,7 @@ class QuotationBook:
 
     def _group_one(self, report: Report) -> None:
         words = self.words(report.text)
-        matches = self._matches(report.speaker_id, words)
+        matches = self._matches(report, words)
         if not matches:
             self._start(report, words)
             return
@@ -182,8 +198,9 @@ class QuotationBook:
                 if other.id != target.id and score >= 2.0 and not other.gone:
                     self._merge(other, into=target)
 
-    def _matches(self, speaker_id: str, words: Words) -> list[tuple[_Held, float, int]]:
-        keys = query_anchors(words)
+    def _matches(self, report: Report, words: Words) -> list[tuple[_Held, float, int]]:
+        speaker_id = report.speaker_id
+        keys = self.asked(report.text)
         shared: dict[int, int] = {}
         for key in keys:
             for quotation_id in self.by_key.get(key, ()):
@@ -201,7 +218,7 @@ class QuotationBook:
     def _start(self, report: Report, words: Words) -> None:
         held = _Held(
             self.next_id("quotation"), report.speaker_id, report.text, report.id, report.date,
-            report.said_on, report.published_on, 1, 1, 1, words, set(anchors(words)),
+            report.said_on, report.published_on, 1, 1, 1, words, set(self.keys(report.text)),
             {report.publisher_id}, stored=False, members=[],
         )  # fmt: skip
         self._hold(held)
@@ -274,7 +291,7 @@ class QuotationBook:
     def _rekey(self, held: _Held, text: str, words: Words) -> None:
         for key in held.keys:
             self.by_key[key].discard(held.id)
-        held.text, held.words, held.keys = text, words, set(anchors(words))
+        held.text, held.words, held.keys = text, words, set(self.keys(text))
         for key in held.keys:
             self.by_key.setdefault(key, set()).add(held.id)
 
@@ -289,10 +306,10 @@ class QuotationBook:
         started = [h for h in self.held.values() if not h.stored and not h.gone]
         if not started:
             return
-        self.session.execute(sa.insert(QUOTATION), [_values(h) | {"id": h.id} for h in started])
+        insert_rows(self.session, QUOTATION, [_values(h) | {"id": h.id} for h in started])
         rows = [{"anchor": k, "quotation_id": h.id} for h in started for k in sorted(h.keys)]
         if rows:
-            self.session.execute(sa.insert(ANCHOR), rows)
+            insert_rows(self.session, ANCHOR, rows)
 
     def write_changes(self) -> None:
         """Updates the stored quotations the batch joined, merged or emptied."""
@@ -321,7 +338,7 @@ class QuotationBook:
             for k in sorted(h.keys - h.stored_keys)
         ]
         if added:
-            self.session.execute(sa.insert(ANCHOR), added)
+            insert_rows(self.session, ANCHOR, added)
         gone = [h.id for h in stored if h.gone]
         if gone:
             self.session.execute(sa.delete(QUOTATION).where(QUOTATION.c.id.in_(gone)))

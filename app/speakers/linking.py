@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all
+from app.crud import hold_all, insert_rows
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
@@ -52,8 +52,9 @@ class SpeakerBook:
         # Owners added to keys the store has not been asked about yet.
         self.unread: dict[str, set[str]] = {}
         self.speakers: dict[str, Known] = {}
-        # Speaker ids known to be taken, and the bases whose numbered ids are all known.
+        # Speaker ids known to be taken; ids found free; bases whose numbered forms are known.
         self.taken: set[str] = set()
+        self.free_bases: set[str] = set()
         self.ranges: set[str] = set()
         self.created: list[Known] = []
         # (speaker id, key) -> (alias, article it was learnt from), first spelling kept.
@@ -68,8 +69,8 @@ class SpeakerBook:
         keys = {k for m in mentions for n in _names(m) for k in _keys(n)}
         # A new speaker answers to its id too.
         keys |= {name_key(base) for base in bases} - {""}
-        self._read_keys(sorted(keys - self.owners.keys()))
-        self._read_ids(sorted(bases - self.ranges))
+        self._read_keys(sorted(k for k in keys if k not in self.owners))
+        self._read_ids(sorted(bases - self.ranges - self.free_bases))
 
     def _read_keys(self, keys: list[str]) -> None:
         for key in keys:
@@ -82,7 +83,8 @@ class SpeakerBook:
             )
             for key, owner in rows:
                 self.owners[key].add(owner)
-        wanted = sorted(set().union(*(self.owners[k] for k in keys)) - self.speakers.keys())
+        owners = set().union(*(self.owners[k] for k in keys))
+        wanted = sorted(o for o in owners if o not in self.speakers)
         for start in range(0, len(wanted), _CHUNK):
             rows = self.session.execute(
                 sa.select(SPEAKER.c.id, SPEAKER.c.name, SPEAKER.c.kind, SPEAKER.c.role).where(
@@ -94,8 +96,23 @@ class SpeakerBook:
                 self.taken.add(row.id)
 
     def _read_ids(self, bases: list[str]) -> None:
-        """Which ids each base and its numbered forms ("okafor", "okafor-2", ...) are taken:
-        the ids from the base up to the base and a period, which sorts just after "-"."""
+        """Which of these ids are taken; for those that are, which numbered forms too."""
+        taken: list[str] = []
+        for start in range(0, len(bases), _CHUNK):
+            chunk = bases[start : start + _CHUNK]
+            found = set(
+                self.session.execute(sa.select(SPEAKER.c.id).where(SPEAKER.c.id.in_(chunk)))
+                .scalars()
+                .all()
+            )
+            self.taken |= found
+            self.free_bases |= set(chunk) - found
+            taken += sorted(found)
+        self._read_ranges(taken)
+
+    def _read_ranges(self, bases: list[str]) -> None:
+        """The numbered forms of each base ("okafor-2", ...) that are taken: the ids from the
+        base up to the base and a period, which sorts just after "-"."""
         for start in range(0, len(bases), _RANGES):
             chunk = bases[start : start + _RANGES]
             found = set(
@@ -111,7 +128,7 @@ class SpeakerBook:
     def named(self, name: str) -> list[str]:
         """Ids of every speaker answering to ``name``, as ``speakers_named`` gives them."""
         keys = _keys(name)
-        missing = sorted(keys - self.owners.keys())
+        missing = sorted(k for k in keys if k not in self.owners)
         if missing:
             self._read_keys(missing)
         return sorted(set().union(*(self.owners[k] for k in keys)))
@@ -122,7 +139,7 @@ class SpeakerBook:
     def owned_elsewhere(self, names: list[str], speaker_id: str) -> set[str]:
         """The keys of ``names`` that another speaker answers to."""
         keys = {name_key(n) for n in names} - {""}
-        missing = sorted(keys - self.owners.keys())
+        missing = sorted(k for k in keys if k not in self.owners)
         if missing:
             self._read_keys(missing)
         return {k for k in keys if self.owners[k] - {speaker_id}}
@@ -130,8 +147,12 @@ class SpeakerBook:
     def free_id(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``...: the first no speaker has, stored or new."""
         base = _id_base(base)
-        if base not in self.ranges:
+        if base not in self.ranges and base not in self.free_bases:
             self._read_ids([base])
+        if base not in self.taken:
+            return base
+        if base not in self.ranges:
+            self._read_ranges([base])
         candidate, n = base, 1
         while candidate in self.taken:
             n += 1
@@ -173,14 +194,11 @@ class SpeakerBook:
         # On PostgreSQL, two writers meeting one new name wait for each other here; the
         # second's insert then fails on the first's row and its batch is stored again.
         hold_all(session, sorted(f"speaker:{speaker_id}" for speaker_id in created))
-        if self.created:
-            session.execute(
-                sa.insert(SPEAKER),
-                [
-                    {"id": s.id, "name": s.name, "kind": s.kind, "role": s.role}
-                    for s in self.created
-                ],
-            )
+        insert_rows(
+            session,
+            SPEAKER,
+            [{"id": s.id, "name": s.name, "kind": s.kind, "role": s.role} for s in self.created],
+        )
         stored = self._stored_keys(sorted({sid for sid, _ in self.aliases} - created))
         rows = [
             {"speaker_id": sid, "key": key, "alias": alias, "article_id": article_id}
@@ -188,7 +206,7 @@ class SpeakerBook:
             if (sid, key) not in stored
         ]
         if rows:
-            session.execute(sa.insert(ALIAS), rows)
+            insert_rows(session, ALIAS, rows)
         if self.renamed:
             session.execute(
                 sa.update(SPEAKER)

@@ -110,7 +110,7 @@ def test_a_full_disk_refuses_the_write_whole_and_the_store_recovers(store: Store
     with serving(store, before=file_size_cap(cap), **bounds) as (base, process):
         answer = httpx.post(f"{base}/v1/articles", json=big, headers=store.headers, timeout=30)
         assert answer.status_code == 503, answer.text
-        assert answer.json()["type"] == "/problems/store-full"
+        assert answer.json()["type"] == "/problems/store-full", answer.json()
         assert "no room" in answer.json()["detail"] and answer.headers["retry-after"]
         ready = httpx.get(f"{base}/ready", timeout=10).json()
         assert ready["writes"] == "refused" and "no room" in ready["writes_refused_because"]
@@ -157,7 +157,7 @@ def test_a_store_on_a_full_filesystem_says_it_is_full_and_refuses_writes_whole(
         with serving(full, **bounds) as (base, _):
             answer = httpx.post(f"{base}/v1/articles", json=big, headers=full.headers, timeout=60)
             assert answer.status_code == 503, answer.text
-            assert answer.json()["type"] == "/problems/store-full"
+            assert answer.json()["type"] == "/problems/store-full", answer.json()
             ready = httpx.get(f"{base}/ready", timeout=10).json()
             assert ready["writes"] == "refused" and "no room" in ready["writes_refused_because"]
             for path in READS:
