@@ -213,7 +213,7 @@ def ingest_command(
     ] = 1,
     batch: Annotated[
         int, typer.Option(min=1, max=10_000, help="Articles stored per transaction.")
-    ] = 50,
+    ] = 100,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="A line for every article.")
     ] = False,
@@ -247,6 +247,107 @@ def ingest_command(
             bounds=bounds,
             report=shown,
         )
+    typer.echo(shown.summary(tally))
+    if tally.failed:
+        raise typer.Exit(1)
+
+
+@cli.command("extract")
+def extract_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Articles, as saidwho ingest takes them: files, directories, globs.",
+            show_default=False,
+            metavar="PATH",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the extracted articles to.")],
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler (tcp://host:8786) whose workers do the reading; they must "
+            "see PATH and --out at the same paths. Without it, this machine's processes."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes that read side by side (no --cluster).")
+    ] = 1,
+    publisher: Annotated[
+        str | None, typer.Option(help="Publisher of articles that name none, by id or name.")
+    ] = None,
+    published_on: Annotated[
+        str | None, typer.Option(help="Publication date of articles that give none.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: the file name).")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+) -> None:
+    """Read articles and write what they say, and who said it, to files in --out, with no
+    store: saidwho load stores them, here or on another machine. A share of the work whose file
+    is written already is not done again, so an interrupted run is resumed by running it
+    again. The exit status is 1 when any article could not be read."""
+    from app.ingest.extraction import Done, run_local, run_on_cluster, shares, summary, workers_of
+    from app.ingest.files import ArticleFileError, Defaults, expand
+    from app.ingest.reading import Bounds
+
+    defaults = Defaults(publisher=publisher, published_on=published_on, title=title, url=url)
+    try:
+        found = [p.resolve() for p in expand(paths)]
+        _check_text_options(found, defaults)
+    except ArticleFileError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    settings = Settings()
+    bounds = Bounds(settings.max_paragraphs, settings.max_quotes_per_article)
+    workers = workers_of(cluster) if cluster else jobs
+    tasks = shares(found, workers)
+    finished: list[Done] = []
+
+    def done(item: Done) -> None:
+        finished.append(item)
+        how = "written before" if item.resumed else f"{item.read} read, {item.failed} failed"
+        typer.echo(f"[{len(finished)}/{len(tasks)}] {item.share.name}: {how} (by {item.by})")
+
+    if cluster:
+        run_on_cluster(cluster, tasks, out, defaults, bounds, done)
+    else:
+        run_local(tasks, out, defaults, bounds, jobs, done)
+    read, failed, resumed = summary(finished)
+    typer.echo(
+        f"{read:,} articles read, {failed:,} failed, into {len(tasks)} files in {out}"
+        + (f" ({resumed} written by an earlier run)" if resumed else "")
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+@cli.command("load")
+def load_command(
+    folder: Annotated[
+        Path, typer.Argument(help="A folder saidwho extract wrote.", show_default=False)
+    ],
+    batch: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Articles stored per transaction.")
+    ] = 100,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="A line for every article.")
+    ] = False,
+) -> None:
+    """Store the articles saidwho extract wrote, in the order of the input they were read
+    from, with the set-based writer: the store ends as saidwho ingest of that input leaves
+    it. A text already stored is skipped, so a load can be run again."""
+    from app.ingest.archive import store_all
+    from app.ingest.extraction import count_lines, extracted
+    from app.ingest.progress import Shown
+
+    if not folder.is_dir():
+        typer.echo(f"error: {folder} is not a folder", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    migrate(settings)
+    total = count_lines(folder)
+    with Shown(total, each=verbose or total <= 25) as shown:
+        tally = store_all(settings, extracted(folder), batch=batch, report=shown)
     typer.echo(shown.summary(tally))
     if tally.failed:
         raise typer.Exit(1)

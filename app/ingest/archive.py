@@ -3,8 +3,9 @@
 The slow part of taking an article is reading it (the page's main text, then the quotations),
 and that needs no store, so ``--jobs N`` processes do it side by side while this process writes.
 A bounded window of work is in flight at any time, so memory stays flat however long the
-archive. The writer commits a batch of articles per transaction, each article inside a
-savepoint, so that one article that cannot be stored fails alone.
+archive. The writer (``app.ingest.writer``) stores a batch of articles per transaction in a
+handful of statements; an article it cannot store is refused before anything of it is
+written, so it fails alone.
 
 Resuming is free: a text already stored is skipped, by the worker before it is read when the
 store already has it, or by the writer, which holds a lock on the text's hash on PostgreSQL so
@@ -137,16 +138,26 @@ def _stored_id(text: str) -> int | None:
 
 
 def prepare(source: Source) -> Outcome:
-    """One article read and attributed, or why not; never raises for a bad article."""
+    """One article read and attributed, or why not, skipped when the store has its text
+    already; never raises for a bad article."""
+    return read_source(source, _state["defaults"], _state["bounds"], stored=_stored_id)
+
+
+def read_source(
+    source: Source,
+    defaults: Defaults,
+    bounds: Bounds | None,
+    stored: Callable[[str], int | None] | None = None,
+) -> Outcome:
+    """One article read and attributed, or why not; never raises for a bad article. With
+    ``stored``, a text the store has (its id, or None) is skipped before it is read."""
     try:
-        article = article_fields(source, _state["defaults"])
-        stored = _stored_id(article.text)
-        if stored is not None:
-            return Skipped(source.where, stored)
+        article = article_fields(source, defaults)
+        known = stored(article.text) if stored is not None else None
+        if known is not None:
+            return Skipped(source.where, known)
         return Prepared(
-            source.where,
-            article,
-            read_quotations(article.text, article.published_on, _state["bounds"]),
+            source.where, article, read_quotations(article.text, article.published_on, bounds)
         )
     except ArticleFileError as error:
         return Failed(source.where, str(error))
@@ -171,27 +182,39 @@ def run(
     *,
     defaults: Defaults,
     jobs: int = 1,
-    batch: int = 50,
+    batch: int = 100,
     bounds: Bounds | None = None,
     report: Report | None = None,
 ) -> Tally:
     """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
+    return store_all(
+        settings, _prepared(settings, found, defaults, bounds, jobs), batch=batch, report=report
+    )
+
+
+def store_all(
+    settings: Settings,
+    outcomes: Iterable[Outcome],
+    *,
+    batch: int = 100,
+    report: Report | None = None,
+) -> Tally:
+    """Stores every article read in ``outcomes``, ``batch`` to a transaction, counting the
+    rest (skipped, failed)."""
     tally = Tally()
     engine = make_engine(settings)
-    # A transaction gives way after a fifth of the write budget, so no article in it runs out.
-    seconds = min(2.0, settings.write_budget_ms / 5000)
     try:
         pending: list[Prepared] = []
-        for outcome in _prepared(settings, found, defaults, bounds, jobs):
+        for outcome in outcomes:
             if isinstance(outcome, Prepared):
                 pending.append(outcome)
                 if len(pending) >= batch:
-                    _store(engine, pending, tally, report, seconds)
+                    _store(engine, pending, tally, report)
                     pending = []
             else:
                 _count(outcome, tally, report)
         if pending:
-            _store(engine, pending, tally, report, seconds)
+            _store(engine, pending, tally, report)
     finally:
         engine.dispose()
         reader = _state.get("engine")  # this process's own, with --jobs 1
@@ -235,14 +258,11 @@ def _chunks(found: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _store(
-    engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None, seconds: float
-) -> None:
+def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None) -> None:
     """The batch in one transaction by the set-based writer (an article it refuses fails
     alone). On PostgreSQL another writer may lock the same speakers in the other order, or
     make the same new speaker first: the batch is then stored again one article per
     transaction, each seeing the other's rows."""
-    del seconds  # the set-based writer holds the lock for milliseconds per article
     try:
         with session_scope(engine) as session:
             outcomes = _write(session, batch)
