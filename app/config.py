@@ -76,6 +76,23 @@ class Settings(BaseSettings):
         "(real pages run to several MB of markup around a few kB of article); past it, 413. "
         "What a page may hold is still bounded by the paragraph and quote caps.",
     )
+    max_batch_bytes: int = Field(
+        default=16_777_216,
+        ge=1024,
+        description="Largest body of `POST /v1/articles/batch` (one article a line); past it, 413.",
+    )
+    max_batch_articles: int = Field(
+        default=1000,
+        ge=1,
+        le=10_000,
+        description="Most articles one `POST /v1/articles/batch` may carry; past it, 413.",
+    )
+    batch_articles_per_request: int = Field(
+        default=50,
+        ge=1,
+        description="How many articles of a batch count as one request against the rate "
+        "limits: a batch of 1,000 counts as 20 requests.",
+    )
     max_paragraphs: int = Field(
         default=5000,
         ge=1,

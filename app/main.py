@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         openapi_url="/openapi.json" if settings.docs_enabled else None,
         # The framework counts up to the larger limit; PageBody holds every body that is not
         # a page to the smaller one.
-        max_body_size=max(settings.max_body_bytes, settings.max_page_bytes),
+        max_body_size=max(
+            settings.max_body_bytes, settings.max_page_bytes, settings.max_batch_bytes
+        ),
         responses=COMMON_PROBLEMS,
     )
     app.state.settings = settings
@@ -112,7 +114,10 @@ def create_app(settings: Settings | None = None) -> SaidWho:
     )
     install_error_handlers(app)
     app.add_middleware(
-        PageBody, max_bytes=settings.max_body_bytes, max_page_bytes=settings.max_page_bytes
+        PageBody,
+        max_bytes=settings.max_body_bytes,
+        max_page_bytes=settings.max_page_bytes,
+        max_batch_bytes=settings.max_batch_bytes,
     )
     for module in (
         facets,
@@ -149,6 +154,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         FrontDoor,
         max_bytes=settings.max_body_bytes,
         max_page_bytes=settings.max_page_bytes,
+        max_batch_bytes=settings.max_batch_bytes,
         per_address=settings.rate_limit_per_address,
         per_key=settings.rate_limit_per_key,
         metrics=app.state.metrics,

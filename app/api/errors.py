@@ -147,14 +147,21 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
+    body = problem_body(status, detail, slug=slug, **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(
+    status: int, detail: str, *, slug: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The RFC 9457 document of a problem, for an answer or for one line of a batch's."""
+    return {
         "type": PROBLEM_BASE + slug if slug else "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _location(loc: Sequence[Any]) -> tuple[str, str]:
@@ -264,14 +271,20 @@ async def _http_error(request: Request, error: Exception) -> Response:
 def _allowed_methods(request: Request) -> str:
     """Every method some route answers on this path: routers split one path's methods (GET
     /v1/quotes reads, POST /v1/quotes writes), and the first route's own list is not all."""
-    methods: set[str] = set()
+    literal: set[str] = set()
+    templated: set[str] = set()
     for route in request.app.routes:
         # An included router stands for its routes, each with its full path.
         contexts = getattr(route, "effective_route_contexts", None)
         for each in contexts() if callable(contexts) else [route]:
             regex, allowed = getattr(each, "path_regex", None), getattr(each, "methods", None)
             if regex is not None and allowed and regex.fullmatch(request.url.path):
-                methods |= set(allowed)
+                # "/v1/articles/batch" is a resource of its own, not "/v1/articles/{id}".
+                if "{" in getattr(each, "path", "{"):
+                    templated |= set(allowed)
+                else:
+                    literal |= set(allowed)
+    methods = literal or templated
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))

@@ -32,8 +32,11 @@ from limits.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import Metrics
-from app.api.page_body import is_page_post
+from app.api.page_body import is_batch_post, is_page_post
 
+# Where a request finds the front door that counted it, to count more (a batch of articles).
+FRONT_DOOR = "saidwho.front_door"
+_RATE_HEADERS = "saidwho.rate_headers"
 # Probes from the machine's own monitoring are never throttled.
 _UNLIMITED = frozenset({"/health", "/ready", "/metrics"})
 _SANE_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
@@ -59,6 +62,7 @@ class FrontDoor:
         *,
         max_bytes: int,
         max_page_bytes: int | None = None,
+        max_batch_bytes: int | None = None,
         per_address: str,
         per_key: str,
         metrics: Metrics | None,
@@ -67,6 +71,7 @@ class FrontDoor:
         self.app = app
         self.max_bytes = max_bytes
         self.max_page_bytes = max_page_bytes or max_bytes
+        self.max_batch_bytes = max_batch_bytes or max_bytes
         self.per_address = _limits(per_address)
         self.per_key = _limits(per_key)
         storage = (
@@ -113,13 +118,27 @@ class FrontDoor:
             where = _nul_parameter(scope)
             detail = f"{where}: a NUL character (%00) is not allowed"
             return 422, "invalid-parameter", "Unprocessable Entity", detail, [], where
-        limit = self.max_page_bytes if is_page_post(scope) else self.max_bytes
+        limit = self.max_bytes
+        if is_page_post(scope):
+            limit = self.max_page_bytes
+        elif is_batch_post(scope):
+            limit = self.max_batch_bytes
         for name, value in scope["headers"]:
             if name == b"content-length" and (not value.isdigit() or int(value) > limit):
                 detail = f"the request body is over the {limit:,}-byte limit"
                 return 413, "too-large", "Content Too Large", detail, [], None
         if scope["path"] in _UNLIMITED:
             return None
+        scope[FRONT_DOOR] = self
+        scope[_RATE_HEADERS] = rate
+        return self.charge(scope, 1)
+
+    def charge(self, scope: Scope, cost: int) -> _Refusal | None:
+        """Counts ``cost`` requests from the request's address and key (a batch of articles
+        counts by its size); the refusal when that is past a limit. The answer's rate-limit
+        headers say what is left after it."""
+        rate: list[tuple[bytes, bytes]] = scope[_RATE_HEADERS]
+        rate.clear()
         client = scope.get("client")
         checks = [(item, "address", client[0] if client else "-") for item in self.per_address]
         prefix = _key_prefix(scope)
@@ -128,7 +147,7 @@ class FrontDoor:
         closest: tuple[int, float, int] | None = None  # remaining, reset time, limit
         for item, kind, who in checks:
             try:
-                allowed = self.limiter.hit(item, kind, who)
+                allowed = self.limiter.hit(item, kind, who, cost=cost)
                 stats = self.limiter.get_window_stats(item, kind, who)
             except (StorageError, ConnectionError, OSError) as error:
                 # The shared count is out of reach: serve rather than refuse everyone.

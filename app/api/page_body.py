@@ -24,6 +24,15 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FIELDS = tuple(name for name in PageIn.model_fields if name != "html")
 
 
+BATCH_PATH = "/v1/articles/batch"
+_NDJSON_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "application/json-seq"})
+
+
+def is_batch_post(scope: Scope) -> bool:
+    """Many articles, one a line: ``POST /v1/articles/batch``."""
+    return scope.get("method") == "POST" and scope.get("path") == BATCH_PATH
+
+
 def is_page_post(scope: Scope) -> bool:
     """A saved page posted as it is: ``POST /v1/articles`` with an HTML body."""
     if scope.get("method") != "POST" or scope.get("path") != _PATH:
@@ -36,12 +45,19 @@ def is_page_post(scope: Scope) -> bool:
 
 
 class PageBody:
-    def __init__(self, app: ASGIApp, max_bytes: int, max_page_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_page_bytes: int | None = None,
+        max_batch_bytes: int | None = None,
+    ) -> None:
         self.app = app
-        # A body sent in chunks declares no size: it is counted here as it arrives, a page to
-        # its own limit and every other body to the JSON one.
+        # A body sent in chunks declares no size: it is counted here as it arrives, a page or
+        # a batch to its own limit and every other body to the JSON one.
         self.max_bytes = max_bytes
         self.max_page_bytes = max_page_bytes or max_bytes
+        self.max_batch_bytes = max_batch_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _WRITES:
@@ -53,6 +69,14 @@ class PageBody:
         content_type["content-type"] = (declared or b"").decode("latin-1")
         media = content_type.get_content_type()
         page = scope["method"] == "POST" and scope["path"] == _PATH and media in _HTML_TYPES
+        if is_batch_post(scope):
+            if declared is not None and _has_body(headers) and media not in _NDJSON_TYPES:
+                detail = f"the body must be one article a line (application/x-ndjson), not {media}"
+                answer = problem(415, detail, slug="unsupported-media-type")
+                await answer(scope, receive, send)
+                return
+            await self.app(scope, _counted(receive, self.max_batch_bytes), send)
+            return
         if not page:
             if declared is not None and _has_body(headers) and not _is_json(media):
                 detail = f"the body must be JSON (application/json), not {media}"

@@ -380,6 +380,29 @@ ArticlePost = Annotated[
 ]
 
 
+class BatchLine(BaseModel):
+    """What became of one line of a batch of articles."""
+
+    line: int = Field(description="The line of the body, counted from 1 (blank lines too).")
+    status: int = Field(
+        description="As `POST /v1/articles` would answer it alone: 201 stored, 200 already "
+        "stored, or the problem's status.",
+        examples=[201],
+    )
+    id: int | None = Field(default=None, description="The article's id, stored or found.")
+    quotes: int | None = Field(default=None, description="Quotes stored from it.")
+    problem: dict[str, Any] | None = Field(
+        default=None, description="Why it was not stored (RFC 9457), as the single post says it."
+    )
+
+
+class BatchAnswer(BaseModel):
+    stored: int = Field(description="Articles stored now.")
+    already_stored: int = Field(description="Articles whose text was stored before.")
+    refused: int = Field(description="Lines that were not stored, each with its problem.")
+    results: list[BatchLine] = Field(description="One outcome per article line, in order.")
+
+
 class SpanIn(BaseModel):
     """Character offsets into the article text, ``text[start:end]``, start before end."""
 

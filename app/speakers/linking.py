@@ -52,9 +52,8 @@ class SpeakerBook:
         # Owners added to keys the store has not been asked about yet.
         self.unread: dict[str, set[str]] = {}
         self.speakers: dict[str, Known] = {}
-        # Speaker ids known to be taken; ids found free; bases whose numbered forms are known.
+        # Speaker ids known to be taken, and the bases whose numbered forms are all known.
         self.taken: set[str] = set()
-        self.free_bases: set[str] = set()
         self.ranges: set[str] = set()
         self.created: list[Known] = []
         # (speaker id, key) -> (alias, article it was learnt from), first spelling kept.
@@ -70,7 +69,7 @@ class SpeakerBook:
         # A new speaker answers to its id too.
         keys |= {name_key(base) for base in bases} - {""}
         self._read_keys(sorted(k for k in keys if k not in self.owners))
-        self._read_ids(sorted(bases - self.ranges - self.free_bases))
+        self._read_ranges(sorted(bases - self.ranges))
 
     def _read_keys(self, keys: list[str]) -> None:
         for key in keys:
@@ -95,24 +94,10 @@ class SpeakerBook:
                 self.speakers[row.id] = Known(row.id, row.name, row.kind, row.role)
                 self.taken.add(row.id)
 
-    def _read_ids(self, bases: list[str]) -> None:
-        """Which of these ids are taken; for those that are, which numbered forms too."""
-        taken: list[str] = []
-        for start in range(0, len(bases), _CHUNK):
-            chunk = bases[start : start + _CHUNK]
-            found = set(
-                self.session.execute(sa.select(SPEAKER.c.id).where(SPEAKER.c.id.in_(chunk)))
-                .scalars()
-                .all()
-            )
-            self.taken |= found
-            self.free_bases |= set(chunk) - found
-            taken += sorted(found)
-        self._read_ranges(taken)
-
     def _read_ranges(self, bases: list[str]) -> None:
-        """The numbered forms of each base ("okafor-2", ...) that are taken: the ids from the
-        base up to the base and a period, which sorts just after "-"."""
+        """Which ids each base and its numbered forms ("okafor", "okafor-2", ...) are taken:
+        the ids from the base up to the base and a period, which sorts just after "-". (A
+        numbered form may outlive its base: a speaker left with no quotes is removed.)"""
         for start in range(0, len(bases), _RANGES):
             chunk = bases[start : start + _RANGES]
             found = set(
@@ -147,10 +132,6 @@ class SpeakerBook:
     def free_id(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``...: the first no speaker has, stored or new."""
         base = _id_base(base)
-        if base not in self.ranges and base not in self.free_bases:
-            self._read_ids([base])
-        if base not in self.taken:
-            return base
         if base not in self.ranges:
             self._read_ranges([base])
         candidate, n = base, 1

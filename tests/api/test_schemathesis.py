@@ -23,7 +23,10 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 
 from app.main import create_app
+from tests.api import schemathesis_hooks
 from tests.conftest import seeded_store_with_key
+
+assert schemathesis_hooks  # registers how to write a batch's body
 
 pytestmark = pytest.mark.sqlite_only  # restarts its store with SQLite's backup
 

@@ -2,25 +2,32 @@
 extracts and attributes its quotations."""
 
 import datetime as dt
+import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response, status
-from pydantic import ValidationError
+from fastapi import APIRouter, Body, Depends, Request, Response, status
+from pydantic import TypeAdapter, ValidationError
 
 from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import ProblemError, problem_body, problem_responses
+from app.api.guards import FRONT_DOOR
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.page_body import FIELDS as PAGE_FIELDS
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.crud import InvalidField
 from app.ingest.pages import page_article
-from app.ingest.store import Bounds, TooMuch, ingest, read_quotations
+from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
+from app.ingest.store import ingest
+from app.ingest.writer import Refused, Submitted, write_articles
 from app.models.public import (
+    BODY_TAGS,
     ArticleDetail,
     ArticleIn,
     ArticlePost,
     ArticlePublic,
     ArticleWithQuotes,
+    BatchAnswer,
+    BatchLine,
     Page,
     PageIn,
 )
@@ -149,6 +156,172 @@ def post_article(
     return write_once(session, key, idempotency_key, digest, perform, keep=keep)
 
 
+async def ndjson_body(request: Request) -> bytes:
+    """The raw body of a batch (its media type and size are held at the door)."""
+    return await request.body()
+
+
+_ARTICLE_POST: TypeAdapter[ArticleIn | PageIn] = TypeAdapter(ArticlePost)
+
+
+@router.post(
+    "/batch",
+    response_model=BatchAnswer,
+    summary="Store many articles at once, one a line",
+    description="The body is one article a line (`application/x-ndjson`), each as `POST "
+    "/v1/articles` takes it: the text and its fields, or a saved page as `{html, ...}`. Up to "
+    "`SAIDWHO_MAX_BATCH_ARTICLES` (1,000) articles, or `SAIDWHO_MAX_BATCH_BYTES`.\n\n"
+    "Each article is stored whole or not at all, and a text already stored is not stored "
+    "again, as with the single post; one that cannot be stored does not stop the others. The "
+    "answer lists one outcome per article line, in order: its line, the status the single "
+    "post would have answered (201, 200, or a problem's), the article's id and quote count, "
+    "or the problem. Against the rate limits a batch counts as one request per "
+    "`SAIDWHO_BATCH_ARTICLES_PER_REQUEST` (50) articles, rounded up; past them nothing of "
+    "it is stored.",
+    responses=problem_responses(401, 413, 415, 422, 429),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-ndjson": {
+                    "schema": {
+                        "type": "string",
+                        "description": "One article a line, each a JSON object as POST "
+                        "/v1/articles takes it.",
+                    }
+                }
+            },
+        }
+    },
+)
+def post_batch(
+    request: Request,
+    session: WriteSessionDep,
+    key: WriteKeyDep,
+    settings: SettingsDep,
+    body: Annotated[bytes, Depends(ndjson_body)],
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    lines = [(n, raw) for n, raw in enumerate(body.split(b"\n"), start=1) if raw.strip()]
+    if not lines:
+        raise ProblemError(422, "invalid-parameter", "the body holds no article", parameter="body")
+    if len(lines) > settings.max_batch_articles:
+        raise ProblemError(
+            413,
+            "too-large",
+            f"the batch has {len(lines):,} articles; at most {settings.max_batch_articles:,} go "
+            "in one request (SAIDWHO_MAX_BATCH_ARTICLES): send the rest in another",
+        )
+    _charge(request, len(lines), settings.batch_articles_per_request)
+    bounds = Bounds(settings.max_paragraphs, settings.max_quotes_per_article)
+    results: dict[int, BatchLine] = {}
+    ready: list[tuple[int, Submitted]] = []
+    for number, raw in lines:
+        try:
+            article = _batch_article(raw)
+            read = _read(article, bounds)
+        except ProblemError as error:
+            results[number] = _refused(number, error)
+            continue
+        ready.append((number, _submitted(article, read, key.id)))
+
+    def perform() -> tuple[int, str, str | None]:
+        outcomes = write_articles(session, [item for _, item in ready])
+        for (number, _), outcome in zip(ready, outcomes, strict=True):
+            if isinstance(outcome, Refused):
+                error = ProblemError(
+                    422, "invalid-parameter", outcome.message, parameter=outcome.field
+                )
+                results[number] = _refused(number, error)
+            else:
+                results[number] = BatchLine(
+                    line=number,
+                    status=201 if outcome.created else 200,
+                    id=outcome.article.id,
+                    quotes=outcome.quotes,
+                )
+        ordered = [results[number] for number, _ in lines]
+        answer = BatchAnswer(
+            stored=sum(1 for r in ordered if r.status == 201),
+            already_stored=sum(1 for r in ordered if r.status == 200),
+            refused=sum(1 for r in ordered if r.problem is not None),
+            results=ordered,
+        )
+        return 200, answer.model_dump_json(), None
+
+    digest = hashlib.sha256(b"POST " + request.url.path.encode() + b"\n" + body).hexdigest()
+    keep = dt.timedelta(hours=settings.idempotency_hours)
+    return write_once(session, key, idempotency_key, digest, perform, keep=keep)
+
+
+def _charge(request: Request, articles: int, per_request: int) -> None:
+    """Counts the batch against the rate limits by its size: the door counted one request."""
+    door = request.scope.get(FRONT_DOOR)
+    cost = -(-articles // per_request) - 1
+    if door is None or cost <= 0:
+        return
+    refusal = door.charge(request.scope, cost)
+    if refusal is not None:
+        status_code, slug, _, detail, headers, _ = refusal
+        raise ProblemError(
+            status_code,
+            slug,
+            f"a batch of {articles:,} articles counts as {cost + 1} requests: {detail}",
+            headers=dict(headers),
+        )
+
+
+def _batch_article(raw: bytes) -> ArticleIn:
+    """One line of a batch as the single post reads its body."""
+    try:
+        posted = _ARTICLE_POST.validate_json(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(p) for p in first["loc"] if p not in BODY_TAGS) or "line"
+        if first["type"] == "json_invalid":
+            name = "line"
+        detail = f"{name}: {first['msg']}"
+        raise ProblemError(422, "invalid-parameter", detail, parameter=name) from None
+    return _from_page(posted) if isinstance(posted, PageIn) else posted
+
+
+def _read(article: ArticleIn, bounds: Bounds) -> Read:
+    try:
+        return read_quotations(article.text, article.published_on, bounds)
+    except InvalidField as error:
+        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    except TooMuch as error:
+        if error.what == "paragraphs":
+            raise ProblemError(413, "too-large", f"{error} (SAIDWHO_MAX_PARAGRAPHS)") from None
+        raise ProblemError(
+            422,
+            "invalid-parameter",
+            f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
+            parameter="text",
+        ) from None
+
+
+def _submitted(article: ArticleIn, read: Read, api_key_id: int | None) -> Submitted:
+    return Submitted(
+        title=article.title.strip(),
+        publisher=article.publisher,
+        published_on=article.published_on,
+        text=article.text,
+        url=str(article.url) if article.url else None,
+        byline=" ".join(article.byline.split()) or None if article.byline else None,
+        read=read,
+        api_key_id=api_key_id,
+    )
+
+
+def _refused(number: int, error: ProblemError) -> BatchLine:
+    return BatchLine(
+        line=number,
+        status=error.status,
+        problem=problem_body(error.status, error.detail, slug=error.slug, **error.extra),
+    )
+
+
 def _from_page(page: PageIn) -> ArticleIn:
     """The article a page holds, read before any transaction (it is the slow part)."""
     try:
@@ -172,7 +345,7 @@ def _from_page(page: PageIn) -> ArticleIn:
 
 
 @router.get(
-    "/{article_id}",
+    "/{article_id:int}",
     response_model=ArticleDetail,
     summary="One article with its text",
     responses=problem_responses(404),
