@@ -213,7 +213,7 @@ def ingest_command(
     ] = 1,
     batch: Annotated[
         int, typer.Option(min=1, max=10_000, help="Articles stored per transaction.")
-    ] = 100,
+    ] = 200,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="A line for every article.")
     ] = False,
@@ -328,7 +328,7 @@ def load_command(
     ],
     batch: Annotated[
         int, typer.Option(min=1, max=10_000, help="Articles stored per transaction.")
-    ] = 100,
+    ] = 200,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="A line for every article.")
     ] = False,

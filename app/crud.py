@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
 from app.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
@@ -89,15 +90,32 @@ def hold_all(session: Session, names: list[str]) -> None:
     )
 
 
+def one_of(
+    session: Session, column: sa.ColumnElement[Any], values: Iterable[Any]
+) -> sa.ColumnElement[bool]:
+    """``column IN values`` for a long list: on PostgreSQL one array parameter (``= ANY``),
+    which it hashes or looks up by index, where a list of hundreds of parameters is
+    compared with each row one by one."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Text, not the column's VARCHAR: PostgreSQL compares varchar as text, and would
+        # convert a varchar[] parameter to text[] again for every row.
+        stored = getattr(column.type, "impl", column.type)  # SQLModel's string decorates one
+        kind = sa.Text() if isinstance(stored, sa.String) else column.type
+        array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(kind))
+        return column == sa.any_(array)
+    return column.in_(list(values))
+
+
 # COPY statements sent by ``insert_rows`` (PostgreSQL), which SQLAlchemy's statement events do
 # not see: benches and tests add them to what they count.
 copies = [0]
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Many new rows of one table (their columns' Python values, the same keys in each) in
-    one statement, without SQLAlchemy's per-row work: ``COPY`` on PostgreSQL, one prepared
-    ``executemany`` on SQLite with the values as SQLAlchemy would store them."""
+    """Many new rows of one table (their columns' Python values, the same keys in the same
+    order in each) in one statement, without SQLAlchemy's per-row work: ``COPY`` on
+    PostgreSQL, one prepared ``executemany`` on SQLite with the values as SQLAlchemy would
+    store them."""
     if not rows:
         return
     columns = list(rows[0])
@@ -116,17 +134,20 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
         convert = _SQLITE_STORES.get(_python_type(table.c[column]))
         if convert is not None:
             converted.append((n, convert))
-    values = [[row[c] for c in columns] for row in rows]
-    for value in values:
-        for n, convert in converted:
-            if value[n] is not None:
-                value[n] = convert(value[n])
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", [tuple(v) for v in values]
-    )
+    values: list[tuple[Any, ...]] = [tuple(row.values()) for row in rows]
+    if converted:
+        changed = []
+        for value in values:
+            items = list(value)
+            for n, convert in converted:
+                if items[n] is not None:
+                    items[n] = convert(items[n])
+            changed.append(tuple(items))
+        values = changed
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
 
 
-def _python_type(column: sa.Column[Any]) -> type | None:
+def _python_type(column: sa.ColumnElement[Any]) -> type | None:
     try:
         found: type = column.type.python_type
     except NotImplementedError:

@@ -15,7 +15,10 @@ date moved) into a JSON Lines file, then measures, each in a new store:
   memory means the two are close;
 - with ``--postgres``, ``--jobs 2`` into a new database on that server;
 - ``saidwho watch --once`` over a feed of ``--watch`` entries served on the loopback address:
-  how many were stored, and the most times any page was fetched (1 is right).
+  how many were stored, and the most times any page was fetched (1 is right);
+- the writer alone on the first ``--writer-sample`` articles, beside the floor of writing the
+  same rows plainly (``bench/writer.py``: executemany on SQLite, COPY on PostgreSQL), and the
+  statements it sends per article.
 
 Rates are this machine's; the ratios (jobs 2 against jobs 1, the store against extraction
 alone) are what carries to other machines.
@@ -157,6 +160,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="")
     parser.add_argument("--watch", type=int, default=200)
     parser.add_argument("--skip-jobs-1", action="store_true", help="only --jobs 2 end to end")
+    parser.add_argument("--writer-sample", type=int, default=1_000)
     options = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
     with tempfile.TemporaryDirectory(prefix="saidwho-ingest-") as name:
@@ -185,6 +189,9 @@ def main() -> None:
             rows.append(("PostgreSQL, --jobs 2", rate, alone[2], rss, summary))
             print(f"  {rows[-1][0]}: {rate:,.1f}/s, peak {rss:,.0f} MB; {summary}", flush=True)
         watched = watch(archive, folder, options.watch) if options.watch else None
+        sample = folder / "writer.jsonl"
+        build(sample, min(options.writer_sample, count))
+        writer_rows = writer_against_floor(sample, folder, options.postgres)
     print()
     print("| run | articles/s end to end | extraction alone | share of it | peak RSS |")
     print("|---|---|---|---|---|")
@@ -197,10 +204,43 @@ def main() -> None:
     full_rss = next(rss for label, _, _, rss, _ in rows if label == "SQLite, --jobs 2")
     print(f"peak RSS, SQLite --jobs 2: {small_rss:,.0f} MB for {min(options.small, count):,} "
           f"articles ({small_rate:,.1f}/s), {full_rss:,.0f} MB for {count:,}")  # fmt: skip
+    print(f"\nThe writer alone ({min(options.writer_sample, count):,} articles read beforehand, "
+          "batches of 100), beside the same rows written plainly:\n")  # fmt: skip
+    print("| store | writer, articles/s | the same rows, plain | writer / floor | statements "
+          "per article |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    print("\n".join(writer_rows))
     if watched is not None:
         entries, stored, most, seconds = watched
         print(f"watch --once: {stored:,} of {entries:,} entries stored in {seconds:,.1f} s; "
               f"most fetches of one page: {most}")  # fmt: skip
+
+
+def writer_against_floor(sample: Path, folder: Path, postgres: str) -> list[str]:
+    """The table bench/writer.py prints, for the articles in ``sample``."""
+    from bench import writer
+
+    items = writer.submitted(sample)
+    lines = []
+    seeded = writer.store(f"sqlite:///{folder / 'w-seeded.db'}")
+    settings = writer.store(f"sqlite:///{folder / 'w-writer.db'}")
+    rate, per_article = writer.writer(settings, items, 100)
+    rows = writer.new_rows(settings, seeded)
+    writer.store(f"sqlite:///{folder / 'w-floor.db'}")
+    floor = writer.floor_sqlite(str(folder / "w-floor.db"), rows, len(items))
+    lines.append(f"| SQLite | {rate:,.0f} | {floor:,.0f} (executemany) | {rate / floor:.2f} "
+                 f"| {per_article:.2f} |")  # fmt: skip
+    if postgres:
+        seeded_pg = writer.store(new_database(postgres, "saidwho_bench_seeded"))
+        pg = writer.store(new_database(postgres, "saidwho_bench_writer"))
+        rate, per_article = writer.writer(pg, items, 100)
+        rows = writer.new_rows(pg, seeded_pg)
+        floor_url = new_database(postgres, "saidwho_bench_floor")
+        writer.store(floor_url)
+        floor = writer.floor_postgres(floor_url, rows, len(items))
+        lines.append(f"| PostgreSQL | {rate:,.0f} | {floor:,.0f} (COPY) | {rate / floor:.2f} "
+                     f"| {per_article:.2f} |")  # fmt: skip
+    return lines
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ not measured here). Then, each in a new seeded store:
   articles, a transaction each: articles a second, and statements sent per article;
 - the floor: the very rows the writer stored, written again into a new seeded store with one
   ``executemany`` per table per 50 articles through plain ``sqlite3`` (or ``COPY`` per table
-  per 50 articles on PostgreSQL), a transaction each, nothing linked or grouped, and foreign
-  keys not checked on SQLite (the rows are cut by share, not by article).
+  per 50 articles on PostgreSQL), a transaction each, nothing linked or grouped; each row
+  goes in with the first article that brought it, and keys are checked, as the store does.
 
 The ratio writer/floor is what carries to other machines: how much of the time a store needs
 to take the rows at all the writer adds by deciding what they are.
@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from app import crud  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import make_engine, migrate, session_scope  # noqa: E402
 from app.ingest.reading import read_quotations  # noqa: E402
@@ -77,60 +78,101 @@ def writer(settings: Settings, items: list[Submitted], batch: int) -> tuple[floa
         sent[0] += 1
 
     sa.event.listen(engine, "before_cursor_execute", count)
+    copied = crud.copies[0]  # COPY statements, which SQLAlchemy's events do not see
     started = time.perf_counter()
     for at in range(0, len(items), batch):
         with session_scope(engine) as session:
             write_articles(session, items[at : at + batch])
     seconds = time.perf_counter() - started
     engine.dispose()
-    return len(items) / seconds, sent[0] / len(items)
+    return len(items) / seconds, (sent[0] + crud.copies[0] - copied) / len(items)
 
 
-def new_rows(
-    settings: Settings, seeded: Settings
-) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """Every row the writer added, by table: those the seeded store does not have."""
-    found = {}
+Rows = dict[str, tuple[list[str], list[list[tuple[Any, ...]]]]]
+
+
+def new_rows(settings: Settings, seeded: Settings, per_part: int = PER_TRANSACTION) -> Rows:
+    """Every row the writer added (those the seeded store does not have), by table, cut into
+    parts of ``per_part`` articles: each row in the part of the first article that brought
+    it, so a part's rows refer only to rows of its own or earlier parts."""
     written, base = make_engine(settings), make_engine(seeded)
+    inspector = sa.inspect(written)
+    # A column the store computes (PostgreSQL's search vector) is not written.
+    shapes = {
+        table: (
+            inspector.get_pk_constraint(table)["constrained_columns"],
+            [c["name"] for c in inspector.get_columns(table) if not c.get("computed")],
+        )
+        for table in TABLES
+    }
     with written.connect() as mine, base.connect() as theirs:
-        for table in TABLES:
-            keys = sa.inspect(written).get_pk_constraint(table)["constrained_columns"]
-            result = mine.execute(sa.text(f"SELECT * FROM {table}"))
-            columns = list(result.keys())
+        first = {
+            name: dict(mine.execute(sa.text(sql)).all()) for name, sql in _FIRST_ARTICLE.items()
+        }
+        articles = sorted(r[0] for r in mine.execute(sa.text("SELECT id FROM article")))
+        known = {r[0] for r in theirs.execute(sa.text("SELECT id FROM article"))}
+        part_of = {a: n // per_part for n, a in enumerate(a for a in articles if a not in known)}
+        found: Rows = {}
+        for table, (keys, columns) in shapes.items():
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            result = mine.execute(sa.text(f"SELECT {quoted} FROM {table}"))
             at = [columns.index(k) for k in keys]
             before = {
                 tuple(r) for r in theirs.execute(sa.text(f"SELECT {', '.join(keys)} FROM {table}"))
             }
-            found[table] = (
-                columns,
-                [tuple(r) for r in result if tuple(r[i] for i in at) not in before],
-            )
+            parts: list[list[tuple[Any, ...]]] = [[] for _ in range(max(part_of.values()) + 1)]
+            for row in result:
+                if tuple(row[i] for i in at) in before:
+                    continue
+                article = _article_of(table, dict(zip(columns, row, strict=True)), first)
+                # A new name of a seeded speaker (or key of a seeded quotation): first part.
+                parts[part_of.get(article, 0)].append(tuple(row))
+            found[table] = (columns, parts)
     written.dispose()
     base.dispose()
     return found
 
 
-def floor_sqlite(
-    path: str, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], articles: int
-) -> float:
-    """Articles a second writing ``rows`` with plain sqlite3, one transaction per 50 articles."""
+# The first article each speaker, outlet and quotation came with.
+_FIRST_ARTICLE = {
+    "speaker": "SELECT speaker_id, min(article_id) FROM quote GROUP BY speaker_id",
+    "outlet": "SELECT o, min(a) FROM (SELECT publisher_id AS o, id AS a FROM article UNION ALL "
+    "SELECT outlet_id, article_id FROM quote WHERE outlet_id IS NOT NULL) AS u GROUP BY o",
+    "quotation": "SELECT quotation_id, min(article_id) FROM quote GROUP BY quotation_id",
+}
+
+
+def _article_of(table: str, row: dict[str, Any], first: dict[str, dict[Any, int]]) -> int:
+    if table == "article":
+        return int(row["id"])
+    if table == "quote":
+        return int(row["article_id"])
+    if table in ("speaker", "outlet", "quotation"):
+        return first[table].get(row["id"], 0)
+    if table == "speaker_alias":
+        return int(row["article_id"] or first["speaker"].get(row["speaker_id"], 0))
+    if table == "outlet_alias":
+        return first["outlet"].get(row["outlet_id"], 0)
+    return first["quotation"].get(row["quotation_id"], 0)  # quotation_anchor
+
+
+def floor_sqlite(path: str, rows: Rows, articles: int) -> float:
+    """Articles a second writing ``rows`` with plain sqlite3, a transaction per part, one
+    ``executemany`` per table in it, keys checked as the store checks them."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
-    # Rows are cut into transactions by share, not by article: a child may come before its
-    # parent, so keys are not checked. The floor is only faster for it.
-    connection.execute("PRAGMA foreign_keys = OFF")
-    parts = max(1, articles // PER_TRANSACTION)
+    connection.execute("PRAGMA foreign_keys = ON")
     started = time.perf_counter()
-    for part in range(parts):
+    for part in range(len(rows["article"][1])):
         connection.execute("BEGIN IMMEDIATE")
         for table in TABLES:
-            columns, values = rows[table]
-            share = values[part * len(values) // parts : (part + 1) * len(values) // parts]
-            if share:
+            columns, parts = rows[table]
+            if parts[part]:
                 marks = ", ".join("?" for _ in columns)
+                names = ", ".join(f'"{c}"' for c in columns)
                 connection.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", share
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})", parts[part]
                 )
         connection.execute("COMMIT")
     seconds = time.perf_counter() - started
@@ -138,25 +180,23 @@ def floor_sqlite(
     return articles / seconds
 
 
-def floor_postgres(
-    url: str, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]], articles: int
-) -> float:
-    """Articles a second writing ``rows`` with COPY, one transaction per 50 articles."""
+def floor_postgres(url: str, rows: Rows, articles: int) -> float:
+    """Articles a second writing ``rows`` with COPY, a transaction per part, one COPY per
+    table in it, keys checked."""
     import psycopg
 
     plain = sa.make_url(url).set(drivername="postgresql").render_as_string(False)
-    parts = max(1, articles // PER_TRANSACTION)
     with psycopg.connect(plain) as connection:
         started = time.perf_counter()
-        for part in range(parts):
+        for part in range(len(rows["article"][1])):
             with connection.transaction(), connection.cursor() as cursor:
                 for table in TABLES:
-                    columns, values = rows[table]
-                    share = values[part * len(values) // parts : (part + 1) * len(values) // parts]
-                    if not share:
+                    columns, parts = rows[table]
+                    if not parts[part]:
                         continue
-                    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for row in share:
+                    names = ", ".join(f'"{c}"' for c in columns)
+                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                        for row in parts[part]:
                             copy.write_row(row)
         seconds = time.perf_counter() - started
     return articles / seconds

@@ -182,7 +182,7 @@ def run(
     *,
     defaults: Defaults,
     jobs: int = 1,
-    batch: int = 100,
+    batch: int = 200,
     bounds: Bounds | None = None,
     report: Report | None = None,
 ) -> Tally:
@@ -196,7 +196,7 @@ def store_all(
     settings: Settings,
     outcomes: Iterable[Outcome],
     *,
-    batch: int = 100,
+    batch: int = 200,
     report: Report | None = None,
 ) -> Tally:
     """Stores every article read in ``outcomes``, ``batch`` to a transaction, counting the

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all, insert_rows
+from app.crud import hold_all, insert_rows, one_of
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
@@ -79,7 +79,9 @@ class QuotationBook:
         self.session = session
         self.next_id = next_id
         self.held: dict[int, _Held] = {}
-        self.by_key: dict[int, set[int]] = {}
+        # (speaker, index key) -> the speaker's quotations with that key: a report is only
+        # ever compared with its own speaker's.
+        self.by_key: dict[tuple[str, int], set[int]] = {}
         # report id -> the quotation it is in
         self.placed: dict[int, int] = {}
         # (source, into): stored quotes moved by a merge, in order
@@ -98,20 +100,20 @@ class QuotationBook:
         keys = sorted({k for r in reports for k in self.asked(r.text)})
         if not speakers or not keys:
             return
-        sharing = sa.select(ANCHOR.c.quotation_id).where(
-            ANCHOR.c.anchor.in_(sa.bindparam("keys", expanding=True))
-        )
-        statement = sa.select(
+        columns = (
             QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
             QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
             QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
-        ).where(
-            QUOTATION.c.speaker_id.in_(sa.bindparam("speakers", expanding=True)),
-            QUOTATION.c.id.in_(sharing),
         )  # fmt: skip
         for start in range(0, len(keys), _CHUNK):
+            sharing = sa.select(ANCHOR.c.quotation_id).where(
+                one_of(self.session, ANCHOR.c.anchor, keys[start : start + _CHUNK])
+            )
             rows = self.session.execute(
-                statement, {"keys": keys[start : start + _CHUNK], "speakers": speakers}
+                sa.select(*columns).where(
+                    one_of(self.session, QUOTATION.c.speaker_id, speakers),
+                    QUOTATION.c.id.in_(sharing),
+                )
             )
             for row in rows:
                 if row.id in self.held:
@@ -131,7 +133,7 @@ class QuotationBook:
             rows = self.session.execute(
                 sa.select(QUOTE.c.quotation_id, ARTICLE.c.publisher_id)
                 .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
-                .where(QUOTE.c.quotation_id.in_(stored[start : start + _CHUNK]))
+                .where(one_of(self.session, QUOTE.c.quotation_id, stored[start : start + _CHUNK]))
                 .distinct()
             )
             for quotation_id, publisher_id in rows:
@@ -203,9 +205,8 @@ class QuotationBook:
         keys = self.asked(report.text)
         shared: dict[int, int] = {}
         for key in keys:
-            for quotation_id in self.by_key.get(key, ()):
-                if self.held[quotation_id].speaker_id == speaker_id:
-                    shared[quotation_id] = shared.get(quotation_id, 0) + 1
+            for quotation_id in self.by_key.get((speaker_id, key), ()):
+                shared[quotation_id] = shared.get(quotation_id, 0) + 1
         ranked = sorted(shared, key=lambda q: (-shared[q], q))[:CANDIDATES]
         found = []
         for quotation_id in ranked:
@@ -272,7 +273,7 @@ class QuotationBook:
         if not reports:
             held.gone = held.changed = True
             for key in held.keys:
-                self.by_key[key].discard(held.id)
+                self.by_key[held.speaker_id, key].discard(held.id)
             return
         fullest = min(reports, key=lambda r: (-len(self.words(r.text)), r.id))
         if fullest.text != held.text:
@@ -290,15 +291,15 @@ class QuotationBook:
 
     def _rekey(self, held: _Held, text: str, words: Words) -> None:
         for key in held.keys:
-            self.by_key[key].discard(held.id)
+            self.by_key[held.speaker_id, key].discard(held.id)
         held.text, held.words, held.keys = text, words, set(self.keys(text))
         for key in held.keys:
-            self.by_key.setdefault(key, set()).add(held.id)
+            self.by_key.setdefault((held.speaker_id, key), set()).add(held.id)
 
     def _hold(self, held: _Held) -> None:
         self.held[held.id] = held
         for key in held.keys:
-            self.by_key.setdefault(key, set()).add(held.id)
+            self.by_key.setdefault((held.speaker_id, key), set()).add(held.id)
 
     def write_new(self) -> None:
         """Inserts the quotations the batch started and their keys: before the quotes that

@@ -61,20 +61,21 @@ def words_of(text: str) -> Words:
     text = _BRACKETED.sub(" ", text)
     segments = []
     for part in _ELLIPSIS.split(text):
-        found = tuple(
-            word
-            for token in _WORD.findall(part)
-            for word in _expanded(_NUMBER_COMMAS.sub("", token).strip("'"))
-            if word
-        )
+        found: list[str] = []
+        for token in _WORD.findall(part):
+            if "," in token:  # "1,000" is one number
+                token = _NUMBER_COMMAS.sub("", token)
+            found += (word for word in _expanded(token.strip("'")) if word)
         if found:
-            segments.append(found)
+            segments.append(tuple(found))
     return Words(tuple(w for segment in segments for w in segment), tuple(segments))
 
 
 def _expanded(token: str) -> tuple[str, ...]:
     if token in _CONTRACTIONS:
         return _CONTRACTIONS[token]
+    if "'" not in token:  # every suffix below has one
+        return (token,)
     for suffix, word in _SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix):
             return (token[: -len(suffix)], word)

@@ -8,11 +8,12 @@ nothing in common). A namesake becomes a new speaker; popularity never decides i
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all, insert_rows
+from app.crud import hold_all, insert_rows, one_of
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
@@ -60,12 +61,13 @@ class SpeakerBook:
         self.aliases: dict[tuple[str, str], tuple[str, int | None]] = {}
         self.renamed: dict[str, str] = {}
         self._edited: dict[str, bool] = {}
+        self._names: dict[int, list[str]] = {}
         self.read(list(mentions))
 
     def read(self, mentions: Sequence[Mention]) -> None:
         """Reads who answers to these mentions' names, and whether their ids are taken."""
         bases = {_id_base(slugify(m.name) or "speaker") for m in mentions}
-        keys = {k for m in mentions for n in _names(m) for k in _keys(n)}
+        keys = {k for m in mentions for n in self.names_of(m) for k in _keys(n)}
         # A new speaker answers to its id too.
         keys |= {name_key(base) for base in bases} - {""}
         self._read_keys(sorted(k for k in keys if k not in self.owners))
@@ -77,7 +79,7 @@ class SpeakerBook:
         for start in range(0, len(keys), _CHUNK):
             rows = self.session.execute(
                 sa.select(ALIAS.c.key, ALIAS.c.speaker_id).where(
-                    ALIAS.c.key.in_(keys[start : start + _CHUNK])
+                    one_of(self.session, ALIAS.c.key, keys[start : start + _CHUNK])
                 )
             )
             for key, owner in rows:
@@ -87,7 +89,7 @@ class SpeakerBook:
         for start in range(0, len(wanted), _CHUNK):
             rows = self.session.execute(
                 sa.select(SPEAKER.c.id, SPEAKER.c.name, SPEAKER.c.kind, SPEAKER.c.role).where(
-                    SPEAKER.c.id.in_(wanted[start : start + _CHUNK])
+                    one_of(self.session, SPEAKER.c.id, wanted[start : start + _CHUNK])
                 )
             )
             for row in rows:
@@ -100,33 +102,45 @@ class SpeakerBook:
         numbered form may outlive its base: a speaker left with no quotes is removed.)"""
         for start in range(0, len(bases), _RANGES):
             chunk = bases[start : start + _RANGES]
+            # Written as text: building hundreds of expressions costs more than running them.
+            ranges = " OR ".join(f"id BETWEEN :low{n} AND :high{n}" for n in range(len(chunk)))
+            values = {f"low{n}": b for n, b in enumerate(chunk)}
+            values |= {f"high{n}": b + "." for n, b in enumerate(chunk)}
             found = set(
                 self.session.execute(
-                    sa.select(SPEAKER.c.id).where(
-                        sa.or_(*(SPEAKER.c.id.between(b, b + ".") for b in chunk))
-                    )
+                    sa.text(f"SELECT id FROM speaker WHERE {ranges}"), values
                 ).scalars()
             )
             self.taken |= found
             self.ranges |= set(chunk)
 
-    def named(self, name: str) -> list[str]:
-        """Ids of every speaker answering to ``name``, as ``speakers_named`` gives them."""
-        keys = _keys(name)
-        missing = sorted(k for k in keys if k not in self.owners)
-        if missing:
-            self._read_keys(missing)
-        return sorted(set().union(*(self.owners[k] for k in keys)))
+    def names_of(self, mention: Mention) -> list[str]:
+        """``_names`` of a mention, worked out once a batch."""
+        found = self._names.get(id(mention))
+        if found is None:
+            found = self._names[id(mention)] = _names(mention)
+        return found
 
-    def answering(self, owners: list[str]) -> list[Known]:
-        return [self.speakers[owner] for owner in sorted(owners) if owner in self.speakers]
+    def named(self, name: str) -> set[str]:
+        """Ids of every speaker answering to ``name``, as ``speakers_named`` finds them."""
+        keys = _keys(name)
+        missing = [k for k in keys if k not in self.owners]
+        if missing:
+            self._read_keys(sorted(missing))
+        if len(keys) == 1:
+            return self.owners[next(iter(keys))]
+        return set().union(*(self.owners[k] for k in keys))
+
+    def answering(self, owners: Iterable[str]) -> list[Known]:
+        """The speakers of these ids (in no order: linking asks only whether one answers)."""
+        return [self.speakers[owner] for owner in owners if owner in self.speakers]
 
     def owned_elsewhere(self, names: list[str], speaker_id: str) -> set[str]:
         """The keys of ``names`` that another speaker answers to."""
         keys = {name_key(n) for n in names} - {""}
-        missing = sorted(k for k in keys if k not in self.owners)
+        missing = [k for k in keys if k not in self.owners]
         if missing:
-            self._read_keys(missing)
+            self._read_keys(sorted(missing))
         return {k for k in keys if self.owners[k] - {speaker_id}}
 
     def free_id(self, base: str) -> str:
@@ -202,7 +216,7 @@ class SpeakerBook:
         for start in range(0, len(speaker_ids), _CHUNK):
             rows = self.session.execute(
                 sa.select(ALIAS.c.speaker_id, ALIAS.c.key).where(
-                    ALIAS.c.speaker_id.in_(speaker_ids[start : start + _CHUNK])
+                    one_of(self.session, ALIAS.c.speaker_id, speaker_ids[start : start + _CHUNK])
                 )
             )
             found |= {(sid, key) for sid, key in rows}
@@ -251,8 +265,9 @@ def link_article(
     return linked
 
 
-def _keys(name: str) -> set[str]:
-    return {name_key(name), slugify(name)} - {""}
+@lru_cache(maxsize=65536)
+def _keys(name: str) -> frozenset[str]:
+    return frozenset({name_key(name), slugify(name)} - {""})
 
 
 def link_speaker(
@@ -264,7 +279,7 @@ def link_speaker(
     """The speaker this extracted one is; a new one when none fits for certain. The article's
     names for it become aliases, remembering the article, unless another speaker already
     answers to them: a store must not make a name ambiguous behind a person's back."""
-    names = _names(mention)
+    names = book.names_of(mention)
     found = _known(mention, names, book)
     speaker_id = found or book.free_id(slugify(mention.name) or "speaker")
     taken = book.owned_elsewhere(names, speaker_id)
@@ -348,7 +363,7 @@ def _role_holder(book: SpeakerBook, role: str, linked: set[str]) -> str | None:
     wanted = _role_words(role)
     holders = [
         speaker.id
-        for speaker in book.answering(sorted(linked))
+        for speaker in book.answering(linked)
         if speaker.kind == "person"
         and speaker.role
         and wanted
@@ -357,8 +372,9 @@ def _role_holder(book: SpeakerBook, role: str, linked: set[str]) -> str | None:
     return holders[0] if len(holders) == 1 else None
 
 
-def _given_and_family(name: str) -> list[str]:
-    return [w for w in name.split() if w not in HONORIFICS and w not in TITLE_WORDS]
+@lru_cache(maxsize=65536)
+def _given_and_family(name: str) -> tuple[str, ...]:
+    return tuple(w for w in name.split() if w not in HONORIFICS and w not in TITLE_WORDS)
 
 
 def _given(name: str) -> str | None:
@@ -373,10 +389,12 @@ def _same_given(a: str, b: str) -> bool:
     return a == b
 
 
-def _role_words(role: str) -> set[str]:
-    return {w for w in re.findall(r"[\w.]+", role.casefold()) if w not in _ROLE_NOISE}
+@lru_cache(maxsize=16384)
+def _role_words(role: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[\w.]+", role.casefold()) if w not in _ROLE_NOISE)
 
 
+@lru_cache(maxsize=65536)
 def _without_initials(name: str) -> str:
     """ "Donald J. Trump" -> "Donald Trump", so both spellings find one speaker."""
     words = name.split()
@@ -386,6 +404,7 @@ def _without_initials(name: str) -> str:
     return " ".join(kept)
 
 
+@lru_cache(maxsize=65536)
 def _distinctive(mention: str) -> bool:
     """A mention worth keeping as an alias: not a pronoun, not a bare "the official"."""
     words = [w for w in mention.split() if w.lower() not in _GENERIC_WORDS]
