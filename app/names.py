@@ -10,14 +10,14 @@ _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=65536)  # a batch of articles looks the same names up many times
+@lru_cache(maxsize=16384)  # a batch of articles looks the same names up many times
 def name_key(name: str) -> str:
     """Case-, space- and apostrophe-insensitive form of a name, for alias lookups."""
     folded = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold()
     return _SPACES.sub(" ", folded).strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def slugify(name: str) -> str:
     """A URL-safe id from a name: "The Washington Post" -> "the-washington-post"."""
     ascii_only = (

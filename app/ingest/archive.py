@@ -188,7 +188,10 @@ def run(
 ) -> Tally:
     """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
     return store_all(
-        settings, _prepared(settings, found, defaults, bounds, jobs), batch=batch, report=report
+        settings,
+        _prepared(settings, found, defaults, bounds, jobs, ahead=batch),
+        batch=batch,
+        report=report,
     )
 
 
@@ -230,8 +233,11 @@ def _prepared(
     defaults: Defaults,
     bounds: Bounds | None,
     jobs: int,
+    ahead: int = 0,
 ) -> Iterator[Outcome]:
-    """Every source read, in order; by ``jobs`` worker processes with a bounded window."""
+    """Every source read, in order; by ``jobs`` worker processes with a bounded window, at
+    least ``ahead`` articles wide: while the writer stores a batch, the workers read the
+    next one rather than wait."""
     if jobs <= 1:
         _start_worker(settings, defaults, bounds)
         for source in found:
@@ -242,7 +248,7 @@ def _prepared(
         max_workers=jobs, initializer=_start_worker_process, initargs=(settings, defaults, bounds)
     ) as pool:
         window: deque[Future[list[Outcome]]] = deque()
-        for chunk in itertools.islice(chunks, jobs * AHEAD):
+        for chunk in itertools.islice(chunks, max(jobs * AHEAD, -(-ahead // CHUNK) + jobs)):
             window.append(pool.submit(_prepare_chunk, chunk))
         while window:
             outcomes = window.popleft().result()

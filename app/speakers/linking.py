@@ -265,7 +265,7 @@ def link_article(
     return linked
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _keys(name: str) -> frozenset[str]:
     return frozenset({name_key(name), slugify(name)} - {""})
 
@@ -372,7 +372,7 @@ def _role_holder(book: SpeakerBook, role: str, linked: set[str]) -> str | None:
     return holders[0] if len(holders) == 1 else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _given_and_family(name: str) -> tuple[str, ...]:
     return tuple(w for w in name.split() if w not in HONORIFICS and w not in TITLE_WORDS)
 
@@ -394,7 +394,7 @@ def _role_words(role: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[\w.]+", role.casefold()) if w not in _ROLE_NOISE)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _without_initials(name: str) -> str:
     """ "Donald J. Trump" -> "Donald Trump", so both spellings find one speaker."""
     words = name.split()
@@ -404,7 +404,7 @@ def _without_initials(name: str) -> str:
     return " ".join(kept)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _distinctive(mention: str) -> bool:
     """A mention worth keeping as an alias: not a pronoun, not a bare "the official"."""
     words = [w for w in mention.split() if w.lower() not in _GENERIC_WORDS]
