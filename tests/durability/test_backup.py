@@ -24,6 +24,8 @@ def backup(store: Store, target: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_backup_taken_during_writes_is_whole_and_sound(store: Store) -> None:
     stop = threading.Event()
+    stored = threading.Event()
+    refused: list[str] = []
     with serving(store) as (base, _):
 
         def write() -> None:
@@ -31,11 +33,19 @@ def test_a_backup_taken_during_writes_is_whole_and_sound(store: Store) -> None:
                 n = 0
                 while not stop.is_set():
                     n += 1
-                    assert client.post("/v1/articles", json=article(f"b{n}")).status_code == 201
+                    answer = client.post("/v1/articles", json=article(f"b{n}"))
+                    if answer.status_code != 201:
+                        refused.append(f"{answer.status_code} {answer.text[:300]}")
+                        return
+                    stored.set()
 
         writer = threading.Thread(target=write)
         writer.start()
         try:
+            # The backups are taken while writes go on: from the first one stored (a busy
+            # machine may take seconds over the server's first article).
+            if not stored.wait(timeout=60):
+                pytest.fail(f"no article was stored to back up during: {refused}")
             copies = [store.folder / f"copy-{n}.db" for n in range(3)]
             for copy in copies:
                 made = backup(store, str(copy))
@@ -44,6 +54,7 @@ def test_a_backup_taken_during_writes_is_whole_and_sound(store: Store) -> None:
         finally:
             stop.set()
             writer.join()
+    assert not refused, refused
     sizes = []
     for copy in copies:
         with sqlite3.connect(copy) as db:
