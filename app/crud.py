@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,6 +72,13 @@ def hold(session: Session, name: str) -> None:
     )
 
 
+def bucket(kind: str, name: str, buckets: int = 1024) -> str:
+    """The lock that stands for ``name`` among ``kind``'s: names share a thousand locks, so a
+    batch that meets thousands of names holds at most that many (PostgreSQL's lock table is
+    a few thousand slots), at the cost of two writers sometimes waiting for another name."""
+    return f"{kind}#{zlib.crc32(name.encode()) % buckets}"
+
+
 def hold_all(session: Session, names: list[str]) -> None:
     """``hold`` for many names in one statement, taken in the order given (callers sort
     them, as ``hold`` callers take theirs, so that two writers never wait on each other)."""
@@ -122,10 +130,20 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     names = ", ".join(f'"{c}"' for c in columns)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
+        import psycopg  # installed wherever the store is PostgreSQL
+
         raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+        statement = f"COPY {table.name} ({names}) FROM STDIN"
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+        except psycopg.IntegrityError as error:  # as SQLAlchemy raises it for its own
+            raise sa.exc.IntegrityError(statement, None, error) from error
+        except psycopg.OperationalError as error:
+            raise sa.exc.OperationalError(statement, None, error) from error
+        except psycopg.Error as error:
+            raise sa.exc.DBAPIError(statement, None, error) from error
         copies[0] += 1
         return
     marks = ", ".join("?" for _ in columns)

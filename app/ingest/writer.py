@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from app.crud import (
     InvalidField,
+    bucket,
     content_hash,
     hold_all,
     insert_rows,
@@ -110,7 +111,7 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
         else:
             hashes.append(content_hash(item.text))
     # Two writers with one new text store it once: the second waits for the first's commit.
-    hold_all(session, [f"article:{h}" for h in sorted({h for h in hashes if h})])
+    hold_all(session, sorted({bucket("article", h) for h in hashes if h}))
     stored = _stored_articles(session, sorted({h for h in hashes if h}))
     reads: dict[int, Read] = {}
     for n, item in enumerate(batch):
@@ -324,6 +325,9 @@ class OutletBook:
         self.created: list[dict[str, str]] = []
         self.aliases: list[dict[str, str]] = []
         cleaned = [" ".join(n.split()) for n in names]
+        # As the speaker book does: two writers meeting one new outlet take turns.
+        bases = {_id_base(slugify(n) or "outlet") for n in cleaned if n}
+        hold_all(session, sorted({bucket("outlet", b) for b in bases}))
         self._read_keys(sorted({k for n in cleaned for k in _keys(n)}))
         self._read_ids(sorted({_id_base(slugify(n) or "outlet") for n in cleaned if n}))
 
@@ -427,9 +431,6 @@ class OutletBook:
         return candidate
 
     def write(self, session: Session) -> None:
-        hold_all(
-            session, [f"outlet:{o['id']}" for o in sorted(self.created, key=lambda o: o["id"])]
-        )
         if self.created:
             insert_rows(session, OUTLET, self.created)
         if self.aliases:

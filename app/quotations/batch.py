@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all, insert_rows, one_of
+from app.crud import bucket, hold_all, insert_rows, one_of
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
@@ -94,7 +94,7 @@ class QuotationBook:
         """Locks the reports' speakers for grouping (PostgreSQL) and reads every stored
         quotation of theirs that shares a key with one of them."""
         speakers = sorted({r.speaker_id for r in reports})
-        hold_all(self.session, [f"quotation:{s}" for s in speakers])
+        hold_all(self.session, sorted({bucket("quotation", s) for s in speakers}))
         # Enough ids for every report to start a quotation, in one statement (PostgreSQL).
         self.next_id.reserve("quotation", len(reports))
         keys = sorted({k for r in reports for k in self.asked(r.text)})

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold
+from app.crud import bucket, hold_all
 from app.models import Article, Quotation, QuotationAnchor, Quote
 from app.models.tables import core_table
 from app.quotations.compare import same_quotation
@@ -47,8 +47,7 @@ class _Report:
 def lock_speakers(session: Session, speaker_ids: Iterable[str]) -> None:
     """Holds each speaker's grouping lock to the end of the transaction (PostgreSQL), in one
     order, so that two writers never wait on each other's."""
-    for speaker_id in sorted(set(speaker_ids)):
-        hold(session, f"quotation:{speaker_id}")
+    hold_all(session, sorted({bucket("quotation", speaker_id) for speaker_id in speaker_ids}))
 
 
 def group(session: Session, quote_ids: Sequence[int], fresh: Iterable[str] = ()) -> None:

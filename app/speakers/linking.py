@@ -13,7 +13,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import hold_all, insert_rows, one_of
+from app.crud import bucket, hold_all, insert_rows, one_of
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
@@ -67,6 +67,9 @@ class SpeakerBook:
     def read(self, mentions: Sequence[Mention]) -> None:
         """Reads who answers to these mentions' names, and whether their ids are taken."""
         bases = {_id_base(slugify(m.name) or "speaker") for m in mentions}
+        # Held before anything is read (PostgreSQL), so that two writers meeting one new name
+        # take turns: the second then finds the speaker the first made.
+        hold_all(self.session, sorted({bucket("speaker", b) for b in bases}))
         keys = {k for m in mentions for n in self.names_of(m) for k in _keys(n)}
         # A new speaker answers to its id too.
         keys |= {name_key(base) for base in bases} - {""}
@@ -186,9 +189,6 @@ class SpeakerBook:
     def write(self, session: Session) -> None:
         """Stores what linking added: new speakers, their names, fuller names."""
         created = {s.id for s in self.created}
-        # On PostgreSQL, two writers meeting one new name wait for each other here; the
-        # second's insert then fails on the first's row and its batch is stored again.
-        hold_all(session, sorted(f"speaker:{speaker_id}" for speaker_id in created))
         insert_rows(
             session,
             SPEAKER,

@@ -32,14 +32,22 @@ def ingested(tmp_path: Path, archive: list[Path]) -> dict[str, object]:
     url = store_url(tmp_path / "ingested")
     done = command(url, "ingest", *map(str, archive))
     assert done.returncode == 1, done.stderr  # the record that is not an article
-    return snapshot(create_engine(url))
+    return _snapshot(url)
 
 
 def loaded(tmp_path: Path, out: Path) -> tuple[dict[str, object], str]:
     url = store_url(tmp_path / "loaded")
     done = command(url, "load", str(out))
     assert done.returncode == 1, done.stderr
-    return snapshot(create_engine(url)), done.stdout
+    return _snapshot(url), done.stdout
+
+
+def _snapshot(url: str) -> dict[str, object]:
+    engine = create_engine(url)
+    try:
+        return snapshot(engine)
+    finally:
+        engine.dispose()
 
 
 def test_extract_then_load_stores_what_ingest_stores(tmp_path: Path, archive: list[Path]) -> None:

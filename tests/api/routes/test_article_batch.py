@@ -2,6 +2,7 @@
 not at all, each outcome answered in order; counted against the rate limits by its size."""
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +94,10 @@ def test_a_text_stored_before_is_answered_200_with_its_id(
     ],
 )
 def test_a_batch_that_cannot_be_taken_is_refused_whole(
-    tmp_path: Path, body: bytes, headers: dict[str, str], status: int, slug: str
+    tmp_path: Path, served: Any, body: bytes, headers: dict[str, str], status: int, slug: str
 ) -> None:
     settings = settings_for(tmp_path).model_copy(update={"max_batch_articles": 5})
-    client, key, engine = _served(settings)
+    client, key, engine = served(settings)
     before = counts(engine)
     with client:
         answer = client.post("/v1/articles/batch", content=body, headers=key | headers)
@@ -106,11 +107,11 @@ def test_a_batch_that_cannot_be_taken_is_refused_whole(
     assert counts(engine) == before
 
 
-def test_a_batch_counts_against_the_rate_limit_by_its_size(tmp_path: Path) -> None:
+def test_a_batch_counts_against_the_rate_limit_by_its_size(tmp_path: Path, served: Any) -> None:
     settings = settings_for(tmp_path).model_copy(
         update={"rate_limit_per_key": "5/minute", "batch_articles_per_request": 2}
     )
-    client, key, engine = _served(settings)
+    client, key, engine = served(settings)
     before = counts(engine)
     with client:
         six = lines(*(story(n) for n in range(20, 26)))
@@ -144,10 +145,21 @@ def test_the_batch_is_in_the_openapi_document(api: TestClient) -> None:
     assert {"200", "413", "415", "429"} <= set(operation["responses"])
 
 
-def _served(settings: Any) -> tuple[TestClient, dict[str, str], Engine]:
-    migrate(settings)
-    engine = make_engine(settings)
-    load_seed(engine, settings.seed_dir)
-    with session_scope(engine) as session:
-        token = create_key(session, "desk").token
-    return TestClient(create_app(settings)), {"Authorization": f"Bearer {token}"}, engine
+@pytest.fixture
+def served() -> Iterator[Callable[[Any], tuple[TestClient, dict[str, str], Engine]]]:
+    """The app over a seeded store with these settings, a write key's headers, and an engine
+    on the store; every engine closed after the test."""
+    engines: list[Engine] = []
+
+    def serve(settings: Any) -> tuple[TestClient, dict[str, str], Engine]:
+        migrate(settings)
+        engine = make_engine(settings)
+        engines.append(engine)
+        load_seed(engine, settings.seed_dir)
+        with session_scope(engine) as session:
+            token = create_key(session, "desk").token
+        return TestClient(create_app(settings)), {"Authorization": f"Bearer {token}"}, engine
+
+    yield serve
+    for engine in engines:
+        engine.dispose()
