@@ -287,7 +287,7 @@ def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Repor
 
 
 def _write(session: Session, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:
-    written = write_articles(session, [_submitted(p) for p in batch])
+    written = write_articles(session, [Submitted.of(p.article, p.read) for p in batch])
     outcomes: list[Stored | Skipped | Failed] = []
     for prepared, result in zip(batch, written, strict=True):
         if isinstance(result, Refused):
@@ -309,19 +309,6 @@ def store_one(session: Session, prepared: Prepared) -> Stored | Skipped | Failed
     """One article read beforehand, stored in the caller's transaction (or refused alone)."""
     (outcome,) = _write(session, [prepared])
     return outcome
-
-
-def _submitted(prepared: Prepared) -> Submitted:
-    article = prepared.article
-    return Submitted(
-        title=article.title.strip(),
-        publisher=article.publisher,
-        published_on=article.published_on,
-        text=article.text,
-        url=str(article.url) if article.url else None,
-        byline=" ".join(article.byline.split()) or None if article.byline else None,
-        read=prepared.read,
-    )
 
 
 def _count(outcome: Stored | Skipped | Failed, tally: Tally, report: Report | None) -> None:

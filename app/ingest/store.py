@@ -42,17 +42,7 @@ def ingest(
     session: Session, article: ArticleIn, read: Read | None = None, api_key_id: int | None = None
 ) -> Ingested:
     """``ingest_article`` for an article as the API and the CLI validate it."""
-    return ingest_article(
-        session,
-        title=article.title.strip(),
-        publisher=article.publisher,
-        published_on=article.published_on,
-        url=str(article.url) if article.url else None,
-        byline=" ".join(article.byline.split()) or None if article.byline else None,
-        text=article.text,
-        read=read,
-        api_key_id=api_key_id,
-    )
+    return _stored(session, Submitted.of(article, read, api_key_id))
 
 
 def ingest_article(
@@ -75,21 +65,15 @@ def ingest_article(
     with no one before it) are counted as ``unattributed`` and not stored: a quote service
     must not guess a speaker.
     """
-    (outcome,) = write_articles(
-        session,
-        [
-            Submitted(
-                title=title,
-                publisher=publisher,
-                published_on=published_on,
-                text=text,
-                url=url,
-                byline=byline,
-                read=read,
-                api_key_id=api_key_id,
-            )
-        ],
-    )
+    submitted = Submitted(
+        title=title, publisher=publisher, published_on=published_on, text=text, url=url,
+        byline=byline, read=read, api_key_id=api_key_id,
+    )  # fmt: skip
+    return _stored(session, submitted)
+
+
+def _stored(session: Session, submitted: Submitted) -> Ingested:
+    (outcome,) = write_articles(session, [submitted])
     if isinstance(outcome, Refused):
         raise InvalidField(outcome.field, outcome.message)
     return Ingested(outcome.article, outcome.created, outcome.quotes, outcome.unattributed)

@@ -33,6 +33,7 @@ from app.extract import Attribution
 from app.extract.confidence import confidence
 from app.ingest.reading import Read, read_quotations
 from app.models import Article, Outlet, OutletAlias, Quote
+from app.models.public import ArticleIn
 from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.quotations.batch import IdSource, QuotationBook, Report
@@ -58,6 +59,22 @@ class Submitted:
     byline: str | None = None
     read: Read | None = None
     api_key_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, article: ArticleIn, read: Read | None, api_key_id: int | None = None
+    ) -> "Submitted":
+        """An article as the API and the command line validate it, its fields tidied."""
+        return cls(
+            title=article.title.strip(),
+            publisher=article.publisher,
+            published_on=article.published_on,
+            text=article.text,
+            url=str(article.url) if article.url else None,
+            byline=" ".join(article.byline.split()) or None if article.byline else None,
+            read=read,
+            api_key_id=api_key_id,
+        )
 
 
 @dataclass(frozen=True)

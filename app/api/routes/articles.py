@@ -115,24 +115,8 @@ def post_article(
             parameter=name,
         )
     body = _from_page(posted) if isinstance(posted, PageIn) else posted
-    try:
-        # Read before the write transaction begins: the lock is for writing rows only.
-        read = read_quotations(
-            body.text,
-            body.published_on,
-            Bounds(settings.max_paragraphs, settings.max_quotes_per_article),
-        )
-    except InvalidField as error:
-        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
-    except TooMuch as error:
-        if error.what == "paragraphs":
-            raise ProblemError(413, "too-large", f"{error} (SAIDWHO_MAX_PARAGRAPHS)") from None
-        raise ProblemError(
-            422,
-            "invalid-parameter",
-            f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
-            parameter="text",
-        ) from None
+    # Read before the write transaction begins: the lock is for writing rows only.
+    read = _read(body, Bounds(settings.max_paragraphs, settings.max_quotes_per_article))
 
     def perform() -> tuple[int, str, str | None]:
         try:
@@ -223,7 +207,7 @@ def post_batch(
         except ProblemError as error:
             results[number] = _refused(number, error)
             continue
-        ready.append((number, _submitted(article, read, key.id)))
+        ready.append((number, Submitted.of(article, read, key.id)))
 
     def perform() -> tuple[int, str, str | None]:
         outcomes = write_articles(session, [item for _, item in ready])
@@ -299,19 +283,6 @@ def _read(article: ArticleIn, bounds: Bounds) -> Read:
             f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
             parameter="text",
         ) from None
-
-
-def _submitted(article: ArticleIn, read: Read, api_key_id: int | None) -> Submitted:
-    return Submitted(
-        title=article.title.strip(),
-        publisher=article.publisher,
-        published_on=article.published_on,
-        text=article.text,
-        url=str(article.url) if article.url else None,
-        byline=" ".join(article.byline.split()) or None if article.byline else None,
-        read=read,
-        api_key_id=api_key_id,
-    )
 
 
 def _refused(number: int, error: ProblemError) -> BatchLine:
