@@ -133,3 +133,25 @@ def test_an_organization_named_with_and_without_its_the_is_one_speaker(seeded: E
     assert _speakers(seeded, first) == {"the-halden-group"}
     later = _post(seeded, "Halden Group said on Tuesday that the sale had closed.")
     assert _speakers(seeded, later) == {"the-halden-group"}
+
+
+def test_namesakes_the_linker_cannot_choose_between_gather_in_one_speaker_not_one_each(
+    seeded: Engine,
+) -> None:
+    # Two people answer to "Maria Lindqvist" once the chef is stored: a mention with no role
+    # could be either. The first such mention makes a third; every later one joins it.
+    _post(seeded, "Senator Maria Lindqvist said the bill would pass in March.", "UPI")
+    _post(seeded, "Chef Maria Lindqvist said the menu would change in spring.", "Food Weekly")
+    plain = [
+        _post(seeded, f"“{words},” Maria Lindqvist said on {day}.", "AP")
+        for words, day in (
+            ("We are not done yet", "Monday"),
+            ("The numbers are not there", "Tuesday"),
+            ("Ask me again next week", "Friday"),
+        )
+    ]
+    linked = [_speakers(seeded, article) for article in plain]
+    assert linked[0] == linked[1] == linked[2] and len(linked[0]) == 1
+    with Session(seeded) as session:
+        namesakes = session.exec(select(Speaker.id).where(Speaker.name == "Maria Lindqvist")).all()
+    assert len(namesakes) == 3

@@ -323,7 +323,10 @@ def _names(mention: Mention) -> list[str]:
 
 def _known(mention: Mention, names: list[str], book: SpeakerBook) -> str | None:
     """The one stored speaker of the same kind that answers to the fullest of the names and
-    that nothing contradicts; None when there is none, or more than one."""
+    that nothing contradicts; None when there is none. When several do, the one the mention
+    would make ("Cameron" with two Camerons stored is not ours to choose, so it becomes a
+    speaker "Cameron"), so that such mentions gather in one speaker rather than each make
+    another that the next cannot choose either."""
     for name in sorted(dict.fromkeys(names), key=lambda n: -len(_given_and_family(n))):
         candidates = [
             stored
@@ -333,8 +336,24 @@ def _known(mention: Mention, names: list[str], book: SpeakerBook) -> str | None:
         if len(candidates) == 1:
             return candidates[0].id
         if candidates:
-            return None  # "Cameron" with two Camerons stored: not ours to choose
+            return _twin(mention, candidates)
     return None
+
+
+def _twin(mention: Mention, candidates: list[Known]) -> str | None:
+    """Of speakers a mention answers to but cannot choose between, the one that is what the
+    mention would make: its name and kind, and its role or none, the first made of several
+    (a store written before this rule may hold many)."""
+    key = name_key(mention.name)
+    role = _role_words(mention.role) if mention.role else frozenset()
+    twins = [
+        stored
+        for stored in candidates
+        if name_key(stored.name) == key
+        and stored.kind == mention.kind
+        and (_role_words(stored.role) if stored.role else frozenset()) == role
+    ]
+    return min(twins, key=lambda s: (len(s.id), s.id)).id if twins else None
 
 
 def _kind_fits(stored: Known, mention: Mention) -> bool:
