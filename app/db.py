@@ -207,6 +207,14 @@ def make_engine(
     return engine
 
 
+def past_budget(error: Exception) -> bool:
+    """Whether the store stopped a statement for running past its time budget (SQLite's
+    progress handler "interrupted" it; PostgreSQL's statement_timeout cancelled it)."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == "57014":
+        return True
+    return "interrupted" in str(error) or "statement timeout" in str(error)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose transaction commits on success and rolls back on any error."""

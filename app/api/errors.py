@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from app.db import past_budget
 from app.models.public import BODY_TAGS
 from app.queries.errors import AmbiguousName, QueryError, UnknownName
 
@@ -334,7 +335,7 @@ async def _store_unavailable(request: Request, error: Exception) -> JSONResponse
             slug="store-full",
             headers={"Retry-After": "60"},
         )
-    if "interrupted" in str(error) or "statement timeout" in str(error):
+    if past_budget(error):
         return problem(
             503,
             "the query ran past its time budget; narrow it, or try again",

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.crud import InvalidField, content_hash
-from app.db import make_engine, session_scope
+from app.db import make_engine, past_budget, session_scope
 from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
@@ -95,6 +95,7 @@ Report = Callable[[Stored | Skipped | Failed, Tally], None]
 
 
 _EXAMPLES = 10
+_TOO_LONG = "storing it took longer than the write budget (SAIDWHO_WRITE_BUDGET_MS)"
 
 
 def _reason_kind(failed: Failed) -> str:
@@ -269,21 +270,34 @@ def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Repor
     alone). On PostgreSQL another writer may lock the same speakers in the other order, or
     make the same new speaker first: the batch is then stored again one article per
     transaction, each seeing the other's rows."""
+    for outcome in _stored_or_split(engine, batch):
+        _count(outcome, tally, report)
+
+
+def _stored_or_split(engine: sa.Engine, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:
+    """The batch written in one transaction. A transaction may hold the store's write lock
+    for the write budget at most: a batch past it (a slow or busy machine) is stored again
+    in halves, and an article past it alone fails alone, so the run goes on."""
     try:
         with session_scope(engine) as session:
-            outcomes = _write(session, batch)
+            return _write(session, batch)
     except (OperationalError, IntegrityError) as error:
+        if isinstance(error, OperationalError) and past_budget(error):
+            if len(batch) == 1:
+                (prepared,) = batch
+                return [Failed(prepared.where, f"{prepared.where}: {_TOO_LONG}")]
+            half = len(batch) // 2
+            return _stored_or_split(engine, batch[:half]) + _stored_or_split(engine, batch[half:])
         if isinstance(error, OperationalError) and getattr(error.orig, "sqlstate", None) not in {
             "40P01",
             "40001",
         }:
             raise
-        outcomes = []
-        for prepared in batch:
-            with session_scope(engine) as session:
-                outcomes += _write(session, [prepared])
-    for outcome in outcomes:
-        _count(outcome, tally, report)
+    outcomes: list[Stored | Skipped | Failed] = []
+    for prepared in batch:
+        with session_scope(engine) as session:
+            outcomes += _write(session, [prepared])
+    return outcomes
 
 
 def _write(session: Session, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:

@@ -227,3 +227,45 @@ def test_an_article_the_reader_trips_on_fails_alone(
     assert (tally.stored, tally.failed) == (2, 1)
     assert tally.examples[0].reason.endswith(":2: could not be read (RuntimeError)")
     assert scalar(url, "SELECT count(*) FROM article") == 2
+
+
+def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fails_alone(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store stops a transaction past its budget (SQLite interrupts it, PostgreSQL cancels
+    the statement): here each article makes its transaction 0.3 s longer, one of them 2 s."""
+    from sqlalchemy import text as sql
+
+    from app.config import Settings
+    from app.db import migrate
+    from app.ingest import archive
+    from app.ingest.files import Defaults, sources
+
+    items = articles(5, seed=17)
+    slow = items[3]["text"]
+    path = write_lines(tmp_path / "archive.jsonl", items)
+    real = archive._write
+    sizes: list[int] = []
+
+    def slowed(session, batch):  # type: ignore[no-untyped-def]
+        sizes.append(len(batch))
+        seconds = sum(2.0 if p.article.text == slow else 0.3 for p in batch)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(sql("SELECT pg_sleep(:s)"), {"s": seconds})
+        else:
+            session.execute(sql("SELECT 1"))  # the transaction, and its clock, begin
+            time.sleep(seconds)
+            session.execute(sql(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)"
+                " SELECT count(*) FROM c"
+            ))  # fmt: skip
+        return real(session, batch)
+
+    monkeypatch.setattr(archive, "_write", slowed)
+    settings = Settings(database_url=url, write_budget_ms=1000)
+    migrate(settings)
+    tally = archive.run(settings, sources([path]), defaults=Defaults(), batch=5)
+    assert (tally.stored, tally.failed) == (4, 1)
+    assert tally.examples[0].reason == f"{path}:4: {archive._TOO_LONG}"
+    assert sizes[0] == 5 and 1 in sizes
+    assert scalar(url, "SELECT count(*) FROM article") == 4
