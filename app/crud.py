@@ -3,6 +3,7 @@ so a whole article and its quotes land together or not at all."""
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 import zlib
@@ -112,6 +113,33 @@ def one_of(
         array = sa.bindparam(None, list(values), type_=postgresql.ARRAY(kind))
         return column == sa.any_(array)
     return column.in_(list(values))
+
+
+def pair_of(
+    session: Session,
+    columns: tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]],
+    pairs: Iterable[tuple[Any, Any]],
+) -> sa.ColumnElement[bool]:
+    """``(a, b) IN pairs`` for thousands of pairs in one parameter or two: a JSON array
+    on SQLite (``json_each``), two arrays on PostgreSQL (``unnest``)."""
+    pairs = list(pairs)
+    if session.get_bind().dialect.name == "postgresql":
+        kinds = [
+            sa.Text() if isinstance(getattr(c.type, "impl", c.type), sa.String) else c.type
+            for c in columns
+        ]
+        arrays = [
+            sa.bindparam(None, [p[n] for p in pairs], type_=postgresql.ARRAY(kind))
+            for n, kind in enumerate(kinds)
+        ]
+        zipped = sa.func.unnest(*arrays).table_valued("a", "b").render_derived()
+        return sa.tuple_(*columns).in_(sa.select(zipped.c.a, zipped.c.b))
+    each = sa.func.json_each(sa.bindparam(None, json.dumps(pairs))).table_valued("value")
+    return sa.tuple_(*columns).in_(
+        sa.select(
+            sa.func.json_extract(each.c.value, "$[0]"), sa.func.json_extract(each.c.value, "$[1]")
+        )
+    )
 
 
 # COPY statements sent by ``insert_rows`` (PostgreSQL), which SQLAlchemy's statement events do

@@ -161,17 +161,19 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
             continue
         if text_hash in stored:
             article_id, count = stored[text_hash]
-            outcome[n] = Written(_known_article(article_id, item), False, count, 0)
+            outcome[n] = Written(_known_article(article_id, item, text_hash), False, count, 0)
             continue
         if text_hash in first:
             article_id, count = first[text_hash]
-            outcome[n] = Written(_known_article(article_id, item), False, count, 0)
+            outcome[n] = Written(_known_article(article_id, item, text_hash), False, count, 0)
             continue
         problem = outlets.problem(item.publisher, attributed[n])
         if problem is not None:
             outcome[n] = problem
             continue
-        article = _article(item, ids("article"), outlets.outlet_for(item.publisher), reads[n])
+        article = _article(
+            item, ids("article"), outlets.outlet_for(item.publisher), reads[n], text_hash
+        )
         assert article.id is not None
         created: set[str] = set()
         linked = link_article(
@@ -221,18 +223,20 @@ def _stored_articles(session: Session, hashes: list[str]) -> dict[str, tuple[int
     return found
 
 
-def _known_article(article_id: int, item: Submitted) -> Article:
+def _known_article(article_id: int, item: Submitted, text_hash: str) -> Article:
     return Article(
         id=article_id,
         title=item.title,
         publisher_id="",
         text=item.text,
-        content_hash=content_hash(item.text),
+        content_hash=text_hash,
         created_at=utcnow(),
     )
 
 
-def _article(item: Submitted, article_id: int, publisher_id: str, read: Read) -> Article:
+def _article(
+    item: Submitted, article_id: int, publisher_id: str, read: Read, text_hash: str
+) -> Article:
     return Article(
         id=article_id,
         title=item.title,
@@ -242,7 +246,7 @@ def _article(item: Submitted, article_id: int, publisher_id: str, read: Read) ->
         byline=item.byline,
         language=read.language,
         text=item.text,
-        content_hash=content_hash(item.text),
+        content_hash=text_hash,
         created_at=utcnow(),
         api_key_id=item.api_key_id,
     )

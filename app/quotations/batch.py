@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import bucket, hold_all, insert_rows, one_of
+from app.crud import bucket, hold_all, insert_rows, one_of, pair_of
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
@@ -61,7 +61,9 @@ class _Held:
     version: int
     words: Words
     keys: set[int]
-    publisher_ids: set[str]
+    # The publishers of its reports; of a stored quotation, None until they are needed (only
+    # the batch's own publishers are asked about, when the changes are written).
+    publisher_ids: set[str] | None
     stored: bool
     # As stored, to write only what changed.
     stored_keys: frozenset[int] = frozenset()
@@ -92,27 +94,33 @@ class QuotationBook:
 
     def read(self, reports: Sequence[Report]) -> None:
         """Locks the reports' speakers for grouping (PostgreSQL) and reads every stored
-        quotation of theirs that shares a key with one of them."""
+        quotation that shares a key with one of its own speaker's reports: the only ones
+        any report may join (another speaker's never)."""
         speakers = sorted({r.speaker_id for r in reports})
         hold_all(self.session, sorted({bucket("quotation", s) for s in speakers}))
         # Enough ids for every report to start a quotation, in one statement (PostgreSQL).
         self.next_id.reserve("quotation", len(reports))
-        keys = sorted({k for r in reports for k in self.asked(r.text)})
-        if not speakers or not keys:
-            return
+        asked: dict[int, set[str]] = {}
+        for report in reports:
+            for key in self.asked(report.text):
+                asked.setdefault(key, set()).add(report.speaker_id)
+        keys = sorted(asked)
         columns = (
             QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
             QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
             QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
         )  # fmt: skip
         for start in range(0, len(keys), _CHUNK):
-            sharing = sa.select(ANCHOR.c.quotation_id).where(
-                one_of(self.session, ANCHOR.c.anchor, keys[start : start + _CHUNK])
-            )
+            chunk = keys[start : start + _CHUNK]
+            pairs = [(speaker, key) for key in chunk for speaker in sorted(asked[key])]
             rows = self.session.execute(
-                sa.select(*columns).where(
-                    one_of(self.session, QUOTATION.c.speaker_id, speakers),
-                    QUOTATION.c.id.in_(sharing),
+                sa.select(*columns)
+                .distinct()
+                .select_from(ANCHOR)
+                .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
+                .where(
+                    one_of(self.session, ANCHOR.c.anchor, chunk),
+                    pair_of(self.session, (QUOTATION.c.speaker_id, ANCHOR.c.anchor), pairs),
                 )
             )
             for row in rows:
@@ -124,21 +132,10 @@ class QuotationBook:
                     _Held(
                         row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
                         row.first_said, row.first_reported, row.reports, row.publishers,
-                        row.version, words, keys_of, set(), stored=True,
+                        row.version, words, keys_of, None, stored=True,
                         stored_keys=frozenset(keys_of),
                     )
                 )  # fmt: skip
-        stored = sorted(h.id for h in self.held.values() if h.stored)
-        for start in range(0, len(stored), _CHUNK):
-            rows = self.session.execute(
-                sa.select(QUOTE.c.quotation_id, ARTICLE.c.publisher_id)
-                .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
-                .where(one_of(self.session, QUOTE.c.quotation_id, stored[start : start + _CHUNK]))
-                .distinct()
-            )
-            for quotation_id, publisher_id in rows:
-                self.held[quotation_id].publisher_ids.add(publisher_id)
-
     def words(self, text: str) -> Words:
         found = self._words.get(text)
         if found is None:
@@ -228,7 +225,7 @@ class QuotationBook:
 
     def _attach(self, held: _Held, report: Report, words: Words) -> None:
         held.reports += 1
-        if report.publisher_id not in held.publisher_ids:
+        if held.publisher_ids is not None and report.publisher_id not in held.publisher_ids:
             held.publishers += 1
             held.publisher_ids.add(report.publisher_id)
         held.date = min(held.date, report.date)
@@ -296,6 +293,34 @@ class QuotationBook:
         for key in held.keys:
             self.by_key.setdefault((held.speaker_id, key), set()).add(held.id)
 
+    def _count_publishers(self) -> None:
+        """Counts in the publishers new to each stored quotation the batch joined: which of
+        its new reports' publishers it had already, read in one statement for them all."""
+        joined = {
+            h.id: {r.publisher_id for r in h.new_members}
+            for h in self.held.values()
+            if h.stored and h.publisher_ids is None and h.new_members
+        }
+        if not joined:
+            return
+        pairs = sorted((q, p) for q, publishers in joined.items() for p in publishers)
+        had: dict[int, set[str]] = {q: set() for q in joined}
+        for start in range(0, len(pairs), _CHUNK):
+            chunk = pairs[start : start + _CHUNK]
+            rows = self.session.execute(
+                sa.select(QUOTE.c.quotation_id, ARTICLE.c.publisher_id)
+                .distinct()
+                .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
+                .where(
+                    one_of(self.session, QUOTE.c.quotation_id, sorted({q for q, _ in chunk})),
+                    pair_of(self.session, (QUOTE.c.quotation_id, ARTICLE.c.publisher_id), chunk),
+                )
+            )
+            for quotation_id, publisher_id in rows:
+                had[quotation_id].add(publisher_id)
+        for quotation_id, publishers in joined.items():
+            self.held[quotation_id].publishers += len(publishers - had[quotation_id])
+
     def _hold(self, held: _Held) -> None:
         self.held[held.id] = held
         for key in held.keys:
@@ -303,7 +328,9 @@ class QuotationBook:
 
     def write_new(self) -> None:
         """Inserts the quotations the batch started and their keys: before the quotes that
-        are in them."""
+        are in them. (The stored quotations' publishers are counted first, while the store
+        holds none of the batch's quotes.)"""
+        self._count_publishers()
         started = [h for h in self.held.values() if not h.stored and not h.gone]
         if not started:
             return
