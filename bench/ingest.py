@@ -138,7 +138,8 @@ def watch(archive: Path, folder: Path, entries: int) -> tuple[int, int, int, flo
             feed.append((item["title"], f"{site.base}/a/{number}", rfc822(2025, 1, 1)))
         site.routes["/feed"] = Route(rss("Bench Wire", feed), "application/rss+xml")
         url = f"sqlite:///{folder / 'watch.db'}"
-        env = {**os.environ, "SAIDWHO_DATABASE_URL": url}
+        # The feed is served on the loopback address, which watch refuses unless told.
+        env = {**os.environ, "SAIDWHO_DATABASE_URL": url, "SAIDWHO_WATCH_ALLOW_HOSTS": "127.0.0.1"}
         started = time.perf_counter()
         result = subprocess.run(
             [sys.executable, "-m", "app.cli", "watch", f"{site.base}/feed", "--once",
@@ -146,7 +147,7 @@ def watch(archive: Path, folder: Path, entries: int) -> tuple[int, int, int, flo
             env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         seconds = time.perf_counter() - started
-        if result.returncode != 0:
+        if result.returncode != 0 or "refused" in result.stderr:
             raise SystemExit(f"watch failed: {result.stderr[-2000:]}")
         pages = [hits for path, hits in site.hits.items() if path.startswith("/a/")]
     return len(items), _count(url, "article"), max(pages, default=0), seconds
