@@ -10,10 +10,13 @@ the article-by-article path gives them. The speakers' grouping locks are held (P
 before anything is read, so no other writer's quotation is missed."""
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
 from app.crud import bucket, hold_all, insert_rows, one_of, pair_of
@@ -74,6 +77,61 @@ class _Held:
     new_members: list[Report] = field(default_factory=list)
 
 
+# A speaker with this many stored quotations or fewer has their candidates found through
+# their own quotations; one with more, through the keys' postings.
+FEW_QUOTATIONS = 400
+_COLUMNS = (
+    QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
+    QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
+    QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
+)  # fmt: skip
+
+
+def _sharing(session: Session, pairs: list[tuple[str, int]], by_speaker: bool) -> sa.Executable:
+    """The stored quotations of each pair's speaker that have its key. ``by_speaker``: walk
+    each speaker's quotations and look the key up for each; else walk each key's postings and
+    keep the speaker's."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not by_speaker:
+        return (
+            sa.select(*_COLUMNS)
+            .distinct()
+            .select_from(ANCHOR)
+            .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
+            .where(
+                one_of(session, ANCHOR.c.anchor, sorted({key for _, key in pairs})),
+                pair_of(session, (QUOTATION.c.speaker_id, ANCHOR.c.anchor), pairs),
+            )
+        )
+    if postgres:
+        speakers = sa.bindparam(None, [s for s, _ in pairs], type_=postgresql.ARRAY(sa.Text()))
+        keys = sa.bindparam(None, [k for _, k in pairs], type_=postgresql.ARRAY(sa.BigInteger()))
+        wanted = sa.func.unnest(speakers, keys).table_valued("speaker", "key").render_derived()
+        return (
+            sa.select(*_COLUMNS)
+            .distinct()
+            .select_from(wanted)
+            .join(QUOTATION, QUOTATION.c.speaker_id == wanted.c.speaker)
+            .join(
+                ANCHOR,
+                sa.and_(ANCHOR.c.anchor == wanted.c.key, ANCHOR.c.quotation_id == QUOTATION.c.id),
+            )
+        )
+    # SQLite never reorders a CROSS JOIN: the pairs lead, then each speaker's quotations.
+    names = ", ".join(f"q.{c.name}" for c in _COLUMNS)
+    return (
+        sa.text(
+            "WITH wanted(speaker, key) AS (SELECT json_extract(value, '$[0]'),"
+            " json_extract(value, '$[1]') FROM json_each(:pairs))"
+            f" SELECT DISTINCT {names} FROM wanted CROSS JOIN quotation AS q"
+            " ON q.speaker_id = wanted.speaker CROSS JOIN quotation_anchor AS a"
+            " ON a.anchor = wanted.key AND a.quotation_id = q.id"
+        )
+        .bindparams(pairs=json.dumps(pairs))
+        .columns(*_COLUMNS)
+    )
+
+
 class QuotationBook:
     """The quotations a batch's reports may join, kept in memory while the batch is grouped."""
 
@@ -104,38 +162,53 @@ class QuotationBook:
         for report in reports:
             for key in self.asked(report.text):
                 asked.setdefault(key, set()).add(report.speaker_id)
-        keys = sorted(asked)
-        columns = (
-            QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
-            QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
-            QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
-        )  # fmt: skip
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            pairs = [(speaker, key) for key in chunk for speaker in sorted(asked[key])]
+        light, heavy = self._by_weight(asked)
+        for pairs, by_speaker in ((light, True), (heavy, False)):
+            for start in range(0, len(pairs), _CHUNK):
+                for row in self.session.execute(
+                    _sharing(self.session, pairs[start : start + _CHUNK], by_speaker)
+                ):
+                    if row.id not in self.held:
+                        self._hold_stored(row)
+
+    def _by_weight(
+        self, asked: dict[int, set[str]]
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """The (speaker, key) pairs to look up, split by how they are cheaper found: through
+        the speaker's quotations when they are few, else through the key's postings (which
+        grow with every quotation of anyone that has the two words)."""
+        speakers = sorted({s for owners in asked.values() for s in owners})
+        quoted: dict[str, int] = {}
+        for start in range(0, len(speakers), _CHUNK):
             rows = self.session.execute(
-                sa.select(*columns)
-                .distinct()
-                .select_from(ANCHOR)
-                .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
+                sa.select(QUOTATION.c.speaker_id, sa.func.count())
                 .where(
-                    one_of(self.session, ANCHOR.c.anchor, chunk),
-                    pair_of(self.session, (QUOTATION.c.speaker_id, ANCHOR.c.anchor), pairs),
+                    one_of(self.session, QUOTATION.c.speaker_id, speakers[start : start + _CHUNK])
                 )
+                .group_by(QUOTATION.c.speaker_id)
             )
-            for row in rows:
-                if row.id in self.held:
-                    continue
-                words = self.words(row.text)
-                keys_of = set(self.keys(row.text))
-                self._hold(
-                    _Held(
-                        row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
-                        row.first_said, row.first_reported, row.reports, row.publishers,
-                        row.version, words, keys_of, None, stored=True,
-                        stored_keys=frozenset(keys_of),
-                    )
-                )  # fmt: skip
+            quoted |= {speaker: int(count) for speaker, count in rows}
+        light: list[tuple[str, int]] = []
+        heavy: list[tuple[str, int]] = []
+        for key in sorted(asked):
+            for speaker in sorted(asked[key]):
+                count = quoted.get(speaker, 0)
+                if count:
+                    (light if count <= FEW_QUOTATIONS else heavy).append((speaker, key))
+        return light, heavy
+
+    def _hold_stored(self, row: sa.Row[Any]) -> None:
+        words = self.words(row.text)
+        keys_of = set(self.keys(row.text))
+        self._hold(
+            _Held(
+                row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
+                row.first_said, row.first_reported, row.reports, row.publishers,
+                row.version, words, keys_of, None, stored=True,
+                stored_keys=frozenset(keys_of),
+            )
+        )  # fmt: skip
+
     def words(self, text: str) -> Words:
         found = self._words.get(text)
         if found is None:

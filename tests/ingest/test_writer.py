@@ -22,6 +22,7 @@ from app.evaluation.newsroom import read_newsroom
 from app.ingest.reading import read_quotations
 from app.ingest.store import attributed_rows, insert_in_waves, outlet_for
 from app.ingest.writer import Refused, Submitted, Written, write_articles
+from app.quotations import batch
 from app.quotations.grouping import group
 from app.seed import load_seed
 from tests.conftest import settings_for
@@ -198,7 +199,13 @@ def snapshot(engine: Engine) -> dict[str, Any]:
         }
 
 
-def test_a_batch_stores_what_article_by_article_stores(stores: tuple[Engine, Engine]) -> None:
+@pytest.mark.parametrize("few", [batch.FEW_QUOTATIONS, 0], ids=["by-speaker", "by-key"])
+def test_a_batch_stores_what_article_by_article_stores(
+    stores: tuple[Engine, Engine], few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Candidates are found through the speaker's quotations, or (for a speaker with many)
+    # through the keys' postings: both give what grouping article by article gives.
+    monkeypatch.setattr(batch, "FEW_QUOTATIONS", few)
     one_by_one, set_based = stores
     items = archive()
     for item in items:
