@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
 from app.crud import bucket, hold_all, insert_rows, one_of, pair_of
@@ -77,8 +76,8 @@ class _Held:
     new_members: list[Report] = field(default_factory=list)
 
 
-# A speaker with this many stored quotations or fewer has their candidates found through
-# their own quotations; one with more, through the keys' postings.
+# On SQLite, a speaker with this many stored quotations or fewer has their candidates found
+# through their own quotations; one with more, through the keys' postings.
 FEW_QUOTATIONS = 400
 _COLUMNS = (
     QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
@@ -88,10 +87,9 @@ _COLUMNS = (
 
 
 def _sharing(session: Session, pairs: list[tuple[str, int]], by_speaker: bool) -> sa.Executable:
-    """The stored quotations of each pair's speaker that have its key. ``by_speaker``: walk
-    each speaker's quotations and look the key up for each; else walk each key's postings and
-    keep the speaker's."""
-    postgres = session.get_bind().dialect.name == "postgresql"
+    """The stored quotations of each pair's speaker that have its key. ``by_speaker`` (SQLite):
+    walk each speaker's quotations and look the key up for each; else walk each key's
+    postings and keep the speaker's."""
     if not by_speaker:
         return (
             sa.select(*_COLUMNS)
@@ -101,20 +99,6 @@ def _sharing(session: Session, pairs: list[tuple[str, int]], by_speaker: bool) -
             .where(
                 one_of(session, ANCHOR.c.anchor, sorted({key for _, key in pairs})),
                 pair_of(session, (QUOTATION.c.speaker_id, ANCHOR.c.anchor), pairs),
-            )
-        )
-    if postgres:
-        speakers = sa.bindparam(None, [s for s, _ in pairs], type_=postgresql.ARRAY(sa.Text()))
-        keys = sa.bindparam(None, [k for _, k in pairs], type_=postgresql.ARRAY(sa.BigInteger()))
-        wanted = sa.func.unnest(speakers, keys).table_valued("speaker", "key").render_derived()
-        return (
-            sa.select(*_COLUMNS)
-            .distinct()
-            .select_from(wanted)
-            .join(QUOTATION, QUOTATION.c.speaker_id == wanted.c.speaker)
-            .join(
-                ANCHOR,
-                sa.and_(ANCHOR.c.anchor == wanted.c.key, ANCHOR.c.quotation_id == QUOTATION.c.id),
             )
         )
     # SQLite never reorders a CROSS JOIN: the pairs lead, then each speaker's quotations.
@@ -162,14 +146,22 @@ class QuotationBook:
         for report in reports:
             for key in self.asked(report.text):
                 asked.setdefault(key, set()).add(report.speaker_id)
-        light, heavy = self._by_weight(asked)
-        for pairs, by_speaker in ((light, True), (heavy, False)):
-            for start in range(0, len(pairs), _CHUNK):
-                for row in self.session.execute(
-                    _sharing(self.session, pairs[start : start + _CHUNK], by_speaker)
-                ):
-                    if row.id not in self.held:
-                        self._hold_stored(row)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One statement with every pair, through the keys' postings: PostgreSQL hashes
+            # arrays of any length, and joins the speakers' quotations by scanning them all.
+            pairs = [(speaker, key) for key in sorted(asked) for speaker in sorted(asked[key])]
+            parts = [(pairs, False)] if pairs else []
+        else:
+            light, heavy = self._by_weight(asked)
+            parts = [
+                (pairs[start : start + _CHUNK], by_speaker)
+                for pairs, by_speaker in ((light, True), (heavy, False))
+                for start in range(0, len(pairs), _CHUNK)
+            ]
+        for part, by_speaker in parts:
+            for row in self.session.execute(_sharing(self.session, part, by_speaker)):
+                if row.id not in self.held:
+                    self._hold_stored(row)
 
     def _by_weight(
         self, asked: dict[int, set[str]]

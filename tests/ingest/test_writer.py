@@ -203,8 +203,9 @@ def snapshot(engine: Engine) -> dict[str, Any]:
 def test_a_batch_stores_what_article_by_article_stores(
     stores: tuple[Engine, Engine], few: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Candidates are found through the speaker's quotations, or (for a speaker with many)
-    # through the keys' postings: both give what grouping article by article gives.
+    # Candidates are found through the speaker's quotations, or (for a speaker with many,
+    # and always on PostgreSQL) through the keys' postings: both give what grouping article
+    # by article gives.
     monkeypatch.setattr(batch, "FEW_QUOTATIONS", few)
     one_by_one, set_based = stores
     items = archive()
