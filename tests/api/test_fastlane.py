@@ -5,11 +5,14 @@ import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Receive, Scope, Send
 
+from app.api.fastlane import QuoteFastLane
 from app.config import Settings
 from app.db import make_engine, migrate
 from app.main import create_app
@@ -60,7 +63,7 @@ def walk_across(both: tuple[TestClient, TestClient], url: str) -> None:
     assert len(seen) == len(set(seen)) == page["total"]
 
 
-QUERIES = [
+SERVED = [
     "", "limit=1", "limit=100", "sort=date", "sort=-date&limit=7",
     "speaker=speaker-000001", "speaker=speaker-000001&speaker=speaker-000002&limit=50",
     "speaker=Blinken", "speaker=antony-blinken&kind=direct", "speaker=unnamed%20U.S.%20official",
@@ -70,19 +73,46 @@ QUERIES = [
     "q=escalation", "q=%22direct%20escalation%22", "q=the&limit=30", "q=said&sort=date",
     "q=escal*", "q=%20%20", "q=%22%22", "q=the%20state&speaker=speaker-000003",
     "speaker=Lord%20Cameron&since=2024-01-01&sort=date",
-    # Not for the direct path: the routes answer, and both must still agree.
+]  # fmt: skip
+# Not for the direct path: the routes answer, and both must still agree.
+DECLINED = [
     "speaker=nobody", "since=31%20May", "limit=0", "limit=101", "kind=quoted", "sort=relevance",
     "q=escalation&sort=relevance", "cursor=garbage", "format=csv", "speaker=", "article=0",
     "limit=abc", "speaker=blinken&speaker=", "unknown=1",
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.fixture(scope="module")
+def declined(both: tuple[TestClient, TestClient]) -> list[str]:
+    """The paths of the requests the direct path handed to the routes, as they happen."""
+    fast, _ = both
+    handed: list[str] = []
+    layer: Any = fast.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, QuoteFastLane):
+        layer = layer.app
+    routes = layer.app
+
+    async def counted(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            handed.append(scope["path"])
+        await routes(scope, receive, send)
+
+    layer.app = counted
+    return handed
+
+
+@pytest.mark.parametrize(
+    ("query", "served"), [(q, True) for q in SERVED] + [(q, False) for q in DECLINED]
+)
 def test_the_direct_path_answers_as_the_routes_do(
-    both: tuple[TestClient, TestClient], query: str
+    both: tuple[TestClient, TestClient], declined: list[str], query: str, served: bool
 ) -> None:
     fast, routes = both
+    before = len(declined)
     a, b = fast.get(f"/v1/quotes?{query}"), routes.get(f"/v1/quotes?{query}")
+    # The direct path served what it should and handed on the rest: one that declined
+    # everything would otherwise pass, the routes answering for it.
+    assert (len(declined) == before) is served, declined[before:]
     assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"])
     if a.headers["content-type"].startswith("application/json"):
         assert a.json() == b.json()
@@ -90,23 +120,30 @@ def test_the_direct_path_answers_as_the_routes_do(
         assert a.text == b.text
 
 
-QUOTATION_QUERIES = [
+QUOTATIONS_SERVED = [
     "", "limit=1", "limit=100", "sort=date", "sort=reports", "sort=reports&limit=3",
     "speaker=speaker-000001", "speaker=speaker-000001&speaker=speaker-000002&sort=reports",
     "speaker=Blinken", "speaker=unnamed%20U.S.%20official&sort=date",
     "since=2020-01-01&until=2021-12-31", "speaker=speaker-000003&since=2024-01-01",
-    # For the routes: filters on reports, bad values, unknown names and parameters.
+]  # fmt: skip
+# For the routes: filters on reports, bad values, unknown names and parameters.
+QUOTATIONS_DECLINED = [
     "outlet=cbs-news", "q=escalation", "kind=partial", "publisher=upi", "speaker=nobody",
     "sort=loudest", "limit=0", "since=May", "cursor=garbage", "speaker=", "unknown=1",
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("query", QUOTATION_QUERIES)
+@pytest.mark.parametrize(
+    ("query", "served"),
+    [(q, True) for q in QUOTATIONS_SERVED] + [(q, False) for q in QUOTATIONS_DECLINED],
+)
 def test_quotation_lists_are_the_same_on_either_path(
-    both: tuple[TestClient, TestClient], query: str
+    both: tuple[TestClient, TestClient], declined: list[str], query: str, served: bool
 ) -> None:
     fast, routes = both
+    before = len(declined)
     a, b = fast.get(f"/v1/quotations?{query}"), routes.get(f"/v1/quotations?{query}")
+    assert (len(declined) == before) is served, declined[before:]
     assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"])
     assert a.json() == b.json()
 
