@@ -19,6 +19,7 @@ from app.transfer import copy_store
 # The differential tests of the SQLite direct path, collected here again with this module's
 # store: the two paths are held to the same answers by the same assertions.
 from tests.api.test_fastlane import (  # noqa: F401
+    declined,
     test_cursors_walk_the_same_pages_and_work_across_paths,
     test_one_quote_is_the_same_either_way,
     test_quotation_cursors_work_across_paths,
