@@ -14,7 +14,7 @@ from app.models import Article
 from app.models.public import QuotePublic
 from app.models.tables import core_table
 from app.names import slugify
-from app.queries.quotes import QuoteQuery
+from app.queries.quote_filters import QuoteQuery
 
 ARTICLE = core_table(Article)
 CSV_COLUMNS = (

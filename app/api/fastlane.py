@@ -23,7 +23,7 @@ from app.api.errors import PROBLEM_JSON
 from app.api.metrics import HANDLER
 from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved, iso_date, valid_id
 from app.queries.quotations import QuotationQuery
-from app.queries.quotes import QuoteQuery
+from app.queries.quote_filters import QuoteQuery
 
 _LISTS = {"speaker", "outlet", "publisher", "kind"}
 _SINGLE = {"since", "until", "q", "article", "sort", "limit", "cursor"}

@@ -17,7 +17,7 @@ from app.api.params import (
     examples,
 )
 from app.models.public import QuoteOrigin
-from app.queries.quotes import QuoteQuery
+from app.queries.quote_filters import QuoteQuery
 
 
 def quote_filters(

@@ -20,7 +20,8 @@ from app.models import Article, Outlet, Quote, Speaker
 from app.models.public import Facet, FacetName, Facets, FacetValue
 from app.models.tables import core_table
 from app.queries.cursors import fingerprint
-from app.queries.quotes import PG_MATCHES, QuoteQuery, held, report_conditions
+from app.queries.quote_filters import QuoteQuery
+from app.queries.quotes import PG_MATCHES, held, report_conditions
 from app.queries.search import parse_search, to_fts5, to_tsquery
 from app.queries.store_version import store_version
 

@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import orjson
 
@@ -24,7 +24,8 @@ from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
 from app.queries.quotations import QuotationQuery, quotation_fingerprint
-from app.queries.quotes import QuoteQuery
+from app.queries.quote_filters import QuoteQuery, as_sql
+from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.search import is_common, parse_search, search_total, to_fts5
 
 
@@ -281,38 +282,10 @@ class FastQuotes:
     ) -> tuple[list[str], list[Any], list[str], list[Any]]:
         """Conditions for the page, then for the total: a common search is checked quote by
         quote in date order for one page, but counted from the index."""
-        where: list[str] = []
-        params: list[Any] = []
-
-        def among(column: str, values: tuple[str, ...]) -> None:
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-
-        if query.speakers:
-            among("q.speaker_id", self._ids(connection, "speaker", query.speakers))
-        if query.outlets:
-            among("q.outlet_id", self._ids(connection, "outlet", query.outlets))
-        if query.publishers:
-            ids = self._ids(connection, "outlet", query.publishers)
-            where.append(
-                "q.article_id IN (SELECT id FROM article WHERE publisher_id IN "
-                f"({', '.join('?' * len(ids))}))"
-            )
-            params.extend(ids)
-        if query.kinds:
-            among("q.kind", query.kinds)
-        if query.since is not None:
-            where.append("q.date >= ?")
-            params.append(query.since.isoformat())
-        if query.until is not None:
-            where.append("q.date <= ?")
-            params.append(query.until.isoformat())
-        if query.article is not None:
-            known = connection.execute("SELECT 1 FROM article WHERE id = ?", (query.article,))
-            if known.fetchone() is None:
-                raise Unserved  # no such article: the general path words the problem
-            where.append("q.article_id = ?")
-            params.append(query.article)
+        try:
+            where, params = as_sql(filter_conditions(query, _Lookup(self, connection), "q"))
+        except QueryError as error:
+            raise Unserved from error  # the general path words the problem
         if query.q is not None:
             terms = parse_search(query.q)
             if not terms:
@@ -413,6 +386,24 @@ class FastQuotes:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
         return tuple(sorted(found))
+
+
+class _Lookup:
+    """Names and articles resolved through the direct path's own connection and caches; what
+    is not found is for the general path to word."""
+
+    def __init__(self, reads: FastQuotes, connection: sqlite3.Connection) -> None:
+        self.reads = reads
+        self.connection = connection
+
+    def ids(
+        self, owner: Literal["speaker", "outlet"], names: tuple[str, ...], parameter: str
+    ) -> tuple[str, ...]:
+        return self.reads._ids(self.connection, owner, names)
+
+    def has_article(self, article_id: int) -> bool:
+        known = self.connection.execute("SELECT 1 FROM article WHERE id = ?", (article_id,))
+        return known.fetchone() is not None
 
 
 @lru_cache(maxsize=4096)

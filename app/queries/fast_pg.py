@@ -19,7 +19,7 @@ change the snapshot too; that costs a count, never a stale one.
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import orjson
 import psycopg
@@ -40,7 +40,9 @@ from app.queries.fast import (
     quote_object,
 )
 from app.queries.quotations import QuotationQuery
-from app.queries.quotes import PG_LISTED, QuoteQuery
+from app.queries.quote_filters import QuoteQuery, as_sql
+from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quotes import PG_LISTED
 from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
 
 _T = TypeVar("_T")
@@ -261,32 +263,11 @@ class PgFastQuotes:
         self, connection: psycopg.Connection[Any], query: QuoteQuery
     ) -> tuple[list[str], list[Any]]:
         """The same filters as the general path, in the same words."""
-        where: list[str] = []
-        params: list[Any] = []
-        if query.speakers:
-            where.append("q.speaker_id = ANY(%s)")
-            params.append(self._ids(connection, "speaker", query.speakers))
-        if query.outlets:
-            where.append("q.outlet_id = ANY(%s)")
-            params.append(self._ids(connection, "outlet", query.outlets))
-        if query.publishers:
-            where.append("q.article_id IN (SELECT id FROM article WHERE publisher_id = ANY(%s))")
-            params.append(self._ids(connection, "outlet", query.publishers))
-        if query.kinds:
-            where.append("q.kind = ANY(%s)")
-            params.append(list(query.kinds))
-        if query.since is not None:
-            where.append("q.date >= %s")
-            params.append(query.since)
-        if query.until is not None:
-            where.append("q.date <= %s")
-            params.append(query.until)
-        if query.article is not None:
-            known = connection.execute("SELECT 1 FROM article WHERE id = %s", (query.article,))
-            if known.fetchone() is None:
-                raise Unserved  # no such article: the general path words the problem
-            where.append("q.article_id = %s")
-            params.append(query.article)
+        try:
+            found = filter_conditions(query, _Lookup(self, connection), "q")
+        except QueryError as error:
+            raise Unserved from error  # the general path words the problem
+        where, params = as_sql(found, "%s")
         if query.q is not None:
             terms = parse_search(query.q)
             if not terms:
@@ -345,3 +326,21 @@ class PgFastQuotes:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
         return sorted(found)
+
+
+class _Lookup:
+    """Names and articles resolved through the direct path's own connection and caches; what
+    is not found is for the general path to word."""
+
+    def __init__(self, reads: PgFastQuotes, connection: psycopg.Connection[Any]) -> None:
+        self.reads = reads
+        self.connection = connection
+
+    def ids(
+        self, owner: Literal["speaker", "outlet"], names: tuple[str, ...], parameter: str
+    ) -> list[str]:
+        return self.reads._ids(self.connection, owner, names)
+
+    def has_article(self, article_id: int) -> bool:
+        known = self.connection.execute("SELECT 1 FROM article WHERE id = %s", (article_id,))
+        return known.fetchone() is not None

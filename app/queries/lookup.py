@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from app.models import Outlet, OutletAlias, Speaker, SpeakerAlias
+from app.models import Article, Outlet, OutletAlias, Speaker, SpeakerAlias
 from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.queries.errors import AmbiguousName, UnknownName
@@ -15,6 +15,7 @@ from app.queries.suggest import closest
 
 SPEAKER_ALIASES = core_table(SpeakerAlias)
 OUTLET_ALIASES = core_table(OutletAlias)
+ARTICLE = core_table(Article)
 
 
 # Built once: building a statement costs more than running this one.
@@ -24,6 +25,24 @@ _OWNERS = {
     .distinct()
     for table, owner in ((SPEAKER_ALIASES, "speaker_id"), (OUTLET_ALIASES, "outlet_id"))
 }
+
+
+class StoreLookup:
+    """Names and article ids resolved in one session, for ``quote_filters.conditions``: an
+    unknown name is an ``UnknownName`` with the closest stored ones as suggestions."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def ids(
+        self, owner: Literal["speaker", "outlet"], names: tuple[str, ...], parameter: str
+    ) -> list[str]:
+        aliases = SPEAKER_ALIASES if owner == "speaker" else OUTLET_ALIASES
+        return sorted(_ids_for(self.session, aliases, f"{owner}_id", owner, names, parameter))
+
+    def has_article(self, article_id: int) -> bool:
+        known = sa.select(ARTICLE.c.id).where(ARTICLE.c.id == article_id)
+        return self.session.execute(known).first() is not None
 
 
 def speaker_ids_for(session: Session, values: Iterable[str], parameter: str) -> set[str]:

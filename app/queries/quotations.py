@@ -16,7 +16,8 @@ from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int, fingerprint, read_cursor, settle
 from app.queries.errors import check_range
 from app.queries.lookup import speaker_ids_for
-from app.queries.quotes import QuoteQuery, report_conditions
+from app.queries.quote_filters import QuoteQuery
+from app.queries.quotes import report_conditions
 
 QuotationSort = Literal["-date", "date", "reports"]
 

@@ -1,11 +1,9 @@
 """Finding quotes: every filter of ``GET /v1/quotes``, full-text search, sorting, keyset pages."""
 
 import dataclasses
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql  # noqa: F401 - types to_tsquery() for PostgreSQL
@@ -25,8 +23,9 @@ from app.queries.cursors import (
     read_cursor,
     settle,
 )
-from app.queries.errors import QueryError, check_range
-from app.queries.lookup import outlet_ids_for, speaker_ids_for
+from app.queries.lookup import StoreLookup
+from app.queries.quote_filters import QuoteQuery, as_clauses
+from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.search import (
     PG_WORDS_HELD,
     SearchTerm,
@@ -38,11 +37,6 @@ from app.queries.search import (
     to_tsquery,
 )
 from app.queries.store_version import store_version
-
-QuoteSort = Literal[
-    "-date", "date", "relevance", "speaker", "-speaker", "outlet", "-outlet", "publisher",
-    "-publisher",
-]  # fmt: skip
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)
@@ -118,23 +112,6 @@ _JOINED = (
     .join(PUBLISHER, PUBLISHER.c.id == ARTICLE.c.publisher_id)
     .outerjoin(GIVEN_TO, GIVEN_TO.c.id == QUOTE.c.outlet_id)
 )
-
-
-@dataclass(frozen=True)
-class QuoteQuery:
-    """What a client asked for, as given: names are resolved against the store when run."""
-
-    speakers: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    publishers: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    since: dt.date | None = None
-    until: dt.date | None = None
-    q: str | None = None
-    article: int | None = None
-    sort: QuoteSort = "-date"
-    origins: tuple[str, ...] = ()
-    reviewed: bool | None = None
 
 
 def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
@@ -227,38 +204,7 @@ class _Plan:
 
     def _conditions(self, session: Session) -> list[sa.ColumnElement[bool]]:
         query = self.query
-        conditions: list[sa.ColumnElement[bool]] = []
-        check_range(query.since, query.until)
-        if query.speakers:
-            conditions.append(
-                QUOTE.c.speaker_id.in_(speaker_ids_for(session, query.speakers, "speaker"))
-            )
-        if query.outlets:
-            conditions.append(
-                QUOTE.c.outlet_id.in_(outlet_ids_for(session, query.outlets, "outlet"))
-            )
-        if query.publishers:
-            publishers = outlet_ids_for(session, query.publishers, "publisher")
-            conditions.append(
-                QUOTE.c.article_id.in_(
-                    sa.select(ARTICLE.c.id).where(ARTICLE.c.publisher_id.in_(publishers))
-                )
-            )
-        if query.kinds:
-            conditions.append(QUOTE.c.kind.in_(query.kinds))
-        if query.since is not None:
-            conditions.append(QUOTE.c.date >= query.since)
-        if query.until is not None:
-            conditions.append(QUOTE.c.date <= query.until)
-        if query.article is not None:
-            known = sa.select(ARTICLE.c.id).where(ARTICLE.c.id == query.article)
-            if session.execute(known).first() is None:
-                raise QueryError("article", f"there is no article {query.article}")
-            conditions.append(QUOTE.c.article_id == query.article)
-        if query.origins:
-            conditions.append(QUOTE.c.origin.in_(query.origins))
-        if query.reviewed is not None:
-            conditions.append(QUOTE.c.reviewed == query.reviewed)
+        conditions = as_clauses(filter_conditions(query, StoreLookup(session)))
         if query.q is not None:
             terms = parse_search(query.q)
             documents = None if self.postgres else _documents(session)

@@ -14,7 +14,8 @@ from app.models.tables import core_table
 from app.queries.errors import UnknownName
 from app.queries.lookup import find_speaker_id
 from app.queries.quotations import quotations_by_id
-from app.queries.quotes import QuoteQuery, report_conditions
+from app.queries.quote_filters import QuoteQuery
+from app.queries.quotes import report_conditions
 from app.queries.suggest import closest
 from app.quotations.compare import Comparison, Verdict, compare
 from app.quotations.grouping import most_shared

@@ -44,7 +44,8 @@ from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
 from app.queries.overview import TRUSTED_CONFIDENCE, most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
-from app.queries.quotes import QuoteQuery, QuoteSort, article_quotes, get_quote, list_quotes
+from app.queries.quote_filters import QuoteQuery, QuoteSort
+from app.queries.quotes import article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest
 from app.quotations.check import check_text, speaker_asked

@@ -17,7 +17,7 @@ from app.config import Settings
 from app.db import make_engine, migrate
 from app.main import create_app
 from app.queries.fast import FastQuotes, OverSlice
-from app.queries.quotes import QuoteQuery
+from app.queries.quote_filters import QuoteQuery
 from app.seed import load_seed
 from app.synth.store import build
 from tests.conftest import settings_for

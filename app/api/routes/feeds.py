@@ -10,7 +10,8 @@ from app.api.atom import ATOM, quotes_feed
 from app.api.deps import SessionDep, SettingsDep
 from app.api.filters import QuoteFilters
 from app.api.params import Limit
-from app.queries.quotes import QuoteQuery, list_quotes
+from app.queries.quote_filters import QuoteQuery
+from app.queries.quotes import list_quotes
 
 router = APIRouter(tags=["quotes"])
 

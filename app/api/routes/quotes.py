@@ -22,7 +22,8 @@ from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
 from app.models.versions import etag
 from app.queries.articles import get_article
-from app.queries.quotes import QuoteSort, get_quote, iter_quotes, list_quotes
+from app.queries.quote_filters import QuoteSort
+from app.queries.quotes import get_quote, iter_quotes, list_quotes
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 

@@ -1,0 +1,257 @@
+"""Every filter of a quote search, defined once.
+
+A quote search is a ``QuoteQuery``; each of its filters is one ``Filter`` below: the request
+parameter, what it means as SQL, and what the API documents about it. The general query layer,
+the direct read paths on both stores, the search page, facets, feeds and exports all read their
+conditions from ``conditions``, and the routes build their parameters from ``FILTERS``, so a
+new filter is one field and one entry here. The full-text search ``q`` is the one filter each
+executor runs its own way (an index of its store), and is not in the table.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, cast, get_args
+
+import sqlalchemy as sa
+
+from app.models.public import QuoteKind, QuoteOrigin
+from app.queries.errors import QueryError, check_range
+
+QuoteSort = Literal[
+    "-date", "date", "relevance", "speaker", "-speaker", "outlet", "-outlet", "publisher",
+    "-publisher",
+]  # fmt: skip
+
+# The limits of a quote search's parameters, for the routes' validation and the direct path's.
+PAGE_MOST = 100
+CURSOR_LONGEST = 2000
+SEARCH_LONGEST = 1000
+NAME_LONGEST = 300
+
+
+@dataclass(frozen=True)
+class QuoteQuery:
+    """What a client asked for, as given: names are resolved against the store when run."""
+
+    speakers: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+    article: int | None = None
+    sort: QuoteSort = "-date"
+    origins: tuple[str, ...] = ()
+    reviewed: bool | None = None
+
+
+def blank_is_no_search(value: str | None) -> str | None:
+    """A blank search box means no search, not "match nothing": the one rule for every path
+    that reads ``q``."""
+    return value if value is None or value.strip() else None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition on ``quote`` as SQL with ``?`` for each value, in order; each executor
+    renders the marks its own way (``sqlite3``, psycopg, SQLAlchemy). A value that is a tuple
+    is a list, written ``IN (?)``: one mark a value on SQLite, ``= ANY(%s)`` with one array on
+    PostgreSQL (one prepared statement whatever its length), an expanding parameter in
+    SQLAlchemy."""
+
+    sql: str
+    values: tuple[Any, ...] = ()
+
+
+class Lookup(Protocol):
+    """How an executor resolves what a query names in its store."""
+
+    def ids(
+        self, owner: Literal["speaker", "outlet"], names: tuple[str, ...], parameter: str
+    ) -> Sequence[str]:
+        """Every id the names mean; a name that means nothing raises (each executor its way)."""
+
+    def has_article(self, article_id: int) -> bool: ...
+
+
+Form = Literal["names", "choices", "date", "article", "flag"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A filter: the request parameter ``param`` sets ``QuoteQuery.<attribute>``, and a value
+    (names already resolved to ids) means the condition ``where`` makes on the quote table."""
+
+    param: str
+    attribute: str
+    form: Form
+    where: Callable[[str, Any], Condition]
+    description: str
+    examples: dict[str, Any]
+    choices: tuple[str, ...] = ()
+    owner: Literal["speaker", "outlet"] | None = None
+    # Whether it is a condition on a quotation's reports (``/v1/quotations``) as well as on
+    # quotes: the quotation has its own speaker and dates.
+    on_reports: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _among(column: str) -> str:
+    return f"{column} {_LIST}?)"
+
+
+def _in(column: str) -> Callable[[str, Any], Condition]:
+    def where(quote: str, values: Any) -> Condition:
+        return Condition(_among(f"{quote}.{column}"), (tuple(values),))
+
+    return where
+
+
+def _published_by(quote: str, ids: Any) -> Condition:
+    publishers = _among("publisher_id")
+    return Condition(
+        f"{quote}.article_id IN (SELECT id FROM article WHERE {publishers})", (tuple(ids),)
+    )
+
+
+def _compare(column: str, operator: str) -> Callable[[str, Any], Condition]:
+    def where(quote: str, value: Any) -> Condition:
+        return Condition(f"{quote}.{column} {operator} ?", (value,))
+
+    return where
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter(
+        "speaker", "speakers", "names", _in("speaker_id"), owner="speaker", on_reports=False,
+        description="A speaker id, or any of its names or aliases, case-insensitive. Repeat for "
+        "any of several.",
+        examples={"by_surname": "blinken", "by_id": "antony-blinken",
+                  "anonymous": "unnamed U.S. official"},
+    ),
+    Filter(
+        "outlet", "outlets", "names", _in("outlet_id"), owner="outlet",
+        description='The outlet the words were given to ("told CBS News"): id or name, '
+        "case-insensitive. Repeat for any of several.",
+        examples={"by_id": "cbs-news", "by_name": "The Washington Post"},
+    ),
+    Filter(
+        "publisher", "publishers", "names", _published_by, owner="outlet",
+        description="The article's publisher: an outlet id or name, case-insensitive. Repeat "
+        "for any of several.",
+        examples={"by_id": "upi", "by_name": "United Press International"},
+    ),
+    Filter(
+        "since", "since", "date", _compare("date", ">="), on_reports=False,
+        description="Only items dated on or after this ISO date (inclusive).",
+        examples={"may_2024": "2024-05-01"},
+    ),
+    Filter(
+        "until", "until", "date", _compare("date", "<="), on_reports=False,
+        description="Only items dated on or before this ISO date (inclusive).",
+        examples={"end_of_may_2024": "2024-05-31"},
+    ),
+    Filter(
+        "kind", "kinds", "choices", _in("kind"), choices=get_args(QuoteKind),
+        description="`direct`, `partial` or `indirect`. Repeat for any of several.",
+        examples={"direct_only": "direct", "partial": "partial"},
+    ),
+    Filter(
+        "article", "article", "article", _compare("article_id", "="), on_reports=False,
+        description="Only quotes from this article id.",
+        examples={"seed_article": 1},
+    ),
+    Filter(
+        "origin", "origins", "choices", _in("origin"), choices=get_args(QuoteOrigin),
+        description="`seed`, `extracted` or `manual`: where the quote came from. Repeat for any "
+        "of several.",
+        examples={"machine": "extracted", "by_hand": "manual"},
+    ),
+    Filter(
+        "reviewed", "reviewed", "flag", _compare("reviewed", "="),
+        description="`false`: only quotes no person has checked yet (machine attributions); "
+        "`true`: only those a person confirmed, corrected or curated.",
+        examples={"unchecked": False, "checked": True},
+    ),
+)  # fmt: skip
+BY_PARAM = {f.param: f for f in FILTERS}
+
+
+def conditions(query: QuoteQuery, lookup: Lookup, quote: str = "quote") -> list[Condition]:
+    """The conditions every filter of ``query`` but the search makes on the quote table (called
+    ``quote`` in the SQL), names resolved by ``lookup``."""
+    check_range(query.since, query.until)
+    found: list[Condition] = []
+    for each in FILTERS:
+        value = getattr(query, each.attribute)
+        if value is None or value == ():
+            continue
+        if each.owner is not None:
+            value = sorted(set(lookup.ids(each.owner, value, each.param)))
+        elif each.form == "article" and not lookup.has_article(value):
+            raise QueryError(each.param, f"there is no article {value}")
+        found.append(each.where(quote, value))
+    return found
+
+
+_LIST = "IN ("
+
+
+def _pieces(condition: Condition) -> list[tuple[str, Any]]:
+    """The SQL before each value, with the value; the last piece has none (``None``)."""
+    parts = condition.sql.split("?")
+    pieces: list[tuple[str, Any]] = list(zip(parts, condition.values, strict=False))
+    assert len(parts) == len(condition.values) + 1, condition.sql
+    return [*pieces, (parts[-1], None)]
+
+
+def as_clauses(found: Sequence[Condition]) -> list[sa.ColumnElement[bool]]:
+    """The conditions as SQLAlchemy clauses, each value a bound parameter of its own type (a
+    list an expanding one, which brings its own parentheses)."""
+    clauses: list[sa.ColumnElement[bool]] = []
+    for number, condition in enumerate(found):
+        written: list[str] = []
+        binds: list[sa.BindParameter[Any]] = []
+        pieces = _pieces(condition)
+        for i, (before, value) in enumerate(pieces[:-1]):
+            name = f"filter_{number}_{i}"
+            if isinstance(value, tuple):
+                assert before.endswith(_LIST), condition.sql
+                written.append(f"{before[: -len(_LIST)]}IN :{name}")
+                binds.append(sa.bindparam(name, list(value), expanding=True))
+                pieces[i + 1] = (pieces[i + 1][0].removeprefix(")"), pieces[i + 1][1])
+            else:
+                written.append(f"{before}:{name}")
+                binds.append(sa.bindparam(name, value))
+        written.append(pieces[-1][0])
+        text = sa.text("".join(written)).bindparams(*binds)
+        clauses.append(cast(sa.ColumnElement[bool], text))
+    return clauses
+
+
+def as_sql(found: Sequence[Condition], mark: str = "?") -> tuple[list[str], list[Any]]:
+    """The conditions as SQL for a DB-API driver, and their values: with ``?`` (``sqlite3``),
+    a list is one mark a value and dates are ISO text, as SQLite stores them; with ``%s``
+    (psycopg), a list is one array."""
+    sql: list[str] = []
+    values: list[Any] = []
+    for condition in found:
+        written: list[str] = []
+        pieces = _pieces(condition)
+        for before, value in pieces[:-1]:
+            if isinstance(value, tuple) and mark == "?":
+                written.append(before + ", ".join("?" * len(value)))
+                values.extend(value)
+            elif isinstance(value, tuple):
+                assert before.endswith(_LIST), condition.sql
+                written.append(f"{before[: -len(_LIST)]}= ANY({mark}")
+                values.append(list(value))
+            else:
+                written.append(before + mark)
+                iso = mark == "?" and isinstance(value, dt.date)
+                values.append(value.isoformat() if iso else value)
+        written.append(pieces[-1][0])
+        sql.append("".join(written))
+    return sql, values
