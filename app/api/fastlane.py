@@ -10,25 +10,22 @@ routes' own; a test holds the two to the same answers.
 """
 
 import asyncio
+import dataclasses
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-from urllib.parse import parse_qsl
+from typing import Any, cast
 
 from sqlalchemy import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import PROBLEM_JSON
 from app.api.metrics import HANDLER
-from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved, iso_date, valid_id
-from app.queries.quotations import QuotationQuery
-from app.queries.quote_filters import QuoteQuery
+from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
+from app.queries.quotations import QuotationQuery, QuotationSort
+from app.queries.quote_filters import BY_PARAM, FILTERS, Filter, QuoteSort
+from app.queries.quote_params import NotPlain, QuoteRequest, read_quote_request, valid_id
 
-_LISTS = {"speaker", "outlet", "publisher", "kind"}
-_SINGLE = {"since", "until", "q", "article", "sort", "limit", "cursor"}
-_KINDS = {"direct", "partial", "indirect"}
-_QUOTATION_SINGLE = {"since", "until", "sort", "limit", "cursor"}
 _PREFIX = "/v1/quotes/"
 log = logging.getLogger("saidwho.fastlane")
 # A query is first tried right on the event loop for this long; the few that need more are
@@ -132,91 +129,38 @@ class QuoteFastLane:
     def _page_job(self, scope: Scope) -> Any:
         if not _wants_json(scope):
             raise Unserved
-        lists: dict[str, list[str]] = {name: [] for name in _LISTS}
-        single: dict[str, str] = {}
-        for name, value in parse_qsl(scope["query_string"].decode("latin-1"), True, True):
-            if name in _LISTS and value:
-                lists[name].append(value)
-            elif name in _SINGLE and name not in single:
-                single[name] = value
-            else:
-                raise Unserved  # empty or repeated values, format=, unknown: the routes judge
-        q = single.get("q")
-        if q is not None and not q.strip():
-            q = None  # a blank search box means no search, as the routes read it
-        if q is not None and len(q) > 1000:
-            raise Unserved
-        sort = single.get("sort", "-date")
-        if sort not in ("-date", "date") or not set(lists["kind"]) <= _KINDS:
-            raise Unserved  # relevance ranking, or a bad value, is for the routes
-        limit_text = single.get("limit", "20")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= 100:
-            raise Unserved
-        article = single.get("article")
-        cursor = single.get("cursor")
-        if cursor is not None and len(cursor) > 2000:
-            raise Unserved
-        since = iso_date(single["since"]) if "since" in single else None
-        until = iso_date(single["until"]) if "until" in single else None
-        if since is not None and until is not None and since > until:
-            raise Unserved  # the routes word the problem
-        query = QuoteQuery(
-            speakers=tuple(lists["speaker"]),
-            outlets=tuple(lists["outlet"]),
-            publishers=tuple(lists["publisher"]),
-            kinds=tuple(lists["kind"]),
-            since=since,
-            until=until,
-            q=q,
-            article=_article(article),
-            sort=sort,  # type: ignore[arg-type]
-        )
+        asked = _read(scope, _QUOTE_SORTS, FILTERS)
+        query = dataclasses.replace(asked.query, sort=cast(QuoteSort, asked.sort))
         reads = self.reads
-        assert reads is not None
-        return lambda slice_s=None: reads.page(query, int(limit_text), cursor, slice_s)
+        return lambda slice_s=None: reads.page(query, asked.limit, asked.cursor, slice_s)
 
     def _quotations_job(self, scope: Scope) -> Any:
         """Quotations by speaker and date, the lists clients page through; any filter on the
         reports (outlet, publisher, kind, q) is for the routes."""
-        speakers: list[str] = []
-        single: dict[str, str] = {}
-        for name, value in parse_qsl(scope["query_string"].decode("latin-1"), True, True):
-            if name == "speaker" and value:
-                speakers.append(value)
-            elif name in _QUOTATION_SINGLE and name not in single:
-                single[name] = value
-            else:
-                raise Unserved
-        sort = single.get("sort", "-date")
-        limit_text = single.get("limit", "20")
-        if sort not in ("-date", "date", "reports") or not limit_text.isdigit():
-            raise Unserved
-        if not 1 <= int(limit_text) <= 100:
-            raise Unserved
-        cursor = single.get("cursor")
-        if cursor is not None and len(cursor) > 2000:
-            raise Unserved
-        since = iso_date(single["since"]) if "since" in single else None
-        until = iso_date(single["until"]) if "until" in single else None
-        if since is not None and until is not None and since > until:
+        asked = _read(scope, _QUOTATION_SORTS, _QUOTATION_FILTERS)
+        if asked.query.q is not None:
             raise Unserved
         query = QuotationQuery(
-            speakers=tuple(speakers),
-            since=since,
-            until=until,
-            sort=sort,  # type: ignore[arg-type]
+            speakers=asked.query.speakers,
+            since=asked.query.since,
+            until=asked.query.until,
+            sort=cast(QuotationSort, asked.sort),
         )
         reads = self.reads
-        return lambda slice_s=None: reads.quotations(query, int(limit_text), cursor, slice_s)
+        return lambda slice_s=None: reads.quotations(query, asked.limit, asked.cursor, slice_s)
 
 
-def _article(text: str | None) -> int | None:
-    if text is None:
-        return None
-    value = valid_id(text)
-    if value is None:
-        raise Unserved
-    return value
+# The orders the direct paths serve (by relevance or by a name are for the routes).
+_QUOTE_SORTS = ("-date", "date")
+_QUOTATION_SORTS = ("-date", "date", "reports")
+_QUOTATION_FILTERS = tuple(BY_PARAM[name] for name in ("speaker", "since", "until"))
+
+
+def _read(scope: Scope, sorts: tuple[str, ...], filters: tuple[Filter, ...]) -> QuoteRequest:
+    try:
+        return read_quote_request(scope["query_string"].decode("latin-1"), sorts, filters)
+    except NotPlain as error:
+        raise Unserved from error
 
 
 # What a client may ask of these paths instead of JSON: exports, a feed, citations.

@@ -5,8 +5,15 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 from pydantic import AfterValidator, StringConstraints
 
-from app.models.public import IsoDate, QuoteKind
+from app.models.public import IsoDate
 from app.models.tables import MAX_ROW_ID
+from app.queries.quote_filters import (
+    CURSOR_LONGEST,
+    NAME_LONGEST,
+    PAGE_MOST,
+    SEARCH_LONGEST,
+    blank_is_no_search,
+)
 
 
 def examples(**named: Any) -> dict[str, dict[str, Any]]:
@@ -20,18 +27,18 @@ Limit = Annotated[
     int,
     Query(
         ge=1,
-        le=100,
-        description="How many items per page, 1 to 100.",
+        le=PAGE_MOST,
+        description=f"How many items per page, 1 to {PAGE_MOST}.",
         openapi_examples=examples(default=20, largest_page=100),
     ),
 ]
 # A name as a filter: something to look up, never blank (the schema says what the server does).
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_LONGEST, pattern=r"\S")]
 
 Cursor = Annotated[
     str | None,
     Query(
-        max_length=2000,
+        max_length=CURSOR_LONGEST,
         pattern=r"^[A-Za-z0-9_-]+$",
         description="The `next_cursor` of the previous page, as it was given. Opaque.",
         openapi_examples=examples(first_page=None),
@@ -51,31 +58,6 @@ Until = Annotated[
         openapi_examples=examples(end_of_may_2024="2024-05-31"),
     ),
 ]
-Speakers = Annotated[
-    list[Name] | None,
-    Query(
-        description="A speaker id, or any of its names or aliases, case-insensitive. "
-        "Repeat for any of several.",
-        openapi_examples=examples(
-            by_surname="blinken", by_id="antony-blinken", anonymous="unnamed U.S. official"
-        ),
-    ),
-]
-Outlets = Annotated[
-    list[Name] | None,
-    Query(
-        description='The outlet the words were given to ("told CBS News"): id or name, '
-        "case-insensitive. Repeat for any of several.",
-        openapi_examples=examples(by_id="cbs-news", by_name="The Washington Post"),
-    ),
-]
-Kinds = Annotated[
-    list[QuoteKind] | None,
-    Query(
-        description="`direct`, `partial` or `indirect`. Repeat for any of several.",
-        openapi_examples=examples(direct_only="direct", partial="partial"),
-    ),
-]
 Publisher = Annotated[
     list[Name] | None,
     Query(
@@ -86,16 +68,10 @@ Publisher = Annotated[
 ]
 
 
-def _blank_is_no_search(value: str | None) -> str | None:
-    """A blank search box means no search, not "match nothing": the one rule for every route
-    that takes ``q`` (the direct path reads it the same way)."""
-    return value if value is None or value.strip() else None
-
-
 Search = Annotated[
     str | None,
     Query(
-        max_length=1000,
+        max_length=SEARCH_LONGEST,
         description="Full-text search over the quoted words: plain words (all must match; each "
         'also matches its other forms, "escalations" finding "escalation"), `"an exact '
         'phrase"`, `prefix*`, and `OR` between two of them. Anything else is read as plain '
@@ -104,7 +80,7 @@ Search = Annotated[
             phrase='"direct escalation"', words="strikes Russia", either="escalation OR Moldova"
         ),
     ),
-    AfterValidator(_blank_is_no_search),
+    AfterValidator(blank_is_no_search),
 ]
 NameSearch = Annotated[
     str | None,
@@ -130,15 +106,6 @@ ArticleId = Annotated[
         ge=1,
         le=MAX_ROW_ID,
         description="The article's id.",
-        openapi_examples=examples(seed_article=1),
-    ),
-]
-ArticleFilter = Annotated[
-    int | None,
-    Query(
-        ge=1,
-        le=MAX_ROW_ID,
-        description="Only quotes from this article id.",
         openapi_examples=examples(seed_article=1),
     ),
 ]

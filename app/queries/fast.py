@@ -19,7 +19,6 @@ from typing import Any, Literal, TypeVar
 
 import orjson
 
-from app.models.tables import MAX_ROW_ID
 from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
@@ -527,20 +526,3 @@ def quotations_json(
 
 def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def valid_id(text: str) -> int | None:
-    if not text.isdigit() or not text.isascii():
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ROW_ID else None
-
-
-def iso_date(text: str) -> dt.date:
-    """A strict YYYY-MM-DD date; anything looser is for the general path to judge."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise Unserved
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Unserved from None

@@ -39,13 +39,13 @@ _JOINED = QUOTATION.join(SPEAKER, SPEAKER.c.id == QUOTATION.c.speaker_id)
 
 @dataclass(frozen=True)
 class QuotationQuery:
+    """The quotation's own speaker and dates, and what at least one of its reports must match
+    (any quote filter but those three)."""
+
     speakers: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    publishers: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
-    q: str | None = None
+    reports: QuoteQuery = QuoteQuery()
     sort: QuotationSort = "-date"
 
 
@@ -103,11 +103,8 @@ def _conditions(
         conditions.append(QUOTATION.c.date >= query.since)
     if query.until is not None:
         conditions.append(QUOTATION.c.date <= query.until)
-    if query.outlets or query.publishers or query.kinds or query.q is not None:
-        reports = QuoteQuery(
-            outlets=query.outlets, publishers=query.publishers, kinds=query.kinds, q=query.q
-        )
-        on_reports, params = report_conditions(session, reports)
+    if query.reports != QuoteQuery():
+        on_reports, params = report_conditions(session, query.reports)
         conditions.append(QUOTATION.c.id.in_(sa.select(QUOTE.c.quotation_id).where(*on_reports)))
     return conditions, params
 

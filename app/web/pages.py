@@ -40,11 +40,11 @@ from app.models.tables import MAX_ROW_ID
 from app.queries.articles import get_article, list_articles
 from app.queries.errors import AmbiguousName, QueryError, UnknownName
 from app.queries.facets import FACETS, quote_facets
-from app.queries.fast import valid_id
 from app.queries.outlets import get_outlet
 from app.queries.overview import TRUSTED_CONFIDENCE, most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
 from app.queries.quote_filters import QuoteQuery, QuoteSort
+from app.queries.quote_params import valid_id
 from app.queries.quotes import article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest

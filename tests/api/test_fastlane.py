@@ -72,13 +72,17 @@ SERVED = [
     "since=2024-05-01&until=2024-05-31", "since=2030-01-01", "article=1", "article=5",
     "q=escalation", "q=%22direct%20escalation%22", "q=the&limit=30", "q=said&sort=date",
     "q=escal*", "q=%20%20", "q=%22%22", "q=the%20state&speaker=speaker-000003",
-    "speaker=Lord%20Cameron&since=2024-01-01&sort=date",
+    "speaker=Lord%20Cameron&since=2024-01-01&sort=date", "origin=seed",
+    "origin=extracted&origin=manual", "reviewed=true", "reviewed=false&kind=direct",
+    "since=2024-05-31&until=2024-05-31", "outlet=CBS%20News&reviewed=false&origin=seed",
 ]  # fmt: skip
 # Not for the direct path: the routes answer, and both must still agree.
 DECLINED = [
     "speaker=nobody", "since=31%20May", "limit=0", "limit=101", "kind=quoted", "sort=relevance",
     "q=escalation&sort=relevance", "cursor=garbage", "format=csv", "speaker=", "article=0",
-    "limit=abc", "speaker=blinken&speaker=", "unknown=1",
+    "limit=abc", "speaker=blinken&speaker=", "unknown=1", "reviewed=1", "reviewed=maybe",
+    "origin=robot", "since=2024-06-01&until=2024-05-01", "since=2024-01-01&since=2024-02-01",
+    "q=a&q=b", "speaker=%20", "article=99999", "limit=%EF%BC%91", "cursor=%21%21",
 ]  # fmt: skip
 
 
@@ -124,12 +128,13 @@ QUOTATIONS_SERVED = [
     "", "limit=1", "limit=100", "sort=date", "sort=reports", "sort=reports&limit=3",
     "speaker=speaker-000001", "speaker=speaker-000001&speaker=speaker-000002&sort=reports",
     "speaker=Blinken", "speaker=unnamed%20U.S.%20official&sort=date",
-    "since=2020-01-01&until=2021-12-31", "speaker=speaker-000003&since=2024-01-01",
+    "since=2020-01-01&until=2021-12-31", "speaker=speaker-000003&since=2024-01-01", "q=%20",
 ]  # fmt: skip
 # For the routes: filters on reports, bad values, unknown names and parameters.
 QUOTATIONS_DECLINED = [
     "outlet=cbs-news", "q=escalation", "kind=partial", "publisher=upi", "speaker=nobody",
     "sort=loudest", "limit=0", "since=May", "cursor=garbage", "speaker=", "unknown=1",
+    "origin=seed", "reviewed=false", "article=1", "sort=-reports",
 ]  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """``/v1/quotations``: every report of the same words by the same speaker, as one item."""
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -7,24 +8,13 @@ from fastapi.responses import Response
 
 from app.api.deps import SessionDep
 from app.api.errors import ProblemError, problem_responses
-from app.api.params import (
-    Cursor,
-    Kinds,
-    Limit,
-    Outlets,
-    Publisher,
-    Search,
-    Since,
-    Speakers,
-    Until,
-    examples,
-)
+from app.api.filters import QuotationFilters
+from app.api.params import Cursor, Limit, examples
 from app.api.versioning import ETAG_HEADER
 from app.models.public import Page, QuotationDetail, QuotationPublic
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import etag
 from app.queries.quotations import (
-    QuotationQuery,
     QuotationSort,
     get_quotation,
     list_quotations,
@@ -46,19 +36,14 @@ QuotationId = Annotated[
     response_model=Page[QuotationPublic],
     summary="Find quotations",
     description="Quotations (the same words by the same speaker, however many reports) with a "
-    "report matching every report filter (`outlet`, `publisher`, `kind`, `q`), by a speaker "
+    "report matching every report filter (`outlet`, `publisher`, `kind`, `origin`, `reviewed`, "
+    "`q`), by a speaker "
     "asked for, first said or reported between `since` and `until`. Newest first by default; "
     "`sort=reports` puts the most widely carried first.",
 )
 def find_quotations(
     session: SessionDep,
-    speaker: Speakers = None,
-    outlet: Outlets = None,
-    publisher: Publisher = None,
-    since: Since = None,
-    until: Until = None,
-    kind: Kinds = None,
-    q: Search = None,
+    filters: QuotationFilters,
     sort: Annotated[
         QuotationSort,
         Query(
@@ -70,16 +55,7 @@ def find_quotations(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> Page[QuotationPublic]:
-    query = QuotationQuery(
-        speakers=tuple(speaker or ()),
-        outlets=tuple(outlet or ()),
-        publishers=tuple(publisher or ()),
-        kinds=tuple(kind or ()),
-        since=since,
-        until=until,
-        q=q,
-        sort=sort,
-    )
+    query = dataclasses.replace(filters, sort=sort)
     return list_quotations(session, query, limit=limit, cursor=cursor)
 
 
