@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol, cast, get_args
 
 import sqlalchemy as sa
 
-from app.models.public import QuoteKind, QuoteOrigin
+from app.models.public import QuoteKind, QuoteOrigin, SpeakerKind
 from app.queries.errors import QueryError, check_range
 
 QuoteSort = Literal[
@@ -45,6 +45,7 @@ class QuoteQuery:
     sort: QuoteSort = "-date"
     origins: tuple[str, ...] = ()
     reviewed: bool | None = None
+    speaker_kinds: tuple[str, ...] = ()
 
 
 def blank_is_no_search(value: str | None) -> str | None:
@@ -116,6 +117,13 @@ def _published_by(quote: str, ids: Any) -> Condition:
     )
 
 
+def _spoken_by_kind(quote: str, kinds: Any) -> Condition:
+    of_kind = _among("kind")
+    return Condition(
+        f"{quote}.speaker_id IN (SELECT id FROM speaker WHERE {of_kind})", (tuple(kinds),)
+    )
+
+
 def _compare(column: str, operator: str) -> Callable[[str, Any], Condition]:
     def where(quote: str, value: Any) -> Condition:
         return Condition(f"{quote}.{column} {operator} ?", (value,))
@@ -157,6 +165,13 @@ FILTERS: tuple[Filter, ...] = (
         "kind", "kinds", "choices", _in("kind"), choices=get_args(QuoteKind),
         description="`direct`, `partial` or `indirect`. Repeat for any of several.",
         examples={"direct_only": "direct", "partial": "partial"},
+    ),
+    Filter(
+        "speaker_kind", "speaker_kinds", "choices", _spoken_by_kind,
+        choices=get_args(SpeakerKind),
+        description="`person`, `organization` or `anonymous` (a source the article does not "
+        'name, such as "a U.S. official"): the kind of speaker. Repeat for any of several.',
+        examples={"unnamed_sources": "anonymous", "named_people": "person"},
     ),
     Filter(
         "article", "article", "article", _compare("article_id", "="), on_reports=False,

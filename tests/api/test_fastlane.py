@@ -75,6 +75,7 @@ SERVED = [
     "speaker=Lord%20Cameron&since=2024-01-01&sort=date", "origin=seed",
     "origin=extracted&origin=manual", "reviewed=true", "reviewed=false&kind=direct",
     "since=2024-05-31&until=2024-05-31", "outlet=CBS%20News&reviewed=false&origin=seed",
+    "speaker_kind=anonymous", "speaker_kind=person&speaker_kind=organization&kind=direct",
 ]  # fmt: skip
 # Not for the direct path: the routes answer, and both must still agree.
 DECLINED = [
@@ -82,7 +83,7 @@ DECLINED = [
     "q=escalation&sort=relevance", "cursor=garbage", "format=csv", "speaker=", "article=0",
     "limit=abc", "speaker=blinken&speaker=", "unknown=1", "reviewed=1", "reviewed=maybe",
     "origin=robot", "since=2024-06-01&until=2024-05-01", "since=2024-01-01&since=2024-02-01",
-    "q=a&q=b", "speaker=%20", "article=99999", "limit=%EF%BC%91", "cursor=%21%21",
+    "q=a&q=b", "speaker=%20", "speaker_kind=ghost", "article=99999", "limit=%EF%BC%91", "cursor=%21%21",
 ]  # fmt: skip
 
 
