@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.keys import create_key, list_keys, revoke_key
 from app.seed import load_seed
+from app.upgrade import migrate
 
 if TYPE_CHECKING:
     from app.ingest.files import Defaults

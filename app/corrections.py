@@ -8,12 +8,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.crud import InvalidField, add_quote, dated, ensure_speaker, free_id, utcnow
-from app.ingest.store import outlet_for
 from app.models import ApiKey, Article, Quotation, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import Expected, VersionMismatch
 from app.names import slugify
+from app.outlets import outlet_for
 from app.queries.lookup import find_speaker_id
 from app.quotations.grouping import group, move, refresh, regroup, release
 

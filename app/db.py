@@ -18,7 +18,6 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
-from app.quotations.grouping import group_ungrouped
 
 log = logging.getLogger("saidwho.db")
 
@@ -231,7 +230,7 @@ def alembic_config(settings: Settings) -> Config:
 
 
 def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+    _obj: object, name: str | None, type_: str, _reflected: bool, _compare_to: object
 ) -> bool:
     """Alembic filter: the full-text index is store-specific and lives outside the models (the
     FTS5 tables on SQLite, the generated ``search`` column on PostgreSQL)."""
@@ -240,24 +239,11 @@ def include_object(
     return not (type_ == "table" and name is not None and name.startswith("quote_fts"))
 
 
-def migrate(settings: Settings, revision: str = "head") -> None:
-    """Bring the store's schema to ``revision`` with the project's Alembic migrations."""
+def migrate_schema(settings: Settings, revision: str = "head") -> None:
+    """Bring the store's schema to ``revision`` with the project's Alembic migrations (the
+    data that only the app can work out is ``app.upgrade.migrate``'s)."""
     _ensure_sqlite_folder(settings.database_url)
     command.upgrade(alembic_config(settings), revision)
-    if revision == "head":
-        _group_ungrouped(settings)
-
-
-def _group_ungrouped(settings: Settings) -> None:
-    """Quotes stored before quotations were kept join theirs (a no-op once all have one)."""
-    engine = make_engine(settings)
-    try:
-        while True:
-            with session_scope(engine) as session:
-                if not group_ungrouped(session):
-                    return
-    finally:
-        engine.dispose()
 
 
 def _ensure_sqlite_folder(url: str) -> None:

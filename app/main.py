@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         if is_sqlite(settings.database_url) and not settings.read_replica_url
         else engine
     )
-    install_error_handlers(app)
+    install_error_handlers(app, pages.not_found)
     app.add_middleware(
         PageBody,
         max_bytes=settings.max_body_bytes,

@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
-from app.db import make_engine, migrate, session_scope  # noqa: E402
+from app.db import make_engine, session_scope  # noqa: E402
 from app.keys import create_key  # noqa: E402
 from app.seed import load_seed  # noqa: E402
+from app.upgrade import migrate  # noqa: E402
 from tests.serving import free_port  # noqa: E402
 
 CONFIG = ROOT / "tests" / "api" / "schemathesis.toml"

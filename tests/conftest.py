@@ -15,10 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url
 
 from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
+from app.upgrade import migrate
 
 POSTGRES = os.environ.get("SAIDWHO_TEST_POSTGRES_URL", "")
 _databases: dict[Path, str] = {}

@@ -7,7 +7,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
-from app.db import make_engine, migrate
+from app.db import make_engine
+from app.upgrade import migrate
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's pragmas
 

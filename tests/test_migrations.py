@@ -10,7 +10,8 @@ from sqlmodel import Session, SQLModel
 import app.models  # noqa: F401
 from app import crud
 from app.config import Settings
-from app.db import alembic_config, include_object, make_engine, migrate
+from app.db import alembic_config, include_object, make_engine
+from app.upgrade import migrate
 
 pytestmark = pytest.mark.sqlite_only  # compares the models with the schema on SQLite
 

@@ -8,12 +8,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.models.tables import core_table
 from app.seed import load_seed
 from app.transfer import MODELS, TransferError, copy_store
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 QUESTIONS = [

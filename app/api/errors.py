@@ -8,7 +8,7 @@ import logging
 import re
 import resource
 import shutil
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -250,23 +250,29 @@ def _wants_page(request: Request) -> bool:
     return "text/html" in accept or "json" not in accept
 
 
-async def _http_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, HTTPException)
-    if error.status_code == 404 and error.detail == HTTPStatus.NOT_FOUND.phrase:
-        if _wants_page(request):
-            from app.web.pages import not_found  # the pages import this module
+def _http_error(
+    not_found_page: Callable[[Request, str], Response],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Starlette's own errors as problems; an unknown address a browser asked for as the site's
+    404 page (the pages are a layer above, so they are handed in)."""
 
-            return not_found(request, f"Nothing is published at {request.url.path}.")
-        detail = f"nothing is served at {request.url.path}"
-    elif error.status_code == 405:
-        allowed = _allowed_methods(request)
-        detail = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
-        return problem(405, detail, headers={"Allow": allowed})
-    elif error.status_code == 413:
-        return problem(413, "the request body is over the size limit", slug="too-large")
-    else:
-        detail = str(error.detail)
-    return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+    async def answer(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if error.status_code == 404 and error.detail == HTTPStatus.NOT_FOUND.phrase:
+            if _wants_page(request):
+                return not_found_page(request, f"Nothing is published at {request.url.path}.")
+            detail = f"nothing is served at {request.url.path}"
+        elif error.status_code == 405:
+            allowed = _allowed_methods(request)
+            detail = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
+            return problem(405, detail, headers={"Allow": allowed})
+        elif error.status_code == 413:
+            return problem(413, "the request body is over the size limit", slug="too-large")
+        else:
+            detail = str(error.detail)
+        return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+
+    return answer
 
 
 def _allowed_methods(request: Request) -> str:
@@ -367,12 +373,14 @@ async def _unexpected(_: Request, error: Exception) -> JSONResponse:
     return problem(500, "an unexpected error occurred; it has been logged", slug="internal")
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(
+    app: FastAPI, not_found_page: Callable[[Request, str], Response]
+) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(AmbiguousName, _ambiguous)
     app.add_exception_handler(ProblemError, _problem_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(HTTPException, _http_error(not_found_page))
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

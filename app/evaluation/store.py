@@ -11,9 +11,10 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 
 from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.ingest.store import Read, ingest_article
 from app.seed import load_seed
+from app.upgrade import migrate
 
 T = TypeVar("T")
 

@@ -59,7 +59,7 @@ class Shown:
         self,
         kind: type[BaseException] | None,
         error: BaseException | None,
-        trace: TracebackType | None,
+        _trace: TracebackType | None,
     ) -> None:
         if self.bar is not None:
             self.bar.stop()

@@ -10,8 +10,6 @@ from sqlmodel import Session
 
 from app.crud import (
     InvalidField,
-    ensure_outlet,
-    free_id,
     insert_quotes,
     quote_values,
 )
@@ -21,13 +19,10 @@ from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models import Article, Outlet
 from app.models.public import ArticleIn
-from app.names import slugify
-from app.queries.lookup import outlets_named
+from app.outlets import outlet_for, outlet_named
 from app.speakers.linking import link_speakers
 
 __all__ = ["Bounds", "Read", "TooMuch", "read_quotations", "ingest", "ingest_article"]
-
-_MAX_NAME = 300
 
 
 @dataclass(frozen=True)
@@ -177,7 +172,7 @@ def _given_to(session: Session, article: Article, attribution: Attribution) -> O
         return outlet_for(session, attribution.outlet, "outlet")
     if not attribution.audience:
         return None
-    known = _outlet_named(session, attribution.audience)
+    known = outlet_named(session, attribution.audience)
     if known is not None:
         return session.get(Outlet, known)
     return None
@@ -187,24 +182,3 @@ def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
     if not quotation.speaker_named or attribution.cue is None:
         return None
     return " ".join(attribution.cue.split())[:500]
-
-
-def _outlet_named(session: Session, name: str, field: str = "outlet") -> str | None:
-    owners = outlets_named(session, name)
-    if len(owners) > 1:
-        raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
-    return owners[0] if owners else None
-
-
-def outlet_for(session: Session, name: str, field: str = "publisher") -> Outlet:
-    """The outlet this id or name means, created when the store has never heard of it."""
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidField(field, f"the {field} is empty")
-    known = _outlet_named(session, name, field)
-    if known is not None:
-        found = session.get(Outlet, known)
-        assert found is not None
-        return found
-    outlet_id = free_id(session, Outlet, slugify(name) or "outlet")
-    return ensure_outlet(session=session, id=outlet_id, name=name[:_MAX_NAME])

@@ -14,12 +14,13 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.fastlane import QuoteFastLane
 from app.config import Settings
-from app.db import make_engine, migrate
+from app.db import make_engine
 from app.main import create_app
 from app.queries.fast import FastQuotes, OverSlice
 from app.queries.quote_filters import QuoteQuery
 from app.seed import load_seed
 from app.synth.store import build
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.sqlite_only  # the direct read path is SQLite's
@@ -83,7 +84,8 @@ DECLINED = [
     "q=escalation&sort=relevance", "cursor=garbage", "format=csv", "speaker=", "article=0",
     "limit=abc", "speaker=blinken&speaker=", "unknown=1", "reviewed=1", "reviewed=maybe",
     "origin=robot", "since=2024-06-01&until=2024-05-01", "since=2024-01-01&since=2024-02-01",
-    "q=a&q=b", "speaker=%20", "speaker_kind=ghost", "article=99999", "limit=%EF%BC%91", "cursor=%21%21",
+    "q=a&q=b", "speaker=%20", "speaker_kind=ghost", "article=99999", "limit=%EF%BC%91",
+    "cursor=%21%21",
 ]  # fmt: skip
 
 

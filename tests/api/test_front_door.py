@@ -10,9 +10,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import migrate, session_scope
+from app.db import session_scope
 from app.keys import create_key
 from app.main import create_app
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 # The direct read path, a route, a page, an unknown path and a problem.

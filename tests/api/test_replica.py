@@ -7,10 +7,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.config import Settings
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 QUOTE = {"article": 1, "speaker": "blinken", "kind": "partial", "text": "Moldova"}

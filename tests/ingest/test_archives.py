@@ -207,9 +207,9 @@ def test_an_article_the_reader_trips_on_fails_alone(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from app.config import Settings
-    from app.db import migrate
     from app.ingest import archive
     from app.ingest.files import Defaults, sources
+    from app.upgrade import migrate
 
     items = articles(3, seed=13)
     path = write_lines(tmp_path / "archive.jsonl", items)
@@ -237,9 +237,9 @@ def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fa
     from sqlalchemy import text as sql
 
     from app.config import Settings
-    from app.db import migrate
     from app.ingest import archive
     from app.ingest.files import Defaults, sources
+    from app.upgrade import migrate
 
     items = articles(5, seed=17)
     slow = items[3]["text"]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.db import migrate
 from app.ingest.feeds import Watcher
 from app.ingest.fetch import Limits
+from app.upgrade import migrate
 from tests.conftest import settings_for
 from tests.ingest.conftest import command, scalar
 from tests.ingest.feed_server import Route, Site, atom, page_bytes, rfc822, rss, serving

@@ -17,14 +17,16 @@ from sqlmodel import Session
 
 from app import crud
 from app.crud import add_article, find_article_by_text
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.evaluation.newsroom import read_newsroom
 from app.ingest.reading import read_quotations
-from app.ingest.store import attributed_rows, insert_in_waves, outlet_for
+from app.ingest.store import attributed_rows, insert_in_waves
 from app.ingest.writer import Refused, Submitted, Written, write_articles
+from app.outlets import outlet_for
 from app.quotations import batch
 from app.quotations.grouping import group
 from app.seed import load_seed
+from app.upgrade import migrate
 from tests.conftest import settings_for
 from tests.ingest.conftest import NEWSROOM, articles
 

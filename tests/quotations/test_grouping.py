@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.crud import add_article, add_quote, ensure_outlet, ensure_speaker
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.models import Article, Quotation, Quote
 from app.quotations.grouping import group, move, regroup, release
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 WORDS = (

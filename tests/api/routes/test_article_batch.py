@@ -10,10 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from app.db import make_engine, migrate, session_scope
+from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
+from app.upgrade import migrate
 from tests.conftest import settings_for
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
