@@ -69,30 +69,9 @@ def update_quote(
     before = snapshot(quote)
     sent = patch.model_fields_set
     _refuse_nulls(patch, sent)
-    if "speaker" in sent:
-        assert patch.speaker is not None
-        quote.speaker_id = _speaker(session, patch.speaker, patch.speaker_kind)
-    elif "speaker_kind" in sent:
-        raise InvalidField("speaker_kind", "speaker_kind goes with a new `speaker`")
-    if patch.kind is not None:
-        quote.kind = patch.kind
-    if "span" in sent or "text" in sent:
-        quote.span_start, quote.span_end = _span(article, patch.span, patch.text)
-        quote.text = article.text[quote.span_start : quote.span_end]
-    if "outlet" in sent:
-        quote.outlet_id = outlet_for(session, patch.outlet, "outlet").id if patch.outlet else None
-    if "said_on" in sent or "said_on_precision" in sent:
-        said_on = patch.said_on if "said_on" in sent else quote.said_on
-        asked = patch.said_on_precision if "said_on_precision" in sent else None
-        quote.said_on, quote.said_on_precision = _said_on(said_on, asked)
-        quote.date = quote.said_on or dated(article)
-    if "cue" in sent:
-        quote.cue = patch.cue
-    if "speaker_span" in sent:
-        span = _speaker_span(article, patch.speaker_span)
-        quote.speaker_span_start, quote.speaker_span_end = span or (None, None)
-    if "continues" in sent:
-        quote.continues_id = _continues(session, article, patch.continues, quote.id)
+    _apply_who(session, quote, patch, sent)
+    _apply_where(session, quote, article, patch, sent)
+    _apply_when(quote, article, patch, sent)
     if "reviewed" in sent and patch.reviewed is None:
         raise InvalidField("reviewed", "reviewed is true or false")
     # A person who corrects a quote has checked it; one may also confirm it as it stands.
@@ -104,6 +83,44 @@ def update_quote(
         session.flush()
         record(session, quote_id, "update", before, after, key)
     return quote
+
+
+def _apply_who(session: Session, quote: Quote, patch: QuotePatch, sent: set[str]) -> None:
+    """Who said it, to whom, and the words that say so."""
+    if "speaker" in sent:
+        assert patch.speaker is not None
+        quote.speaker_id = _speaker(session, patch.speaker, patch.speaker_kind)
+    elif "speaker_kind" in sent:
+        raise InvalidField("speaker_kind", "speaker_kind goes with a new `speaker`")
+    if "outlet" in sent:
+        quote.outlet_id = outlet_for(session, patch.outlet, "outlet").id if patch.outlet else None
+    if "cue" in sent:
+        quote.cue = patch.cue
+
+
+def _apply_where(
+    session: Session, quote: Quote, article: Article, patch: QuotePatch, sent: set[str]
+) -> None:
+    """What the words are and where they stand in the article."""
+    if patch.kind is not None:
+        quote.kind = patch.kind
+    if "span" in sent or "text" in sent:
+        quote.span_start, quote.span_end = _span(article, patch.span, patch.text)
+        quote.text = article.text[quote.span_start : quote.span_end]
+    if "speaker_span" in sent:
+        span = _speaker_span(article, patch.speaker_span)
+        quote.speaker_span_start, quote.speaker_span_end = span or (None, None)
+    if "continues" in sent:
+        quote.continues_id = _continues(session, article, patch.continues, quote.id)
+
+
+def _apply_when(quote: Quote, article: Article, patch: QuotePatch, sent: set[str]) -> None:
+    """When it was said, and so the date it is found and sorted by."""
+    if "said_on" in sent or "said_on_precision" in sent:
+        said_on = patch.said_on if "said_on" in sent else quote.said_on
+        asked = patch.said_on_precision if "said_on_precision" in sent else None
+        quote.said_on, quote.said_on_precision = _said_on(said_on, asked)
+        quote.date = quote.said_on or dated(article)
 
 
 def delete_quote(

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 import anyio
 import orjson
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.errors import problem
@@ -69,63 +70,32 @@ class PageBody:
         content_type["content-type"] = (declared or b"").decode("latin-1")
         media = content_type.get_content_type()
         page = scope["method"] == "POST" and scope["path"] == _PATH and media in _HTML_TYPES
-        if is_batch_post(scope):
-            if declared is not None and _has_body(headers) and media not in _NDJSON_TYPES:
-                detail = f"the body must be one article a line (application/x-ndjson), not {media}"
-                answer = problem(415, detail, slug="unsupported-media-type")
-                await answer(scope, receive, send)
-                return
-            await self.app(scope, _counted(receive, self.max_batch_bytes), send)
-            return
         if not page:
-            if declared is not None and _has_body(headers) and not _is_json(media):
-                detail = f"the body must be JSON (application/json), not {media}"
-                if scope["path"] == _PATH:
-                    detail = f"the body must be JSON or an HTML page (text/html), not {media}"
-                answer = problem(415, detail, slug="unsupported-media-type")
-                await answer(scope, receive, send)
+            refused = _wrong_media(scope, headers, declared, media)
+            if refused is not None:
+                await refused(scope, receive, send)
                 return
-            await self.app(scope, _counted(receive, self.max_bytes), send)
+            limit = self.max_batch_bytes if is_batch_post(scope) else self.max_bytes
+            await self.app(scope, _counted(receive, limit), send)
             return
-        raw = bytearray()
-        while True:
-            try:
-                message = await receive()
-            except HTTPException as error:  # the framework's own count of a chunked body
-                if error.status_code != 413:
-                    raise
-                message = {"type": "http.request", "body": b"", "more_body": False}
-                over = True
-            else:
-                raw += message.get("body", b"")
-                over = len(raw) > self.max_page_bytes
-            if over:
-                answer = problem(413, "the request body is over the size limit", slug="too-large")
-                await answer(scope, receive, send)
-                return
-            if message["type"] == "http.disconnect":
-                return
-            if not message.get("more_body", False):
-                break
-        charset = content_type.get_param("charset")
-        fields: dict[str, object] = {}
-        for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
-            if name not in FIELDS:
-                await _refuse(
-                    scope, receive, send, name, "query", f"{name} is not a field of an article page"
-                )
-                return
-            fields[name] = value
-        if charset and not known_charset(str(charset)):
-            await _refuse(
-                scope, receive, send, "html", "body", f"{charset} is not a charset known here"
-            )
+        raw = await _page_read(receive, self.max_page_bytes)
+        if raw is None:
+            await _too_large(scope, receive, send)
+            return
+        if isinstance(raw, _Gone):
+            return
+        fields = _page_fields(scope, content_type)
+        if not isinstance(fields, dict):
+            await fields(scope, receive, send)
             return
         # Detection may read 200 kB of a page that is not UTF-8: not on the event loop.
         fields["html"] = await anyio.to_thread.run_sync(
             decode_page, bytes(raw), content_type["content-type"]
         )
-        body = orjson.dumps(fields)
+        await self._as_json(scope, receive, send, orjson.dumps(fields))
+
+    async def _as_json(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
+        """The request passed on as the JSON body ``POST /v1/articles`` takes."""
         rewritten = [
             (name, value)
             for name, value in scope["headers"]
@@ -145,6 +115,67 @@ class PageBody:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app({**scope, "headers": rewritten, "query_string": b""}, replay, send)
+
+
+def _wrong_media(
+    scope: Scope, headers: dict[bytes, bytes], declared: bytes | None, media: str
+) -> Response | None:
+    """A 415 for a body that is not what its route reads (NDJSON for a batch, else JSON)."""
+    if declared is None or not _has_body(headers):
+        return None
+    if is_batch_post(scope):
+        if media in _NDJSON_TYPES:
+            return None
+        detail = f"the body must be one article a line (application/x-ndjson), not {media}"
+    elif _is_json(media):
+        return None
+    elif scope["path"] == _PATH:
+        detail = f"the body must be JSON or an HTML page (text/html), not {media}"
+    else:
+        detail = f"the body must be JSON (application/json), not {media}"
+    return problem(415, detail, slug="unsupported-media-type")
+
+
+class _Gone:
+    """The client went away before the whole page arrived."""
+
+
+async def _page_read(receive: Receive, limit: int) -> bytearray | _Gone | None:
+    """The page's bytes; None when they run past ``limit``."""
+    raw = bytearray()
+    while True:
+        try:
+            message = await receive()
+        except HTTPException as error:  # the framework's own count of a chunked body
+            if error.status_code != 413:
+                raise
+            return None
+        raw += message.get("body", b"")
+        if len(raw) > limit:
+            return None
+        if message["type"] == "http.disconnect":
+            return _Gone()
+        if not message.get("more_body", False):
+            return raw
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    answer = problem(413, "the request body is over the size limit", slug="too-large")
+    await answer(scope, receive, send)
+
+
+def _page_fields(scope: Scope, content_type: HeaderValue) -> dict[str, object] | Response:
+    """The article's fields from the query string, or a 422 naming what is wrong with them
+    or with the page's declared charset."""
+    fields: dict[str, object] = {}
+    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+        if name not in FIELDS:
+            return _refusal(name, "query", f"{name} is not a field of an article page")
+        fields[name] = value
+    charset = content_type.get_param("charset")
+    if charset and not known_charset(str(charset)):
+        return _refusal("html", "body", f"{charset} is not a charset known here")
+    return fields
 
 
 def _counted(receive: Receive, limit: int) -> Receive:
@@ -174,11 +205,8 @@ def _is_json(media: str) -> bool:
     return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
-async def _refuse(
-    scope: Scope, receive: Receive, send: Send, name: str, where: str, reason: str
-) -> None:
+def _refusal(name: str, where: str, reason: str) -> Response:
     invalid = [{"name": name, "in": where, "reason": reason}]
-    answer = problem(
+    return problem(
         422, f"{name}: {reason}", slug="invalid-parameter", parameter=name, invalid_params=invalid
     )
-    await answer(scope, receive, send)

@@ -212,37 +212,55 @@ def score_article(article: RealArticle, stored: list[Stored]) -> ArticleScore:
     listed: set[int] = set()
     speakers_of: dict[str, set[str]] = defaultdict(set)
     for expected in article.expect:
-        score.expected += 1
-        score.fields += len(expected.given)
         want = normal(expected.contains)
         holding = [s for s in stored if want in holds[s.id]]
-        if not holding:
-            score.missed.append(f"{expected.contains[:70]!r} by {expected.speaker_name}")
-            for name in expected.given:
-                score.by_field[name][1] += 1
-            continue
-        score.found += 1
         listed.update(s.id for s in holding)
-        match = holding[0]
-        if expected.speaker_kind == "person" and expected.speaker_name:
+        match = _score_expected(score, expected, holding)
+        if match is not None and expected.speaker_kind == "person" and expected.speaker_name:
             speakers_of[expected.speaker_name].add(match.speaker_id)
-        for name in sorted(expected.given):
-            right = _field_right(expected, match, name)
-            score.by_field[name][0] += right
-            score.by_field[name][1] += 1
-            score.right += right
-            if not right:
-                score.wrong.append(
-                    f"{expected.contains[:50]!r} {name}: stored {_value(match, name)!r},"
-                    f" gold {getattr(expected, name)!r}"
-                )
     unclear = [normal(text) for text in article.ambiguous]
     ambiguous = {
         s.id
         for s in stored
         if s.id not in listed and any(u in holds[s.id] or holds[s.id] in u for u in unclear)
     }
-    # A continuation takes the standing of the quote it continues.
+    _continuations_follow(stored, listed, ambiguous)
+    _score_stored(score, article, stored, listed, ambiguous)
+    for name, ids in sorted(speakers_of.items()):
+        if len(ids) > 1:
+            score.split.append(f"{name}: {', '.join(sorted(ids))}")
+    return score
+
+
+def _score_expected(
+    score: ArticleScore, expected: Expected, holding: list[Stored]
+) -> Stored | None:
+    """Counts one expected quote: found or missed, and each field given right or wrong
+    against the first stored quote holding its words (returned; None when there is none)."""
+    score.expected += 1
+    score.fields += len(expected.given)
+    if not holding:
+        score.missed.append(f"{expected.contains[:70]!r} by {expected.speaker_name}")
+        for name in expected.given:
+            score.by_field[name][1] += 1
+        return None
+    score.found += 1
+    match = holding[0]
+    for name in sorted(expected.given):
+        right = _field_right(expected, match, name)
+        score.by_field[name][0] += right
+        score.by_field[name][1] += 1
+        score.right += right
+        if not right:
+            score.wrong.append(
+                f"{expected.contains[:50]!r} {name}: stored {_value(match, name)!r},"
+                f" gold {getattr(expected, name)!r}"
+            )
+    return match
+
+
+def _continuations_follow(stored: list[Stored], listed: set[int], ambiguous: set[int]) -> None:
+    """A continuation takes the standing of the quote it continues."""
     changed = True
     while changed:
         changed = False
@@ -253,6 +271,17 @@ def score_article(article: RealArticle, stored: list[Stored]) -> ArticleScore:
                 if s.continues_id in group:
                     group.add(s.id)
                     changed = True
+
+
+def _score_stored(
+    score: ArticleScore,
+    article: RealArticle,
+    stored: list[Stored],
+    listed: set[int],
+    ambiguous: set[int],
+) -> None:
+    """Counts the stored quotes: right, false, or (matching only an unclear one) neither; and
+    any speaker the set says no quote may be given to."""
     forbidden = {normal(name) for name in article.forbid_speakers}
     for s in stored:
         if normal(s.speaker_name) in forbidden and s.speaker_name not in score.forbidden:
@@ -264,10 +293,6 @@ def score_article(article: RealArticle, stored: list[Stored]) -> ArticleScore:
             score.listed += 1
         else:
             score.false.append(f"{s.words[:70]!r} by {s.speaker_name}")
-    for name, ids in sorted(speakers_of.items()):
-        if len(ids) > 1:
-            score.split.append(f"{name}: {', '.join(sorted(ids))}")
-    return score
 
 
 def real_report(scores: RealScores, *, errors: bool = False) -> str:

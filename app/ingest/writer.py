@@ -29,7 +29,7 @@ from app.crud import (
     quote_values,
     utcnow,
 )
-from app.extract import Attribution
+from app.extract import Attribution, Quotation
 from app.extract.confidence import confidence
 from app.ingest.reading import Read, read_quotations
 from app.models import Article, Outlet, OutletAlias, Quote
@@ -112,6 +112,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# An article of the batch made new: its place in the batch, the row, its quote rows, and the
+# speakers its linking made.
+_New = tuple[int, Article, list[dict[str, Any]], set[str]]
+
+
 def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
     if session.get_bind().dialect.name == "postgresql":
         # The batch looks its names up with arrays of hundreds of values. A statement run
@@ -120,81 +125,17 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
         # array it is given, which it can hash. For this transaction, always the latter.
         session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     outcome: list[Written | Refused | None] = [None] * len(batch)
-    hashes: list[str | None] = []
-    for n, item in enumerate(batch):
-        if not item.text.strip():
-            outcome[n] = Refused("text", "the article text is empty")
-            hashes.append(None)
-        else:
-            hashes.append(content_hash(item.text))
+    hashes = _hashes(batch, outcome)
     # Two writers with one new text store it once: the second waits for the first's commit.
     hold_all(session, sorted({bucket("article", h) for h in hashes if h}))
     stored = _stored_articles(session, sorted({h for h in hashes if h}))
-    reads: dict[int, Read] = {}
-    for n, item in enumerate(batch):
-        if hashes[n] is None or hashes[n] in stored:
-            continue
-        read = item.read
-        reads[n] = read if read is not None and read.text == item.text else (
-            read_quotations(item.text, item.published_on)
-        )  # fmt: skip
+    reads = _reads(batch, hashes, stored)
     attributed = {
         n: [a for a in read.attributions if a.speaker is not None] for n, read in reads.items()
     }
-    outlets = OutletBook(
-        session,
-        [batch[n].publisher for n in reads]
-        + [name for found in attributed.values() for a in found for name in _outlet_names(a)],
-    )
-    speakers = SpeakerBook(
-        session, [a.speaker for found in attributed.values() for a in found if a.speaker]
-    )
-    ids = IdSource(session)
-    ids.reserve("article", len(reads))
-    ids.reserve("quote", sum(len(a.quotations) for found in attributed.values() for a in found))
-    # First pass: what each article is, in order, so later articles see earlier ones' names.
-    articles: list[tuple[int, Article, list[dict[str, Any]], set[str]]] = []
-    first: dict[str, tuple[int, int]] = {}  # hash -> (article id, quotes) of this batch
-    for n, item in enumerate(batch):
-        text_hash = hashes[n]
-        if text_hash is None:
-            continue
-        if text_hash in stored:
-            article_id, count = stored[text_hash]
-            outcome[n] = Written(_known_article(article_id, item, text_hash), False, count, 0)
-            continue
-        if text_hash in first:
-            article_id, count = first[text_hash]
-            outcome[n] = Written(_known_article(article_id, item, text_hash), False, count, 0)
-            continue
-        problem = outlets.problem(item.publisher, attributed[n])
-        if problem is not None:
-            outcome[n] = problem
-            continue
-        article = _article(
-            item, ids("article"), outlets.outlet_for(item.publisher), reads[n], text_hash
-        )
-        assert article.id is not None
-        created: set[str] = set()
-        linked = link_article(
-            speakers, (a.speaker for a in attributed[n] if a.speaker), article.id, created
-        )
-        rows = _rows(article, attributed[n], linked, outlets, ids)
-        articles.append((n, article, rows, created))
-        first[text_hash] = (article.id, len(rows))
-        unattributed = len(reads[n].attributions) - len(attributed[n])
-        outcome[n] = Written(article, True, len(rows), unattributed)
-    # Second pass: grouping, against the quotations the batch's speakers have.
-    quotations = QuotationBook(session, ids)
-    reports = {
-        id(rows): [_report(row, article) for row in rows] for _, article, rows, _ in articles
-    }
-    quotations.read([r for found in reports.values() for r in found])
-    for _, _, rows, created in articles:
-        quotations.group(reports[id(rows)], fresh=created)
-    for _, _, rows, _ in articles:
-        for row in rows:
-            row["quotation_id"] = quotations.placed[row["id"]]
+    outlets, speakers, ids = _books(session, batch, attributed)
+    articles = _made(batch, hashes, stored, reads, attributed, (outlets, speakers, ids), outcome)
+    quotations = _grouped(session, ids, articles)
     # Writes, parents before children.
     outlets.write(session)
     if articles:
@@ -207,6 +148,125 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
     quotations.write_changes()
     assert all(o is not None for o in outcome)
     return [o for o in outcome if o is not None]
+
+
+def _books(
+    session: Session, batch: Sequence[Submitted], attributed: dict[int, list[Attribution]]
+) -> tuple["OutletBook", SpeakerBook, IdSource]:
+    """The batch's outlets and speakers, each looked up once for all of it, and its ids."""
+    outlets = OutletBook(
+        session,
+        [batch[n].publisher for n in attributed]
+        + [name for found in attributed.values() for a in found for name in _outlet_names(a)],
+    )
+    speakers = SpeakerBook(
+        session, [a.speaker for found in attributed.values() for a in found if a.speaker]
+    )
+    ids = IdSource(session)
+    ids.reserve("article", len(attributed))
+    ids.reserve("quote", sum(len(a.quotations) for found in attributed.values() for a in found))
+    return outlets, speakers, ids
+
+
+def _made(
+    batch: Sequence[Submitted],
+    hashes: list[str | None],
+    stored: dict[str, tuple[int, int]],
+    reads: dict[int, Read],
+    attributed: dict[int, list[Attribution]],
+    books: tuple["OutletBook", SpeakerBook, IdSource],
+    outcome: list[Written | Refused | None],
+) -> list[_New]:
+    """First pass: what each article is, in order, so later articles see earlier ones' names;
+    each one's outcome goes in ``outcome``."""
+    outlets, speakers, ids = books
+    articles: list[_New] = []
+    first: dict[str, tuple[int, int]] = {}  # hash -> (article id, quotes) of this batch
+    for n, item in enumerate(batch):
+        text_hash = hashes[n]
+        if text_hash is None:
+            continue
+        known = stored.get(text_hash) or first.get(text_hash)
+        if known is not None:
+            article_id, count = known
+            outcome[n] = Written(_known_article(article_id, item, text_hash), False, count, 0)
+            continue
+        problem = outlets.problem(item.publisher, attributed[n])
+        if problem is not None:
+            outcome[n] = problem
+            continue
+        new = _new_article(n, item, text_hash, reads[n], attributed[n], outlets, speakers, ids)
+        articles.append(new)
+        first[text_hash] = (int(new[1].id or 0), len(new[2]))
+        unattributed = len(reads[n].attributions) - len(attributed[n])
+        outcome[n] = Written(new[1], True, len(new[2]), unattributed)
+    return articles
+
+
+def _hashes(
+    batch: Sequence[Submitted], outcome: list[Written | Refused | None]
+) -> list[str | None]:
+    """Each article's content hash; an empty text has none, and is refused in ``outcome``."""
+    hashes: list[str | None] = []
+    for n, item in enumerate(batch):
+        if not item.text.strip():
+            outcome[n] = Refused("text", "the article text is empty")
+            hashes.append(None)
+        else:
+            hashes.append(content_hash(item.text))
+    return hashes
+
+
+def _reads(
+    batch: Sequence[Submitted], hashes: list[str | None], stored: dict[str, tuple[int, int]]
+) -> dict[int, Read]:
+    """What each article not stored yet says, by its place in the batch: read already by the
+    extraction workers when they read this very text, else here."""
+    reads: dict[int, Read] = {}
+    for n, item in enumerate(batch):
+        if hashes[n] is None or hashes[n] in stored:
+            continue
+        read = item.read
+        reads[n] = read if read is not None and read.text == item.text else (
+            read_quotations(item.text, item.published_on)
+        )  # fmt: skip
+    return reads
+
+
+def _new_article(
+    n: int,
+    item: Submitted,
+    text_hash: str,
+    read: Read,
+    attributed: list[Attribution],
+    outlets: "OutletBook",
+    speakers: SpeakerBook,
+    ids: IdSource,
+) -> _New:
+    """The article's row and its quote rows, its speakers linked."""
+    article = _article(item, ids("article"), outlets.outlet_for(item.publisher), read, text_hash)
+    assert article.id is not None
+    created: set[str] = set()
+    linked = link_article(
+        speakers, (a.speaker for a in attributed if a.speaker), article.id, created
+    )
+    return n, article, _rows(article, attributed, linked, outlets, ids), created
+
+
+def _grouped(session: Session, ids: IdSource, articles: list[_New]) -> "QuotationBook":
+    """Second pass: each new quote joins its quotation, found among those its speaker has (a
+    speaker made by this batch has none stored); the rows are told which."""
+    quotations = QuotationBook(session, ids)
+    reports = {
+        id(rows): [_report(row, article) for row in rows] for _, article, rows, _ in articles
+    }
+    quotations.read([r for found in reports.values() for r in found])
+    for _, _, rows, created in articles:
+        quotations.group(reports[id(rows)], fresh=created)
+    for _, _, rows, _ in articles:
+        for row in rows:
+            row["quotation_id"] = quotations.placed[row["id"]]
+    return quotations
 
 
 def _stored_articles(session: Session, hashes: list[str]) -> dict[str, tuple[int, int]]:
@@ -272,34 +332,45 @@ def _rows(
         outlet_id = outlets.given_to(attribution)
         index: dict[int, int] = {}
         for quotation in attribution.quotations:
-            named = attribution.speaker_span if quotation.speaker_named else None
-            basis = (
-                attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
-            )
-            cue = None
-            if quotation.speaker_named and attribution.cue is not None:
-                cue = " ".join(attribution.cue.split())[:500]
             index[id(quotation)] = len(rows)
             parents.append(index.get(id(quotation.continues)) if quotation.continues else None)
-            rows.append(
-                quote_values(
-                    article=article,
-                    speaker_id=linked[id(attribution.speaker)],
-                    kind=quotation.kind,
-                    span=(quotation.span.start, quotation.span.end),
-                    outlet_id=outlet_id,
-                    said_on=attribution.said_on.date if attribution.said_on else None,
-                    said_on_precision=(
-                        attribution.said_on.precision if attribution.said_on else None
-                    ),
-                    cue=cue,
-                    speaker_span=(named.start, named.end) if named else None,
-                    origin="extracted",
-                    basis=basis,
-                    confidence=confidence(basis),
-                )
-            )
-    # Ids in waves: first the quotes that continue no other, then those whose quote has one.
+            speaker_id = linked[id(attribution.speaker)]
+            rows.append(_quote_row(article, attribution, quotation, speaker_id, outlet_id))
+    _number(rows, parents, ids)
+    return sorted(rows, key=lambda r: int(r["id"]))
+
+
+def _quote_row(
+    article: Article,
+    attribution: Attribution,
+    quotation: Quotation,
+    speaker_id: str,
+    outlet_id: str | None,
+) -> dict[str, Any]:
+    named = attribution.speaker_span if quotation.speaker_named else None
+    basis = attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
+    cue = None
+    if quotation.speaker_named and attribution.cue is not None:
+        cue = " ".join(attribution.cue.split())[:500]
+    said_on = attribution.said_on
+    return quote_values(
+        article=article,
+        speaker_id=speaker_id,
+        kind=quotation.kind,
+        span=(quotation.span.start, quotation.span.end),
+        outlet_id=outlet_id,
+        said_on=said_on.date if said_on else None,
+        said_on_precision=said_on.precision if said_on else None,
+        cue=cue,
+        speaker_span=(named.start, named.end) if named else None,
+        origin="extracted",
+        basis=basis,
+        confidence=confidence(basis),
+    )
+
+
+def _number(rows: list[dict[str, Any]], parents: list[int | None], ids: IdSource) -> None:
+    """Ids in waves: first the quotes that continue no other, then those whose quote has one."""
     given: list[int | None] = [None] * len(rows)
     while any(g is None for g in given):
         wave = [
@@ -315,7 +386,6 @@ def _rows(
                 rows[i]["continues_id"] = given[parent]
     for row, quote_id in zip(rows, given, strict=True):
         row["id"] = quote_id
-    return sorted(rows, key=lambda r: int(r["id"]))
 
 
 def _report(row: dict[str, Any], article: Article) -> Report:

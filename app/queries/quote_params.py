@@ -8,12 +8,13 @@ the routes then answer it, problem responses included.
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from app.models.tables import MAX_ROW_ID
+from app.queries.errors import QueryError, check_range
 from app.queries.quote_filters import (
     CURSOR_LONGEST,
     FILTERS,
@@ -42,6 +43,7 @@ class QuoteRequest:
 
 
 _LISTED = frozenset({"names", "choices"})
+_PAGING = frozenset({"q", "sort", "limit", "cursor"})
 _CURSOR = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_LIMIT = 20
 
@@ -52,39 +54,58 @@ def read_quote_request(
     """The request's search, page size and cursor; ``sorts`` are the orders the caller serves,
     ``filters`` the filters it takes."""
     by_param = {f.param: f for f in filters}
-    given: dict[str, list[str]] = {}
-    try:
-        pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=True)
-    except ValueError as error:
-        raise NotPlain("query string") from error
-    for name, value in pairs:
-        each = by_param.get(name)
-        listed = each is not None and each.form in _LISTED
-        if (each is None and name not in ("q", "sort", "limit", "cursor")) or (
-            name in given and not listed
-        ):
-            raise NotPlain(name)  # unknown, or a single value given twice
-        given.setdefault(name, []).append(value)
+    given = _grouped(query_string, by_param)
     values: dict[str, Any] = {}
     for name, texts in given.items():
         if name in by_param:
             each = by_param[name]
             read = [_read(each, text) for text in texts]
             values[each.attribute] = tuple(read) if each.form in _LISTED else read[0]
-    q = given.get("q", [None])[0]
-    if q is not None and len(q) > SEARCH_LONGEST:
-        raise NotPlain("q")
-    sort = given.get("sort", ["-date"])[0]
-    if sort not in sorts:
-        raise NotPlain("sort")
-    limit = given.get("limit", [str(DEFAULT_LIMIT)])[0]
-    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= PAGE_MOST):
-        raise NotPlain("limit")
-    cursor = given.get("cursor", [None])[0]
-    if cursor is not None and not (len(cursor) <= CURSOR_LONGEST and _CURSOR.fullmatch(cursor)):
-        raise NotPlain("cursor")
+    q = _checked(given, "q", None, lambda text: len(text) <= SEARCH_LONGEST)
+    sort = _checked(given, "sort", "-date", lambda text: text in sorts)
+    limit = _checked(given, "limit", str(DEFAULT_LIMIT), _page_size)
+    cursor = _checked(given, "cursor", None, _cursor)
     query = QuoteQuery(**values, q=blank_is_no_search(q))
-    return QuoteRequest(query, sort, int(limit), cursor)
+    try:
+        check_range(query.since, query.until)
+    except QueryError as error:
+        raise NotPlain(error.parameter) from error
+    return QuoteRequest(query, str(sort), int(str(limit)), cursor)
+
+
+def _grouped(query_string: str, by_param: dict[str, Filter]) -> dict[str, list[str]]:
+    """Each parameter's values, in order; an unknown parameter or a repeated single one is
+    not plain."""
+    try:
+        pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=True)
+    except ValueError as error:
+        raise NotPlain("query string") from error
+    given: dict[str, list[str]] = {}
+    for name, value in pairs:
+        each = by_param.get(name)
+        known = each is not None or name in _PAGING
+        listed = each is not None and each.form in _LISTED
+        if not known or (name in given and not listed):
+            raise NotPlain(name)
+        given.setdefault(name, []).append(value)
+    return given
+
+
+def _checked(
+    given: dict[str, list[str]], name: str, default: str | None, good: Callable[[str], bool]
+) -> str | None:
+    value = given.get(name, [default])[0]
+    if value is not None and not good(value):
+        raise NotPlain(name)
+    return value
+
+
+def _page_size(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= PAGE_MOST
+
+
+def _cursor(text: str) -> bool:
+    return len(text) <= CURSOR_LONGEST and _CURSOR.fullmatch(text) is not None
 
 
 def _read(each: Filter, text: str) -> Any:

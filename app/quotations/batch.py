@@ -411,6 +411,24 @@ class QuotationBook:
                 sa.update(QUOTE).where(QUOTE.c.quotation_id == source).values(quotation_id=into)
             )
         stored = [h for h in self.held.values() if h.stored and h.changed]
+        self._write_anchors(stored)
+        gone = [h.id for h in stored if h.gone]
+        if gone:
+            self.session.execute(sa.delete(QUOTATION).where(QUOTATION.c.id.in_(gone)))
+        kept = [h for h in stored if not h.gone]
+        if kept:
+            self.session.execute(
+                sa.update(QUOTATION)
+                .where(QUOTATION.c.id == sa.bindparam("quotation"))
+                .values({name: sa.bindparam(f"new_{name}") for name in _FIGURES}),
+                [
+                    {"quotation": h.id} | {f"new_{k}": v for k, v in _values(h).items()}
+                    for h in kept
+                ],
+            )
+
+    def _write_anchors(self, stored: list[_Held]) -> None:
+        """The keys stored quotations lost (all of them, for one emptied) and gained."""
         dropped = [
             {"key": k, "quotation": h.id}
             for h in stored
@@ -432,20 +450,6 @@ class QuotationBook:
         ]
         if added:
             insert_rows(self.session, ANCHOR, added)
-        gone = [h.id for h in stored if h.gone]
-        if gone:
-            self.session.execute(sa.delete(QUOTATION).where(QUOTATION.c.id.in_(gone)))
-        kept = [h for h in stored if not h.gone]
-        if kept:
-            self.session.execute(
-                sa.update(QUOTATION)
-                .where(QUOTATION.c.id == sa.bindparam("quotation"))
-                .values({name: sa.bindparam(f"new_{name}") for name in _FIGURES}),
-                [
-                    {"quotation": h.id} | {f"new_{k}": v for k, v in _values(h).items()}
-                    for h in kept
-                ],
-            )
 
 
 _FIGURES = (

@@ -25,6 +25,7 @@ from app.api.citations import (
     when_said,
 )
 from app.api.deps import SessionDep
+from app.config import Settings
 from app.corrections import was_deleted
 from app.crud import InvalidField
 from app.models.public import (
@@ -43,7 +44,7 @@ from app.queries.facets import FACETS, quote_facets
 from app.queries.outlets import get_outlet
 from app.queries.overview import TRUSTED_CONFIDENCE, most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
-from app.queries.quote_filters import QuoteQuery, QuoteSort
+from app.queries.quote_filters import PAGE_MOST, QuoteQuery, QuoteSort
 from app.queries.quote_params import valid_id
 from app.queries.quotes import article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
@@ -181,7 +182,7 @@ def search_page(
     view: str = "",
     columns: Annotated[list[str] | None, Query()] = None,
     cursor: str = "",
-    limit: int = Query(PAGE_SIZE, ge=1, le=100),
+    limit: int = Query(PAGE_SIZE, ge=1, le=PAGE_MOST),
     start: int = Query(1, ge=1, le=MAX_ROW_ID),
 ) -> HTMLResponse:
     # With words and no order chosen, the best matches come first; without words, the newest.
@@ -194,32 +195,55 @@ def search_page(
         view="table" if view == "table" else "", columns=_columns(columns),
         cursor=cursor, limit=limit, start=start if cursor else 1,
     )  # fmt: skip
-    settings = request.app.state.settings
-    error, page, suggestions, found = None, None, [], None
+    outcome = _searched(session, form, request.app.state.settings)
+    context = {**_search_context(session, form, outcome), **_links(form, outcome.page)}
+    status_code = 422 if outcome.error else 200
+    return render(request, "search.html", context, status_code=status_code)
+
+
+@dataclass
+class _Searched:
+    """What a search of the page found: a page of quotes and its findings, or what was wrong
+    with it (and the names it may have meant)."""
+
+    page: Page[QuotePublic] | None = None
+    found: "_Findings | None" = None
+    error: str | None = None
+    suggestions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _searched(session: SessionDep, form: SearchForm, settings: Settings) -> _Searched:
+    outcome = _Searched()
     try:
         query = _quote_query(form)
-        page = list_quotes(
+        outcome.page = list_quotes(
             session, query, limit=form.limit, cursor=form.cursor or None,
             exact_up_to=settings.exact_total_up_to,
         )  # fmt: skip
         if form.searched:
-            found = _findings(session, query, settings.facet_scan)
+            outcome.found = _findings(session, query, settings.facet_scan)
     except UnknownName as problem:
-        error = _explain(problem.parameter, problem.unknown)
-        suggestions = [
+        outcome.error = _explain(problem.parameter, problem.unknown)
+        outcome.suggestions = [
             (name, form.url(**{problem.parameter: id_, "cursor": ""}))
             for id_, name in problem.suggestions
         ]
     except QueryError as problem:
-        error = _explain(problem.parameter, problem.detail)
+        outcome.error = _explain(problem.parameter, problem.detail)
     except ValueError as problem:
-        error = str(problem)
+        outcome.error = str(problem)
+    return outcome
+
+
+def _search_context(session: SessionDep, form: SearchForm, outcome: _Searched) -> dict[str, Any]:
+    """What the search template shows: the form, the answer or the error, the findings."""
+    page, found = outcome.page, outcome.found
     speakers = most_quoted_speakers(session, 200)
-    context = {
+    return {
         "form": form,
         "searched": form.searched,
-        "error": error,
-        "suggestions": suggestions,
+        "error": outcome.error,
+        "suggestions": outcome.suggestions,
         "page": page,
         "kinds": KINDS,
         "sorts": SORTS,
@@ -227,18 +251,25 @@ def search_page(
         "speaker_names": [ref.name for ref, _ in speakers],
         "outlets": most_quoted_outlets(session, 12, trusted=True),
         "trusted_share": round(100 * TRUSTED_CONFIDENCE),
-        "csv_url": "/v1/quotes?" + urlencode({**form.filters(), "format": "csv"}, doseq=True),
-        "feed_url": "/v1/quotes.atom?" + urlencode(form.filters(sort=""), doseq=True),
         "facets": found.facets if found else None,
         "timeline": found.timeline(lambda month: form.url(**_month_filter(month)))
         if found
         else None,
-        "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),
         "facet_labels": FACET_LABELS,
         "why_empty": _why_empty(session, form) if page is not None and not page.total else None,
         "active_filters": _active_filters(form),
         "cards": cards(session, page.items) if page else [],
         "column_names": COLUMNS,
+    }
+
+
+def _links(form: SearchForm, page: Page[QuotePublic] | None) -> dict[str, Any]:
+    """Where the page's links go: exports, the feed, facets, recent days, views, orders and
+    the pages before and after."""
+    return {
+        "csv_url": "/v1/quotes?" + urlencode({**form.filters(), "format": "csv"}, doseq=True),
+        "feed_url": "/v1/quotes.atom?" + urlencode(form.filters(sort=""), doseq=True),
+        "facet_link": lambda name, value: form.url(**_facet_filter(name, value)),
         "recent_url": lambda days: form.url(
             since=(dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)).isoformat(),
             until="",
@@ -252,7 +283,6 @@ def search_page(
         ),
         **_paging(form, page),
     }
-    return render(request, "search.html", context, status_code=422 if error else 200)
 
 
 def _columns(asked: list[str] | None) -> list[str]:

@@ -99,14 +99,7 @@ def marked_article(text: str, quotes: list[QuotePublic]) -> list[Markup]:
         for q in quotes
         if q.speaker_span is not None
     ]
-    edges = {0, len(text)}
-    for mark in marks:
-        edges |= {max(0, min(mark.start, len(text))), max(0, min(mark.end, len(text)))}
-    offset = 0
-    for line in text.split("\n"):
-        edges |= {offset, offset + len(line)}
-        offset += len(line) + 1
-    cuts = sorted(edges)
+    cuts = _cuts(text, marks)
     anchored: set[int] = set()
     paragraphs: list[Markup] = []
     pieces: list[Markup] = []
@@ -115,23 +108,7 @@ def marked_article(text: str, quotes: list[QuotePublic]) -> list[Markup]:
         if "\n" in piece or not piece:
             continue
         covering = [m for m in marks if m.start <= start and end <= m.end]
-        words = [m for m in covering if not m.speaker]
-        named = [m for m in covering if m.speaker]
-        html = escape(piece)
-        if named:
-            who = named[0].quote.speaker
-            html = Markup('<strong class="cue" title="{}">{}</strong>').format(who.name, html)
-        if words:
-            quote = min(words, key=lambda m: m.end - m.start).quote
-            anchor = ""
-            if quote.id not in anchored:
-                anchored.add(quote.id)
-                anchor = f' id="q-{quote.id}"'
-            html = Markup(
-                f'<a class="quoted" href="/quotes/{quote.id}"{anchor}'
-                ' title="{}"><mark>{}</mark></a>'
-            ).format(f"{quote.speaker.name}, {quote.kind} quote", html)
-        pieces.append(html)
+        pieces.append(_marked_piece(piece, covering, anchored))
         if text[end : end + 1] == "\n" or end == len(text):
             if "".join(pieces).strip():
                 paragraphs.append(Markup("").join(pieces))
@@ -139,3 +116,37 @@ def marked_article(text: str, quotes: list[QuotePublic]) -> list[Markup]:
     if pieces and "".join(pieces).strip():
         paragraphs.append(Markup("").join(pieces))
     return paragraphs
+
+
+def _cuts(text: str, marks: list[_Mark]) -> list[int]:
+    """Every place the text is cut: each span's edges, kept inside the text, and each line's."""
+    edges = {0, len(text)}
+    for mark in marks:
+        edges |= {max(0, min(mark.start, len(text))), max(0, min(mark.end, len(text)))}
+    offset = 0
+    for line in text.split("\n"):
+        edges |= {offset, offset + len(line)}
+        offset += len(line) + 1
+    return sorted(edges)
+
+
+def _marked_piece(piece: str, covering: list[_Mark], anchored: set[int]) -> Markup:
+    """One piece of text, in ``<strong>`` if it names a speaker and in a linked ``<mark>`` if
+    it is quoted (the first piece of each quote carries its anchor, noted in ``anchored``)."""
+    words = [m for m in covering if not m.speaker]
+    named = [m for m in covering if m.speaker]
+    html = escape(piece)
+    if named:
+        who = named[0].quote.speaker
+        html = Markup('<strong class="cue" title="{}">{}</strong>').format(who.name, html)
+    if words:
+        quote = min(words, key=lambda m: m.end - m.start).quote
+        anchor = ""
+        if quote.id not in anchored:
+            anchored.add(quote.id)
+            anchor = f' id="q-{quote.id}"'
+        html = Markup(
+            f'<a class="quoted" href="/quotes/{quote.id}"{anchor}'
+            ' title="{}"><mark>{}</mark></a>'
+        ).format(f"{quote.speaker.name}, {quote.kind} quote", html)
+    return html

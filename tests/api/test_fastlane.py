@@ -138,6 +138,7 @@ QUOTATIONS_DECLINED = [
     "outlet=cbs-news", "q=escalation", "kind=partial", "publisher=upi", "speaker=nobody",
     "sort=loudest", "limit=0", "since=May", "cursor=garbage", "speaker=", "unknown=1",
     "origin=seed", "reviewed=false", "article=1", "sort=-reports",
+    "since=2024-06-01&until=2024-05-01",
 ]  # fmt: skip
 
 
