@@ -183,82 +183,153 @@ def time_word(tokens: list[Token], k: int) -> bool:
     )
 
 
+class _GoOn:
+    """A reading of a cue that does not apply here: the next one is tried."""
+
+
+_GO_ON = _GoOn()
+# What a reading finds: a cue, no cue at all (None), or nothing it can tell (``_GO_ON``).
+_Reading = Cue | None | _GoOn
+
+
 def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
+    """The cue whose verb (or sign) is token ``i``, if it is one: the fixed forms first
+    ("according to", a signed quotation, ...), then a reporting verb read each way in turn."""
+    for special in _SPECIAL_FORMS:
+        found = special(tokens, i, sentence)
+        if not isinstance(found, _GoOn):
+            return found
+    kind = _verb_kind(tokens, i)
+    if kind is None:
+        return None
+    for reading in _VERB_READINGS:
+        found = reading(tokens, i, kind, sentence)
+        if not isinstance(found, _GoOn):
+            return found
+    return None
+
+
+def _signed(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    """ "“...” ― Carla Sanchez": a signed quotation."""
+    if not (tokens[i].text in _DASHES and i and tokens[i - 1].is_mask):
+        return _GO_ON
+    name = tokens[i + 1 :]
+    while name and not name[-1].is_word:
+        name = name[:-1]
+    if 0 < len(name) <= 6 and all(t.is_capitalized or not t.is_word for t in name):
+        return _make(tokens, i, i + 1, "speech", name, True, sentence)
+    return None
+
+
+def _in_document(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    """ "In a new Fox News poll released Thursday, Trump led ..." """
+    if not (tokens[i].lower == "in" and (i == 0 or tokens[i - 1].text == ",")):
+        return _GO_ON
+    source = _source_after(tokens, i + 1)
+    heads = [t.lower for t in source]
+    end = i + 1 + len(source)
+    if any(h in _DOCUMENTS for h in heads) and end < len(tokens) and tokens[end].text == ",":
+        if not any(t.lower in SPEECH_VERBS for t in tokens[end:]):
+            return _make(tokens, i, i + 1, "according", source, True, sentence)
+    return None
+
+
+def _according_to(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    if not (tokens[i].lower == "according" and _next_is(tokens, i, "to")):
+        return _GO_ON
+    subject = _source_after(tokens, i + 2)
+    if not subject:
+        return None
+    if any(t.lower in _FIGURES for t in subject[:3]):
+        # "according to data from X", "according to figures": numbers, not words said
+        return _make(tokens, i, i + 2, "evidential", subject, True, sentence)
+    return _make(tokens, i, i + 2, "according", subject, True, sentence)
+
+
+def _phrasal(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    """ "X pointed out", "X shot back": a verb and its particle, the speaker before them."""
+    word = tokens[i].lower
+    pointed_out = word in {"point", "points", "pointed", "pointing"} and _next_is(tokens, i, "out")
+    back = word in PHRASAL_CUES and _next_is(tokens, i, "back")
+    if pointed_out or back:
+        subject = _phrase_before(tokens, i)
+        if subject and speaker_like(subject):
+            return _make(tokens, i, i + 2, "speech", subject, False, sentence)
+    return _GO_ON
+
+
+def _said_first(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    """ "Said the mayor: ..." """
     token = tokens[i]
-    word = token.lower
-    if token.text in _DASHES and i and tokens[i - 1].is_mask:
-        # "“...” ― Carla Sanchez": a signed quotation.
-        name = tokens[i + 1 :]
-        while name and not name[-1].is_word:
-            name = name[:-1]
-        if 0 < len(name) <= 6 and all(t.is_capitalized or not t.is_word for t in name):
-            return _make(tokens, i, i + 1, "speech", name, True, sentence)
-        return None
-    if word == "in" and (i == 0 or tokens[i - 1].text == ","):
-        # "In a new Fox News poll released Thursday, Trump led ..."
-        source = _source_after(tokens, i + 1)
-        heads = [t.lower for t in source]
-        end = i + 1 + len(source)
-        if any(h in _DOCUMENTS for h in heads) and end < len(tokens) and tokens[end].text == ",":
-            if not any(t.lower in SPEECH_VERBS for t in tokens[end:]):
-                return _make(tokens, i, i + 1, "according", source, True, sentence)
-        return None
-    if word == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
-        subject = _source_after(tokens, i + 2)
-        if not subject:
-            return None
-        if any(t.lower in _FIGURES for t in subject[:3]):
-            # "according to data from X", "according to figures": numbers, not words said
-            return _make(tokens, i, i + 2, "evidential", subject, True, sentence)
-        return _make(tokens, i, i + 2, "according", subject, True, sentence)
-    if word in {"point", "points", "pointed", "pointing"} and _next_is(tokens, i, "out"):
-        subject = _phrase_before(tokens, i)
-        if subject and speaker_like(subject):
-            return _make(tokens, i, i + 2, "speech", subject, False, sentence)
-    if word in PHRASAL_CUES and i + 1 < len(tokens) and tokens[i + 1].lower == "back":
-        subject = _phrase_before(tokens, i)
-        if subject and speaker_like(subject):
-            return _make(tokens, i, i + 2, "speech", subject, False, sentence)
-    if word == "said" and token.text == "Said" and (i == 0 or not tokens[i - 1].is_word):
+    if token.text == "Said" and (i == 0 or not tokens[i - 1].is_word):
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after):
             return _make(tokens, i, i + 1, "speech", after, True, sentence)
-    if word in _EVIDENTIAL and token.text[0].islower() and _evidential(tokens, i):
-        # "The economy seemed impervious to shocks": a judgment nobody in the text owns; but
-        # inside an aside ("The firm, which is expected to close, said ...") it is part of
-        # the description of who speaks, and reports nothing.
-        back = _skip_back(tokens, i - 1)
-        if back >= 0 and tokens[back].lower in {"which", "who", "that"}:
-            return None
-        return _make(tokens, i, i + 1, "evidential", [], False, sentence)
+    return _GO_ON
+
+
+def _evidential_cue(tokens: list[Token], i: int, sentence: Span) -> _Reading:
+    token = tokens[i]
+    if not (token.lower in _EVIDENTIAL and token.text[0].islower() and _evidential(tokens, i)):
+        return _GO_ON
+    # "The economy seemed impervious to shocks": a judgment nobody in the text owns; but
+    # inside an aside ("The firm, which is expected to close, said ...") it is part of
+    # the description of who speaks, and reports nothing.
+    back = _skip_back(tokens, i - 1)
+    if back >= 0 and tokens[back].lower in {"which", "who", "that"}:
+        return None
+    return _make(tokens, i, i + 1, "evidential", [], False, sentence)
+
+
+_SPECIAL_FORMS = (_signed, _in_document, _according_to, _phrasal, _said_first, _evidential_cue)
+
+
+def _verb_kind(tokens: list[Token], i: int) -> str | None:
+    """What kind of reporting verb token ``i`` is used as here, or None when it is none (a
+    capitalized word, a noun, a passive)."""
+    token = tokens[i]
+    word = token.lower
     opening = i == 0 and word.endswith("ing") and word in SPEECH_VERBS  # "Noting that ..., X"
     if not token.text[0].islower() and not _headline_verb(tokens, i) and not opening:
         return None
     if word in _PRESENTING and not _as_quoted(tokens, i):
         return None
-    if word in SPEECH_VERBS:
-        kind = "speech"
-    elif word in NAMING_VERBS or word in _PRESENTING:
-        kind = "naming"
-    elif word in COGNITION_VERBS:
-        kind = "cognition"
-    elif word in STANCE_VERBS:
-        kind = "stance"
-    elif _verb_before_that(tokens, i):
-        kind = "cognition"  # "X concluded that ...": some attitude, not surely speech
-    else:
-        return None
+    kind = _verb_class(tokens, i)
     before = tokens[i - 1] if i else None
-    if word.endswith("s") and before is not None and before.lower in _HAVE_BE:
+    if kind is None or (word.endswith("s") and before is not None and before.lower in _HAVE_BE):
         return None  # "have claims", "is reports": a noun
     if word == "think" and i + 1 < len(tokens) and tokens[i + 1].lower in {"tank", "tanks"}:
         return None  # "a think tank": a noun
     if _passive(tokens, i) or (word.startswith("add") and _next_is(tokens, i, "to")):
         return None  # "he was told", "is believed", "adding to her lead": not a statement
+    return kind
+
+
+def _verb_class(tokens: list[Token], i: int) -> str | None:
+    word = tokens[i].lower
+    if word in SPEECH_VERBS:
+        return "speech"
+    if word in NAMING_VERBS or word in _PRESENTING:
+        return "naming"
+    if word in COGNITION_VERBS:
+        return "cognition"
+    if word in STANCE_VERBS:
+        return "stance"
+    if _verb_before_that(tokens, i):
+        return "cognition"  # "X concluded that ...": some attitude, not surely speech
+    return None
+
+
+def _caused(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """ "The video prompted some viewers to argue that ...": the viewers argue."""
     caused = _caused_subject(tokens, i) if kind == "speech" else []
-    if caused:
-        # "The video prompted some viewers to argue that ...": the viewers argue.
-        return _make(tokens, i, i + 1, kind, caused, False, sentence)
+    return _make(tokens, i, i + 1, kind, caused, False, sentence) if caused else _GO_ON
+
+
+def _subject_before(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """The speaker as the verb's subject, before it: "the minister said"."""
+    word = tokens[i].lower
+    before = tokens[i - 1] if i else None
     subject = _phrase_before(tokens, i)
     if (
         kind == "speech"
@@ -276,26 +347,46 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         return None  # "I think": the writer's own view, not an attribution
     if subject and speaker_like(subject) and not subject[-1].lower.endswith(_POSSESSIVE):
         return _make(tokens, i, i + 1, kind, subject, False, sentence)
+    return _GO_ON
+
+
+def _relative(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """ "a neighbor, who said ...": the speaker is who "who" stands for."""
     who = _skip_back(tokens, i - 1)
-    if who >= 0 and tokens[who].lower == "who" and _anonymity_words(tokens[i : i + 8]):
+    if who < 0 or tokens[who].lower != "who":
+        return _GO_ON
+    if _anonymity_words(tokens[i : i + 8]):
         return None  # "a neighbor who asked not to be named": how, not what, a source spoke
-    if who >= 0 and tokens[who].lower == "who" and kind != "cognition":
-        cue = _make(tokens, i, i + 1, kind, [tokens[who]], False, sentence)
-        antecedent = _phrase_before(tokens, who - 1 if tokens[who - 1].text == "," else who)
-        cue.antecedent = antecedent if antecedent and speaker_like(antecedent) else None
-        return cue
+    if kind == "cognition":
+        return _GO_ON
+    cue = _make(tokens, i, i + 1, kind, [tokens[who]], False, sentence)
+    antecedent = _phrase_before(tokens, who - 1 if tokens[who - 1].text == "," else who)
+    cue.antecedent = antecedent if antecedent and speaker_like(antecedent) else None
+    return cue
+
+
+def _inverted(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """ "“...,” said the minister": the speaker after the verb."""
+    before = tokens[i - 1] if i else None
     after_quote = (
         before is not None
         and before.text in {"'", "\u2019"}
         and i > 1
         and (tokens[i - 2].text in {"'", "\u2019", ","})
     )
-    if word in _INVERTIBLE and (
+    if tokens[i].lower in _INVERTIBLE and (
         before is None or before.text == "," or before.is_mask or after_quote
     ):
         after = _phrase_after(tokens, i + 1)
         if after and speaker_like(after) and not _object_like(after):
             return _make(tokens, i, i + 1, kind, after, True, sentence)
+    return _GO_ON
+
+
+def _coordinated(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """ "said ... but added, “...”": the subject of the first verb."""
+    word = tokens[i].lower
+    before = tokens[i - 1] if i else None
     if (
         before is not None
         and before.lower in {"and", "but", "then"}
@@ -303,10 +394,15 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
         and (not word.endswith("s") or word == "says")
         and any(t.is_word or t.is_mask for t in tokens[i + 1 :])  # "..., then repeat.": no words
     ):
-        # "said ... but added, “...”": the subject of the first verb.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
+    return _GO_ON
+
+
+def _hanging_gerund(tokens: list[Token], i: int, kind: str, sentence: Span) -> _Reading:
+    """ "..., warning they risked": the source is the subject of the clause it hangs on."""
+    before = tokens[i - 1] if i else None
     if (
-        word.endswith("ing")
+        tokens[i].lower.endswith("ing")
         and kind in {"speech", "naming"}
         and (
             before is None
@@ -318,9 +414,11 @@ def _cue_at(tokens: list[Token], i: int, sentence: Span) -> Cue | None:
             )
         )
     ):
-        # "..., warning they risked": the source is the subject of the clause it hangs on.
         return _make(tokens, i, i + 1, kind, [], False, sentence)
-    return None
+    return _GO_ON
+
+
+_VERB_READINGS = (_caused, _subject_before, _relative, _inverted, _coordinated, _hanging_gerund)
 
 
 # Verbs that make someone do something: "prompted critics to argue", "led the firm to say".
