@@ -551,79 +551,112 @@ def _skip_back(tokens: list[Token], j: int) -> int:
 
 
 def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
+    """The subject of the verb at ``i``: the speaker's words before it, over an apposition
+    ("Trump, who has 9 million followers, tweeted") or a modifier ("a staffer in the room")."""
     j = _skip_back(tokens, i - 1)
     if j >= 1 and tokens[j].text == ",":
-        # "Trump, who has 9 million followers, tweeted" / "Marley Anderson, 21, a junior, said"
-        for _ in range(3):
-            k = _comma_before(tokens, j)
-            if k is None:
-                return []
-            between = tokens[k + 1 : j]
-            described = describe(between) if 0 < len(between) <= 4 else None
-            if (
-                described is not None
-                and described.kind == "person"
-                and described.role is None
-                and (len(between) > 1 or given_name(between[0].text) is not None)
-            ):
-                # "Another delegate on the slate, Jim Poolman, said"; but "Maria Lund, the
-                # sister of the late mayor, Erik Lund, said": Erik Lund names the mayor.
-                return _chain_subject(tokens, k) or between
-            if (
-                described is not None
-                and described.kind == "organization"
-                and not described.generic
-                and all(t.is_capitalized or t.lower == "the" for t in between if t.is_word)
-            ):
-                # "Acme's parent company, The Ajax Group, said": the name in apposition.
-                outer = _noun_phrase_before(tokens, k - 1)
-                if outer and outer[-1].is_word and not outer[-1].text[0].isupper():
-                    return between
-            end = _before_parenthesis(tokens, k - 1)  # "Rep. Ann Lowe (D-Iowa), a member"
-            name = _noun_phrase_before(tokens, end)
-            named = _named_before_description(tokens, end - len(name), name)
-            if named:
-                return named  # "Sean Ruiz, a spokesperson for the coalition, ..., said"
-            if name and _place_in_apposition(tokens, k - 1 - len(name), name):
-                # "An employee in the Seattle office, who ..., said": the employee speaks.
-                lead = k - 1 - len(name)
-                outer = _noun_phrase_before(tokens, lead - 1) if tokens[lead].is_word else []
-                opens = lead - 1 - len(outer)
-                if opens >= 0 and tokens[opens].text == ",":
-                    outer = []  # itself inside an apposition: "X, a nurse at the clinic in ..."
-                described = describe(outer) if outer else None
-                if described is not None and described.kind == "anonymous":
-                    return outer
-                j = k  # "..., a fellow at the institute in Munich, Germany, said"
-                continue
-            if name and speaker_like(name) and tokens[j - 1].lower not in DETERMINERS:
-                if any(t.is_capitalized for t in name) or len(name) == 1:
-                    return name
-            j = k
-        return []
+        return _subject_before_comma(tokens, j)
     phrase = _through_name_list(tokens, j, _noun_phrase_before(tokens, j))
     start = j - len(phrase)
-    if phrase and start >= 1 and tokens[start].lower in {"in", "from", "of"}:
-        # "An employee in the company's Seattle office said": the employee speaks.
-        outer = _noun_phrase_before(tokens, start - 1)
+    for reading in (_owner_of_place, _before_audience):
+        found = reading(tokens, start, phrase)
+        if found is not None:
+            return found
+    found, phrase = _over_modifiers(tokens, start, phrase)
+    if found is not None:
+        return found
+    return _name_before_appositive(tokens, j - len(phrase), phrase) or phrase
+
+
+def _subject_before_comma(tokens: list[Token], j: int) -> list[Token]:
+    """ "Trump, who has 9 million followers, tweeted" / "Marley Anderson, 21, a junior,
+    said": the subject before up to three commas' worth of asides."""
+    for _ in range(3):
+        k = _comma_before(tokens, j)
+        if k is None:
+            return []
+        found = _subject_at_apposition(tokens, j, k)
+        if found is not None:
+            return found
+        j = k
+    return []
+
+
+def _subject_at_apposition(tokens: list[Token], j: int, k: int) -> list[Token] | None:
+    """The subject when the aside between the commas at ``k`` and ``j`` settles it; None to
+    look one aside further back."""
+    between = tokens[k + 1 : j]
+    described = describe(between) if 0 < len(between) <= 4 else None
+    if (
+        described is not None
+        and described.kind == "person"
+        and described.role is None
+        and (len(between) > 1 or given_name(between[0].text) is not None)
+    ):
+        # "Another delegate on the slate, Jim Poolman, said"; but "Maria Lund, the
+        # sister of the late mayor, Erik Lund, said": Erik Lund names the mayor.
+        return _chain_subject(tokens, k) or between
+    if (
+        described is not None
+        and described.kind == "organization"
+        and not described.generic
+        and all(t.is_capitalized or t.lower == "the" for t in between if t.is_word)
+    ):
+        # "Acme's parent company, The Ajax Group, said": the name in apposition.
+        outer = _noun_phrase_before(tokens, k - 1)
+        if outer and outer[-1].is_word and not outer[-1].text[0].isupper():
+            return between
+    end = _before_parenthesis(tokens, k - 1)  # "Rep. Ann Lowe (D-Iowa), a member"
+    name = _noun_phrase_before(tokens, end)
+    named = _named_before_description(tokens, end - len(name), name)
+    if named:
+        return named  # "Sean Ruiz, a spokesperson for the coalition, ..., said"
+    if name and _place_in_apposition(tokens, k - 1 - len(name), name):
+        # "An employee in the Seattle office, who ..., said": the employee speaks.
+        lead = k - 1 - len(name)
+        outer = _noun_phrase_before(tokens, lead - 1) if tokens[lead].is_word else []
+        opens = lead - 1 - len(outer)
+        if opens >= 0 and tokens[opens].text == ",":
+            outer = []  # itself inside an apposition: "X, a nurse at the clinic in ..."
         described = describe(outer) if outer else None
-        if described is not None and described.kind == "anonymous" and not described.generic:
+        if described is not None and described.kind == "anonymous":
             return outer
-        if (
-            described is not None
-            and described.kind == "organization"
-            and not described.generic
-            and tokens[start].lower == "in"
-            and all(t.is_capitalized for t in phrase)
-        ):
-            return [*outer, tokens[start], *phrase]  # "The US Embassy in Lima said"
-        if (
-            described is not None
-            and described.kind == "person"
-            and tokens[start].lower in {"in", "from"}
-            and any(given_name(t.text) for t in outer)
-        ):
-            return outer  # "Tom Fisher in Ohio said": Fisher speaks, from Ohio
+        return None  # "..., a fellow at the institute in Munich, Germany, said"
+    if name and speaker_like(name) and tokens[j - 1].lower not in DETERMINERS:
+        if any(t.is_capitalized for t in name) or len(name) == 1:
+            return name
+    return None
+
+
+def _owner_of_place(tokens: list[Token], start: int, phrase: list[Token]) -> list[Token] | None:
+    """ "An employee in the company's Seattle office said": the employee speaks."""
+    if not (phrase and start >= 1 and tokens[start].lower in {"in", "from", "of"}):
+        return None
+    outer = _noun_phrase_before(tokens, start - 1)
+    described = describe(outer) if outer else None
+    if described is None:
+        return None
+    if described.kind == "anonymous" and not described.generic:
+        return outer
+    if (
+        described.kind == "organization"
+        and not described.generic
+        and tokens[start].lower == "in"
+        and all(t.is_capitalized for t in phrase)
+    ):
+        return [*outer, tokens[start], *phrase]  # "The US Embassy in Lima said"
+    if (
+        described.kind == "person"
+        and tokens[start].lower in {"in", "from"}
+        and any(given_name(t.text) for t in outer)
+    ):
+        return outer  # "Tom Fisher in Ohio said": Fisher speaks, from Ohio
+    return None
+
+
+def _before_audience(tokens: list[Token], start: int, phrase: list[Token]) -> list[Token] | None:
+    """ "A presentation to bondholders indicated": the bondholders are the audience; the
+    subject is what stands before them, when it can speak (else there is none)."""
     if (
         phrase
         and start >= 1
@@ -631,48 +664,59 @@ def _phrase_before(tokens: list[Token], i: int) -> list[Token]:
         and agent_plural(phrase[-1].lower)
         and phrase[-1].lower not in ANONYMOUS_HEADS
     ):
-        # "A presentation to bondholders indicated": the bondholders are the audience; the
-        # subject is what stands before them, when it can speak.
         outer = _noun_phrase_before(tokens, start - 1)
         return outer if outer and speaker_like(outer) else []
+    return None
+
+
+def _over_modifiers(
+    tokens: list[Token], start: int, phrase: list[Token]
+) -> tuple[list[Token] | None, list[Token]]:
+    """ "a Democratic staffer in the room wondered": up to two modifiers stepped over; the
+    speaker found before them (or None), and the phrase the steps ended on."""
     for _ in range(2):
         if phrase and speaker_like(phrase) or start < 1:
             break
         if tokens[start].lower not in {"in", "at", "from", "of", "with", "for", "on"}:
             break
-        # "a Democratic staffer in the room wondered": step over the modifier.
         outer = _noun_phrase_before(tokens, start - 1)
         if not outer:
             break
         phrase, start = outer, start - 1 - len(outer)
         if speaker_like(phrase):
-            return phrase
-    start = j - len(phrase)
-    if (
+            return phrase, phrase
+    return None, phrase
+
+
+def _name_before_appositive(
+    tokens: list[Token], start: int, phrase: list[Token]
+) -> list[Token] | None:
+    """ "Scott Pruitt, the attorney general of Oklahoma, said": the name before the
+    appositive is the source."""
+    if not (
         phrase
         and start >= 1
         and tokens[start].text == ","
         and (phrase[0].lower in {"a", "an", "the"} or phrase[0].text[0].islower())
         and not is_pronoun(phrase)
     ):
-        # "Scott Pruitt, the attorney general of Oklahoma, said": the name before the
-        # appositive is the source.
-        end = start - 1
-        name = _noun_phrase_before(tokens, end)
-        described = describe(name) if name else None
-        if (
-            name
-            and described is not None
-            and described.kind != "anonymous"
-            and any(t.is_capitalized for t in name)
-            and (
-                end - len(name) < 0
-                or not tokens[end - len(name)].is_word
-                or (described is not None and described.kind == "person" and len(name) > 1)
-            )
-        ):
-            return name
-    return phrase
+        return None
+    end = start - 1
+    name = _noun_phrase_before(tokens, end)
+    described = describe(name) if name else None
+    if (
+        name
+        and described is not None
+        and described.kind != "anonymous"
+        and any(t.is_capitalized for t in name)
+        and (
+            end - len(name) < 0
+            or not tokens[end - len(name)].is_word
+            or (described.kind == "person" and len(name) > 1)
+        )
+    ):
+        return name
+    return None
 
 
 def _through_name_list(tokens: list[Token], j: int, phrase: list[Token]) -> list[Token]:
