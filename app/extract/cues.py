@@ -1299,24 +1299,15 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
     or before it ("..., he said")."""
     words = [t for t in tokens if t.is_word or t.is_mask]
     for n, cue in enumerate(cues):
-        # A cue right after this one ("Rubio says he opposes ...") is inside its content.
-        later = [
-            c.span.start
-            for c in cues[n + 1 :]
-            if c.span.start >= cue.span.end
-            and not c.nominal
-            # "suggested the reason residents are refusing to leave is fear": an attitude
-            # inside what was said does not end it.
-            and not (cue.kind == "speech" and c.kind in {"cognition", "stance", "evidential"})
-        ]
-        stop = later[0] if later else sentence.end
         relative = bool(cue.subject) and cue.subject[0].lower == "who"
         start_at = (
             _evidence_clause(tokens, cue.span.end) if cue.kind in {"speech", "stance"} else None
         )
         if start_at is not None:
             cue.kind = "speech"  # "cited the poll as proof that ...": says the clause is so
-        stop = _clause_end(tokens, start_at or cue.span.end, stop, relative=relative)
+        stop = _clause_end(
+            tokens, start_at or cue.span.end, _next_bound(cues, n, sentence), relative=relative
+        )
         if cue.kind == "stance":
             cue.forward = _stance_object(words, cue.span.end, stop)
             continue
@@ -1325,54 +1316,10 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
             if len(around) >= 4:
                 cue.forward = Span(around[0].start, around[-1].end)
             continue
-        start_at = start_at or cue.span.end
-        after = [t for t in words if start_at <= t.start and t.end <= stop]
-        lead = 0
-        while lead < len(after) and time_word(after, lead):
-            lead += 1  # "said Thursday the business would stay": when, then what
-        after = after[lead:]
-        fewest = 3
-        # "says that ...", "told reporters that ...": the reported clause can only follow.
-        follows_only = False
-        if after and cue.verb_word in _TELL and not cue.outlet:
-            that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
-            after = after[that + 1 :] if that is not None else after[_object_length(after) :]
-            follows_only = that is not None
-        elif after:
-            that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
-            if that is not None and all(
-                t.lower not in {"it", "this"} and t.lower not in PRONOUNS for t in after[:that]
-            ):
-                after = after[that + 1 :]
-                fewest = 2  # "said that sales fell": a clause of two words, marked as one
-                follows_only = that == 0
+        after, fewest, follows_only = _reported_after(cue, words, start_at or cue.span.end, stop)
         if len(after) >= fewest and not _adverbial(after):
-            cue.forward = Span(after[0].start, after[-1].end)
-            comma = _first_comma(tokens, after) if after[0].lower in _SUBORDINATORS else None
-            cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
-            if not cue.statement and cue.verb_word in ADMISSION_VERBS and _gerund(after):
-                cue.statement = True  # "denied taking the fee", "admitted to hiding the letters"
-            if cue.verb_word.startswith("wonder") and after[0].lower != "aloud":
-                # "left officials wondering whether ...": a doubt, not words; a direct quote
-                # ("“Why now?” she wondered") is still one, and so is "wondered aloud".
-                cue.statement = False
-            if (
-                after[0].lower == "to"
-                and cue.verb.end == after[0].start - 1
-                and not (cue.verb_word in ADMISSION_VERBS and _gerund(after))
-            ):
-                # "agreed to inject", "vowed to fight": an act, no words, even with a
-                # quoted fragment in it.
-                cue.statement, cue.act = False, True
-        # "Investors have welcomed the deal, Reuters reported": a stance before the cue is
-        # part of what was reported, not a bound of it.
-        earlier = [
-            c for c in cues[:n] if c.kind in {"speech", "naming", "according"} and c.statement
-        ]  # "if the mayor agrees to the terms, people close to the talks say"
-        begin = earlier[-1].span.end if earlier else sentence.start
-        before = [t for t in words if begin <= t.start and t.end <= cue.span.start]
-        if before and before[0].lower == "that":
-            before = before[1:]
+            _bound_forward(cue, after, tokens)
+        before = _reported_before(cues, n, words, sentence)
         if len(before) >= 3 and not follows_only:
             cue.backward = Span(before[0].start, before[-1].end)
         if (
@@ -1384,6 +1331,82 @@ def _bound_contents(cues: list[Cue], tokens: list[Token], sentence: Span) -> Non
         ):
             # "This campaign, he says, is different": the sentence around the cue.
             cue.forward = Span(before[0].start, after[-1].end)
+
+
+def _next_bound(cues: list[Cue], n: int, sentence: Span) -> int:
+    """Where cue ``n``'s content must end at the latest: at the next cue after it ("Rubio
+    says he opposes ..." is inside its content), else the sentence's end."""
+    cue = cues[n]
+    later = [
+        c.span.start
+        for c in cues[n + 1 :]
+        if c.span.start >= cue.span.end
+        and not c.nominal
+        # "suggested the reason residents are refusing to leave is fear": an attitude
+        # inside what was said does not end it.
+        and not (cue.kind == "speech" and c.kind in {"cognition", "stance", "evidential"})
+    ]
+    return later[0] if later else sentence.end
+
+
+def _reported_after(
+    cue: Cue, words: list[Token], start_at: int, stop: int
+) -> tuple[list[Token], int, bool]:
+    """The words after the cue that may be what it reports, the fewest that make a clause,
+    and whether the clause can only follow the cue ("says that ...")."""
+    after = [t for t in words if start_at <= t.start and t.end <= stop]
+    lead = 0
+    while lead < len(after) and time_word(after, lead):
+        lead += 1  # "said Thursday the business would stay": when, then what
+    after = after[lead:]
+    if after and cue.verb_word in _TELL and not cue.outlet:
+        # "told reporters that ...": the reported clause can only follow.
+        that = next((k for k, t in enumerate(after[:8]) if t.lower == "that"), None)
+        after = after[that + 1 :] if that is not None else after[_object_length(after) :]
+        return after, 3, that is not None
+    if after:
+        that = next((k for k, t in enumerate(after[:6]) if t.lower == "that"), None)
+        if that is not None and all(
+            t.lower not in {"it", "this"} and t.lower not in PRONOUNS for t in after[:that]
+        ):
+            # "said that sales fell": a clause of two words, marked as one
+            return after[that + 1 :], 2, that == 0
+    return after, 3, False
+
+
+def _bound_forward(cue: Cue, after: list[Token], tokens: list[Token]) -> None:
+    """The content after the cue, and whether it reports a statement at all."""
+    cue.forward = Span(after[0].start, after[-1].end)
+    comma = _first_comma(tokens, after) if after[0].lower in _SUBORDINATORS else None
+    cue.statement = not cue.nominal and (cue.kind != "speech" or _clause(after, comma))
+    if not cue.statement and cue.verb_word in ADMISSION_VERBS and _gerund(after):
+        cue.statement = True  # "denied taking the fee", "admitted to hiding the letters"
+    if cue.verb_word.startswith("wonder") and after[0].lower != "aloud":
+        # "left officials wondering whether ...": a doubt, not words; a direct quote
+        # ("“Why now?” she wondered") is still one, and so is "wondered aloud".
+        cue.statement = False
+    if (
+        after[0].lower == "to"
+        and cue.verb.end == after[0].start - 1
+        and not (cue.verb_word in ADMISSION_VERBS and _gerund(after))
+    ):
+        # "agreed to inject", "vowed to fight": an act, no words, even with a
+        # quoted fragment in it.
+        cue.statement, cue.act = False, True
+
+
+def _reported_before(cues: list[Cue], n: int, words: list[Token], sentence: Span) -> list[Token]:
+    """The words before cue ``n`` back to the last statement's cue: "Investors have welcomed
+    the deal, Reuters reported" (a stance before the cue is part of what was reported, not a
+    bound of it)."""
+    earlier = [
+        c for c in cues[:n] if c.kind in {"speech", "naming", "according"} and c.statement
+    ]  # "if the mayor agrees to the terms, people close to the talks say"
+    begin = earlier[-1].span.end if earlier else sentence.start
+    before = [t for t in words if begin <= t.start and t.end <= cues[n].span.start]
+    if before and before[0].lower == "that":
+        before = before[1:]
+    return before
 
 
 def _evidence_clause(tokens: list[Token], end: int) -> int | None:
