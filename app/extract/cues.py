@@ -3,6 +3,7 @@ after it), the outlet the words were given to, and where the reported content li
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from app.extract.lexicon import (
     ADMISSION_VERBS,
@@ -809,6 +810,7 @@ def _place_in_apposition(tokens: list[Token], before: int, name: list[Token]) ->
 
 
 def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
+    """The noun phrase that ends at token ``j``, read leftwards word by word."""
     if j >= 0 and tokens[j].lower in DETERMINERS and tokens[j].lower not in _VAGUE_SOURCES:
         return []  # "the warning": the verb form is a noun here
     if j >= 2 and tokens[j].text.isdigit() and tokens[j - 1].lower in {"in", "of"}:
@@ -819,72 +821,86 @@ def _noun_phrase_before(tokens: list[Token], j: int) -> list[Token]:
         return tokens[k : j + 1]
     phrase: list[Token] = []
     while j >= 0 and len(phrase) < _MAX_SUBJECT:
-        token = tokens[j]
-        if token.text == "&" and phrase and phrase[0].is_capitalized and j > 0:
-            if tokens[j - 1].is_capitalized:
-                phrase.insert(0, token)  # "Johnson & Johnson said": one name
-                j -= 1
-                continue
-        if not token.is_word:
+        step = _step_back(tokens, j, phrase)
+        if step == "stop":
             break
-        if (
-            token.text[0].islower()
-            and (token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS)
-            and not (j > 0 and tokens[j - 1].lower in _ARTICLES)
-            and not _think_tank(token, phrase)
-        ):
-            break  # a verb; but after an article it is a noun: "familiar with the plans"
-        if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
-            if token.lower in _ROLE_LINKS and j > 0 and _is_role(tokens[j - 1]):
-                phrase.insert(0, token)
-                j -= 1
-                continue
-            if j > 0 and _qualifies_source(tokens[j - 1], token, phrase):
-                phrase.insert(0, token)  # "people familiar with the matter said"
-                j -= 1
-                continue
-            if (
-                token.lower in _SOURCE_LINKS
-                and phrase
-                and phrase[0].is_capitalized
-                and j > 0
-                and tokens[j - 1].is_capitalized
-            ):
-                phrase.insert(0, token)  # "the National Institute on Coastal Erosion said"
-                j -= 1
-                continue
-            break
-        compound = (
-            len(phrase) == 1
-            and phrase[0].lower in ORGANIZATION_HEADS
-            and token.text.isalpha()
-            and token.lower not in SPEECH_VERBS
-            and j > 0
-            and (
-                tokens[j - 1].lower.endswith(_POSSESSIVE)
-                or tokens[j - 1].lower == "the"
-                or tokens[j - 1].is_capitalized
-            )
-        )
-        if (
-            phrase
-            and token.text[0].islower()
-            and not is_modifier(token)
-            and token.lower not in _ORDINALS  # "a second person briefed on the talks"
-            and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
-            and not token.is_capitalized
-            and not compound  # "Peru's energy ministry", "the health department"
-            and not _think_tank(token, phrase)
-            and not _noun_in_compound(tokens, j)
-        ):
-            break  # "office put out a statement": a verb, so the phrase began after it
-        phrase.insert(0, token)
+        phrase.insert(0, tokens[j])
         j -= 1
-        if phrase[0].lower in PRONOUNS and len(phrase) == 1:
+        if step == "word" and phrase[0].lower in PRONOUNS and len(phrase) == 1:
             break
     while phrase and phrase[0].lower in {"but", "and", "or", "so", "however", "yet", "then"}:
         phrase.pop(0)
     return _those_before(tokens, j, phrase) or phrase
+
+
+def _step_back(tokens: list[Token], j: int, phrase: list[Token]) -> Literal["word", "link", "stop"]:
+    """Whether token ``j`` belongs to the phrase that starts after it: as a "word", as a
+    "link" inside a name or a description ("Johnson & Johnson", "people familiar with"), or
+    not ("stop")."""
+    token = tokens[j]
+    if token.text == "&" and phrase and phrase[0].is_capitalized and j > 0:
+        if tokens[j - 1].is_capitalized:
+            return "link"  # "Johnson & Johnson said": one name
+    if not token.is_word:
+        return "stop"
+    if (
+        token.text[0].islower()
+        and (token.lower in SPEECH_VERBS or token.lower in COGNITION_VERBS)
+        and not (j > 0 and tokens[j - 1].lower in _ARTICLES)
+        and not _think_tank(token, phrase)
+    ):
+        return "stop"  # a verb; but after an article it is a noun: "familiar with the plans"
+    if token.text[0].islower() and token.lower in CLAUSE_BREAKERS:
+        return "link" if _links_description(tokens, j, phrase) else "stop"
+    if _verb_before_phrase(tokens, j, phrase):
+        return "stop"  # "office put out a statement": a verb, so the phrase began after it
+    return "word"
+
+
+def _links_description(tokens: list[Token], j: int, phrase: list[Token]) -> bool:
+    """A word that would end a clause but here links the parts of one description: "a
+    professor of law", "people familiar with the matter", "the Institute on Erosion"."""
+    token = tokens[j]
+    if token.lower in _ROLE_LINKS and j > 0 and _is_role(tokens[j - 1]):
+        return True
+    if j > 0 and _qualifies_source(tokens[j - 1], token, phrase):
+        return True  # "people familiar with the matter said"
+    return (
+        token.lower in _SOURCE_LINKS
+        and bool(phrase)
+        and phrase[0].is_capitalized
+        and j > 0
+        and tokens[j - 1].is_capitalized
+    )  # "the National Institute on Coastal Erosion said"
+
+
+def _verb_before_phrase(tokens: list[Token], j: int, phrase: list[Token]) -> bool:
+    """A lower-case word before the phrase that is no modifier of it: "office put out a
+    statement" (but "Peru's energy ministry", "a second person", "the old mill town")."""
+    token = tokens[j]
+    compound = (
+        len(phrase) == 1
+        and phrase[0].lower in ORGANIZATION_HEADS
+        and token.text.isalpha()
+        and token.lower not in SPEECH_VERBS
+        and j > 0
+        and (
+            tokens[j - 1].lower.endswith(_POSSESSIVE)
+            or tokens[j - 1].lower == "the"
+            or tokens[j - 1].is_capitalized
+        )
+    )
+    return (
+        bool(phrase)
+        and token.text[0].islower()
+        and not is_modifier(token)
+        and token.lower not in _ORDINALS  # "a second person briefed on the talks"
+        and not (token.lower in SOURCE_QUALIFIERS and phrase[0].lower in {"with", "to", "on"})
+        and not token.is_capitalized
+        and not compound  # "Peru's energy ministry", "the health department"
+        and not _think_tank(token, phrase)
+        and not _noun_in_compound(tokens, j)
+    )
 
 
 def _those_before(tokens: list[Token], j: int, phrase: list[Token]) -> list[Token]:
