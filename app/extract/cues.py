@@ -1161,7 +1161,7 @@ def _make(
 
 def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
     """An outlet named within a few words after the cue: "told CBS News", "in an interview
-    with NBC", "said on Fox News Sunday"."""
+    with NBC", "said on Fox News Sunday"; and where its name ends."""
     window = tokens[max(0, i - 1) : i + 10]
     for k, token in enumerate(window):
         if not token.is_word:
@@ -1171,55 +1171,72 @@ def _outlet(tokens: list[Token], i: int) -> tuple[str | None, int | None]:
         by = token.lower == "by" and k > 0 and window[k - 1].lower in _GIVEN_BY
         if token.lower not in _OUTLET_LEADS and not (k == 0 and token.lower in _TELL) and not by:
             continue
-        name: list[Token] = []
         rest = window[k + 1 :]
-        for n, follower in enumerate(rest):
-            ahead = [t for t in rest[n + 1 : n + 3] if t.lower != "the"][:1]
-            linking = (
-                follower.lower in {"of", "the", "a", "an"}
-                and bool(ahead)
-                and ahead[0].is_capitalized
-            )
-            if follower.is_capitalized or linking:
-                name.append(follower)  # "via Jane Doe of the Dayton Post-Tribune"
-                continue
-            break
-        after = rest[len(name)] if len(name) < len(rest) else None
-        if name and after is not None and after.lower in _JOURNALISTS:
-            # "told the BBC interviewer", "told a KXAN reporter": whoever employs the
-            # journalist the words were given to is the outlet, known or not.
-            own = [t for t in name if t.lower not in {"of", "the", "a", "an"}]
-            media = [n for n, t in enumerate(own) if _media_word(t.text)]
-            own = own[: media[-1] + 1] if media else own  # "NPR White House correspondent"
-            if own and all(t.is_capitalized for t in own) and len(own) <= 4:
-                text = " ".join(t.text for t in own)
-                return text.removesuffix("\u2019s").removesuffix("'s"), after.end
-        name = [t for t in name if t.lower not in {"a", "an"}]
-        if not any(_media_word(t.text) for t in name):
-            named = _named_after_kind(rest)
-            if named:
-                return " ".join(t.text for t in named), named[-1].end
-        media = [n for n, t in enumerate(name) if _media_word(t.text)]
-        if media:
-            after = rest[len(name)] if len(name) < len(rest) else None
-            tail = name[media[-1] + 1 :]
-            if (after is not None and after.lower in ROLE_NOUNS) or any(
-                t.lower == "the" for t in tail
-            ):
-                # "told NPR White House correspondent ...", "told Axios.com the Energy
-                # Department ...": the outlet ends at its last media word (but "NPR's Morning
-                # Edition" is one program).
-                name = name[: media[-1] + 1]
-            # ... and starts after the last "of" or "the" before it.
-            links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
-            name = name[links[-1] + 1 :] if links else name
-            text = " ".join(t.text for t in name)
-            if _the_before(tokens, name) and len(name) == 1 and name[0].text.istitle():
-                text = "The " + text  # "told the Guardian": The Guardian, as it names itself
-            if text.endswith(("\u2019s", "'s")):
-                text = text[:-2]
-            return text, name[-1].end
+        found = _outlet_after_lead(tokens, rest)
+        if found is not None:
+            return found
     return None, None
+
+
+def _outlet_after_lead(tokens: list[Token], rest: list[Token]) -> tuple[str, int] | None:
+    """The outlet named in ``rest``, the words after a lead such as "told" or "with"."""
+    name = _capitalized_name(rest)
+    after = rest[len(name)] if len(name) < len(rest) else None
+    if name and after is not None and after.lower in _JOURNALISTS:
+        employer = _journalists_employer(name, after)
+        if employer is not None:
+            return employer
+    name = [t for t in name if t.lower not in {"a", "an"}]
+    if not any(_media_word(t.text) for t in name):
+        named = _named_after_kind(rest)
+        if named:
+            return " ".join(t.text for t in named), named[-1].end
+    media = [n for n, t in enumerate(name) if _media_word(t.text)]
+    if not media:
+        return None
+    after = rest[len(name)] if len(name) < len(rest) else None
+    tail = name[media[-1] + 1 :]
+    if (after is not None and after.lower in ROLE_NOUNS) or any(t.lower == "the" for t in tail):
+        # "told NPR White House correspondent ...", "told Axios.com the Energy
+        # Department ...": the outlet ends at its last media word (but "NPR's Morning
+        # Edition" is one program).
+        name = name[: media[-1] + 1]
+    # ... and starts after the last "of" or "the" before it.
+    links = [n for n, t in enumerate(name) if t.text in {"of", "the"}]
+    name = name[links[-1] + 1 :] if links else name
+    text = " ".join(t.text for t in name)
+    if _the_before(tokens, name) and len(name) == 1 and name[0].text.istitle():
+        text = "The " + text  # "told the Guardian": The Guardian, as it names itself
+    if text.endswith(("\u2019s", "'s")):
+        text = text[:-2]
+    return text, name[-1].end
+
+
+def _capitalized_name(rest: list[Token]) -> list[Token]:
+    """The capitalized words at the start of ``rest``, with the small words linking them:
+    "via Jane Doe of the Dayton Post-Tribune"."""
+    name: list[Token] = []
+    for n, follower in enumerate(rest):
+        ahead = [t for t in rest[n + 1 : n + 3] if t.lower != "the"][:1]
+        linking = (
+            follower.lower in {"of", "the", "a", "an"} and bool(ahead) and ahead[0].is_capitalized
+        )
+        if not (follower.is_capitalized or linking):
+            break
+        name.append(follower)
+    return name
+
+
+def _journalists_employer(name: list[Token], journalist: Token) -> tuple[str, int] | None:
+    """ "told the BBC interviewer", "told a KXAN reporter": whoever employs the journalist
+    the words were given to is the outlet, known or not."""
+    own = [t for t in name if t.lower not in {"of", "the", "a", "an"}]
+    media = [n for n, t in enumerate(own) if _media_word(t.text)]
+    own = own[: media[-1] + 1] if media else own  # "NPR White House correspondent"
+    if own and all(t.is_capitalized for t in own) and len(own) <= 4:
+        text = " ".join(t.text for t in own)
+        return text.removesuffix("\u2019s").removesuffix("'s"), journalist.end
+    return None
 
 
 # People whose employer is an outlet: "told a CNN reporter".
