@@ -104,6 +104,14 @@ def describe(tokens: list[Token]) -> Description | None:
     )
 
 
+class _Undecided:
+    """A reading of a phrase that cannot tell what it describes: the next one is tried."""
+
+
+_UNDECIDED = _Undecided()
+_Described = Description | None | _Undecided
+
+
 @lru_cache(maxsize=8192)
 def _describe(phrase: tuple[Token, ...]) -> Description | None:
     """``describe`` on a phrase moved to offset 0, so the same words are read only once."""
@@ -113,6 +121,16 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         words.pop()
     if not words:
         return None
+    for reading in (_as_group, _as_one_word, _as_named_phrase):
+        found = reading(words)
+        if not isinstance(found, _Undecided):
+            return found
+    return None
+
+
+def _as_group(words: list[Token]) -> _Described:
+    """Several people or a share of them: "three in 10 voters", "Jo Park and Sam Lee", "a
+    person familiar with the talks", "a group of protesters"."""
     if _share_of_group(words):
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
     if _joined_names(words):
@@ -123,23 +141,34 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
     described = _described_source(words) or _group_of(words)
     if described is not None:
         return described
-    head = words[-1]
-    female = any(w.text in FEMALE_MARKERS for w in words)
-    content = _strip_determiners(words)
     if _POLL_SHARE.search(" ".join(t.lower for t in words)):
         return Description("poll respondents", "anonymous", None, "respondent", generic=False)
+    return _UNDECIDED
+
+
+def _as_one_word(words: list[Token]) -> _Described:
+    """A phrase of one word ("Ministers", "Others", "Separately"), or a role linked to whom
+    it serves ("a spokesperson for the ministry")."""
+    head = words[-1]
     if len(words) == 1 and _ADVERB.fullmatch(head.text):
         return None  # "Separately", "Similarly": an adverb opening the sentence
     if len(words) == 1 and plural_role(head.lower) and head.text[0].isupper():
         # "Ministers said": several people named by their role, capitalised as the sentence
         # opens.
-        return _anonymous(words, female)
+        return _anonymous(words, any(w.text in FEMALE_MARKERS for w in words))
     if len(words) == 1 and head.lower in _VAGUE_SOURCES:
         # "Some said", "Others argued": a source, but not one a store can name.
         return Description(head.lower, "anonymous", None, head.lower, generic=True)
     linked = _role_of(words)
-    if linked is not None:
-        return linked
+    return linked if linked is not None else _UNDECIDED
+
+
+def _as_named_phrase(words: list[Token]) -> _Described:
+    """A phrase read by its head: a person's or an institution's name, an outlet, an
+    unnamed source by their role; or no one (a verb, an adverb, a possessive)."""
+    head = words[-1]
+    female = any(w.text in FEMALE_MARKERS for w in words)
+    content = _strip_determiners(words)
     # "The Us Collective": after "the", a capitalised common word opens a name.
     titled = words[0].lower == "the" and len(content) > 1 and content[1].is_capitalized
     if not content or head.text in _NOT_NAMES or (content[0].text in _NOT_NAMES and not titled):
@@ -148,7 +177,6 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         return None  # a phrase that ends in a verb or an adverb names no one
     if head.lower.endswith(("\u2019s", "'s")) or content[0].lower in _NEGATIVES:
         return None  # "Donald Trump's", "no organization": nobody who speaks
-    texts = [w.text for w in content]
     if head.lower in _FORCES and len(content) > 1 and content[-2].is_capitalized:
         return Description(_join(content), "organization", None, head.lower)  # "Richmond police"
     people = head.lower in ANONYMOUS_HEADS or plural_role(head.lower)
@@ -162,23 +190,12 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
         # "The Courier reported": a paper, never a person called Courier.
         return Description(head.text, "organization", None, head.lower)
     if (
-        any(t in ORGANIZATION_WORDS for t in texts)
+        any(w.text in ORGANIZATION_WORDS for w in content)
         or (_is_acronym(head.text) and head.text not in TITLE_WORDS)
         or (len(content) == 1 and head.text in COUNTRIES)
     ):
-        name = _person_name(content)
-        linked_name = len(name) < len(content) and (
-            content[-len(name) - 1].lower in _LINKS | {"in"}  # "US Embassy in Lima"
-            or (  # "Council on Trade and Growth", but "... Ann Lee and Tom Fisher": two people
-                content[-len(name) - 1].lower in {"and", "&"} and given_name(name[0].text) is None
-            )
-        )
-        if name and not linked_name and not _org_only(content) and content[-1].is_capitalized:
-            return _person(content, female)
-        return _organization(content, head)  # also "Institute on Coastal Erosion": one name
+        return _institution_or_its_person(content, head, female)
     if head.is_capitalized:
-        if len(content) > 1 and words[0].lower == "the" and head.text in MEDIA_WORDS:
-            return Description(_join(words), "organization", None, head.lower)
         return _person(content, female)
     if head.lower in ORGANIZATION_HEADS:
         return _organization(content, head)
@@ -187,6 +204,23 @@ def _describe(phrase: tuple[Token, ...]) -> Description | None:
             "unnamed " + _join(content), "anonymous", _join(content), head.lower, female
         )
     return None
+
+
+def _institution_or_its_person(
+    content: list[Token], head: Token, female: bool
+) -> Description | None:
+    """A phrase with an institution's word in it: the institution ("Institute on Coastal
+    Erosion"), or a person named after it ("Acme chief executive Jo Park")."""
+    name = _person_name(content)
+    linked_name = len(name) < len(content) and (
+        content[-len(name) - 1].lower in _LINKS | {"in"}  # "US Embassy in Lima"
+        or (  # "Council on Trade and Growth", but "... Ann Lee and Tom Fisher": two people
+            content[-len(name) - 1].lower in {"and", "&"} and given_name(name[0].text) is None
+        )
+    )
+    if name and not linked_name and not _org_only(content) and content[-1].is_capitalized:
+        return _person(content, female)
+    return _organization(content, head)
 
 
 # Post-modifiers that belong to an unnamed source's description: "a person familiar with the
