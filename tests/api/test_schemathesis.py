@@ -9,10 +9,10 @@ contract (API.md) asks; and invalid data in a body over the size limit is refuse
 """
 
 import sqlite3
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 
+from app.config import Settings
 from app.main import create_app
 from tests.api import schemathesis_hooks
 from tests.conftest import seeded_store_with_key
@@ -44,12 +45,26 @@ FUZZ = settings(
 )
 
 
-def fuzzed_app(folder: Path) -> tuple[FastAPI, str]:
-    """The app over a seeded store of its own, and a write key for it; a copy of that store
-    as it started is kept beside it, for sequences to start from."""
-    store, token = seeded_store_with_key(folder, "fuzzer")
-    copy(folder / "saidwho.db", folder / "start.db")
-    return create_app(store), token
+# The document is read from an app over no store (none is opened to describe the API); the
+# calls go to the app of the ``fuzzed`` fixture, over its own seeded store. (Schemathesis'
+# fixture loader, ``schemathesis.pytest.from_fixture``, fails on pytest 9.)
+_DESCRIBED = create_app(Settings(database_url="sqlite:////nonexistent/saidwho.db")).openapi()
+schema = schemathesis.openapi.from_dict(_DESCRIBED, config=CONFIG)
+
+
+@dataclass(frozen=True)
+class Fuzzed:
+    """The app over a seeded store of its own, a write key for it, and the folder where a copy
+    of that store as it started is kept, for sequences to start from."""
+
+    app: FastAPI
+    key: dict[str, str]
+    folder: Path
+
+    def restart_store(self) -> None:
+        """Puts the store back as it started, through SQLite's backup, so open connections
+        see it."""
+        copy(self.folder / "start.db", self.folder / "saidwho.db")
 
 
 def copy(source: Path, target: Path) -> None:
@@ -57,19 +72,23 @@ def copy(source: Path, target: Path) -> None:
         reading.backup(writing)
 
 
-def restart_store() -> None:
-    """Puts the store back as it started, through SQLite's backup, so open connections see it."""
-    copy(Path(_folder.name) / "start.db", Path(_folder.name) / "saidwho.db")
-
-
-# Loaded when the module is: Schemathesis' fixture-based loader does not run on this pytest.
-_folder = tempfile.TemporaryDirectory(prefix="saidwho-fuzz-")
-APP, TOKEN = fuzzed_app(Path(_folder.name))
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
-KEY = {"Authorization": f"Bearer {TOKEN}"}
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
+    folder = tmp_path_factory.mktemp("fuzz")
+    store, token = seeded_store_with_key(folder, "fuzzer")
+    copy(folder / "saidwho.db", folder / "start.db")
+    return Fuzzed(create_app(store), {"Authorization": f"Bearer {token}"}, folder)
 
 
 CASES: Counter[str] = Counter()
+
+
+def _bound(case: Any, fuzzed: Fuzzed) -> Any:
+    """The case, its calls (and those its checks make on their own: a probe without the key,
+    a read after a delete) sent to the fixture's app."""
+    case.operation.app = fuzzed.app
+    case.operation.schema.app = fuzzed.app
+    return case
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -80,30 +99,31 @@ def report_cases() -> Iterator[None]:
 
 @schema.parametrize()
 @FUZZ
-def test_every_operation_keeps_the_contract_without_a_key(case: Any) -> None:
+def test_every_operation_keeps_the_contract_without_a_key(case: Any, fuzzed: Fuzzed) -> None:
     CASES["without a key"] += 1
-    case.call_and_validate()
+    _bound(case, fuzzed).call_and_validate()
 
 
 @schema.parametrize()
 @FUZZ
-def test_every_operation_keeps_the_contract_with_a_key(case: Any) -> None:
+def test_every_operation_keeps_the_contract_with_a_key(case: Any, fuzzed: Fuzzed) -> None:
     CASES["with a key"] += 1
-    case.call_and_validate(headers=KEY)
+    _bound(case, fuzzed).call_and_validate(headers=fuzzed.key)
 
 
 @pytest.mark.parametrize("with_key", [True, False])
-def test_sequences_of_calls_keep_the_contract(with_key: bool) -> None:
-    headers = KEY if with_key else {}
+def test_sequences_of_calls_keep_the_contract(with_key: bool, fuzzed: Fuzzed) -> None:
+    headers = fuzzed.key if with_key else {}
 
     class Calls(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
             # Every sequence meets the same store: what an earlier one wrote or deleted would
             # change which calls the next can make, and Hypothesis needs them repeatable.
-            restart_store()
+            fuzzed.restart_store()
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             CASES[f"in sequences {'with' if with_key else 'without'} a key"] += 1
+            _bound(case, fuzzed)
             return {"headers": headers}
 
     Calls.run(settings=settings(FUZZ, max_examples=50, stateful_step_count=8))
