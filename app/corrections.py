@@ -21,9 +21,15 @@ from app.quotations.grouping import group, move, refresh, regroup, release
 class QuoteGone(Exception):
     """The quote was deleted; its history remains."""
 
+    def __init__(self, quote_id: int) -> None:
+        super().__init__(f"quote {quote_id} was deleted")
+
 
 class QuoteMissing(Exception):
     """No quote ever had this id."""
+
+    def __init__(self, quote_id: int) -> None:
+        super().__init__(f"there is no quote {quote_id}")
 
 
 def create_quote(session: Session, body: QuoteIn, key: ApiKey) -> Quote:
@@ -159,7 +165,7 @@ def history(session: Session, quote_id: int) -> tuple[bool, Revisions]:
     revisions: Revisions = [(rev, name, prefix) for rev, name, prefix in rows]
     deleted = bool(revisions) and revisions[-1][0].action == "delete"
     if not revisions and session.get(Quote, quote_id) is None:
-        raise QuoteMissing
+        raise QuoteMissing(quote_id)
     return deleted, revisions
 
 
@@ -273,7 +279,8 @@ def _existing(session: Session, quote_id: int, expected: Expected | None = None)
     is always the previous change's "after"."""
     quote = session.get(Quote, quote_id, with_for_update=True, populate_existing=True)
     if quote is None:
-        raise QuoteGone if was_deleted(session, quote_id) else QuoteMissing
+        gone = was_deleted(session, quote_id)
+        raise QuoteGone(quote_id) if gone else QuoteMissing(quote_id)
     if expected is not None:
         version = quote_version(session, quote_id)
         if not expected.allows(version):

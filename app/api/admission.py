@@ -15,7 +15,7 @@ from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.errors import problem
+from app.api.problems import problem
 
 log = logging.getLogger("saidwho.admission")
 _PROBES = frozenset({"/health", "/ready", "/metrics"})

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from app.api.errors import ProblemError
+from app.api.problems import ProblemError
 from app.config import Settings
 from app.keys import allows, audit, check_key, touch
 from app.models import ApiKey

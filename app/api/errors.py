@@ -22,13 +22,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from app.api.problems import PROBLEM_JSON, ProblemError, problem, query_timeout
+from app.corrections import QuoteGone, QuoteMissing
+from app.crud import InvalidField
 from app.db import past_budget
+from app.ingest.reading import TooMuch
 from app.models.public import BODY_TAGS
 from app.queries.errors import AmbiguousName, QueryError, UnknownName
+from app.speakers.admin import Conflict, RevisionMissing, SpeakerMissing
 
-PROBLEM_JSON = "application/problem+json"
-# Problem types are relative URIs that this service itself documents at /problems/{slug}.
-PROBLEM_BASE = "/problems/"
 PROBLEM_TYPES = {
     "invalid-parameter": "A query parameter, path segment or body field is malformed or out of "
     "range, or names something that does not exist. `parameter` names it; `invalid_params` "
@@ -122,47 +124,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 # What any operation may answer: a body unreadable or too large, bad input, too many
 # requests, failures.
 COMMON_PROBLEMS = problem_responses(400, 413, 415, 422, 429, 500, 503)
-
-
-class ProblemError(Exception):
-    """Raised by routes for an answer that is a problem, with its own type slug."""
-
-    def __init__(
-        self,
-        status: int,
-        slug: str,
-        detail: str,
-        headers: dict[str, str] | None = None,
-        **extra: Any,
-    ) -> None:
-        super().__init__(detail)
-        self.status, self.slug, self.detail = status, slug, detail
-        self.headers, self.extra = headers, extra
-
-
-def problem(
-    status: int,
-    detail: str,
-    *,
-    slug: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> JSONResponse:
-    body = problem_body(status, detail, slug=slug, **extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
-
-
-def problem_body(
-    status: int, detail: str, *, slug: str | None = None, **extra: Any
-) -> dict[str, Any]:
-    """The RFC 9457 document of a problem, for an answer or for one line of a batch's."""
-    return {
-        "type": PROBLEM_BASE + slug if slug else "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
 
 
 def _location(loc: Sequence[Any]) -> tuple[str, str]:
@@ -342,12 +303,7 @@ async def _store_unavailable(request: Request, error: Exception) -> JSONResponse
             headers={"Retry-After": "60"},
         )
     if past_budget(error):
-        return problem(
-            503,
-            "the query ran past its time budget; narrow it, or try again",
-            slug="query-timeout",
-            headers={"Retry-After": "1"},
-        )
+        return query_timeout()
     log.error("store error: %s", error)
     return problem(
         503,
@@ -373,6 +329,52 @@ async def _unexpected(_: Request, error: Exception) -> JSONResponse:
     return problem(500, "an unexpected error occurred; it has been logged", slug="internal")
 
 
+def as_problem(error: Exception, where: str = "body") -> ProblemError:
+    """What a refused write answers, one definition for every route (and every line of a
+    batch): the domain's own errors, raised below the API, as problems. ``where`` is where a
+    field at fault was sent (the body, or the query)."""
+    if isinstance(error, InvalidField):
+        invalid = [{"name": error.field, "in": where, "reason": str(error)}]
+        return ProblemError(
+            422, "invalid-parameter", str(error), parameter=error.field, invalid_params=invalid
+        )
+    if isinstance(error, TooMuch):
+        if error.what == "paragraphs":
+            return ProblemError(413, "too-large", f"{error} (SAIDWHO_MAX_PARAGRAPHS)")
+        return ProblemError(
+            422,
+            "invalid-parameter",
+            f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
+            parameter="text",
+        )
+    if isinstance(error, QuoteGone):
+        return ProblemError(410, "gone", str(error))
+    if isinstance(error, QuoteMissing):
+        return ProblemError(404, "not-found", str(error))
+    if isinstance(error, (SpeakerMissing, RevisionMissing)):
+        return ProblemError(404, "not-found", f"not found: {error}")
+    if isinstance(error, Conflict):
+        return ProblemError(409, "conflict", str(error))
+    if isinstance(error, ProblemError):
+        return error
+    raise TypeError(f"{type(error).__name__} is not a refusal") from error
+
+
+_REFUSALS = (
+    InvalidField,
+    TooMuch,
+    QuoteGone,
+    QuoteMissing,
+    SpeakerMissing,
+    RevisionMissing,
+    Conflict,
+)
+
+
+async def _refused(request: Request, error: Exception) -> JSONResponse:
+    return await _problem_error(request, as_problem(error))
+
+
 def install_error_handlers(
     app: FastAPI, not_found_page: Callable[[Request, str], Response]
 ) -> None:
@@ -380,6 +382,8 @@ def install_error_handlers(
     app.add_exception_handler(QueryError, _query_error)
     app.add_exception_handler(AmbiguousName, _ambiguous)
     app.add_exception_handler(ProblemError, _problem_error)
+    for refusal in _REFUSALS:
+        app.add_exception_handler(refusal, _refused)
     app.add_exception_handler(HTTPException, _http_error(not_found_page))
     app.add_exception_handler(OperationalError, _store_unavailable)
     app.add_exception_handler(PoolTimeout, _pool_exhausted)

@@ -11,7 +11,6 @@ routes' own; a test holds the two to the same answers.
 
 import asyncio
 import dataclasses
-import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
@@ -19,8 +18,8 @@ from typing import Any, cast
 from sqlalchemy import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import PROBLEM_JSON
 from app.api.metrics import HANDLER
+from app.api.problems import query_timeout
 from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
 from app.queries.quotations import QuotationQuery, QuotationSort
 from app.queries.quote_filters import BY_PARAM, FILTERS, Filter, QuoteSort
@@ -100,7 +99,7 @@ class QuoteFastLane:
             return
         except OverBudget:
             # Before the catch-all below: a spent budget is an answer, not a fault to retry.
-            await _send(send, 503, _over_budget(), PROBLEM_JSON.encode(), retry_after=True)
+            await query_timeout()(scope, receive, send)
             return
         except Exception:
             # Outside the framework's error layer: a fault here must not become a bare 500.
@@ -183,17 +182,6 @@ def _wants_json(scope: Scope) -> bool:
             media = {part.split(b";")[0].strip().lower() for part in value.split(b",")}
             return not media & _OTHER_MEDIA
     return True
-
-
-def _over_budget() -> bytes:
-    return json.dumps(
-        {
-            "type": "/problems/query-timeout",
-            "title": "Service Unavailable",
-            "status": 503,
-            "detail": "the query ran past its time budget; narrow it, or try again",
-        }
-    ).encode()
 
 
 async def _send(

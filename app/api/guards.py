@@ -20,11 +20,11 @@ import math
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-import orjson
 from asgi_correlation_id.context import correlation_id
+from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.metrics import Metrics
 from app.api.page_body import is_batch_post, is_page_post
+from app.api.problems import problem
 
 # Where a request finds the front door that counted it, to count more (a batch of articles).
 FRONT_DOOR = "saidwho.front_door"
@@ -51,8 +52,23 @@ log = logging.getLogger("saidwho.guards")
 _COUNT = itertools.count(1)
 
 
-# status, problem slug, title, detail, extra headers, the parameter at fault
-_Refusal = tuple[int, str, str, str, list[tuple[str, str]], str | None]
+@dataclass(frozen=True)
+class Refusal:
+    """What the door answers instead of the routes: a problem, the parameter at fault if
+    one is."""
+
+    status: int
+    slug: str
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
+    parameter: str | None = None
+
+    def response(self) -> JSONResponse:
+        extra: dict[str, object] = {}
+        if self.parameter is not None:
+            invalid = [{"name": self.parameter, "in": "query", "reason": self.detail}]
+            extra = {"parameter": self.parameter, "invalid_params": invalid}
+        return problem(self.status, self.detail, slug=self.slug, headers=self.headers, **extra)
 
 
 class FrontDoor:
@@ -105,19 +121,19 @@ class FrontDoor:
             if refusal is None:
                 await self.app(scope, receive, answer)
             else:
-                await send_problem(answer, *refusal)
+                await refusal.response()(scope, receive, answer)
         finally:
             correlation_id.reset(token)
             if self.metrics is not None:
                 self.metrics.record(scope, status, time.perf_counter() - started)
 
-    def _refusal(self, scope: Scope, rate: list[tuple[bytes, bytes]]) -> _Refusal | None:
+    def _refusal(self, scope: Scope, rate: list[tuple[bytes, bytes]]) -> Refusal | None:
         if "\x00" in scope["path"] or b"%00" in scope["query_string"].lower():
             # No store keeps text with NUL in it the same way (PostgreSQL refuses it): refused
             # here, for both, before it reaches either.
             where = _nul_parameter(scope)
             detail = f"{where}: a NUL character (%00) is not allowed"
-            return 422, "invalid-parameter", "Unprocessable Entity", detail, [], where
+            return Refusal(422, "invalid-parameter", detail, parameter=where)
         limit = self.max_bytes
         if is_page_post(scope):
             limit = self.max_page_bytes
@@ -126,14 +142,14 @@ class FrontDoor:
         for name, value in scope["headers"]:
             if name == b"content-length" and (not value.isdigit() or int(value) > limit):
                 detail = f"the request body is over the {limit:,}-byte limit"
-                return 413, "too-large", "Content Too Large", detail, [], None
+                return Refusal(413, "too-large", detail)
         if scope["path"] in _UNLIMITED:
             return None
         scope[FRONT_DOOR] = self
         scope[_RATE_HEADERS] = rate
         return self.charge(scope, 1)
 
-    def charge(self, scope: Scope, cost: int) -> _Refusal | None:
+    def charge(self, scope: Scope, cost: int) -> Refusal | None:
         """Counts ``cost`` requests from the request's address and key (a batch of articles
         counts by its size); the refusal when that is past a limit. The answer's rate-limit
         headers say what is left after it."""
@@ -159,41 +175,10 @@ class FrontDoor:
                 wait = max(1, math.ceil(stats.reset_time - time.time()))
                 rate += _rate_headers(0, stats.reset_time, item.amount)
                 detail = f"more than {item} from this {kind}; try again in {wait} s"
-                retry = [("retry-after", str(wait))]
-                return 429, "rate-limited", "Too Many Requests", detail, retry, None
+                return Refusal(429, "rate-limited", detail, {"Retry-After": str(wait)})
         if closest is not None:
             rate += _rate_headers(*closest)
         return None
-
-
-async def send_problem(
-    send: Send,
-    status: int,
-    slug: str,
-    title: str,
-    detail: str,
-    headers: Iterable[tuple[str, str]] = (),
-    parameter: str | None = None,
-) -> None:
-    problem: dict[str, object] = {
-        "type": f"/problems/{slug}", "title": title, "status": status, "detail": detail
-    }  # fmt: skip
-    if parameter is not None:
-        problem["parameter"] = parameter
-        problem["invalid_params"] = [{"name": parameter, "in": "query", "reason": detail}]
-    body = orjson.dumps(problem)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                *((name.encode(), value.encode()) for name, value in headers),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def _rate_headers(remaining: int, reset_time: float, limit: int) -> list[tuple[bytes, bytes]]:

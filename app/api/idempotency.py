@@ -20,8 +20,8 @@ from sqlalchemy import delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.api.errors import ProblemError
 from app.api.params import examples
+from app.api.problems import ProblemError
 from app.crud import utcnow
 from app.models import ApiKey, IdempotentRequest
 from app.models.tables import core_table

@@ -5,7 +5,7 @@ from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from app.api.errors import ProblemError
+from app.api.problems import ProblemError
 from app.queries.suggest import closest_parameter
 
 _KNOWN: dict[int, frozenset[str]] = {}

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.errors import problem
+from app.api.problems import problem
 from app.ingest.decoding import decode_page, known_charset
 from app.models.public import PageIn
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Header
 
-from app.api.errors import ProblemError
+from app.api.problems import ProblemError
 from app.models.versions import Expected, VersionMismatch, etag, if_match
 
 ETAG_HEADER: dict[str, Any] = {

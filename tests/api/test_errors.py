@@ -173,3 +173,29 @@ def test_an_unexpected_failure_is_a_500_problem_without_a_trace(
     body = assert_problem(response, 500)
     assert "secret internals" not in response.text
     assert body["type"] == "/problems/internal"
+
+
+def test_a_body_too_large_is_the_same_problem_at_the_door_and_in_the_route(
+    writer: tuple[TestClient, dict[str, str]], settings: Settings
+) -> None:
+    """One writer of problems: the door refusing a declared length, the framework stopping a
+    chunked body and a route refusing a batch too long all answer alike."""
+    client, key = writer
+    declared = client.post(
+        "/v1/articles", content=b"x" * (settings.max_body_bytes + 1), headers=key
+    )
+    chunked = client.post(
+        "/v1/articles",
+        content=iter([b"x" * settings.max_body_bytes, b"x"]),
+        headers={**key, "Content-Type": "application/json"},
+    )
+    lines = b"\n".join(b'{"text": "a", "title": "t", "publisher": "p"}' for _ in range(1001))
+    batch = client.post(
+        "/v1/articles/batch",
+        content=lines,
+        headers={**key, "Content-Type": "application/x-ndjson"},
+    )
+    answers = [assert_problem(answer, 413) for answer in (declared, chunked, batch)]
+    assert {(a["type"], a["title"]) for a in answers} == {
+        ("/problems/too-large", "Content Too Large")
+    }

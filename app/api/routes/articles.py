@@ -9,11 +9,12 @@ from fastapi import APIRouter, Body, Depends, Request, Response, status
 from pydantic import TypeAdapter, ValidationError
 
 from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
-from app.api.errors import ProblemError, problem_body, problem_responses
+from app.api.errors import as_problem, problem_responses
 from app.api.guards import FRONT_DOOR
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.page_body import FIELDS as PAGE_FIELDS
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
+from app.api.problems import ProblemError, problem_body
 from app.crud import InvalidField
 from app.ingest.pages import page_article
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
@@ -119,12 +120,7 @@ def post_article(
     read = _read(body, Bounds(settings.max_paragraphs, settings.max_quotes_per_article))
 
     def perform() -> tuple[int, str, str | None]:
-        try:
-            result = ingest(session, body, read, api_key_id=key.id)
-        except InvalidField as error:
-            raise ProblemError(
-                422, "invalid-parameter", str(error), parameter=error.field
-            ) from None
+        result = ingest(session, body, read, api_key_id=key.id)
         article_id = result.article.id
         assert article_id is not None
         detail = get_article(session, article_id)
@@ -204,8 +200,8 @@ def post_batch(
         try:
             article = _batch_article(raw)
             read = _read(article, bounds)
-        except ProblemError as error:
-            results[number] = _refused(number, error)
+        except (ProblemError, InvalidField, TooMuch) as error:
+            results[number] = _refused(number, as_problem(error))
             continue
         ready.append((number, Submitted.of(article, read, key.id)))
 
@@ -213,10 +209,8 @@ def post_batch(
         outcomes = write_articles(session, [item for _, item in ready])
         for (number, _), outcome in zip(ready, outcomes, strict=True):
             if isinstance(outcome, Refused):
-                error = ProblemError(
-                    422, "invalid-parameter", outcome.message, parameter=outcome.field
-                )
-                results[number] = _refused(number, error)
+                refused = as_problem(InvalidField(outcome.field, outcome.message))
+                results[number] = _refused(number, refused)
             else:
                 results[number] = BatchLine(
                     line=number,
@@ -246,12 +240,11 @@ def _charge(request: Request, articles: int, per_request: int) -> None:
         return
     refusal = door.charge(request.scope, cost)
     if refusal is not None:
-        status_code, slug, _, detail, headers, _ = refusal
         raise ProblemError(
-            status_code,
-            slug,
-            f"a batch of {articles:,} articles counts as {cost + 1} requests: {detail}",
-            headers=dict(headers),
+            refusal.status,
+            refusal.slug,
+            f"a batch of {articles:,} articles counts as {cost + 1} requests: {refusal.detail}",
+            headers=refusal.headers,
         )
 
 
@@ -270,19 +263,9 @@ def _batch_article(raw: bytes) -> ArticleIn:
 
 
 def _read(article: ArticleIn, bounds: Bounds) -> Read:
-    try:
-        return read_quotations(article.text, article.published_on, bounds)
-    except InvalidField as error:
-        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
-    except TooMuch as error:
-        if error.what == "paragraphs":
-            raise ProblemError(413, "too-large", f"{error} (SAIDWHO_MAX_PARAGRAPHS)") from None
-        raise ProblemError(
-            422,
-            "invalid-parameter",
-            f"{error} (SAIDWHO_MAX_QUOTES_PER_ARTICLE): post it in parts",
-            parameter="text",
-        ) from None
+    """What the article says; ``InvalidField`` or ``TooMuch`` when it cannot be read as
+    given (answered as problems by the handlers, or per line of a batch)."""
+    return read_quotations(article.text, article.published_on, bounds)
 
 
 def _refused(number: int, error: ProblemError) -> BatchLine:
@@ -294,18 +277,16 @@ def _refused(number: int, error: ProblemError) -> BatchLine:
 
 
 def _from_page(page: PageIn) -> ArticleIn:
-    """The article a page holds, read before any transaction (it is the slow part)."""
-    try:
-        fields: dict[str, Any] = page_article(
-            page.html,
-            url=str(page.url) if page.url else None,
-            title=page.title,
-            publisher=page.publisher,
-            published_on=page.published_on,
-            byline=page.byline,
-        )
-    except InvalidField as error:
-        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
+    """The article a page holds, read before any transaction (it is the slow part); an
+    ``InvalidField`` when the page holds none."""
+    fields: dict[str, Any] = page_article(
+        page.html,
+        url=str(page.url) if page.url else None,
+        title=page.title,
+        publisher=page.publisher,
+        published_on=page.published_on,
+        byline=page.byline,
+    )
     try:
         return ArticleIn.model_validate(fields)
     except ValidationError as error:

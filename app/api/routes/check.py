@@ -5,8 +5,9 @@ from typing import Annotated, NoReturn
 from fastapi import APIRouter, Query
 
 from app.api.deps import SessionDep
-from app.api.errors import ProblemError
+from app.api.errors import as_problem
 from app.api.params import examples
+from app.api.problems import ProblemError
 from app.crud import InvalidField
 from app.models.public import MAX_CHECK_TEXT, CheckIn, CheckResult
 from app.quotations.check import check_text, speaker_asked
@@ -62,7 +63,7 @@ def _check(session: SessionDep, text: str, speaker: str | None, where: str) -> C
     try:
         return check_text(session, text, asked)
     except InvalidField as error:
-        _refuse(error.field, str(error), where)
+        raise as_problem(error, where) from None
 
 
 def _refuse(field: str, reason: str, where: str) -> NoReturn:

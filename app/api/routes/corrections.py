@@ -2,26 +2,21 @@
 /v1/quotes/{id}``, and the history every change leaves behind."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from fastapi import APIRouter, Request, Response, status
 
 from app.api.deps import SessionDep, SettingsDep, WriteKeyDep, WriteSessionDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import QuoteId
 from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
 from app.corrections import (
-    QuoteGone,
-    QuoteMissing,
     create_quote,
     delete_quote,
     history,
     quote_version,
     update_quote,
 )
-from app.crud import InvalidField
 from app.models.public import (
     FieldChange,
     QuoteHistory,
@@ -59,8 +54,7 @@ def post_quote(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     def perform() -> tuple[int, str, str | None]:
-        with _as_problems():
-            quote = create_quote(session, body, key)
+        quote = create_quote(session, body, key)
         assert quote.id is not None
         return 201, _public(session, quote.id).model_dump_json(), f"/v1/quotes/{quote.id}"
 
@@ -88,7 +82,7 @@ def patch_quote(
     response: Response,
     if_match: IfMatch = None,
 ) -> QuotePublic:
-    with _as_problems(quote_id), preconditions():
+    with preconditions():
         update_quote(session, quote_id, body, key, expected(if_match))
     version = quote_version(session, quote_id)
     session.commit()
@@ -107,7 +101,7 @@ def patch_quote(
 def remove_quote(
     session: WriteSessionDep, key: WriteKeyDep, quote_id: QuoteId, if_match: IfMatch = None
 ) -> Response:
-    with _as_problems(quote_id), preconditions():
+    with preconditions():
         delete_quote(session, quote_id, key, expected(if_match))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -120,8 +114,7 @@ def remove_quote(
     responses=problem_responses(404),
 )
 def quote_history(session: SessionDep, quote_id: QuoteId) -> QuoteHistory:
-    with _as_problems(quote_id):
-        deleted, revisions = history(session, quote_id)
+    deleted, revisions = history(session, quote_id)
     return QuoteHistory(
         quote_id=quote_id,
         deleted=deleted,
@@ -147,22 +140,3 @@ def _public(session: SessionDep, quote_id: int) -> QuotePublic:
     quote = get_quote(session, quote_id)
     assert quote is not None
     return quote
-
-
-@contextmanager
-def _as_problems(quote_id: int | None = None) -> Iterator[None]:
-    """The corrections' own errors, as problem responses."""
-    try:
-        yield
-    except InvalidField as error:
-        raise ProblemError(
-            422,
-            "invalid-parameter",
-            str(error),
-            parameter=error.field,
-            invalid_params=[{"name": error.field, "in": "body", "reason": str(error)}],
-        ) from None
-    except QuoteGone:
-        raise ProblemError(410, "gone", f"quote {quote_id} was deleted") from None
-    except QuoteMissing:
-        raise ProblemError(404, "not-found", f"there is no quote {quote_id}") from None

@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from app.api.deps import SettingsDep, require_metrics_key
-from app.api.errors import PROBLEM_TYPES, ProblemError, problem_responses
+from app.api.errors import PROBLEM_TYPES, problem_responses
 from app.api.metrics import Metrics
+from app.api.problems import ProblemError
 from app.db import alembic_config
 from app.models.public import Health, Ready
 

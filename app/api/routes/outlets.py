@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from app.api.deps import SessionDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
+from app.api.problems import ProblemError
 from app.models.public import OutletPublic, Page
 from app.queries.outlets import get_outlet, list_outlets
 

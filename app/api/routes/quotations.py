@@ -7,9 +7,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from app.api.deps import SessionDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import problem_responses
 from app.api.filters import QuotationFilters
 from app.api.params import Cursor, Limit, examples
+from app.api.problems import ProblemError
 from app.api.versioning import ETAG_HEADER
 from app.models.public import Page, QuotationDetail, QuotationPublic
 from app.models.tables import MAX_ROW_ID

@@ -12,10 +12,11 @@ from fastapi.responses import Response, StreamingResponse
 from app.api.atom import ATOM
 from app.api.citations import BIBTEX, CSL_JSON, RIS, bibtex_text, citation, csl_item, ris_text
 from app.api.deps import EngineDep, SessionDep, SettingsDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import problem_responses
 from app.api.exports import csv_chunks, csv_filename, ndjson_chunks
 from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
+from app.api.problems import ProblemError
 from app.api.routes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted

@@ -1,16 +1,15 @@
 """``/v1/speakers``: people, organizations and anonymous sources; with an admin key, their
 edits, merges, splits and reverts, each kept in the speaker's history."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlmodel import Session
 
 from app.api.deps import AdminKeyDep, SessionDep, WriteSessionDep
-from app.api.errors import ProblemError, problem_responses
+from app.api.errors import problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
+from app.api.problems import ProblemError
 from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
 from app.crud import InvalidField
 from app.models import Speaker
@@ -26,12 +25,9 @@ from app.models.public import (
 )
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import etag
-from app.queries.errors import AmbiguousName
 from app.queries.lookup import find_speaker_id
 from app.queries.speakers import get_speaker, list_speakers
 from app.speakers.admin import (
-    Conflict,
-    RevisionMissing,
     SpeakerMissing,
     check_version,
     edit_speaker,
@@ -110,8 +106,7 @@ _CHANGE = problem_responses(401, 403, 404, 409, 412)
     responses=problem_responses(404, 409),
 )
 def read_speaker_history(session: SessionDep, speaker: SpeakerPath) -> SpeakerHistory:
-    with _as_problems():
-        speaker_id = _history_id(session, speaker)
+    speaker_id = _history_id(session, speaker)
     revisions = speaker_history(session, speaker_id)
     current = session.get(Speaker, speaker_id)
     return SpeakerHistory(
@@ -147,7 +142,7 @@ def patch_speaker(
     body: SpeakerPatch,
     if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems(), preconditions():
+    with preconditions():
         speaker_id = _existing_id(session, speaker)
         check_version(session, speaker_id, expected(if_match))
         edited = edit_speaker(session, speaker_id, body, key)
@@ -170,7 +165,7 @@ def merge_speaker(
     body: SpeakerMerge,
     if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems(), preconditions():
+    with preconditions():
         source = _existing_id(session, speaker)
         check_version(session, source, expected(if_match))
         into = _existing_id(session, body.into, field="into")
@@ -196,7 +191,7 @@ def split_off_speaker(
     body: SpeakerSplit,
     if_match: IfMatch = None,
 ) -> SpeakerPublic:
-    with _as_problems(), preconditions():
+    with preconditions():
         speaker_id = _existing_id(session, speaker)
         check_version(session, speaker_id, expected(if_match))
         new = split_speaker(session, speaker_id, body, key)
@@ -227,7 +222,7 @@ def revert_speaker_change(
     ],
     if_match: IfMatch = None,
 ) -> SpeakerHistory:
-    with _as_problems(), preconditions():
+    with preconditions():
         history_id = _history_id(session, speaker)
         if session.get(Speaker, history_id) is not None:
             check_version(session, history_id, expected(if_match))
@@ -257,19 +252,3 @@ def _public(session: Session, speaker_id: str) -> SpeakerPublic:
     found = get_speaker(session, speaker_id)
     assert found is not None
     return found
-
-
-@contextmanager
-def _as_problems() -> Iterator[None]:
-    try:
-        yield
-    except InvalidField as error:
-        raise ProblemError(422, "invalid-parameter", str(error), parameter=error.field) from None
-    except (SpeakerMissing, RevisionMissing) as error:
-        raise ProblemError(404, "not-found", f"not found: {error}") from None
-    except AmbiguousName as error:
-        raise ProblemError(
-            409, "ambiguous-name", str(error), candidates=list(error.candidates)
-        ) from None
-    except Conflict as error:
-        raise ProblemError(409, "conflict", str(error)) from None
