@@ -16,18 +16,7 @@ from app.api.guards import FrontDoor
 from app.api.known_params import known_query_params
 from app.api.metrics import Metrics
 from app.api.page_body import PageBody
-from app.api.routes import (
-    articles,
-    check,
-    corrections,
-    facets,
-    feeds,
-    meta,
-    outlets,
-    quotations,
-    quotes,
-    speakers,
-)
+from app.api.routes import articles, check, meta, outlets, quotations, quotes, speakers
 from app.config import Settings, get_settings
 from app.db import is_sqlite, make_engine, merge_log, read_only_reason, unmerged_log
 from app.web import pages
@@ -120,10 +109,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         max_batch_bytes=settings.max_batch_bytes,
     )
     for module in (
-        facets,
-        feeds,
         quotes,
-        corrections,
         quotations,
         check,
         speakers,

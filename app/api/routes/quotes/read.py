@@ -17,7 +17,7 @@ from app.api.exports import csv_chunks, csv_filename, ndjson_chunks
 from app.api.filters import QuoteFilters
 from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.problems import ProblemError
-from app.api.routes.feeds import atom_response
+from app.api.routes.quotes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
 from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
