@@ -7,7 +7,11 @@ or the direct SQLite read path) are skipped."""
 
 import hashlib
 import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,16 +29,38 @@ POSTGRES = os.environ.get("SAIDWHO_TEST_POSTGRES_URL", "")
 _databases: dict[Path, str] = {}
 
 
-def store_url(folder: Path) -> str:
-    """The store of ``folder``: its SQLite file, or its own new PostgreSQL database."""
+def saidwho(
+    *args: str, database_url: str | None = None, timeout: float = 60, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The ``saidwho`` command run as a real process, on the store at ``database_url`` (else
+    the environment's), its output captured."""
+    env = dict(os.environ)
+    if database_url is not None:
+        env["SAIDWHO_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=env, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd,
+    )  # fmt: skip
+
+
+def store_url(folder: Path, like: str | None = None) -> str:
+    """The store of ``folder``: its SQLite file, or its own new PostgreSQL database; with
+    ``like``, a copy of that store as it stands."""
     if not POSTGRES:
-        return f"sqlite:///{folder / 'saidwho.db'}"
+        path = folder / "saidwho.db"
+        if like is not None:
+            source = make_url(like).database
+            assert source is not None
+            with closing(sqlite3.connect(source)) as old, closing(sqlite3.connect(path)) as new:
+                old.backup(new)
+        return f"sqlite:///{path}"
     if folder not in _databases:
         name = "t_" + hashlib.sha1(str(folder).encode()).hexdigest()[:20]
+        template = f" TEMPLATE {make_url(like).database}" if like is not None else ""
         server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
         with server.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}{template}")
         server.dispose()
         _databases[folder] = make_url(POSTGRES).set(database=name).render_as_string(False)
     return _databases[folder]
@@ -75,7 +101,14 @@ def pytest_sessionfinish() -> None:
     server.dispose()
 
 
+# Every test in these folders drives live servers or processes: all slow.
+_SLOW_FOLDERS = {"durability", "hardening", "scaleout"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _SLOW_FOLDERS & set(item.path.relative_to(Path(__file__).parent).parts):
+            item.add_marker(pytest.mark.slow)
     skip_sqlite = pytest.mark.skip(reason="tests SQLite itself; this run is on PostgreSQL")
     skip_postgres = pytest.mark.skip(reason="tests PostgreSQL itself; this run is on SQLite")
     for item in items:
@@ -85,12 +118,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(skip_postgres)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for an empty, migrated store of this test's own."""
-    settings = settings_for(tmp_path)
+@pytest.fixture(scope="session")
+def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty store the real migrations made, once a run: each test's store is a copy."""
+    settings = settings_for(tmp_path_factory.mktemp("migrated"))
     migrate(settings)
-    return settings
+    return settings.database_url
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory: pytest.TempPathFactory, migrated_store: str) -> str:
+    """The migrated store with the seed loaded, once a run: each seeded test's is a copy."""
+    url = store_url(tmp_path_factory.mktemp("seeded-template"), like=migrated_store)
+    engine = create_engine(url)
+    load_seed(engine, Settings(database_url=url).seed_dir)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, request: pytest.FixtureRequest, migrated_store: str) -> Settings:
+    """Settings for a migrated store of this test's own: empty, or seeded when the test asks
+    for ``seeded``. It is a copy of a store the real migrations (and the seed loader) made
+    once a run: making each anew cost most of a quick test's time."""
+    like = request.getfixturevalue("seeded_store") if "seeded" in request.fixturenames else None
+    return Settings(
+        database_url=store_url(tmp_path, like=like or migrated_store),
+        rate_limit_per_address="",
+        rate_limit_per_key="",
+    )
 
 
 @pytest.fixture
@@ -102,8 +158,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 @pytest.fixture
 def seeded(engine: Engine, settings: Settings) -> Engine:
-    """This test's own seeded store, for tests that write."""
-    load_seed(engine, settings.seed_dir)
+    """This test's own seeded store, for tests that write (``settings`` made it seeded)."""
     return engine
 
 

@@ -1,23 +1,22 @@
 """The ``saidwho`` command, run as a real process against a real store file."""
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.sqlite_only  # runs the command on SQLite files and reads them back
+from tests.conftest import saidwho as run_saidwho
+
+pytestmark = [
+    pytest.mark.sqlite_only,
+    pytest.mark.slow,
+]  # runs the command on SQLite files and reads them back
 
 
 def saidwho(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store}"}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    return run_saidwho(*args, database_url=f"sqlite:///{store}")
 
 
 def count(store: Path, table: str) -> int:

@@ -12,7 +12,7 @@ import pytest
 from tests import serving
 
 # Served on a SQLite file, as a new user gets it.
-pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ instead of an answer that looks like "nobody said anything"."""
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_errors import assert_problem
+from tests.api.conftest import assert_problem
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from tests.api.routes.test_article_posts import article
+from tests.api.conftest import article
+
+pytestmark = pytest.mark.slow  # generated texts, each stored and read in every format
 
 # Every C0 control but tab and line ends, and the two non-characters XML forbids.
 FORBIDDEN = [chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]

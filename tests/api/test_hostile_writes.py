@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from tests.api.test_errors import HOSTILE, assert_problem
+from tests.api.conftest import HOSTILE, assert_problem
+
+pytestmark = pytest.mark.slow  # hundreds of hostile values, each written to a store
 
 Writer = tuple[TestClient, dict[str, str]]
 ARTICLE = {

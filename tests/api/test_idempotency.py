@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 from app.db import session_scope
 from app.keys import create_key
-from tests.api.routes.test_article_posts import article
-from tests.api.routes.test_corrections import Writer
+from tests.api.conftest import Writer, article
 
 
 def count(engine: Engine, table: str) -> int:

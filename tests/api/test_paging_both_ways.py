@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.test_errors import assert_problem
+from tests.api.conftest import assert_problem
 
 LISTS = [
     ("/v1/quotes", {"limit": 3}),

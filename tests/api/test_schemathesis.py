@@ -29,7 +29,7 @@ from tests.conftest import seeded_store_with_key
 
 assert schemathesis_hooks  # registers how to write a batch's body
 
-pytestmark = pytest.mark.sqlite_only  # restarts its store with SQLite's backup
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]  # restarts its store with SQLite's backup
 
 # Shared with the outside run of bench/contract.py.
 CONFIG = SchemathesisConfig.from_path(str(Path(__file__).with_name("schemathesis.toml")))

@@ -1,25 +1,20 @@
 """``saidwho backup`` copies the store consistently while a server writes to it."""
 
-import os
 import sqlite3
 import subprocess
-import sys
 import threading
 
 import httpx
 import pytest
 
+from tests.conftest import saidwho
 from tests.durability.conftest import Store, article, serving
 
 pytestmark = pytest.mark.sqlite_only  # saidwho backup copies SQLite files
 
 
 def backup(store: Store, target: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store.path}"}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", "backup", target],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    return saidwho("backup", target, database_url=f"sqlite:///{store.path}")
 
 
 def test_a_backup_taken_during_writes_is_whole_and_sound(store: Store) -> None:

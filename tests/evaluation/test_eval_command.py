@@ -1,12 +1,13 @@
 """``saidwho eval`` on a small corpus written here, in the annotated format."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import saidwho
+
+pytestmark = pytest.mark.slow  # runs the command
 
 ARTICLES = [
     "“We will not back down,” Maria Lopez said.\nThe bridge will reopen in June, Roe said.",
@@ -49,13 +50,6 @@ def corpus(path: Path) -> Path:
     ]  # fmt: skip
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
-
-
-def saidwho(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=dict(os.environ), capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
 
 
 def row(output: str, subset: str, overlap: str) -> list[str]:

@@ -1,9 +1,6 @@
 """The team's quotation set, stored report by report in a real store: the grouping and check
 targets hold, and ``saidwho eval`` reports them."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from app.evaluation.quotations import (
     evaluate_quotations,
     read_quotation_set,
 )
+from tests.conftest import saidwho
 
 SET = Path(__file__).parent / "quotations" / "reports.yaml"
 
@@ -71,12 +69,10 @@ def test_a_set_with_a_repeated_id_is_refused(tmp_path: Path) -> None:
         read_quotation_set(bad)
 
 
+@pytest.mark.slow  # runs the command
 def test_saidwho_eval_reports_grouping_and_the_check(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "eval", str(SET)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
-        env={**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}"},
-    )  # fmt: skip
+    unused = f"sqlite:///{tmp_path / 'unused.db'}"
+    done = saidwho("eval", str(SET), database_url=unused, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "grouping over pairs of one speaker's reports: precision 100.0%" in done.stdout
     assert "wrong 'exact': 0; wrong 'not_found': 0" in done.stdout

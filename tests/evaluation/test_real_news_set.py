@@ -4,8 +4,10 @@ the stored quotes scored as a newsroom sees them (written here in the set's form
 import json
 from pathlib import Path
 
+import pytest
+
 from app.evaluation.realnews import evaluate_real, read_real_set, real_report
-from tests.evaluation.test_eval_command import saidwho
+from tests.conftest import saidwho
 
 ARTICLE = (
     "Marta Ilves, the harbour master, opened the new quay on Tuesday.\n"
@@ -63,6 +65,7 @@ def test_a_real_news_set_is_scored_by_words_fields_and_speakers(tmp_path: Path) 
     assert "quotes found      80.0%" in report
 
 
+@pytest.mark.slow  # runs the command
 def test_the_eval_command_reads_a_real_news_set(tmp_path: Path) -> None:
     result = saidwho("eval", str(gold_set(tmp_path / "gold.json")), "--errors")
     assert result.returncode == 0, result.stderr

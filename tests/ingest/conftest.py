@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from app.config import PROJECT_ROOT
 from app.synth.articles import load_models, varied_articles
-from tests.conftest import store_url
+from tests.conftest import saidwho, store_url
 
 NEWSROOM = PROJECT_ROOT / "tests" / "evaluation" / "newsroom" / "articles.yaml"
 
@@ -35,11 +35,7 @@ def write_lines(path: Path, items: Iterable[dict[str, str]]) -> Path:
 
 
 def command(url: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env={**os.environ, "SAIDWHO_DATABASE_URL": url},
-        capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+    return saidwho(*args, database_url=url, timeout=timeout)
 
 
 def start(url: str, *args: str) -> subprocess.Popen[str]:

@@ -19,6 +19,8 @@ from app.ingest import progress
 from app.ingest.archive import Failed, Stored, Tally
 from tests.ingest.conftest import articles, command, scalar, start, stored, write_lines
 
+pytestmark = pytest.mark.slow  # runs the command, and worker processes
+
 PAGES = Path(__file__).parent / "pages"
 
 

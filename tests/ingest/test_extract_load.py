@@ -19,6 +19,8 @@ from tests.conftest import store_url
 from tests.ingest.conftest import articles, command, write_lines
 from tests.ingest.test_writer import snapshot
 
+pytestmark = pytest.mark.slow  # worker processes and a Dask cluster
+
 
 @pytest.fixture
 def archive(tmp_path: Path) -> list[Path]:

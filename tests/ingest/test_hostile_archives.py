@@ -8,8 +8,12 @@ import sys
 import zlib
 from pathlib import Path
 
+import pytest
+
 from app.ingest import streams
 from tests.ingest.conftest import articles, command, scalar, write_lines
+
+pytestmark = pytest.mark.slow  # runs the command on hostile archives
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -223,6 +223,7 @@ def test_an_html_body_needs_a_key_like_any_write(client) -> None:  # type: ignor
 
 
 @pytest.mark.sqlite_only  # the command runs on a SQLite file
+@pytest.mark.slow  # runs the command
 def test_the_command_stores_a_saved_page(tmp_path: Path) -> None:
     store = tmp_path / "saidwho.db"
     env = {**os.environ, "SAIDWHO_DATABASE_URL": f"sqlite:///{store}"}

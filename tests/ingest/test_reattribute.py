@@ -3,10 +3,8 @@ without touching what a person reviewed or entered, with every change in the his
 second run changes nothing."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -16,6 +14,7 @@ from app.db import session_scope
 from app.ingest.reattribute import article_ids, reattribute
 from app.ingest.store import ingest_article
 from app.models import Article, Quote, QuoteRevision, Speaker
+from tests.conftest import saidwho
 
 STORY = (
     "Ottilie Brandt, the ferry company's chief executive, toured the new terminal on Monday.\n"
@@ -125,20 +124,16 @@ def test_a_second_run_changes_nothing(seeded: Engine) -> None:
     assert (again.added, again.removed, again.kept) == (0, 0, len(settled))
 
 
+@pytest.mark.slow  # runs the command
 def test_the_command_reads_the_store_again(settings: Settings, seeded: Engine) -> None:
     article_id = post(seeded)
     as_an_older_extractor_left_it(seeded, article_id)
-    env = {**os.environ, "SAIDWHO_DATABASE_URL": settings.database_url}
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "reattribute", "--since", "2024-06-01"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    result = saidwho(
+        "reattribute", "--since", "2024-06-01", database_url=settings.database_url, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "read again 1 articles: 1 quotes found again and kept, 2 added, 2 removed" in (
         result.stdout
     )
-    bad = subprocess.run(
-        [sys.executable, "-m", "app.cli", "reattribute", "--since", "June"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    bad = saidwho("reattribute", "--since", "June", database_url=settings.database_url)
     assert bad.returncode == 2 and "not a date" in bad.stderr and "Traceback" not in bad.stderr

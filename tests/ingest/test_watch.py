@@ -13,6 +13,8 @@ from tests.conftest import settings_for
 from tests.ingest.conftest import command, scalar
 from tests.ingest.feed_server import Route, Site, atom, page_bytes, rfc822, rss, serving
 
+pytestmark = pytest.mark.slow  # serves feeds and runs the command
+
 # The fixture server is on the loopback address, which the watcher refuses unless allowed.
 LOCAL = frozenset({"127.0.0.1"})
 

@@ -14,6 +14,8 @@ from tests.conftest import settings_for
 from tests.ingest.conftest import command, scalar, start
 from tests.ingest.feed_server import Route, Site, page_bytes, rfc822, rss, serving
 
+pytestmark = pytest.mark.slow  # serves hostile feeds
+
 
 def _feed(site: Site, links: list[str]) -> None:
     entries = [(f"Story {n}", link, rfc822(2025, 6, 1 + n)) for n, link in enumerate(links)]

@@ -3,47 +3,17 @@ serve`` on a loopback port. A screenshot of each page is kept in ``test-artifact
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from tests import serving
+from tests.web.conftest import keep
 
 # Served on a SQLite file, as a new user gets it.
-pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
-
-CHROMIUM = Path(os.environ.get("SAIDWHO_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-# As the machine's notes advise: no sandbox as root, and no calls home on a closed network.
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must install Chromium at {CHROMIUM} (Debian package chromium)")
-    pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs it", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("browser")
-    with serving.served(serving.store_env(folder), folder / "server.log") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.slow]
 
 
 @pytest.fixture
@@ -53,11 +23,6 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
     opened = context.new_page()
     yield opened
     context.close()
-
-
-def keep(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_what_cameron_said_about_british_weapons_in_three_clicks(page: Page) -> None:

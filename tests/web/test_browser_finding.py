@@ -7,13 +7,12 @@ from collections.abc import Iterator
 
 import feedparser
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 
-from tests.web.test_browser import browser, keep, site  # noqa: F401 - the fixtures
+from tests.web.conftest import keep
 
-pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only]
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
+pytestmark = [pytest.mark.e2e, pytest.mark.sqlite_only, pytest.mark.slow]
 
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},

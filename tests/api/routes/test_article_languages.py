@@ -1,7 +1,7 @@
 """An article not in English is stored with its language and attributed nothing: rules made for
 English news prose would take other languages' ordinary words for speakers."""
 
-from tests.api.routes.test_article_posts import article
+from tests.api.conftest import article
 
 # Written for this test: a short news item in Portuguese, and one in Indonesian, both with
 # quotation marks and verbs of saying that English rules would misread.

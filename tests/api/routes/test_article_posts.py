@@ -9,13 +9,8 @@ from sqlmodel import Session
 import app.ingest.writer
 import app.quotations.batch
 from app.config import PROJECT_ROOT
+from tests.api.conftest import STORY, article
 
-STORY = (
-    "Springfield, June 3 (Gazette) — The city council approved the new bridge on Monday.\n"
-    "“This bridge will carry the city for a century,” Mayor Ann Reyes told NBC News.\n"
-    "Council member Tom Price said the vote was rushed and warned that costs would rise.\n"
-    "“We have not seen the final bill,” he said."
-)
 SEED_TEXT = (PROJECT_ROOT / "seed" / "upi-2024-05-31-kharkiv.txt").read_text(encoding="utf-8")
 
 
@@ -25,16 +20,6 @@ def counts(engine: Engine) -> dict[str, int]:
             table: int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
             for table in ("article", "quote", "speaker", "speaker_alias", "outlet")
         }
-
-
-def article(body: str = STORY, **fields: Any) -> dict[str, Any]:
-    return {
-        "title": "Council approves bridge",
-        "publisher": "Springfield Gazette",
-        "published_on": "2024-06-03",
-        "text": body,
-        **fields,
-    }
 
 
 def test_posting_an_article_stores_it_with_its_attributed_quotes(writer, seeded) -> None:

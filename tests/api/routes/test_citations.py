@@ -5,7 +5,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from tests.api.test_errors import assert_problem
+from tests.api.conftest import assert_problem
 
 CSL = "application/vnd.citationstyles.csl+json"
 

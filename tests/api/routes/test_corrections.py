@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from app.db import session_scope
 from app.keys import create_key, revoke_key
+from tests.api.conftest import Writer
 
-Writer = tuple[TestClient, dict[str, str]]
 PESKOV = 16
 
 

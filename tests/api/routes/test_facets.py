@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from tests.api.test_errors import assert_problem
+from tests.api.conftest import assert_problem
 
 
 def facets(client: TestClient, **params: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 import feedparser
 from fastapi.testclient import TestClient
 
-from tests.api.test_errors import assert_problem
+from tests.api.conftest import assert_problem
 
 
 def feed(client: TestClient, url: str, **headers: str) -> Any:

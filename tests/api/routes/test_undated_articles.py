@@ -4,7 +4,7 @@ them, listed after every dated article, and shown and cited as undated."""
 import datetime as dt
 import json
 
-from tests.api.routes.test_article_posts import article
+from tests.api.conftest import article
 
 UNDATED = (
     "The county opened the new ferry terminal on Wednesday after two years of work.\n"
