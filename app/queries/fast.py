@@ -7,7 +7,6 @@ words the problem responses. Totals and name lookups are remembered until the st
 (SQLite's ``data_version`` says when), so repeated questions cost one index range each.
 """
 
-import datetime as dt
 import sqlite3
 import threading
 import time
@@ -19,12 +18,13 @@ from typing import Any, Literal, TypeVar
 
 import orjson
 
-from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
+from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery, quotation_fingerprint
 from app.queries.quote_filters import QuoteQuery, as_sql
 from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quote_rows import DATE, ID, QUOTE_SELECT, iso, quote_object
 from app.queries.search import is_common, parse_search, search_total, to_fts5
 
 
@@ -43,15 +43,6 @@ class OverSlice(Exception):
     """The query ran past the short slice it was tried in; run it again off the event loop."""
 
 
-QUOTE_SELECT = """SELECT q.id, q.text, q.kind, s.id, s.name, s.kind, s.role, g.id, g.name,
- a.id, a.title, p.id, p.name, a.published_on, q.said_on, q.said_on_precision, q.date, q.cue,
- q.span_start, q.span_end, q.speaker_span_start, q.speaker_span_end, q.continues_id,
- q.origin, q.basis, q.confidence, q.reviewed, q.quotation_id
-FROM quote q
-JOIN speaker s ON s.id = q.speaker_id
-JOIN article a ON a.id = q.article_id
-JOIN outlet p ON p.id = a.publisher_id
-LEFT JOIN outlet g ON g.id = q.outlet_id"""
 # A quotation as ``QuotationPublic`` has it.
 QUOTATION_SELECT = """SELECT t.id, t.text, s.id, s.name, s.kind, s.role, t.date, t.first_said,
  t.first_reported, t.reports, t.publishers
@@ -373,7 +364,7 @@ class FastQuotes:
             cache_key = (owner, value)
             ids = self.names.get(cache_key)
             if ids is None:
-                keys = sorted({name_key(value), slugify(value)} - {""})
+                keys = alias_keys(value)
                 rows = connection.execute(
                     f"SELECT DISTINCT {owner}_id FROM {owner}_alias WHERE key IN "
                     f"({', '.join('?' * len(keys))})",
@@ -422,7 +413,7 @@ def page_json(
     ``QUOTE_SELECT`` (one more than the page says whether another follows)."""
     items, next_cursor, prev_cursor = settle(
         rows, limit, before=False, from_cursor=from_cursor, query_fingerprint=query_fingerprint,
-        position=lambda row: [_iso(row[16]), row[0]],
+        position=lambda row: [iso(row[DATE]), row[ID]],
     )  # fmt: skip
     return orjson.dumps(
         {
@@ -433,35 +424,6 @@ def page_json(
             "total_is_exact": exact,
         }
     )
-
-
-def quote_object(row: tuple[Any, ...]) -> dict[str, Any]:
-    """A row as ``QuotePublic`` serializes it."""
-    return {
-        "id": row[0],
-        "text": row[1],
-        "kind": row[2],
-        "speaker": {"id": row[3], "name": row[4], "kind": row[5], "role": row[6]},
-        "outlet": {"id": row[7], "name": row[8]} if row[7] is not None else None,
-        "article": {
-            "id": row[9],
-            "title": row[10],
-            "publisher": {"id": row[11], "name": row[12]},
-            "published_on": row[13],
-        },
-        "said_on": row[14],
-        "said_on_precision": row[15],
-        "date": row[16],
-        "cue": row[17],
-        "span": {"start": row[18], "end": row[19]},
-        "speaker_span": {"start": row[20], "end": row[21]} if row[20] is not None else None,
-        "continues": row[22],
-        "origin": row[23],
-        "basis": row[24],
-        "confidence": row[25],
-        "reviewed": bool(row[26]),
-        "quotation": row[27],
-    }
 
 
 def quotation_sql(
@@ -499,7 +461,7 @@ def quotations_json(
     items, next_cursor, prev_cursor = settle(
         rows, limit, before=False, from_cursor=from_cursor,
         query_fingerprint=quotation_fingerprint(query),
-        position=lambda row: [row[9] if by_reports else _iso(row[6]), row[0]],
+        position=lambda row: [row[9] if by_reports else iso(row[6]), row[0]],
     )  # fmt: skip
     return orjson.dumps(
         {
@@ -522,7 +484,3 @@ def quotations_json(
             "total_is_exact": True,
         }
     )
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -26,22 +26,21 @@ import psycopg
 from psycopg import errors as pg_errors
 from sqlalchemy import make_url
 
-from app.names import name_key, slugify
 from app.queries.cursors import as_date, as_int, read_position
 from app.queries.errors import QueryError
 from app.queries.fast import (
-    QUOTE_SELECT,
     OverBudget,
     Unserved,
     fingerprint_of,
     page_json,
     quotation_sql,
     quotations_json,
-    quote_object,
 )
+from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery
 from app.queries.quote_filters import QuoteQuery, as_sql
 from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quote_rows import QUOTE_SELECT, quote_object
 from app.queries.quotes import PG_LISTED
 from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
 
@@ -313,7 +312,7 @@ class PgFastQuotes:
         for value in values:
             ids = self.names.get((owner, value))
             if ids is None:
-                keys = sorted({name_key(value), slugify(value)} - {""})
+                keys = alias_keys(value)
                 row = connection.execute(
                     f"SELECT array(SELECT DISTINCT {owner}_id FROM {owner}_alias "
                     f"WHERE key = ANY(%s)), {_SEEN}",

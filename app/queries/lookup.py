@@ -75,11 +75,16 @@ def find_outlet_id(session: Session, id_or_name: str) -> str | None:
     return _find_one(session, Outlet, OUTLET_ALIASES, "outlet_id", id_or_name)
 
 
+def alias_keys(value: str) -> list[str]:
+    """The keys a name is looked up by in the alias tables, as a name and as a slug: the one
+    rule every path that resolves a name follows (the direct read paths too)."""
+    return sorted({name_key(value), slugify(value)} - {""})
+
+
 def _owners(session: Session, aliases: sa.Table, owner: str, value: str) -> list[str]:
     """Ids of the speakers or outlets whose aliases match ``value`` as a name or as a slug."""
-    keys = {name_key(value), slugify(value)} - {""}
     query = _OWNERS[aliases.name]
-    return sorted(session.execute(query, {"keys": sorted(keys)}).scalars())
+    return sorted(session.execute(query, {"keys": alias_keys(value)}).scalars())
 
 
 def _ids_for(

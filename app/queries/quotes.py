@@ -26,6 +26,7 @@ from app.queries.cursors import (
 from app.queries.lookup import StoreLookup
 from app.queries.quote_filters import QuoteQuery, as_clauses
 from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quote_rows import DATE, FIELDS, ID, quote_object
 from app.queries.search import (
     PG_WORDS_HELD,
     SearchTerm,
@@ -76,36 +77,11 @@ _PG_HITS = (
     .subquery("hits")
 )
 
-_COLUMNS = (
-    QUOTE.c.id,
-    QUOTE.c.text,
-    QUOTE.c.kind,
-    QUOTE.c.said_on,
-    QUOTE.c.said_on_precision,
-    QUOTE.c.date,
-    QUOTE.c.cue,
-    QUOTE.c.span_start,
-    QUOTE.c.span_end,
-    QUOTE.c.speaker_span_start,
-    QUOTE.c.speaker_span_end,
-    QUOTE.c.continues_id,
-    QUOTE.c.origin,
-    QUOTE.c.basis,
-    QUOTE.c.confidence,
-    QUOTE.c.reviewed,
-    QUOTE.c.quotation_id,
-    SPEAKER.c.id.label("speaker_id"),
-    SPEAKER.c.name.label("speaker_name"),
-    SPEAKER.c.kind.label("speaker_kind"),
-    SPEAKER.c.role.label("speaker_role"),
-    GIVEN_TO.c.id.label("outlet_id"),
-    GIVEN_TO.c.name.label("outlet_name"),
-    ARTICLE.c.id.label("article_id"),
-    ARTICLE.c.title.label("article_title"),
-    ARTICLE.c.published_on.label("article_published_on"),
-    PUBLISHER.c.id.label("publisher_id"),
-    PUBLISHER.c.name.label("publisher_name"),
-)
+# The columns of ``quote_rows.FIELDS``, in its order, as SQLAlchemy reads them.
+_ALIASES = {"q": QUOTE, "s": SPEAKER, "g": GIVEN_TO, "a": ARTICLE, "p": PUBLISHER}
+_COLUMNS = tuple(_ALIASES[table].c[column] for table, column in FIELDS)
+# Where the page's sort key stands in a row, after the columns.
+_SORT_KEY = len(FIELDS)
 _JOINED = (
     QUOTE.join(SPEAKER, SPEAKER.c.id == QUOTE.c.speaker_id)
     .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
@@ -118,7 +94,7 @@ def get_quote(session: Session, quote_id: int) -> QuotePublic | None:
     if not 0 < quote_id <= MAX_ROW_ID:
         return None
     row = session.execute(sa.select(*_COLUMNS).select_from(_JOINED).where(QUOTE.c.id == quote_id))
-    found = row.mappings().first()
+    found = row.first()
     return _to_public(found) if found else None
 
 
@@ -130,7 +106,7 @@ def article_quotes(session: Session, article_id: int) -> list[QuotePublic]:
         .where(QUOTE.c.article_id == article_id)
         .order_by(QUOTE.c.span_start, QUOTE.c.id)
     )
-    return [_to_public(row) for row in rows.mappings()]
+    return [_to_public(row) for row in rows]
 
 
 # On PostgreSQL, totals past this many matches are estimated (``Settings.exact_total_up_to``).
@@ -320,12 +296,12 @@ class _Plan:
         order = [k.desc() if descending != before else k.asc() for k in key]
         rows = session.execute(statement.order_by(*order).limit(limit + 1), self.params())
         found, next_cursor, prev_cursor = settle(
-            list(rows.mappings()), limit, before=before, from_cursor=cursor is not None,
+            list(rows), limit, before=before, from_cursor=cursor is not None,
             query_fingerprint=self.fingerprint,
             position=lambda row: (
-                [row["sort_key"], row["date"].isoformat(), row["id"]]
+                [row[_SORT_KEY], row[DATE].isoformat(), row[ID]]
                 if named is not None
-                else [row["sort_key"] if relevance else row["date"].isoformat(), row["id"]]
+                else [row[_SORT_KEY] if relevance else row[DATE].isoformat(), row[ID]]
             ),
         )  # fmt: skip
         return [_to_public(row) for row in found], next_cursor, prev_cursor
@@ -420,46 +396,5 @@ def _quotes(session: Session) -> int:
     return int(session.execute(sa.select(sa.func.max(QUOTE.c.id))).scalar() or 0)
 
 
-def _to_public(row: sa.RowMapping) -> QuotePublic:
-    speaker_span = (
-        {"start": row["speaker_span_start"], "end": row["speaker_span_end"]}
-        if row["speaker_span_start"] is not None
-        else None
-    )
-    outlet = (
-        {"id": row["outlet_id"], "name": row["outlet_name"]}
-        if row["outlet_id"] is not None
-        else None
-    )
-    return QuotePublic.model_validate(
-        {
-            "id": row["id"],
-            "text": row["text"],
-            "kind": row["kind"],
-            "speaker": {
-                "id": row["speaker_id"],
-                "name": row["speaker_name"],
-                "kind": row["speaker_kind"],
-                "role": row["speaker_role"],
-            },
-            "outlet": outlet,
-            "article": {
-                "id": row["article_id"],
-                "title": row["article_title"],
-                "publisher": {"id": row["publisher_id"], "name": row["publisher_name"]},
-                "published_on": row["article_published_on"],
-            },
-            "said_on": row["said_on"],
-            "said_on_precision": row["said_on_precision"],
-            "date": row["date"],
-            "cue": row["cue"],
-            "span": {"start": row["span_start"], "end": row["span_end"]},
-            "speaker_span": speaker_span,
-            "continues": row["continues_id"],
-            "origin": row["origin"],
-            "basis": row["basis"],
-            "confidence": row["confidence"],
-            "reviewed": bool(row["reviewed"]),
-            "quotation": row["quotation_id"],
-        }
-    )
+def _to_public(row: sa.Row[Any]) -> QuotePublic:
+    return QuotePublic.model_validate(quote_object(row))
