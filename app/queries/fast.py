@@ -21,7 +21,7 @@ import orjson
 from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
 from app.queries.lookup import alias_keys
-from app.queries.quotations import QuotationQuery, quotation_fingerprint
+from app.queries.quotations import QuotationQuery, own_filters, quotation_fingerprint
 from app.queries.quote_filters import QuoteQuery, as_sql
 from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.quote_rows import DATE, ID, QUOTE_SELECT, iso, quote_object
@@ -229,18 +229,11 @@ class FastQuotes:
         """A page of ``GET /v1/quotations`` filtered by speaker and dates only."""
 
         def job(connection: sqlite3.Connection) -> bytes:
-            where: list[str] = []
-            params: list[Any] = []
-            if query.speakers:
-                ids = self._ids(connection, "speaker", query.speakers)
-                where.append(f"t.speaker_id IN ({', '.join('?' * len(ids))})")
-                params.extend(ids)
-            if query.since is not None:
-                where.append("t.date >= ?")
-                params.append(query.since.isoformat())
-            if query.until is not None:
-                where.append("t.date <= ?")
-                params.append(query.until.isoformat())
+            try:
+                own = filter_conditions(own_filters(query), _Lookup(self, connection), "t")
+            except QueryError as error:
+                raise Unserved from error
+            where, params = as_sql(own)
             sql, page_params = quotation_sql(where, params, query, cursor, "?")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")

@@ -37,7 +37,7 @@ from app.queries.fast import (
     quotations_json,
 )
 from app.queries.lookup import alias_keys
-from app.queries.quotations import QuotationQuery
+from app.queries.quotations import QuotationQuery, own_filters
 from app.queries.quote_filters import QuoteQuery, as_sql
 from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.quote_rows import QUOTE_SELECT, quote_object
@@ -189,17 +189,11 @@ class PgFastQuotes:
 
         def job(connection: psycopg.Connection[Any]) -> bytes:
             self._fresh(connection)
-            where: list[str] = []
-            params: list[Any] = []
-            if query.speakers:
-                where.append("t.speaker_id = ANY(%s)")
-                params.append(self._ids(connection, "speaker", query.speakers))
-            if query.since is not None:
-                where.append("t.date >= %s")
-                params.append(query.since)
-            if query.until is not None:
-                where.append("t.date <= %s")
-                params.append(query.until)
+            try:
+                own = filter_conditions(own_filters(query), _Lookup(self, connection), "t")
+            except QueryError as error:
+                raise Unserved from error
+            where, params = as_sql(own, "%s")
             sql, page_params = quotation_sql(where, params, query, cursor, "%s")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")

@@ -14,9 +14,9 @@ from app.models import Article, Outlet, Quotation, Quote, Speaker
 from app.models.public import Page, QuotationDetail, QuotationPublic, QuotationReport
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int, fingerprint, read_cursor, settle
-from app.queries.errors import check_range
-from app.queries.lookup import speaker_ids_for
-from app.queries.quote_filters import QuoteQuery
+from app.queries.lookup import StoreLookup
+from app.queries.quote_filters import QuoteQuery, as_clauses
+from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.quotes import report_conditions
 
 QuotationSort = Literal["-date", "date", "reports"]
@@ -85,6 +85,12 @@ def list_quotations(
     )
 
 
+def own_filters(query: QuotationQuery) -> QuoteQuery:
+    """The quotation's own speaker and dates as quote filters: a quotation has the columns
+    they name (``speaker_id``, ``date``), so ``quote_filters`` defines them for both."""
+    return QuoteQuery(speakers=query.speakers, since=query.since, until=query.until)
+
+
 def quotation_fingerprint(query: QuotationQuery) -> str:
     """What a quotation cursor belongs to (the direct read path makes the same)."""
     return fingerprint({"quotations": True, **dataclasses.asdict(query)})
@@ -93,16 +99,9 @@ def quotation_fingerprint(query: QuotationQuery) -> str:
 def _conditions(
     session: Session, query: QuotationQuery
 ) -> tuple[list[sa.ColumnElement[bool]], dict[str, Any]]:
-    conditions: list[sa.ColumnElement[bool]] = []
+    own = filter_conditions(own_filters(query), StoreLookup(session), "quotation")
+    conditions = as_clauses(own, prefix="own")
     params: dict[str, Any] = {}
-    check_range(query.since, query.until)
-    if query.speakers:
-        ids = speaker_ids_for(session, query.speakers, "speaker")
-        conditions.append(QUOTATION.c.speaker_id.in_(ids))
-    if query.since is not None:
-        conditions.append(QUOTATION.c.date >= query.since)
-    if query.until is not None:
-        conditions.append(QUOTATION.c.date <= query.until)
     if query.reports != QuoteQuery():
         on_reports, params = report_conditions(session, query.reports)
         conditions.append(QUOTATION.c.id.in_(sa.select(QUOTE.c.quotation_id).where(*on_reports)))

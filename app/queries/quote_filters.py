@@ -222,16 +222,17 @@ def _pieces(condition: Condition) -> list[tuple[str, Any]]:
     return [*pieces, (parts[-1], None)]
 
 
-def as_clauses(found: Sequence[Condition]) -> list[sa.ColumnElement[bool]]:
+def as_clauses(found: Sequence[Condition], prefix: str = "filter") -> list[sa.ColumnElement[bool]]:
     """The conditions as SQLAlchemy clauses, each value a bound parameter of its own type (a
-    list an expanding one, which brings its own parentheses)."""
+    list an expanding one, which brings its own parentheses). ``prefix`` names the parameters:
+    two sets of conditions in one statement need two prefixes."""
     clauses: list[sa.ColumnElement[bool]] = []
     for number, condition in enumerate(found):
         written: list[str] = []
         binds: list[sa.BindParameter[Any]] = []
         pieces = _pieces(condition)
         for i, (before, value) in enumerate(pieces[:-1]):
-            name = f"filter_{number}_{i}"
+            name = f"{prefix}_{number}_{i}"
             if isinstance(value, tuple):
                 assert before.endswith(_LIST), condition.sql
                 written.append(f"{before[: -len(_LIST)]}IN :{name}")
