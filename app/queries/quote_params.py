@@ -1,9 +1,10 @@
-"""A quote search read straight from a request's query string, for the direct read path.
+"""A quote search read from a query string: by the direct read path and the search page.
 
 Each filter is read by its form in ``quote_filters.FILTERS``, with the same limits the routes
-validate, so a filter added there is read here too. What this reader cannot take exactly as the
-routes would (a bad or repeated value, an unknown parameter, an export) raises ``NotPlain``:
-the routes then answer it, problem responses included.
+validate, so a filter added there is read here too. What this reader cannot take as it stands
+(a bad or repeated value, an unknown parameter) raises ``NotPlain``, naming the parameter and
+saying what is wrong with it: the direct path hands such a request to the routes, which answer
+the problem; the search page shows the reader what to fix.
 """
 
 import datetime as dt
@@ -27,8 +28,8 @@ from app.queries.quote_filters import (
 )
 
 
-class NotPlain(Exception):
-    """Not a request this reader takes as it stands; the routes judge it."""
+class NotPlain(QueryError):
+    """Not a search this reader takes as it stands; ``parameter`` and ``detail`` say why."""
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,33 @@ def read_quote_request(
             each = by_param[name]
             read = [_read(each, text) for text in texts]
             values[each.attribute] = tuple(read) if each.form in _LISTED else read[0]
-    q = _checked(given, "q", None, lambda text: len(text) <= SEARCH_LONGEST)
-    sort = _checked(given, "sort", "-date", lambda text: text in sorts)
-    limit = _checked(given, "limit", str(DEFAULT_LIMIT), _page_size)
-    cursor = _checked(given, "cursor", None, _cursor)
+    q = _checked(
+        given,
+        "q",
+        None,
+        lambda text: len(text) <= SEARCH_LONGEST,
+        f"the search is longer than {SEARCH_LONGEST:,} characters",
+    )
+    sort = _checked(
+        given,
+        "sort",
+        "-date",
+        lambda text: text in sorts,
+        f"the order is one of {', '.join(sorts)}",
+    )
+    limit = _checked(
+        given,
+        "limit",
+        str(DEFAULT_LIMIT),
+        _page_size,
+        f"the page size is a whole number from 1 to {PAGE_MOST}",
+    )
+    cursor = _checked(given, "cursor", None, _cursor, "the cursor is not one this service made")
     query = QuoteQuery(**values, q=blank_is_no_search(q))
     try:
         check_range(query.since, query.until)
     except QueryError as error:
-        raise NotPlain(error.parameter) from error
+        raise NotPlain(error.parameter, error.detail) from error
     return QuoteRequest(query, str(sort), int(str(limit)), cursor)
 
 
@@ -79,24 +98,30 @@ def _grouped(query_string: str, by_param: dict[str, Filter]) -> dict[str, list[s
     try:
         pairs = parse_qsl(query_string, keep_blank_values=True, strict_parsing=True)
     except ValueError as error:
-        raise NotPlain("query string") from error
+        raise NotPlain("query", "the query string is malformed") from error
     given: dict[str, list[str]] = {}
     for name, value in pairs:
         each = by_param.get(name)
         known = each is not None or name in _PAGING
         listed = each is not None and each.form in _LISTED
-        if not known or (name in given and not listed):
-            raise NotPlain(name)
+        if not known:
+            raise NotPlain(name, f"{name} is not a parameter of a quote search")
+        if name in given and not listed:
+            raise NotPlain(name, f"{name} is given more than once")
         given.setdefault(name, []).append(value)
     return given
 
 
 def _checked(
-    given: dict[str, list[str]], name: str, default: str | None, good: Callable[[str], bool]
+    given: dict[str, list[str]],
+    name: str,
+    default: str | None,
+    good: Callable[[str], bool],
+    wrong: str,
 ) -> str | None:
     value = given.get(name, [default])[0]
     if value is not None and not good(value):
-        raise NotPlain(name)
+        raise NotPlain(name, wrong)
     return value
 
 
@@ -109,23 +134,24 @@ def _cursor(text: str) -> bool:
 
 
 def _read(each: Filter, text: str) -> Any:
+    name = each.param
     if each.form == "names":
         if not text.strip() or len(text) > NAME_LONGEST:
-            raise NotPlain(each.param)
+            raise NotPlain(name, f"the {name} is a name of 1 to {NAME_LONGEST} characters")
         return text
     if each.form == "choices":
         if text not in each.choices:
-            raise NotPlain(each.param)
+            raise NotPlain(name, f"{text!r} is not one of {', '.join(each.choices)}")
         return text
     if each.form == "date":
-        return iso_date(text)
+        return iso_date(text, name)
     if each.form == "article":
         found = valid_id(text)
         if found is None:
-            raise NotPlain(each.param)
+            raise NotPlain(name, f"the {name} must be given by its number")
         return found
     if text not in ("true", "false"):
-        raise NotPlain(each.param)  # the routes also read 1, yes, on...
+        raise NotPlain(name, f"{name} is true or false")  # the routes also read 1, yes, on...
     return text == "true"
 
 
@@ -137,11 +163,12 @@ def valid_id(text: str) -> int | None:
     return value if 0 < value <= MAX_ROW_ID else None
 
 
-def iso_date(text: str) -> dt.date:
-    """A strict YYYY-MM-DD date; anything looser is for the routes to judge."""
+def iso_date(text: str, name: str) -> dt.date:
+    """A strict YYYY-MM-DD date (the routes judge anything looser themselves)."""
+    wrong = NotPlain(name, f"{name}: {text!r} is not a date; write it as 2024-05-31")
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise NotPlain("date")
+        raise wrong
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise NotPlain("date") from None
+        raise wrong from None

@@ -1,6 +1,7 @@
 """The HTML routes. Each reads through the same query layer as the API and renders a template;
 a bad search is shown on the page itself, never as a stack trace."""
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ from app.queries.facets import FACETS, quote_facets
 from app.queries.outlets import get_outlet
 from app.queries.overview import TRUSTED_CONFIDENCE, most_quoted_outlets, most_quoted_speakers
 from app.queries.quotations import get_quotation
-from app.queries.quote_filters import PAGE_MOST, QuoteQuery, QuoteSort
-from app.queries.quote_params import valid_id
+from app.queries.quote_filters import FILTERS, PAGE_MOST, QuoteQuery, QuoteSort
+from app.queries.quote_params import read_quote_request, valid_id
 from app.queries.quotes import article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest
@@ -416,36 +417,19 @@ def _single_filters(form: SearchForm) -> list[tuple[str, dict[str, Any]]]:
     return filters
 
 
+# What of the form is a quote search's filters, read as the direct path reads a query.
+_FILTER_PARAMS = frozenset({"q", *(f.param for f in FILTERS)})
+
+
 def _quote_query(form: SearchForm) -> QuoteQuery:
-    article = None
-    if form.article:
-        article = valid_id(form.article)
-        if article is None:
-            raise ValueError("The article must be given by its number.")
+    """The form's search, read by the one reader of quote searches (``NotPlain``, a
+    ``QueryError``, names the box at fault)."""
+    filters = {name: value for name, value in form.params().items() if name in _FILTER_PARAMS}
+    asked = read_quote_request(urlencode(filters, doseq=True), sorts=("-date",))
     sort = cast(QuoteSort, form.sort)  # checked against SORTS when the form was read
     if sort == "relevance" and not form.q:
         sort = "-date"
-    return QuoteQuery(
-        speakers=(form.speaker,) if form.speaker else (),
-        outlets=(form.outlet,) if form.outlet else (),
-        publishers=(form.publisher,) if form.publisher else (),
-        kinds=tuple(form.kinds),
-        since=_date(form.since, "Said since"),
-        until=_date(form.until, "Said until"),
-        q=form.q or None,
-        article=article,
-        sort=sort,
-        reviewed=True if form.reviewed else None,
-    )
-
-
-def _date(value: str, label: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{label}: {value!r} is not a date; write it as 2024-05-31.") from None
+    return dataclasses.replace(asked.query, sort=sort)
 
 
 def _explain(parameter: str, detail: str) -> str:
