@@ -25,8 +25,8 @@ import sqlalchemy as sa  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.crud import InvalidField  # noqa: E402
 from app.db import make_engine, session_scope  # noqa: E402
-from app.ingest.pages import page_article  # noqa: E402
 from app.ingest.store import ingest_article  # noqa: E402
+from app.ingest.web_pages import page_article  # noqa: E402
 from app.seed import load_seed  # noqa: E402
 from app.upgrade import migrate  # noqa: E402
 

@@ -25,8 +25,8 @@ from app.db import make_engine, session_scope
 from app.ingest.archive import Failed, Prepared, Skipped, Stored, store_one
 from app.ingest.decoding import decode_page
 from app.ingest.fetch import Fetcher, FetchError, Limits
-from app.ingest.pages import page_article
 from app.ingest.store import Bounds, TooMuch, read_quotations
+from app.ingest.web_pages import page_article
 from app.models.public import ArticleIn
 
 log = logging.getLogger("saidwho.watch")

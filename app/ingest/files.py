@@ -17,8 +17,8 @@ from pydantic import ValidationError
 
 from app.crud import InvalidField
 from app.ingest.decoding import decode_page, decode_text
-from app.ingest.pages import page_article
 from app.ingest.streams import MAX_JSON_FILE, TooLarge, Unreadable, records, whole
+from app.ingest.web_pages import page_article
 from app.models.public import ArticleIn
 
 # The evaluation corpus format names two fields differently; accept both spellings.

@@ -68,7 +68,7 @@ NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Atom feed cannot carry a control character), so neither store takes them.
 Text = Annotated[str, AfterValidator(_no_control)]
 # A saved page as posted: its markup may hold anything but NUL; the text read from it is
-# cleaned before it is stored (``app.ingest.pages``).
+# cleaned before it is stored (``app.ingest.web_pages``).
 Html = Annotated[str, AfterValidator(_no_nul)]
 # The longest article text the store takes, in characters; no offset can be past it.
 MAX_TEXT = 1_000_000

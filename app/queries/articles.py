@@ -10,8 +10,8 @@ from app.models.public import ArticleDetail, ArticlePublic, Page
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import as_date, as_int
 from app.queries.errors import check_range
+from app.queries.keyset import page_rows
 from app.queries.lookup import outlet_ids_for
-from app.queries.pages import page_rows
 
 ARTICLE = core_table(Article)
 PUBLISHER = core_table(Outlet).alias("publisher")

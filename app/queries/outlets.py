@@ -7,8 +7,8 @@ from app.models import Outlet, OutletAlias, Quote
 from app.models.public import OutletPublic, Page
 from app.models.tables import core_table
 from app.queries.cursors import as_str
+from app.queries.keyset import page_rows
 from app.queries.lookup import find_outlet_id
-from app.queries.pages import page_rows
 from app.queries.speakers import aliases_of, names_like
 
 OUTLET = core_table(Outlet)

@@ -10,8 +10,8 @@ from app.models.public import Page, SpeakerKind, SpeakerPublic
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.cursors import as_str
+from app.queries.keyset import page_rows
 from app.queries.lookup import find_speaker_id
-from app.queries.pages import page_rows
 from app.queries.suggest import closest
 
 SPEAKER = core_table(Speaker)

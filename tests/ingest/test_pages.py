@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app.ingest.pages import read_page
+from app.ingest.web_pages import read_page
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -16,9 +16,9 @@ from app.api.page_body import FIELDS as PAGE_FIELDS
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.api.problems import ProblemError, problem_body
 from app.crud import InvalidField
-from app.ingest.pages import page_article
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.store import ingest
+from app.ingest.web_pages import page_article
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models.public import (
     BODY_TAGS,
