@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.queries.fast import QUOTE_SELECT  # noqa: E402
+from app.queries.quote_rows import QUOTE_SELECT  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DATASETTE_FAST = "_nocount=1&_nofacet=1&_nosuggest=1&_labels=on"
