@@ -9,8 +9,9 @@ executor runs its own way (an index of its store), and is not in the table.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, Protocol, cast, get_args
 
 import sqlalchemy as sa
@@ -83,12 +84,14 @@ Form = Literal["names", "choices", "date", "article", "flag"]
 @dataclass(frozen=True)
 class Filter:
     """A filter: the request parameter ``param`` sets ``QuoteQuery.<attribute>``, and a value
-    (names already resolved to ids) means the condition ``where`` makes on the quote table."""
+    (names already resolved to ids) means the condition ``sql`` on the quote table: ``{q}``
+    stands for the table's name in the statement, ``?`` for the value (``IN (?)`` for a list:
+    names, ids and choices are lists)."""
 
     param: str
     attribute: str
     form: Form
-    where: Callable[[str, Any], Condition]
+    sql: str
     description: str
     examples: dict[str, Any]
     choices: tuple[str, ...] = ()
@@ -99,93 +102,63 @@ class Filter:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _among(column: str) -> str:
-    return f"{column} {_LIST}?)"
-
-
-def _in(column: str) -> Callable[[str, Any], Condition]:
-    def where(quote: str, values: Any) -> Condition:
-        return Condition(_among(f"{quote}.{column}"), (tuple(values),))
-
-    return where
-
-
-def _published_by(quote: str, ids: Any) -> Condition:
-    publishers = _among("publisher_id")
-    return Condition(
-        f"{quote}.article_id IN (SELECT id FROM article WHERE {publishers})", (tuple(ids),)
-    )
-
-
-def _spoken_by_kind(quote: str, kinds: Any) -> Condition:
-    of_kind = _among("kind")
-    return Condition(
-        f"{quote}.speaker_id IN (SELECT id FROM speaker WHERE {of_kind})", (tuple(kinds),)
-    )
-
-
-def _compare(column: str, operator: str) -> Callable[[str, Any], Condition]:
-    def where(quote: str, value: Any) -> Condition:
-        return Condition(f"{quote}.{column} {operator} ?", (value,))
-
-    return where
-
-
 FILTERS: tuple[Filter, ...] = (
     Filter(
-        "speaker", "speakers", "names", _in("speaker_id"), owner="speaker", on_reports=False,
+        "speaker", "speakers", "names", "{q}.speaker_id IN (?)", owner="speaker", on_reports=False,
         description="A speaker id, or any of its names or aliases, case-insensitive. Repeat for "
         "any of several.",
         examples={"by_surname": "blinken", "by_id": "antony-blinken",
                   "anonymous": "unnamed U.S. official"},
     ),
     Filter(
-        "outlet", "outlets", "names", _in("outlet_id"), owner="outlet",
+        "outlet", "outlets", "names", "{q}.outlet_id IN (?)", owner="outlet",
         description='The outlet the words were given to ("told CBS News"): id or name, '
         "case-insensitive. Repeat for any of several.",
         examples={"by_id": "cbs-news", "by_name": "The Washington Post"},
     ),
     Filter(
-        "publisher", "publishers", "names", _published_by, owner="outlet",
+        "publisher", "publishers", "names",
+        "{q}.article_id IN (SELECT id FROM article WHERE publisher_id IN (?))", owner="outlet",
         description="The article's publisher: an outlet id or name, case-insensitive. Repeat "
         "for any of several.",
         examples={"by_id": "upi", "by_name": "United Press International"},
     ),
     Filter(
-        "since", "since", "date", _compare("date", ">="), on_reports=False,
+        "since", "since", "date", "{q}.date >= ?", on_reports=False,
         description="Only items dated on or after this ISO date (inclusive).",
         examples={"may_2024": "2024-05-01"},
     ),
     Filter(
-        "until", "until", "date", _compare("date", "<="), on_reports=False,
+        "until", "until", "date", "{q}.date <= ?", on_reports=False,
         description="Only items dated on or before this ISO date (inclusive).",
         examples={"end_of_may_2024": "2024-05-31"},
     ),
     Filter(
-        "kind", "kinds", "choices", _in("kind"), choices=get_args(QuoteKind),
+        "kind", "kinds", "choices", "{q}.kind IN (?)", choices=get_args(QuoteKind),
         description="`direct`, `partial` or `indirect`. Repeat for any of several.",
         examples={"direct_only": "direct", "partial": "partial"},
     ),
     Filter(
-        "speaker_kind", "speaker_kinds", "choices", _spoken_by_kind,
+        "speaker_kind", "speaker_kinds", "choices",
+        "{q}.speaker_id IN (SELECT id FROM speaker WHERE kind IN (?))",
         choices=get_args(SpeakerKind),
         description="`person`, `organization` or `anonymous` (a source the article does not "
         'name, such as "a U.S. official"): the kind of speaker. Repeat for any of several.',
         examples={"unnamed_sources": "anonymous", "named_people": "person"},
     ),
     Filter(
-        "article", "article", "article", _compare("article_id", "="), on_reports=False,
+        "article", "article", "article", "{q}.article_id = ?", on_reports=False,
         description="Only quotes from this article id.",
         examples={"seed_article": 1},
     ),
     Filter(
-        "origin", "origins", "choices", _in("origin"), choices=get_args(QuoteOrigin),
+        "origin", "origins", "choices", "{q}.origin IN (?)", choices=get_args(QuoteOrigin),
         description="`seed`, `extracted` or `manual`: where the quote came from. Repeat for any "
         "of several.",
         examples={"machine": "extracted", "by_hand": "manual"},
     ),
     Filter(
-        "reviewed", "reviewed", "flag", _compare("reviewed", "="),
+        "reviewed", "reviewed", "flag", "{q}.reviewed = ?",
         description="`false`: only quotes no person has checked yet (machine attributions); "
         "`true`: only those a person confirmed, corrected or curated.",
         examples={"unchecked": False, "checked": True},
@@ -204,11 +177,18 @@ def conditions(query: QuoteQuery, lookup: Lookup, quote: str = "quote") -> list[
         if value is None or value == ():
             continue
         if each.owner is not None:
-            value = sorted(set(lookup.ids(each.owner, value, each.param)))
+            value = tuple(sorted(set(lookup.ids(each.owner, value, each.param))))
+        elif isinstance(value, list):
+            value = tuple(value)
         elif each.form == "article" and not lookup.has_article(value):
             raise QueryError(each.param, f"there is no article {value}")
-        found.append(each.where(quote, value))
+        found.append(Condition(_on(each.sql, quote), (value,)))
     return found
+
+
+@lru_cache(maxsize=256)
+def _on(sql: str, quote: str) -> str:
+    return sql.replace("{q}", quote)
 
 
 _LIST = "IN ("
@@ -254,20 +234,33 @@ def as_sql(found: Sequence[Condition], mark: str = "?") -> tuple[list[str], list
     sql: list[str] = []
     values: list[Any] = []
     for condition in found:
-        written: list[str] = []
-        pieces = _pieces(condition)
-        for before, value in pieces[:-1]:
-            if isinstance(value, tuple) and mark == "?":
-                written.append(before + ", ".join("?" * len(value)))
-                values.extend(value)
-            elif isinstance(value, tuple):
-                assert before.endswith(_LIST), condition.sql
-                written.append(f"{before[: -len(_LIST)]}= ANY({mark}")
-                values.append(list(value))
+        lengths = tuple(len(v) if isinstance(v, tuple) else -1 for v in condition.values)
+        sql.append(_rendered(condition.sql, mark, lengths))
+        for value in condition.values:
+            if isinstance(value, tuple):
+                if mark == "?":
+                    values.extend(value)
+                else:
+                    values.append(list(value))
+            elif mark == "?" and isinstance(value, dt.date):
+                values.append(value.isoformat())
             else:
-                written.append(before + mark)
-                iso = mark == "?" and isinstance(value, dt.date)
-                values.append(value.isoformat() if iso else value)
-        written.append(pieces[-1][0])
-        sql.append("".join(written))
+                values.append(value)
     return sql, values
+
+
+@lru_cache(maxsize=4096)
+def _rendered(sql: str, mark: str, lengths: tuple[int, ...]) -> str:
+    """A condition's SQL with its marks (a list of ``n`` values: ``n`` marks, or one array)."""
+    parts = sql.split("?")
+    written = [parts[0]]
+    for length, after in zip(lengths, parts[1:], strict=True):
+        if length >= 0 and mark == "?":
+            written.append(", ".join("?" * length) + after)
+        elif length >= 0:
+            assert written[-1].endswith(_LIST), sql
+            written[-1] = written[-1][: -len(_LIST)] + "= ANY(" + mark
+            written.append(after)
+        else:
+            written.append(mark + after)
+    return "".join(written)
