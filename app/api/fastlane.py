@@ -10,7 +10,6 @@ routes' own; a test holds the two to the same answers.
 """
 
 import asyncio
-import dataclasses
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
@@ -22,7 +21,7 @@ from app.api.metrics import HANDLER
 from app.api.problems import query_timeout
 from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
 from app.queries.quotations import QuotationQuery, QuotationSort
-from app.queries.quote_filters import BY_PARAM, FILTERS, Filter, QuoteSort
+from app.queries.quote_filters import BY_PARAM, FILTERS, Filter
 from app.queries.quote_params import NotPlain, QuoteRequest, read_quote_request, valid_id
 
 _PREFIX = "/v1/quotes/"
@@ -129,9 +128,8 @@ class QuoteFastLane:
         if not _wants_json(scope):
             raise Unserved
         asked = _read(scope, _QUOTE_SORTS, FILTERS)
-        query = dataclasses.replace(asked.query, sort=cast(QuoteSort, asked.sort))
         reads = self.reads
-        return lambda slice_s=None: reads.page(query, asked.limit, asked.cursor, slice_s)
+        return lambda slice_s=None: reads.page(asked.query, asked.limit, asked.cursor, slice_s)
 
     def _quotations_job(self, scope: Scope) -> Any:
         """Quotations by speaker and date, the lists clients page through; any filter on the

@@ -10,7 +10,7 @@ executor runs its own way (an index of its store), and is not in the table.
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, Protocol, cast, get_args
 
@@ -81,7 +81,7 @@ class Lookup(Protocol):
 Form = Literal["names", "choices", "date", "article", "flag"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each filter is one of a kind: hashed by identity
 class Filter:
     """A filter: the request parameter ``param`` sets ``QuoteQuery.<attribute>``, and a value
     (names already resolved to ids) means the condition ``sql`` on the quote table: ``{q}``
@@ -99,7 +99,6 @@ class Filter:
     # Whether it is a condition on a quotation's reports (``/v1/quotations``) as well as on
     # quotes: the quotation has its own speaker and dates.
     on_reports: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 FILTERS: tuple[Filter, ...] = (

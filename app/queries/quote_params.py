@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast, get_args
 from urllib.parse import parse_qsl
 
 from app.models.tables import MAX_ROW_ID
@@ -24,6 +25,7 @@ from app.queries.quote_filters import (
     SEARCH_LONGEST,
     Filter,
     QuoteQuery,
+    QuoteSort,
     blank_is_no_search,
 )
 
@@ -34,8 +36,8 @@ class NotPlain(QueryError):
 
 @dataclass(frozen=True)
 class QuoteRequest:
-    """The filters (``query``, in its default order), the order asked, the page size and the
-    cursor."""
+    """The filters (``query``, in the order asked when it is one of quotes), the order asked,
+    the page size and the cursor."""
 
     query: QuoteQuery
     sort: str
@@ -44,6 +46,7 @@ class QuoteRequest:
 
 
 _LISTED = frozenset({"names", "choices"})
+_QUOTE_SORTS = frozenset(get_args(QuoteSort))
 _PAGING = frozenset({"q", "sort", "limit", "cursor"})
 _CURSOR = re.compile(r"[A-Za-z0-9_-]+")
 DEFAULT_LIMIT = 20
@@ -54,7 +57,7 @@ def read_quote_request(
 ) -> QuoteRequest:
     """The request's search, page size and cursor; ``sorts`` are the orders the caller serves,
     ``filters`` the filters it takes."""
-    by_param = {f.param: f for f in filters}
+    by_param = _by_param(tuple(filters))
     given = _grouped(query_string, by_param)
     values: dict[str, Any] = {}
     for name, texts in given.items():
@@ -84,12 +87,19 @@ def read_quote_request(
         f"the page size is a whole number from 1 to {PAGE_MOST}",
     )
     cursor = _checked(given, "cursor", None, _cursor, "the cursor is not one this service made")
-    query = QuoteQuery(**values, q=blank_is_no_search(q))
+    # A quote order goes in the query; another (a quotation's "reports") is the caller's.
+    order = str(sort) if sort in _QUOTE_SORTS else "-date"
+    query = QuoteQuery(**values, q=blank_is_no_search(q), sort=cast(QuoteSort, order))
     try:
         check_range(query.since, query.until)
     except QueryError as error:
         raise NotPlain(error.parameter, error.detail) from error
     return QuoteRequest(query, str(sort), int(str(limit)), cursor)
+
+
+@lru_cache(maxsize=16)
+def _by_param(filters: tuple[Filter, ...]) -> dict[str, Filter]:
+    return {f.param: f for f in filters}
 
 
 def _grouped(query_string: str, by_param: dict[str, Filter]) -> dict[str, list[str]]:
