@@ -22,8 +22,7 @@ from app.queries.cursors import as_date, as_int, fingerprint, read_position, set
 from app.queries.errors import QueryError
 from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery, own_filters, quotation_fingerprint
-from app.queries.quote_filters import QuoteQuery, as_sql
-from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import DATE, ID, QUOTE_SELECT, iso, quote_object
 from app.queries.search import is_common, parse_search, search_total, to_fts5
 
@@ -230,10 +229,9 @@ class FastQuotes:
 
         def job(connection: sqlite3.Connection) -> bytes:
             try:
-                own = filter_conditions(own_filters(query), _Lookup(self, connection), "t")
+                where, params = conditions_sql(own_filters(query), _Lookup(self, connection), "t")
             except QueryError as error:
                 raise Unserved from error
-            where, params = as_sql(own)
             sql, page_params = quotation_sql(where, params, query, cursor, "?")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")
@@ -266,7 +264,7 @@ class FastQuotes:
         """Conditions for the page, then for the total: a common search is checked quote by
         quote in date order for one page, but counted from the index."""
         try:
-            where, params = as_sql(filter_conditions(query, _Lookup(self, connection), "q"))
+            where, params = conditions_sql(query, _Lookup(self, connection), "q")
         except QueryError as error:
             raise Unserved from error  # the general path words the problem
         if query.q is not None:

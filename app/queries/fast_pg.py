@@ -38,8 +38,7 @@ from app.queries.fast import (
 )
 from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery, own_filters
-from app.queries.quote_filters import QuoteQuery, as_sql
-from app.queries.quote_filters import conditions as filter_conditions
+from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import QUOTE_SELECT, quote_object
 from app.queries.quotes import PG_LISTED
 from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
@@ -190,10 +189,11 @@ class PgFastQuotes:
         def job(connection: psycopg.Connection[Any]) -> bytes:
             self._fresh(connection)
             try:
-                own = filter_conditions(own_filters(query), _Lookup(self, connection), "t")
+                where, params = conditions_sql(
+                    own_filters(query), _Lookup(self, connection), "t", "%s"
+                )
             except QueryError as error:
                 raise Unserved from error
-            where, params = as_sql(own, "%s")
             sql, page_params = quotation_sql(where, params, query, cursor, "%s")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
             total = self._total(connection, where, params, "quotation t")
@@ -257,10 +257,9 @@ class PgFastQuotes:
     ) -> tuple[list[str], list[Any]]:
         """The same filters as the general path, in the same words."""
         try:
-            found = filter_conditions(query, _Lookup(self, connection), "q")
+            where, params = conditions_sql(query, _Lookup(self, connection), "q", "%s")
         except QueryError as error:
             raise Unserved from error  # the general path words the problem
-        where, params = as_sql(found, "%s")
         if query.q is not None:
             terms = parse_search(query.q)
             if not terms:

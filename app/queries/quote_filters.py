@@ -169,8 +169,42 @@ BY_PARAM = {f.param: f for f in FILTERS}
 def conditions(query: QuoteQuery, lookup: Lookup, quote: str = "quote") -> list[Condition]:
     """The conditions every filter of ``query`` but the search makes on the quote table (called
     ``quote`` in the SQL), names resolved by ``lookup``."""
+    return [Condition(_on(each.sql, quote), (value,)) for each, value in _given(query, lookup)]
+
+
+def conditions_sql(
+    query: QuoteQuery, lookup: Lookup, quote: str, mark: str = "?"
+) -> tuple[list[str], list[Any]]:
+    """``conditions`` as a DB-API driver takes them, for the direct paths: ``mark`` is the
+    driver's placeholder; with ``?`` (``sqlite3``) a list is one mark a value and dates are ISO
+    text, as SQLite stores them; with ``%s`` (psycopg) a list is one array. The SQL of each
+    shape of query (which filters, how many values each) is written once."""
+    shape: list[tuple[Filter, int]] = []
+    values: list[Any] = []
+    for each, value in _given(query, lookup):
+        if isinstance(value, tuple):
+            shape.append((each, len(value)))
+            if mark == "?":
+                values.extend(value)
+            else:
+                values.append(list(value))
+        else:
+            shape.append((each, -1))
+            iso = mark == "?" and isinstance(value, dt.date)
+            values.append(value.isoformat() if iso else value)
+    return list(_shape_sql(tuple(shape), quote, mark)), values
+
+
+@lru_cache(maxsize=4096)
+def _shape_sql(shape: tuple[tuple[Filter, int], ...], quote: str, mark: str) -> tuple[str, ...]:
+    return tuple(_rendered(_on(each.sql, quote), mark, (length,)) for each, length in shape)
+
+
+def _given(query: QuoteQuery, lookup: Lookup) -> list[tuple[Filter, Any]]:
+    """Each filter the query gives, with its value: names resolved to ids (a tuple, as every
+    list is), an article checked to exist."""
     check_range(query.since, query.until)
-    found: list[Condition] = []
+    given: list[tuple[Filter, Any]] = []
     for each in FILTERS:
         value = getattr(query, each.attribute)
         if value is None or value == ():
@@ -181,8 +215,8 @@ def conditions(query: QuoteQuery, lookup: Lookup, quote: str = "quote") -> list[
             value = tuple(value)
         elif each.form == "article" and not lookup.has_article(value):
             raise QueryError(each.param, f"there is no article {value}")
-        found.append(Condition(_on(each.sql, quote), (value,)))
-    return found
+        given.append((each, value))
+    return given
 
 
 @lru_cache(maxsize=256)
@@ -224,28 +258,6 @@ def as_clauses(found: Sequence[Condition], prefix: str = "filter") -> list[sa.Co
         text = sa.text("".join(written)).bindparams(*binds)
         clauses.append(cast(sa.ColumnElement[bool], text))
     return clauses
-
-
-def as_sql(found: Sequence[Condition], mark: str = "?") -> tuple[list[str], list[Any]]:
-    """The conditions as SQL for a DB-API driver, and their values: with ``?`` (``sqlite3``),
-    a list is one mark a value and dates are ISO text, as SQLite stores them; with ``%s``
-    (psycopg), a list is one array."""
-    sql: list[str] = []
-    values: list[Any] = []
-    for condition in found:
-        lengths = tuple(len(v) if isinstance(v, tuple) else -1 for v in condition.values)
-        sql.append(_rendered(condition.sql, mark, lengths))
-        for value in condition.values:
-            if isinstance(value, tuple):
-                if mark == "?":
-                    values.extend(value)
-                else:
-                    values.append(list(value))
-            elif mark == "?" and isinstance(value, dt.date):
-                values.append(value.isoformat())
-            else:
-                values.append(value)
-    return sql, values
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,7 @@ the problem; the search page shows the reader what to fix.
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast, get_args
@@ -53,11 +53,11 @@ DEFAULT_LIMIT = 20
 
 
 def read_quote_request(
-    query_string: str, sorts: Collection[str], filters: Collection[Filter] = FILTERS
+    query_string: str, sorts: Collection[str], filters: tuple[Filter, ...] = FILTERS
 ) -> QuoteRequest:
     """The request's search, page size and cursor; ``sorts`` are the orders the caller serves,
     ``filters`` the filters it takes."""
-    by_param = _by_param(tuple(filters))
+    by_param = _by_param(filters)
     given = _grouped(query_string, by_param)
     values: dict[str, Any] = {}
     for name, texts in given.items():
@@ -65,36 +65,26 @@ def read_quote_request(
             each = by_param[name]
             read = [_read(each, text) for text in texts]
             values[each.attribute] = tuple(read) if each.form in _LISTED else read[0]
-    q = _checked(
-        given,
-        "q",
-        None,
-        lambda text: len(text) <= SEARCH_LONGEST,
-        f"the search is longer than {SEARCH_LONGEST:,} characters",
-    )
-    sort = _checked(
-        given,
-        "sort",
-        "-date",
-        lambda text: text in sorts,
-        f"the order is one of {', '.join(sorts)}",
-    )
-    limit = _checked(
-        given,
-        "limit",
-        str(DEFAULT_LIMIT),
-        _page_size,
-        f"the page size is a whole number from 1 to {PAGE_MOST}",
-    )
-    cursor = _checked(given, "cursor", None, _cursor, "the cursor is not one this service made")
+    q = _one(given, "q")
+    if q is not None and len(q) > SEARCH_LONGEST:
+        raise NotPlain("q", f"the search is longer than {SEARCH_LONGEST:,} characters")
+    sort = _one(given, "sort") or "-date"
+    if sort not in sorts:
+        raise NotPlain("sort", f"the order is one of {', '.join(sorts)}")
+    limit = _one(given, "limit")
+    if limit is not None and not _page_size(limit):
+        raise NotPlain("limit", f"the page size is a whole number from 1 to {PAGE_MOST}")
+    cursor = _one(given, "cursor")
+    if cursor is not None and not _cursor(cursor):
+        raise NotPlain("cursor", "the cursor is not one this service made")
     # A quote order goes in the query; another (a quotation's "reports") is the caller's.
-    order = str(sort) if sort in _QUOTE_SORTS else "-date"
+    order = sort if sort in _QUOTE_SORTS else "-date"
     query = QuoteQuery(**values, q=blank_is_no_search(q), sort=cast(QuoteSort, order))
     try:
         check_range(query.since, query.until)
     except QueryError as error:
         raise NotPlain(error.parameter, error.detail) from error
-    return QuoteRequest(query, str(sort), int(str(limit)), cursor)
+    return QuoteRequest(query, sort, int(limit) if limit is not None else DEFAULT_LIMIT, cursor)
 
 
 @lru_cache(maxsize=16)
@@ -122,17 +112,9 @@ def _grouped(query_string: str, by_param: dict[str, Filter]) -> dict[str, list[s
     return given
 
 
-def _checked(
-    given: dict[str, list[str]],
-    name: str,
-    default: str | None,
-    good: Callable[[str], bool],
-    wrong: str,
-) -> str | None:
-    value = given.get(name, [default])[0]
-    if value is not None and not good(value):
-        raise NotPlain(name, wrong)
-    return value
+def _one(given: dict[str, list[str]], name: str) -> str | None:
+    found = given.get(name)
+    return found[0] if found else None
 
 
 def _page_size(text: str) -> bool:
