@@ -68,8 +68,10 @@ def read_quote_request(
     q = _one(given, "q")
     if q is not None and len(q) > SEARCH_LONGEST:
         raise NotPlain("q", f"the search is longer than {SEARCH_LONGEST:,} characters")
-    sort = _one(given, "sort") or "-date"
-    if sort not in sorts:
+    sort = _one(given, "sort")
+    if sort is None:
+        sort = "-date"  # absent; an empty order is a wrong one, as the routes read it
+    elif sort not in sorts:
         raise NotPlain("sort", f"the order is one of {', '.join(sorts)}")
     limit = _one(given, "limit")
     if limit is not None and not _page_size(limit):

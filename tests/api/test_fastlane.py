@@ -85,7 +85,7 @@ DECLINED = [
     "limit=abc", "speaker=blinken&speaker=", "unknown=1", "reviewed=1", "reviewed=maybe",
     "origin=robot", "since=2024-06-01&until=2024-05-01", "since=2024-01-01&since=2024-02-01",
     "q=a&q=b", "speaker=%20", "speaker_kind=ghost", "article=99999", "limit=%EF%BC%91",
-    "cursor=%21%21",
+    "cursor=%21%21", "sort=", "limit=", "q=a&sort=",
 ]  # fmt: skip
 
 
@@ -138,7 +138,7 @@ QUOTATIONS_DECLINED = [
     "outlet=cbs-news", "q=escalation", "kind=partial", "publisher=upi", "speaker=nobody",
     "sort=loudest", "limit=0", "since=May", "cursor=garbage", "speaker=", "unknown=1",
     "origin=seed", "reviewed=false", "article=1", "sort=-reports",
-    "since=2024-06-01&until=2024-05-01",
+    "since=2024-06-01&until=2024-05-01", "sort=", "limit=",
 ]  # fmt: skip
 
 
