@@ -159,10 +159,9 @@ def valid_id(text: str) -> int | None:
 
 def iso_date(text: str, name: str) -> dt.date:
     """A strict YYYY-MM-DD date (the routes judge anything looser themselves)."""
-    wrong = NotPlain(name, f"{name}: {text!r} is not a date; write it as 2024-05-31")
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise wrong
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise wrong from None
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise NotPlain(name, f"{name}: {text!r} is not a date; write it as 2024-05-31")
