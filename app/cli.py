@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db import make_engine, session_scope
 from app.keys import create_key, list_keys, revoke_key
 from app.seed import load_seed
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 if TYPE_CHECKING:
     from app.ingest.files import Defaults
@@ -538,7 +538,7 @@ def copy_command(
     from sqlalchemy import create_engine
 
     from app.db import sqlite_path
-    from app.transfer import TransferError, copy_store
+    from app.store.transfer import TransferError, copy_store
 
     settings = Settings()
     path = sqlite_path(source)
@@ -566,7 +566,7 @@ def backup_command(
     target: Annotated[Path, typer.Argument(help="The new file to write the copy to.")],
 ) -> None:
     """Copy the SQLite store, consistently, while it serves; then check the copy's integrity."""
-    from app.backup import BackupError, backup
+    from app.store.backup import BackupError, backup
 
     try:
         made = backup(Settings().database_url, target)

@@ -13,7 +13,7 @@ from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
 from app.models.versions import Expected, VersionMismatch
 from app.names import slugify
-from app.outlets import outlet_for
+from app.outlets.store import outlet_for
 from app.queries.lookup import find_speaker_id
 from app.quotations.grouping import group, move, refresh, regroup, release
 

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
-from app.models import Article, Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
+from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
 from app.models.tables import core_table
 from app.names import name_key
 
@@ -209,20 +209,6 @@ _SQLITE_STORES: dict[type | None, Any] = {
 }
 
 
-def ensure_outlet(*, session: Session, id: str, name: str, aliases: Iterable[str] = ()) -> Outlet:
-    """The outlet with this id, created if missing, answering to every given name."""
-    hold_name(session, "outlet", id)
-    outlet = session.get(Outlet, id, populate_existing=True)
-    if outlet is None:
-        outlet = Outlet(id=id, name=name)
-        session.add(outlet)
-        session.flush()
-    known = set(session.exec(select(OutletAlias.key).where(OutletAlias.outlet_id == id)))
-    for key, alias in _new_aliases(known, (name, id, *aliases)):
-        session.add(OutletAlias(outlet_id=id, key=key, alias=alias))
-    return outlet
-
-
 _ALIAS_KEYS = sa.select(SpeakerAlias.key).where(  # type: ignore[call-overload]
     SpeakerAlias.speaker_id == sa.bindparam("speaker_id")
 )
@@ -259,12 +245,12 @@ def ensure_speaker(
             created.add(id)
     else:
         known = set(session.execute(_ALIAS_KEYS, {"speaker_id": id}).scalars())
-    for key, alias in _new_aliases(known, (name, id, *aliases)):
+    for key, alias in new_aliases(known, (name, id, *aliases)):
         session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias, article_id=learnt_from))
     return speaker
 
 
-def _new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
+def new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
     """(key, alias) for each name whose lookup key is not yet known, first spelling kept."""
     new: dict[str, str] = {}
     for alias in names:

@@ -241,7 +241,7 @@ def include_object(
 
 def migrate_schema(settings: Settings, revision: str = "head") -> None:
     """Bring the store's schema to ``revision`` with the project's Alembic migrations (the
-    data that only the app can work out is ``app.upgrade.migrate``'s)."""
+    data that only the app can work out is ``app.store.upgrade.migrate``'s)."""
     _ensure_sqlite_folder(settings.database_url)
     command.upgrade(alembic_config(settings), revision)
 

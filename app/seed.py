@@ -15,6 +15,7 @@ from app import crud
 from app.db import session_scope
 from app.extract.language import language_of
 from app.models.public import DatePrecision, QuoteKind, SpeakerKind
+from app.outlets.store import ensure_outlet
 from app.quotations.grouping import group
 
 ATTRIBUTIONS_FILE = "attributions.yaml"
@@ -137,7 +138,7 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
             assert existing.id is not None
             return SeedResult(article_id=existing.id, created=False, quotes=0)
         for outlet in seed.outlets:
-            crud.ensure_outlet(session=session, **outlet.model_dump())
+            ensure_outlet(session=session, **outlet.model_dump())
         for speaker in seed.speakers:
             crud.ensure_speaker(session=session, **speaker.model_dump())
         article = crud.add_article(

@@ -26,7 +26,7 @@ from app.config import Settings  # noqa: E402
 from app.db import make_engine, session_scope  # noqa: E402
 from app.keys import create_key  # noqa: E402
 from app.seed import load_seed  # noqa: E402
-from app.upgrade import migrate  # noqa: E402
+from app.store.upgrade import migrate  # noqa: E402
 from tests.serving import free_port  # noqa: E402
 
 CONFIG = ROOT / "tests" / "api" / "schemathesis.toml"

@@ -42,8 +42,8 @@ from sqlalchemy import create_engine, make_url, text  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest.archive import Prepared, _prepared  # noqa: E402
 from app.ingest.files import Defaults, sources  # noqa: E402
+from app.store.upgrade import migrate  # noqa: E402
 from app.synth.articles import load_models, varied_articles  # noqa: E402
-from app.upgrade import migrate  # noqa: E402
 from tests.ingest.feed_server import Route, Site, rfc822, rss, serving  # noqa: E402
 
 NEWSROOM = ROOT / "tests" / "evaluation" / "newsroom" / "articles.yaml"

@@ -28,7 +28,7 @@ from app.db import make_engine, session_scope  # noqa: E402
 from app.ingest.store import ingest_article  # noqa: E402
 from app.ingest.web_pages import page_article  # noqa: E402
 from app.seed import load_seed  # noqa: E402
-from app.upgrade import migrate  # noqa: E402
+from app.store.upgrade import migrate  # noqa: E402
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ from app.db import make_engine, session_scope  # noqa: E402
 from app.ingest.reading import read_quotations  # noqa: E402
 from app.ingest.writer import Submitted, write_articles  # noqa: E402
 from app.seed import load_seed  # noqa: E402
-from app.upgrade import migrate  # noqa: E402
+from app.store.upgrade import migrate  # noqa: E402
 from bench.ingest import build, new_database  # noqa: E402
 
 # Parents before children, as any writer must.

@@ -23,7 +23,7 @@ from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 POSTGRES = os.environ.get("SAIDWHO_TEST_POSTGRES_URL", "")
 _databases: dict[Path, str] = {}

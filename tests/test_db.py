@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.config import Settings
 from app.db import make_engine
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's pragmas
 

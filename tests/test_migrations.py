@@ -11,7 +11,7 @@ import app.models  # noqa: F401
 from app import crud
 from app.config import Settings
 from app.db import alembic_config, include_object, make_engine
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 pytestmark = pytest.mark.sqlite_only  # compares the models with the schema on SQLite
 

@@ -13,8 +13,8 @@ from app.keys import create_key
 from app.main import create_app
 from app.models.tables import core_table
 from app.seed import load_seed
-from app.transfer import MODELS, TransferError, copy_store
-from app.upgrade import migrate
+from app.store.transfer import MODELS, TransferError, copy_store
+from app.store.upgrade import migrate
 from tests.conftest import settings_for
 
 QUESTIONS = [

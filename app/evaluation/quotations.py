@@ -21,11 +21,11 @@ from app.db import make_engine, session_scope
 from app.evaluation.corpus import CorpusError
 from app.models.public import SpeakerRef
 from app.names import slugify
-from app.outlets import outlet_for
+from app.outlets.store import outlet_for
 from app.quotations.check import check_text
 from app.quotations.grouping import group
 from app.quotations.words import STOPWORDS, has_digit, words_of
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 Expected = Literal["exact", "close", "not_found"]
 # Words put in place of a quote's own to make a one-word change.

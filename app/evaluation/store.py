@@ -14,7 +14,7 @@ from app.config import Settings
 from app.db import make_engine, session_scope
 from app.ingest.store import Read, ingest_article
 from app.seed import load_seed
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 
 T = TypeVar("T")
 

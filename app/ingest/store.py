@@ -19,7 +19,7 @@ from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models import Article, Outlet
 from app.models.public import ArticleIn
-from app.outlets import outlet_for, outlet_named
+from app.outlets.store import outlet_for, outlet_named
 from app.speakers.linking import link_speakers
 
 __all__ = ["Bounds", "Read", "TooMuch", "read_quotations", "ingest", "ingest_article"]

@@ -19,8 +19,8 @@ from app.main import create_app
 from app.queries.fast import FastQuotes, OverSlice
 from app.queries.quote_filters import QuoteQuery
 from app.seed import load_seed
+from app.store.upgrade import migrate
 from app.synth.store import build
-from app.upgrade import migrate
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.sqlite_only  # the direct read path is SQLite's

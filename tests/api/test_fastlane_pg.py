@@ -13,9 +13,9 @@ from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
+from app.store.transfer import copy_store
+from app.store.upgrade import migrate
 from app.synth.store import build
-from app.transfer import copy_store
-from app.upgrade import migrate
 
 # The differential tests of the SQLite direct path, collected here again with this module's
 # store: the two paths are held to the same answers by the same assertions.

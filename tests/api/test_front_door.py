@@ -13,7 +13,7 @@ from app.config import Settings
 from app.db import session_scope
 from app.keys import create_key
 from app.main import create_app
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 from tests.conftest import settings_for
 
 # The direct read path, a route, a page, an unknown path and a problem.

@@ -211,7 +211,7 @@ def test_an_article_the_reader_trips_on_fails_alone(
     from app.config import Settings
     from app.ingest import archive
     from app.ingest.files import Defaults, sources
-    from app.upgrade import migrate
+    from app.store.upgrade import migrate
 
     items = articles(3, seed=13)
     path = write_lines(tmp_path / "archive.jsonl", items)
@@ -241,7 +241,7 @@ def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fa
     from app.config import Settings
     from app.ingest import archive
     from app.ingest.files import Defaults, sources
-    from app.upgrade import migrate
+    from app.store.upgrade import migrate
 
     items = articles(5, seed=17)
     slow = items[3]["text"]

@@ -8,7 +8,7 @@ import pytest
 from app.config import Settings
 from app.ingest.feeds import Watcher
 from app.ingest.fetch import Limits
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 from tests.conftest import settings_for
 from tests.ingest.conftest import command, scalar
 from tests.ingest.feed_server import Route, Site, atom, page_bytes, rfc822, rss, serving

@@ -22,11 +22,11 @@ from app.evaluation.newsroom import read_newsroom
 from app.ingest.reading import read_quotations
 from app.ingest.store import attributed_rows, insert_in_waves
 from app.ingest.writer import Refused, Submitted, Written, write_articles
-from app.outlets import outlet_for
+from app.outlets.store import outlet_for
 from app.quotations import batch
 from app.quotations.grouping import group
 from app.seed import load_seed
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 from tests.conftest import settings_for
 from tests.ingest.conftest import NEWSROOM, articles
 

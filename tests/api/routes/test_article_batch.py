@@ -14,7 +14,7 @@ from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
 from app.seed import load_seed
-from app.upgrade import migrate
+from app.store.upgrade import migrate
 from tests.conftest import settings_for
 
 NDJSON = {"Content-Type": "application/x-ndjson"}

@@ -1,0 +1,1 @@
+"""Outlets, the publishers and the media words are given to: where they are written."""
