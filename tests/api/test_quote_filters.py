@@ -73,3 +73,24 @@ def test_quotations_document_every_filter_on_reports_and_their_own(api: TestClie
     assert {f.param for f in FILTERS if f.on_reports} <= documented
     assert {"speaker", "since", "until", "q", "sort", "limit", "cursor"} <= documented
     assert "article" not in documented
+
+
+@pytest.mark.parametrize(("params", "reviewed"), [({"reviewed": "true"}, True),
+                                                  ({"reviewed": "false"}, False)])  # fmt: skip
+def test_quotations_keep_those_with_a_report_of_the_review_asked(
+    api: TestClient, params: dict[str, str], reviewed: bool
+) -> None:
+    quotes = _all_quotes(api)
+    expected = {q["quotation"] for q in quotes if q["reviewed"] is reviewed}
+    answer = api.get("/v1/quotations", params={**params, "limit": 100})
+    assert answer.status_code == 200
+    assert {t["id"] for t in answer.json()["items"]} == expected
+
+
+def test_quotations_keep_those_with_a_report_from_the_origin_asked(api: TestClient) -> None:
+    quotes = _all_quotes(api)
+    seeded = {q["quotation"] for q in quotes if q["origin"] == "seed"}
+    assert seeded, "the seed's quotes are of origin seed"
+    found = api.get("/v1/quotations", params={"origin": "seed", "limit": 100}).json()
+    assert {t["id"] for t in found["items"]} == seeded
+    assert api.get("/v1/quotations", params={"origin": "manual"}).json()["total"] == 0
