@@ -118,7 +118,7 @@ def keys_create(
     """Create an API key. It is shown once, alone on the last line; only its hash is kept."""
     import datetime as dt
 
-    from app.crud import utcnow
+    from app.writes import utcnow
 
     if admin and scope not in (None, KeyScope.admin):
         typer.echo("error: --admin and --scope disagree", err=True)

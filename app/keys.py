@@ -15,8 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, or_, select
 
-from app.crud import utcnow
 from app.models import ApiKey
+from app.writes import utcnow
 
 KEY_PREFIX = "sw"
 Scope = Literal["read", "write", "admin"]

@@ -11,12 +11,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine
 
-from app import crud
+from app.articles.store import add_article, find_article_by_text
 from app.db import session_scope
 from app.extract.language import language_of
 from app.models.public import DatePrecision, QuoteKind, SpeakerKind
 from app.outlets.store import ensure_outlet
 from app.quotations.grouping import group
+from app.quotes.store import add_quote
+from app.speakers.store import ensure_speaker
 
 ATTRIBUTIONS_FILE = "attributions.yaml"
 
@@ -133,15 +135,15 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
     seed, text = read_seed(seed_dir)
     paragraphs = paragraph_bounds(text)
     with session_scope(engine) as session:
-        existing = crud.find_article_by_text(session=session, text=text)
+        existing = find_article_by_text(session=session, text=text)
         if existing is not None:
             assert existing.id is not None
             return SeedResult(article_id=existing.id, created=False, quotes=0)
         for outlet in seed.outlets:
             ensure_outlet(session=session, **outlet.model_dump())
         for speaker in seed.speakers:
-            crud.ensure_speaker(session=session, **speaker.model_dump())
-        article = crud.add_article(
+            ensure_speaker(session=session, **speaker.model_dump())
+        article = add_article(
             session=session,
             title=seed.article.title,
             publisher_id=seed.article.publisher,
@@ -155,7 +157,7 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedResult:
             if quote.continues is not None and quote.continues not in ids:
                 raise SeedError(f"quote {quote.key!r} continues unknown {quote.continues!r}")
             span = locate_quote(text, paragraphs, quote)
-            stored = crud.add_quote(
+            stored = add_quote(
                 session=session,
                 article=article,
                 speaker_id=quote.speaker,

@@ -41,8 +41,9 @@ from speed import DATASETTE_FAST, UNTHROTTLED, Load, free_port, get, server, sou
 from sqlalchemy import create_engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from app.crud import add_article, add_quote  # noqa: E402
+from app.articles.store import add_article  # noqa: E402
 from app.quotations.grouping import group  # noqa: E402
+from app.quotes.store import add_quote  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from app.config import Settings  # noqa: E402
-from app.crud import InvalidField  # noqa: E402
 from app.db import make_engine, session_scope  # noqa: E402
 from app.ingest.store import ingest_article  # noqa: E402
 from app.ingest.web_pages import page_article  # noqa: E402
 from app.seed import load_seed  # noqa: E402
 from app.store.upgrade import migrate  # noqa: E402
+from app.writes import InvalidField  # noqa: E402
 
 
 def main() -> None:

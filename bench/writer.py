@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from app import crud  # noqa: E402
+from app import writes  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import make_engine, session_scope  # noqa: E402
 from app.ingest.reading import read_quotations  # noqa: E402
@@ -79,14 +79,14 @@ def writer(settings: Settings, items: list[Submitted], batch: int) -> tuple[floa
         sent[0] += 1
 
     sa.event.listen(engine, "before_cursor_execute", count)
-    copied = crud.copies[0]  # COPY statements, which SQLAlchemy's events do not see
+    copied = writes.copies[0]  # COPY statements, which SQLAlchemy's events do not see
     started = time.perf_counter()
     for at in range(0, len(items), batch):
         with session_scope(engine) as session:
             write_articles(session, items[at : at + batch])
     seconds = time.perf_counter() - started
     engine.dispose()
-    return len(items) / seconds, (sent[0] + crud.copies[0] - copied) / len(items)
+    return len(items) / seconds, (sent[0] + writes.copies[0] - copied) / len(items)
 
 
 Rows = dict[str, tuple[list[str], list[list[tuple[Any, ...]]]]]

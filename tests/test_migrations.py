@@ -8,9 +8,9 @@ from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401
-from app import crud
 from app.config import Settings
 from app.db import alembic_config, include_object, make_engine
+from app.quotes.store import add_quote
 from app.store.upgrade import migrate
 
 pytestmark = pytest.mark.sqlite_only  # compares the models with the schema on SQLite
@@ -60,7 +60,7 @@ def test_the_search_index_follows_every_insert_update_and_delete(seeded: Engine)
     with Session(seeded) as session, session.begin():
         article = session.get(app.models.Article, 1)
         assert article is not None
-        crud.add_quote(session=session, article=article, speaker_id="russia", kind="partial",
+        add_quote(session=session, article=article, speaker_id="russia", kind="partial",
                        span=(4442, 4470))  # fmt: skip
     # Ids are never reused: the new quote is 17 although 16, the highest, was deleted.
     assert _search(seeded, '"very dangerous"') == [14, 17]

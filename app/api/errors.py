@@ -23,13 +23,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from app.api.problems import PROBLEM_JSON, ProblemError, problem, query_timeout
-from app.corrections import QuoteGone, QuoteMissing
-from app.crud import InvalidField
 from app.db import past_budget
 from app.ingest.reading import TooMuch
 from app.models.public import BODY_TAGS
 from app.queries.errors import AmbiguousName, QueryError, UnknownName
+from app.quotes.corrections import QuoteGone, QuoteMissing
 from app.speakers.admin import Conflict, RevisionMissing, SpeakerMissing
+from app.writes import InvalidField
 
 PROBLEM_TYPES = {
     "invalid-parameter": "A query parameter, path segment or body field is malformed or out of "

@@ -22,9 +22,9 @@ from sqlmodel import Session
 
 from app.api.params import examples
 from app.api.problems import ProblemError
-from app.crud import utcnow
 from app.models import ApiKey, IdempotentRequest
 from app.models.tables import core_table
+from app.writes import utcnow
 
 IdempotencyKey = Annotated[
     str | None,

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.articles.store import add_article
 from app.config import Settings
-from app.crud import add_article, add_quote, ensure_speaker
 from app.db import make_engine, session_scope
 from app.evaluation.corpus import CorpusError
 from app.models.public import SpeakerRef
@@ -25,6 +25,8 @@ from app.outlets.store import outlet_for
 from app.quotations.check import check_text
 from app.quotations.grouping import group
 from app.quotations.words import STOPWORDS, has_digit, words_of
+from app.quotes.store import add_quote
+from app.speakers.store import ensure_speaker
 from app.store.upgrade import migrate
 
 Expected = Literal["exact", "close", "not_found"]

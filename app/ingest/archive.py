@@ -27,13 +27,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from app.articles.store import content_hash
 from app.config import Settings
-from app.crud import InvalidField, content_hash
 from app.db import make_engine, past_budget, session_scope
 from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models.public import ArticleIn
+from app.writes import InvalidField
 
 log = logging.getLogger("saidwho.ingest")
 # Articles sent to a worker at once: fewer round trips between processes.

@@ -20,7 +20,6 @@ import feedparser  # type: ignore[import-untyped]
 import sqlalchemy as sa
 
 from app.config import Settings
-from app.crud import InvalidField
 from app.db import make_engine, session_scope
 from app.ingest.archive import Failed, Prepared, Skipped, Stored, store_one
 from app.ingest.decoding import decode_page
@@ -28,6 +27,7 @@ from app.ingest.fetch import Fetcher, FetchError, Limits
 from app.ingest.store import Bounds, TooMuch, read_quotations
 from app.ingest.web_pages import page_article
 from app.models.public import ArticleIn
+from app.writes import InvalidField
 
 log = logging.getLogger("saidwho.watch")
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")

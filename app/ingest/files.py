@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from app.crud import InvalidField
 from app.ingest.decoding import decode_page, decode_text
 from app.ingest.streams import MAX_JSON_FILE, TooLarge, Unreadable, records, whole
 from app.ingest.web_pages import page_article
 from app.models.public import ArticleIn
+from app.writes import InvalidField
 
 # The evaluation corpus format names two fields differently; accept both spellings.
 _SYNONYMS = {"outlet": "publisher", "date": "published_on", "author": "byline"}

@@ -4,10 +4,10 @@ write transaction, by the API, the command line's workers, or another machine.""
 import datetime as dt
 from dataclasses import dataclass
 
-from app.crud import InvalidField
 from app.extract import Attribution, extract
 from app.extract.language import attributable, language_of
 from app.extract.text import count_paragraphs
+from app.writes import InvalidField
 
 
 @dataclass(frozen=True)

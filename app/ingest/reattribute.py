@@ -15,29 +15,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.corrections import delete_quote, record, snapshot
+from app.articles.store import set_language
 from app.db import session_scope
-from app.ingest.store import (
-    Bounds,
-    Read,
-    TooMuch,
-    attributed_rows,
-    insert_in_waves,
-    read_quotations,
-)
-from app.models import (
-    Article,
-    Quotation,
-    Quote,
-    Speaker,
-    SpeakerAlias,
-    SpeakerRevision,
-)
+from app.ingest.store import Bounds, Read, TooMuch, attributed_rows, read_quotations
+from app.models import Article, Quote
 from app.quotations.grouping import group
+from app.quotes.corrections import delete_quote, record, snapshot
+from app.quotes.store import insert_in_waves
+from app.speakers.store import remove_unquoted_speakers
 
 # What makes an extracted quote the same one: the words' place and every attributed field.
 _SAME = (
@@ -106,8 +94,7 @@ def reattribute(
 
 def _reattribute_one(session: Session, article_id: int, read: Read, tally: Tally) -> None:
     article = session.exec(select(Article).where(Article.id == article_id).with_for_update()).one()
-    article.language = read.language
-    session.add(article)
+    set_language(session, article, read.language)
     stored = list(
         session.exec(
             select(Quote)
@@ -167,28 +154,3 @@ def _key_of_row(row: dict[str, Any]) -> tuple[Any, ...]:
 
 def _overlaps(row: dict[str, Any], quote: Quote) -> bool:
     return bool(row["span_start"] < quote.span_end and quote.span_start < row["span_end"])
-
-
-def remove_unquoted_speakers(session: Session) -> int:
-    """Removes every speaker the machine made (its names learnt from articles) that no quote,
-    quotation or person's edit refers to any more; the number removed."""
-    quoted = select(Quote.speaker_id).distinct()
-    grouped = select(Quotation.speaker_id).distinct()
-    edited = select(SpeakerRevision.speaker_id).distinct()
-    learnt = select(SpeakerAlias.speaker_id).where(SpeakerAlias.article_id.is_not(None))  # type: ignore[union-attr]
-    given = select(SpeakerAlias.speaker_id).where(SpeakerAlias.article_id.is_(None))  # type: ignore[union-attr]
-    orphans = list(
-        session.exec(
-            select(Speaker.id)
-            .where(Speaker.id.in_(learnt))  # type: ignore[attr-defined]
-            .where(Speaker.id.not_in(given))  # type: ignore[attr-defined]
-            .where(Speaker.id.not_in(quoted))  # type: ignore[attr-defined]
-            .where(Speaker.id.not_in(grouped))  # type: ignore[attr-defined]
-            .where(Speaker.id.not_in(edited))  # type: ignore[attr-defined]
-            .with_for_update()
-        )
-    )
-    if orphans:
-        session.execute(sa.delete(SpeakerAlias).where(SpeakerAlias.speaker_id.in_(orphans)))  # type: ignore[attr-defined]
-        session.execute(sa.delete(Speaker).where(Speaker.id.in_(orphans)))  # type: ignore[attr-defined]
-    return len(orphans)

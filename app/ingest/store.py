@@ -8,19 +8,15 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.crud import (
-    InvalidField,
-    insert_quotes,
-    quote_values,
-)
-from app.extract import Attribution, Quotation
-from app.extract.confidence import confidence
+from app.extract import Attribution
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models import Article, Outlet
 from app.models.public import ArticleIn
 from app.outlets.store import outlet_for, outlet_named
+from app.quotes.store import extracted_row
 from app.speakers.linking import link_speakers
+from app.writes import InvalidField
 
 __all__ = ["Bounds", "Read", "TooMuch", "read_quotations", "ingest", "ingest_article"]
 
@@ -120,48 +116,12 @@ def _rows(
     parents: list[int | None],
 ) -> None:
     outlet = _given_to(session, article, attribution)
+    outlet_id = outlet.id if outlet else None
     index: dict[int, int] = {}
     for quotation in attribution.quotations:
-        named = attribution.speaker_span if quotation.speaker_named else None
-        basis = attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
         index[id(quotation)] = len(rows)
         parents.append(index.get(id(quotation.continues)) if quotation.continues else None)
-        rows.append(
-            quote_values(
-                article=article,
-                speaker_id=speaker_id,
-                kind=quotation.kind,
-                span=(quotation.span.start, quotation.span.end),
-                outlet_id=outlet.id if outlet else None,
-                said_on=attribution.said_on.date if attribution.said_on else None,
-                said_on_precision=attribution.said_on.precision if attribution.said_on else None,
-                cue=_cue(attribution, quotation),
-                speaker_span=(named.start, named.end) if named else None,
-                origin="extracted",
-                basis=basis,
-                confidence=confidence(basis),
-            )
-        )
-
-
-def insert_in_waves(
-    session: Session, rows: list[dict[str, Any]], parents: list[int | None]
-) -> list[int]:
-    """Inserts every row, batched: first those that continue no other, then those whose
-    quote is in by then (a quote run over paragraphs is a chain of a few)."""
-    ids: list[int | None] = [None] * len(rows)
-    pending = list(range(len(rows)))
-    while pending:
-        wave = [i for i in pending if parents[i] is None or ids[parents[i]] is not None]  # type: ignore[index]
-        assert wave, "a quote continues one that is never stored"
-        for i in wave:
-            parent = parents[i]
-            if parent is not None:  # otherwise the row keeps its own (none, or a stored quote)
-                rows[i]["continues_id"] = ids[parent]
-        for i, new_id in zip(wave, insert_quotes(session, [rows[i] for i in wave]), strict=True):
-            ids[i] = new_id
-        pending = [i for i in pending if ids[i] is None]
-    return [i for i in ids if i is not None]
+        rows.append(extracted_row(article, attribution, quotation, speaker_id, outlet_id))
 
 
 def _given_to(session: Session, article: Article, attribution: Attribution) -> Outlet | None:
@@ -176,9 +136,3 @@ def _given_to(session: Session, article: Article, attribution: Attribution) -> O
     if known is not None:
         return session.get(Outlet, known)
     return None
-
-
-def _cue(attribution: Attribution, quotation: Quotation) -> str | None:
-    if not quotation.speaker_named or attribution.cue is None:
-        return None
-    return " ".join(attribution.cue.split())[:500]

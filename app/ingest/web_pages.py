@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from app.crud import InvalidField
 from app.models.public import MAX_HTML, NOT_TEXT
+from app.writes import InvalidField
 
 # A page with fewer words of main text holds no article worth reading for quotes.
 _FEWEST_WORDS = 12

@@ -19,31 +19,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import (
-    InvalidField,
-    bucket,
-    content_hash,
-    hold_all,
-    insert_rows,
-    one_of,
-    quote_values,
-    utcnow,
-)
-from app.extract import Attribution, Quotation
-from app.extract.confidence import confidence
+from app.articles.store import ARTICLE, content_hash, insert_articles
+from app.extract import Attribution
 from app.ingest.reading import Read, read_quotations
-from app.models import Article, Outlet, OutletAlias, Quote
+from app.models import Article
 from app.models.public import ArticleIn
-from app.models.tables import core_table
-from app.names import name_key, slugify
+from app.outlets.store import OutletBook
 from app.quotations.batch import IdSource, QuotationBook, Report
+from app.quotes.store import QUOTE, extracted_row, insert_numbered, number
 from app.speakers.linking import SpeakerBook, link_article
+from app.writes import bucket, hold_all, one_of, utcnow
 
-ARTICLE = core_table(Article)
-QUOTE = core_table(Quote)
-OUTLET = core_table(Outlet)
-OUTLET_ALIAS = core_table(OutletAlias)
-_MAX_NAME = 300
 _CHUNK = 500
 
 
@@ -138,13 +124,10 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
     quotations = _grouped(session, ids, articles)
     # Writes, parents before children.
     outlets.write(session)
-    if articles:
-        insert_rows(session, ARTICLE, [_article_row(a) for _, a, _, _ in articles])
+    insert_articles(session, [a for _, a, _, _ in articles])
     speakers.write(session)
     quotations.write_new()
-    rows = [row for _, _, found, _ in articles for row in found]
-    if rows:
-        insert_rows(session, QUOTE, rows)
+    insert_numbered(session, [row for _, _, found, _ in articles for row in found])
     quotations.write_changes()
     assert all(o is not None for o in outcome)
     return [o for o in outcome if o is not None]
@@ -152,7 +135,7 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
 
 def _books(
     session: Session, batch: Sequence[Submitted], attributed: dict[int, list[Attribution]]
-) -> tuple["OutletBook", SpeakerBook, IdSource]:
+) -> tuple[OutletBook, SpeakerBook, IdSource]:
     """The batch's outlets and speakers, each looked up once for all of it, and its ids."""
     outlets = OutletBook(
         session,
@@ -174,7 +157,7 @@ def _made(
     stored: dict[str, tuple[int, int]],
     reads: dict[int, Read],
     attributed: dict[int, list[Attribution]],
-    books: tuple["OutletBook", SpeakerBook, IdSource],
+    books: tuple[OutletBook, SpeakerBook, IdSource],
     outcome: list[Written | Refused | None],
 ) -> list[_New]:
     """First pass: what each article is, in order, so later articles see earlier ones' names;
@@ -193,7 +176,7 @@ def _made(
             continue
         problem = outlets.problem(item.publisher, attributed[n])
         if problem is not None:
-            outcome[n] = problem
+            outcome[n] = Refused(problem.field, str(problem))
             continue
         new = _new_article(n, item, text_hash, reads[n], attributed[n], outlets, speakers, ids)
         articles.append(new)
@@ -239,7 +222,7 @@ def _new_article(
     text_hash: str,
     read: Read,
     attributed: list[Attribution],
-    outlets: "OutletBook",
+    outlets: OutletBook,
     speakers: SpeakerBook,
     ids: IdSource,
 ) -> _New:
@@ -312,15 +295,11 @@ def _article(
     )
 
 
-def _article_row(article: Article) -> dict[str, Any]:
-    return {column.name: getattr(article, column.name) for column in ARTICLE.columns}
-
-
 def _rows(
     article: Article,
     attributions: list[Attribution],
     linked: dict[int, str],
-    outlets: "OutletBook",
+    outlets: OutletBook,
     ids: IdSource,
 ) -> list[dict[str, Any]]:
     """The article's quote rows, with ids given in the order the article-by-article writer
@@ -335,57 +314,9 @@ def _rows(
             index[id(quotation)] = len(rows)
             parents.append(index.get(id(quotation.continues)) if quotation.continues else None)
             speaker_id = linked[id(attribution.speaker)]
-            rows.append(_quote_row(article, attribution, quotation, speaker_id, outlet_id))
-    _number(rows, parents, ids)
+            rows.append(extracted_row(article, attribution, quotation, speaker_id, outlet_id))
+    number(rows, parents, ids)
     return sorted(rows, key=lambda r: int(r["id"]))
-
-
-def _quote_row(
-    article: Article,
-    attribution: Attribution,
-    quotation: Quotation,
-    speaker_id: str,
-    outlet_id: str | None,
-) -> dict[str, Any]:
-    named = attribution.speaker_span if quotation.speaker_named else None
-    basis = attribution.basis if quotation.speaker_named else "direct, continuing the speaker"
-    cue = None
-    if quotation.speaker_named and attribution.cue is not None:
-        cue = " ".join(attribution.cue.split())[:500]
-    said_on = attribution.said_on
-    return quote_values(
-        article=article,
-        speaker_id=speaker_id,
-        kind=quotation.kind,
-        span=(quotation.span.start, quotation.span.end),
-        outlet_id=outlet_id,
-        said_on=said_on.date if said_on else None,
-        said_on_precision=said_on.precision if said_on else None,
-        cue=cue,
-        speaker_span=(named.start, named.end) if named else None,
-        origin="extracted",
-        basis=basis,
-        confidence=confidence(basis),
-    )
-
-
-def _number(rows: list[dict[str, Any]], parents: list[int | None], ids: IdSource) -> None:
-    """Ids in waves: first the quotes that continue no other, then those whose quote has one."""
-    given: list[int | None] = [None] * len(rows)
-    while any(g is None for g in given):
-        wave = [
-            i
-            for i in range(len(rows))
-            if given[i] is None and (parents[i] is None or given[parents[i]] is not None)  # type: ignore[index]
-        ]
-        assert wave, "a quote continues one that is never stored"
-        for i in wave:
-            given[i] = ids("quote")
-            parent = parents[i]
-            if parent is not None:
-                rows[i]["continues_id"] = given[parent]
-    for row, quote_id in zip(rows, given, strict=True):
-        row["id"] = quote_id
 
 
 def _report(row: dict[str, Any], article: Article) -> Report:
@@ -402,136 +333,3 @@ def _report(row: dict[str, Any], article: Article) -> Report:
 
 def _outlet_names(attribution: Attribution) -> list[str]:
     return [n for n in (attribution.outlet, attribution.audience) if n]
-
-
-class OutletBook:
-    """Outlets by name for a batch: who answers to each name, read in one statement; the
-    outlets it makes, written in one."""
-
-    def __init__(self, session: Session, names: list[str]) -> None:
-        self.session = session
-        self.owners: dict[str, set[str]] = {}
-        self.taken: set[str] = set()
-        self.ranges: set[str] = set()
-        self.created: list[dict[str, str]] = []
-        self.aliases: list[dict[str, str]] = []
-        cleaned = [" ".join(n.split()) for n in names]
-        # As the speaker book does: two writers meeting one new outlet take turns.
-        bases = {_id_base(slugify(n) or "outlet") for n in cleaned if n}
-        hold_all(session, sorted({bucket("outlet", b) for b in bases}))
-        self._read_keys(sorted({k for n in cleaned for k in _keys(n)}))
-        self._read_ids(sorted({_id_base(slugify(n) or "outlet") for n in cleaned if n}))
-
-    def _read_keys(self, keys: list[str]) -> None:
-        for key in keys:
-            self.owners.setdefault(key, set())
-        for start in range(0, len(keys), _CHUNK):
-            rows = self.session.execute(
-                sa.select(OUTLET_ALIAS.c.key, OUTLET_ALIAS.c.outlet_id).where(
-                    one_of(self.session, OUTLET_ALIAS.c.key, keys[start : start + _CHUNK])
-                )
-            )
-            for key, owner in rows:
-                self.owners[key].add(owner)
-
-    def _read_ids(self, bases: list[str]) -> None:
-        """The ids taken of each base and its numbered forms, as the speaker book reads them."""
-        for start in range(0, len(bases), 200):
-            chunk = bases[start : start + 200]
-            found = self.session.execute(
-                sa.select(OUTLET.c.id).where(
-                    sa.or_(*(OUTLET.c.id.between(b, b + ".") for b in chunk))
-                )
-            ).scalars()
-            self.taken |= set(found)
-            self.ranges |= set(chunk)
-
-    def named(self, name: str) -> list[str]:
-        keys = _keys(name)
-        missing = sorted(k for k in keys if k not in self.owners)
-        if missing:
-            self._read_keys(missing)
-        return sorted(set().union(*(self.owners[k] for k in keys)))
-
-    def _one(self, name: str, field: str) -> str | None:
-        owners = self.named(name)
-        if len(owners) > 1:
-            raise InvalidField(field, f"{name!r} could be any of {', '.join(owners)}")
-        return owners[0] if owners else None
-
-    def problem(self, publisher: str, attributions: list[Attribution]) -> Refused | None:
-        """Why the article could not be stored, checked before anything of it is kept: an
-        empty or ambiguous publisher, an ambiguous outlet."""
-        try:
-            self._checked(publisher, "publisher")
-            for attribution in attributions:
-                if attribution.outlet:
-                    self._checked(attribution.outlet, "outlet")
-                elif attribution.audience:
-                    self._one(attribution.audience, "outlet")
-        except InvalidField as error:
-            return Refused(error.field, str(error))
-        return None
-
-    def _checked(self, name: str, field: str) -> None:
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidField(field, f"the {field} is empty")
-        self._one(name, field)
-
-    def outlet_for(self, name: str, field: str = "publisher") -> str:
-        """The outlet this id or name means, made when the store has never heard of it."""
-        name = " ".join(name.split())
-        if not name:
-            raise InvalidField(field, f"the {field} is empty")
-        known = self._one(name, field)
-        if known is not None:
-            return known
-        outlet_id = self._free_id(slugify(name) or "outlet")
-        name = name[:_MAX_NAME]
-        self.created.append({"id": outlet_id, "name": name})
-        self.taken.add(outlet_id)
-        seen: set[str] = set()
-        for alias in (name, outlet_id):
-            key = name_key(alias)
-            if key and key not in seen:
-                seen.add(key)
-                if key not in self.owners:
-                    self._read_keys([key])
-                self.owners[key].add(outlet_id)
-                self.aliases.append({"outlet_id": outlet_id, "key": key, "alias": alias})
-        return outlet_id
-
-    def given_to(self, attribution: Attribution) -> str | None:
-        """The outlet the words were given to: one the text marks as an outlet ("told CBS
-        News"), or a name told the words that the store knows as an outlet."""
-        if attribution.outlet:
-            return self.outlet_for(attribution.outlet, "outlet")
-        if attribution.audience:
-            return self._one(attribution.audience, "outlet")
-        return None
-
-    def _free_id(self, base: str) -> str:
-        base = _id_base(base)
-        if base not in self.ranges:
-            self._read_ids([base])
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
-
-    def write(self, session: Session) -> None:
-        if self.created:
-            insert_rows(session, OUTLET, self.created)
-        if self.aliases:
-            insert_rows(session, OUTLET_ALIAS, self.aliases)
-        self.created, self.aliases = [], []
-
-
-def _keys(name: str) -> set[str]:
-    return {name_key(name), slugify(name)} - {""}
-
-
-def _id_base(base: str) -> str:
-    return base[:100].strip("-") or "x"

@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import bucket, hold_all, insert_rows, one_of, pair_of
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
@@ -30,6 +29,7 @@ from app.quotations.grouping import (
     _report_select,
 )
 from app.quotations.words import Words, anchors, query_anchors, words_of
+from app.writes import bucket, hold_all, insert_rows, one_of, pair_of
 
 _CHUNK = 5000
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import InvalidField
 from app.models import Quote, Speaker
 from app.models.public import CheckMatch, CheckResult, DiffStep, QuotationPublic, SpeakerRef
 from app.models.tables import core_table
@@ -20,6 +19,7 @@ from app.queries.suggest import closest
 from app.quotations.compare import Comparison, Verdict, compare
 from app.quotations.grouping import most_shared
 from app.quotations.words import Words, query_anchors, words_of
+from app.writes import InvalidField
 
 QUOTE = core_table(Quote)
 # Quotations sharing the most anchors, compared word by word: of anyone, and of the speaker

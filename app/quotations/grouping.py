@@ -15,11 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from app.crud import bucket, hold_all
 from app.models import Article, Quotation, QuotationAnchor, Quote
 from app.models.tables import core_table
 from app.quotations.compare import same_quotation
 from app.quotations.words import Words, anchors, query_anchors, words_of
+from app.writes import bucket, hold_all
 
 QUOTE = core_table(Quote)
 QUOTATION = core_table(Quotation)

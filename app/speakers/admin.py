@@ -6,22 +6,30 @@ Rows are locked before they are read (``SELECT ... FOR UPDATE`` on PostgreSQL; S
 hold the write lock from their first statement), so two admins changing one speaker at once
 are applied one after the other and each revision records what it really changed."""
 
-from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from app.crud import InvalidField, ensure_speaker, free_id, utcnow
-from app.models import ApiKey, Quote, Speaker, SpeakerAlias, SpeakerRevision
+from app.models import ApiKey, Quote, Speaker, SpeakerRevision
 from app.models.public import SpeakerPatch, SpeakerSplit
 from app.models.versions import Expected, VersionMismatch
 from app.names import name_key, slugify
 from app.quotations.grouping import regroup
+from app.speakers.store import (
+    AliasRow,
+    add_aliases,
+    alias_keys,
+    aliases_of,
+    change,
+    drop_aliases,
+    ensure_speaker,
+    insert_aliases,
+    reassign_quotes,
+    remove,
+)
+from app.writes import InvalidField, free_id, utcnow
 
 _FIELDS = ("name", "kind", "role", "affiliation")
-# An alias as a revision remembers it: key, spelling, the article it was learnt from.
-AliasRow = tuple[str, str, int | None]
 
 
 class SpeakerMissing(Exception):
@@ -64,11 +72,10 @@ def edit_speaker(session: Session, speaker_id: str, patch: SpeakerPatch, key: Ap
     for field in _FIELDS:
         if field in sent and getattr(patch, field) != getattr(speaker, field):
             changes[field] = {"before": getattr(speaker, field), "after": getattr(patch, field)}
-            setattr(speaker, field, getattr(patch, field))
     if not changes:
         return speaker
-    session.add(speaker)
-    added = _add_aliases(session, speaker_id, [speaker.name]) if "name" in changes else []
+    change(session, speaker, {field: c["after"] for field, c in changes.items()})
+    added = add_aliases(session, speaker_id, [speaker.name]) if "name" in changes else []
     _record(session, speaker_id, "update", {"fields": changes, "aliases_added": added}, key)
     return speaker
 
@@ -82,18 +89,17 @@ def merge_speakers(session: Session, source_id: str, into_id: str, key: ApiKey) 
     source, into = locked[source_id], locked[into_id]
     quotes = _quote_ids(session, source_id)
     _move_quotes(session, quotes, into_id)
-    known = _alias_keys(session, into_id)
+    known = alias_keys(session, into_id)
     moved: list[AliasRow] = []
     dropped: list[AliasRow] = []
-    for alias in _aliases(session, source_id):
+    aliases = aliases_of(session, source_id)
+    for alias in aliases:
         row: AliasRow = (alias.key, alias.alias, alias.article_id)
         (dropped if alias.key in known else moved).append(row)
-        session.delete(alias)
-    session.flush()
-    _insert_aliases(session, into_id, moved)
+    drop_aliases(session, aliases)
+    insert_aliases(session, into_id, moved)
     snapshot = {field: getattr(source, field) for field in _FIELDS}
-    session.delete(source)
-    session.flush()
+    remove(session, source)
     into_version = _next_version(session, into_id)
     source_version = _record(
         session,
@@ -124,7 +130,7 @@ def split_speaker(session: Session, speaker_id: str, split: SpeakerSplit, key: A
     articles extraction learnt those aliases from: how one bad article's merge is undone."""
     _locked(session, [speaker_id])
     keys = {name_key(alias) for alias in split.aliases} - {""}
-    aliases = [a for a in _aliases(session, speaker_id) if a.key in keys]
+    aliases = [a for a in aliases_of(session, speaker_id) if a.key in keys]
     missing = keys - {a.key for a in aliases}
     if missing:
         raise InvalidField("aliases", f"{speaker_id} has no alias {sorted(missing)[0]!r}")
@@ -145,10 +151,8 @@ def split_speaker(session: Session, speaker_id: str, split: SpeakerSplit, key: A
         session=session, id=new_id, name=split.name, kind=split.kind, role=split.role
     )
     rows: list[AliasRow] = [(a.key, a.alias, a.article_id) for a in aliases]
-    for alias in aliases:
-        session.delete(alias)
-    session.flush()
-    _insert_aliases(session, new_id, rows)
+    drop_aliases(session, aliases)
+    insert_aliases(session, new_id, rows)
     _move_quotes(session, [q for q in quotes if q is not None], new_id)
     new_version = _next_version(session, new_id)
     version = _record(
@@ -221,14 +225,10 @@ def speaker_history(
 
 def _undo_update(session: Session, revision: SpeakerRevision) -> None:
     speaker = _locked(session, [revision.speaker_id])[revision.speaker_id]
-    for field, change in revision.changes["fields"].items():
-        setattr(speaker, field, change["before"])
-    session.add(speaker)
+    fields = revision.changes["fields"]
+    change(session, speaker, {field: c["before"] for field, c in fields.items()})
     added = {row[0] for row in revision.changes["aliases_added"]}
-    for alias in _aliases(session, revision.speaker_id):
-        if alias.key in added:
-            session.delete(alias)
-    session.flush()
+    drop_aliases(session, [a for a in aliases_of(session, revision.speaker_id) if a.key in added])
 
 
 def _undo_merge(session: Session, revision: SpeakerRevision) -> None:
@@ -240,13 +240,10 @@ def _undo_merge(session: Session, revision: SpeakerRevision) -> None:
     ensure_speaker(session=session, id=source_id, **changes["speaker"])
     moved = [tuple(row) for row in changes["aliases"]]
     keys = {row[0] for row in moved}
-    for alias in _aliases(session, into_id):
-        if alias.key in keys:
-            session.delete(alias)
-    for alias in _aliases(session, source_id):
-        session.delete(alias)  # the id and name ensure_speaker added come back with the rest
-    session.flush()
-    _insert_aliases(session, source_id, [*moved, *(tuple(r) for r in changes["dropped"])])
+    drop_aliases(session, [a for a in aliases_of(session, into_id) if a.key in keys])
+    # The id and name ensure_speaker added come back with the rest.
+    drop_aliases(session, aliases_of(session, source_id))
+    insert_aliases(session, source_id, [*moved, *(tuple(r) for r in changes["dropped"])])
     _move_quotes(session, changes["quotes"], source_id, only_from=into_id)
 
 
@@ -256,16 +253,21 @@ def _undo_split(session: Session, revision: SpeakerRevision) -> None:
     _locked(session, [source_id, new_id])
     _move_quotes(session, changes["quotes"], source_id, only_from=new_id)
     rows = [tuple(row) for row in changes["aliases"]]
-    for alias in _aliases(session, new_id):
-        session.delete(alias)
-    session.flush()
-    _insert_aliases(session, source_id, rows)
+    drop_aliases(session, aliases_of(session, new_id))
+    insert_aliases(session, source_id, rows)
     left = session.exec(select(func.count()).where(Quote.speaker_id == new_id)).one()
     if left == 0:
         new = session.get(Speaker, new_id)
         if new is not None:
-            session.delete(new)
-            session.flush()
+            remove(session, new)
+
+
+def _move_quotes(
+    session: Session, quote_ids: list[int], to: str, *, only_from: str | None = None
+) -> None:
+    reassign_quotes(session, quote_ids, to, only_from=only_from)
+    # What a speaker said is grouped among that speaker's quotations.
+    regroup(session, quote_ids)
 
 
 # Store helpers -------------------------------------------------------------------------------
@@ -290,56 +292,11 @@ def _locked(session: Session, ids: list[str], field: str = "speaker") -> dict[st
     return found
 
 
-def _aliases(session: Session, speaker_id: str) -> list[SpeakerAlias]:
-    return list(session.exec(select(SpeakerAlias).where(SpeakerAlias.speaker_id == speaker_id)))
-
-
-def _alias_keys(session: Session, speaker_id: str) -> set[str]:
-    return set(session.exec(select(SpeakerAlias.key).where(SpeakerAlias.speaker_id == speaker_id)))
-
-
-def _add_aliases(session: Session, speaker_id: str, names: Iterable[str]) -> list[AliasRow]:
-    known = _alias_keys(session, speaker_id)
-    rows: list[AliasRow] = []
-    for name in names:
-        key = name_key(name)
-        if key and key not in known:
-            known.add(key)
-            rows.append((key, name, None))
-    _insert_aliases(session, speaker_id, rows)
-    return rows
-
-
-def _insert_aliases(session: Session, speaker_id: str, rows: Iterable[Any]) -> None:
-    known = _alias_keys(session, speaker_id)
-    for key, alias, article_id in rows:
-        if key not in known:
-            known.add(key)
-            session.add(
-                SpeakerAlias(speaker_id=speaker_id, key=key, alias=alias, article_id=article_id)
-            )
-    session.flush()
-
-
 def _quote_ids(session: Session, speaker_id: str) -> list[int]:
     found = session.exec(
         select(Quote.id).where(Quote.speaker_id == speaker_id).order_by(col(Quote.id))
     )
     return [quote_id for quote_id in found if quote_id is not None]
-
-
-def _move_quotes(
-    session: Session, quote_ids: list[int], to: str, *, only_from: str | None = None
-) -> None:
-    """One UPDATE per thousand quotes; a revert moves back only those still where it put them."""
-    for at in range(0, len(quote_ids), 1000):
-        statement = sa.update(Quote).where(col(Quote.id).in_(quote_ids[at : at + 1000]))
-        if only_from is not None:
-            statement = statement.where(col(Quote.speaker_id) == only_from)
-        session.execute(statement.values(speaker_id=to))
-    session.flush()
-    # What a speaker said is grouped among that speaker's quotations.
-    regroup(session, quote_ids)
 
 
 def _revision(session: Session, speaker_id: str, version: int) -> SpeakerRevision:

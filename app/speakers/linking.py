@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from app.crud import bucket, hold_all, insert_rows, one_of
 from app.extract.lexicon import HONORIFICS, TITLE_WORDS
 from app.extract.model import Speaker as Mention
 from app.models import Speaker, SpeakerAlias, SpeakerRevision
 from app.models.tables import core_table
 from app.names import name_key, slugify
+from app.speakers.store import write_linked
+from app.writes import bucket, hold_all, one_of
 
 _MAX_NAME = 300
 _MAX_ID = 100
@@ -207,26 +208,16 @@ class SpeakerBook:
     def write(self, session: Session) -> None:
         """Stores what linking added: new speakers, their names, fuller names."""
         created = {s.id for s in self.created}
-        insert_rows(
-            session,
-            SPEAKER,
-            [{"id": s.id, "name": s.name, "kind": s.kind, "role": s.role} for s in self.created],
-        )
         stored = self._stored_keys(sorted({sid for sid, _ in self.aliases} - created))
-        rows = [
+        aliases = [
             {"speaker_id": sid, "key": key, "alias": alias, "article_id": article_id}
             for (sid, key), (alias, article_id) in self.aliases.items()
             if (sid, key) not in stored
         ]
-        if rows:
-            insert_rows(session, ALIAS, rows)
-        if self.renamed:
-            session.execute(
-                sa.update(SPEAKER)
-                .where(SPEAKER.c.id == sa.bindparam("speaker"))
-                .values(name=sa.bindparam("new_name")),
-                [{"speaker": sid, "new_name": name} for sid, name in self.renamed.items()],
-            )
+        speakers = [
+            {"id": s.id, "name": s.name, "kind": s.kind, "role": s.role} for s in self.created
+        ]
+        write_linked(session, speakers, aliases, self.renamed)
         self.created, self.aliases, self.renamed = [], {}, {}
 
     def _stored_keys(self, speaker_ids: list[str]) -> set[tuple[str, str]]:

@@ -27,8 +27,6 @@ from app.api.citations import (
 )
 from app.api.deps import SessionDep
 from app.config import Settings
-from app.corrections import was_deleted
-from app.crud import InvalidField
 from app.models.public import (
     MAX_CHECK_TEXT,
     CheckResult,
@@ -51,9 +49,11 @@ from app.queries.quotes import article_quotes, get_quote, list_quotes
 from app.queries.speakers import get_speaker
 from app.queries.suggest import closest
 from app.quotations.check import check_text, speaker_asked
+from app.quotes.corrections import was_deleted
 from app.web.cards import cards
 from app.web.render import highlight, marked_article, passages
 from app.web.timeline import Timeline, month_span, timeline
+from app.writes import InvalidField
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

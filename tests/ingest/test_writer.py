@@ -15,16 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app import crud
-from app.crud import add_article, find_article_by_text
+from app import writes
+from app.articles.store import add_article, find_article_by_text
 from app.db import make_engine, session_scope
 from app.evaluation.newsroom import read_newsroom
 from app.ingest.reading import read_quotations
-from app.ingest.store import attributed_rows, insert_in_waves
+from app.ingest.store import attributed_rows
 from app.ingest.writer import Refused, Submitted, Written, write_articles
 from app.outlets.store import outlet_for
 from app.quotations import batch
 from app.quotations.grouping import group
+from app.quotes.store import insert_in_waves
 from app.seed import load_seed
 from app.store.upgrade import migrate
 from tests.conftest import settings_for
@@ -301,10 +302,10 @@ def test_a_batch_takes_a_handful_of_statements_whatever_its_size(
     _, engine = stores
     items = [{**a, "published_on": dt.date.fromisoformat(a["published_on"])}
              for a in articles(100, seed=9)]  # fmt: skip
-    copied = crud.copies[0]  # COPY on PostgreSQL, which SQLAlchemy's events do not see
+    copied = writes.copies[0]  # COPY on PostgreSQL, which SQLAlchemy's events do not see
     with statements(engine) as sent, session_scope(engine) as session:
         outcomes = write_articles(session, [Submitted(**i) for i in items])
-    sent += ["COPY"] * (crud.copies[0] - copied)
+    sent += ["COPY"] * (writes.copies[0] - copied)
     quotes = sum(o.quotes for o in outcomes if isinstance(o, Written))
     assert quotes > 1000
     # A few statements per table for the whole batch, not a few per article or per quote.

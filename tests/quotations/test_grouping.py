@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.articles.store import add_article
 from app.config import Settings
-from app.crud import add_article, add_quote, ensure_speaker
 from app.db import make_engine, session_scope
 from app.models import Article, Quotation, Quote
 from app.outlets.store import ensure_outlet
 from app.quotations.grouping import group, move, regroup, release
+from app.quotes.store import add_quote
+from app.speakers.store import ensure_speaker
 from app.store.upgrade import migrate
 from tests.conftest import settings_for
 

@@ -15,7 +15,6 @@ from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.page_body import FIELDS as PAGE_FIELDS
 from app.api.params import ArticleId, Cursor, Limit, Publisher, Since, Until
 from app.api.problems import ProblemError, problem_body
-from app.crud import InvalidField
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.store import ingest
 from app.ingest.web_pages import page_article
@@ -34,6 +33,7 @@ from app.models.public import (
 )
 from app.queries.articles import get_article, list_articles
 from app.queries.quotes import article_quotes
+from app.writes import InvalidField
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 _PAGE_EXAMPLES = {

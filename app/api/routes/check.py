@@ -8,9 +8,9 @@ from app.api.deps import SessionDep
 from app.api.errors import as_problem
 from app.api.params import examples
 from app.api.problems import ProblemError
-from app.crud import InvalidField
 from app.models.public import MAX_CHECK_TEXT, CheckIn, CheckResult
 from app.quotations.check import check_text, speaker_asked
+from app.writes import InvalidField
 
 router = APIRouter(prefix="/v1/check", tags=["check"])
 

@@ -11,7 +11,6 @@ from app.api.errors import problem_responses
 from app.api.params import Cursor, Limit, NameSearch, examples
 from app.api.problems import ProblemError
 from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
-from app.crud import InvalidField
 from app.models import Speaker
 from app.models.public import (
     Page,
@@ -37,6 +36,7 @@ from app.speakers.admin import (
     speaker_version,
     split_speaker,
 )
+from app.writes import InvalidField
 
 router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
 

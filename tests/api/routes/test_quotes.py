@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app import crud
 from app.db import session_scope
 from app.models import Article
+from app.quotes.store import add_quote
 
 
 def ids(client: TestClient, **params: Any) -> list[int]:
@@ -227,7 +227,7 @@ def test_cursor_pages_stay_exact_while_quotes_are_added(client: TestClient, seed
         article = session.get(Article, 1)
         assert article is not None
         for said_on in (dt.date(2024, 6, 30), dt.date(2020, 1, 1)):
-            crud.add_quote(session=session, article=article, speaker_id="russia",
+            add_quote(session=session, article=article, speaker_id="russia",
                            kind="partial", span=(4442, 4470), said_on=said_on)  # fmt: skip
     seen, cursor = [], first["next_cursor"]
     while cursor:

@@ -6,9 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app import crud
 from app.db import session_scope
 from app.models import Article
+from app.quotes.store import add_quote
+from app.speakers.store import ensure_speaker
 
 
 def listed(client: TestClient, **params: Any) -> list[str]:
@@ -65,11 +66,11 @@ def test_a_name_two_speakers_share_is_409_on_lookup_and_any_of_them_as_filter(
     client: TestClient, seeded: Engine
 ) -> None:
     with session_scope(seeded) as session:
-        crud.ensure_speaker(session=session, id="samantha-cameron", name="Samantha Cameron",
+        ensure_speaker(session=session, id="samantha-cameron", name="Samantha Cameron",
                             kind="person", aliases=["Cameron"])  # fmt: skip
         article = session.get(Article, 1)
         assert article is not None
-        crud.add_quote(session=session, article=article, speaker_id="samantha-cameron",
+        add_quote(session=session, article=article, speaker_id="samantha-cameron",
                        kind="partial", span=(3955, 3979))  # fmt: skip
     response = client.get("/v1/speakers/cameron")
     assert response.status_code == 409

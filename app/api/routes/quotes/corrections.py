@@ -10,13 +10,6 @@ from app.api.errors import problem_responses
 from app.api.idempotency import IdempotencyKey, request_digest, write_once
 from app.api.params import QuoteId
 from app.api.versioning import ETAG_HEADER, IfMatch, expected, preconditions
-from app.corrections import (
-    create_quote,
-    delete_quote,
-    history,
-    quote_version,
-    update_quote,
-)
 from app.models.public import (
     FieldChange,
     QuoteHistory,
@@ -27,6 +20,13 @@ from app.models.public import (
 )
 from app.models.versions import etag
 from app.queries.quotes import get_quote
+from app.quotes.corrections import (
+    create_quote,
+    delete_quote,
+    history,
+    quote_version,
+    update_quote,
+)
 
 router = APIRouter(prefix="/v1/quotes", tags=["corrections"])
 

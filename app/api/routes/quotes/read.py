@@ -19,12 +19,12 @@ from app.api.params import Cursor, Limit, QuoteId, examples
 from app.api.problems import ProblemError
 from app.api.routes.quotes.feeds import atom_response
 from app.api.versioning import ETAG_HEADER
-from app.corrections import quote_version, was_deleted
 from app.models.public import Page, QuotePublic
 from app.models.versions import etag
 from app.queries.articles import get_article
 from app.queries.quote_filters import QuoteSort
 from app.queries.quotes import get_quote, iter_quotes, list_quotes
+from app.quotes.corrections import quote_version, was_deleted
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 

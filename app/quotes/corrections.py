@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.crud import InvalidField, add_quote, dated, ensure_speaker, free_id, utcnow
+from app.articles.store import dated
 from app.models import ApiKey, Article, Quotation, Quote, QuoteRevision, Speaker
 from app.models.public import QuoteFields, QuoteIn, QuotePatch, SpanIn
 from app.models.tables import MAX_ROW_ID
@@ -16,6 +16,9 @@ from app.names import slugify
 from app.outlets.store import outlet_for
 from app.queries.lookup import find_speaker_id
 from app.quotations.grouping import group, move, refresh, regroup, release
+from app.quotes.store import add_quote
+from app.speakers.store import ensure_speaker
+from app.writes import InvalidField, free_id, utcnow
 
 
 class QuoteGone(Exception):

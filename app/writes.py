@@ -1,22 +1,21 @@
-"""Writes to the store. Callers own the transaction: every function here only adds to a session,
-so a whole article and its quotes land together or not at all."""
+"""What every resource's store module writes with: the refusal a write raises
+(``InvalidField``), locks that let two writers meet one new name, long ``IN`` lists, set-based
+inserts and free ids. The rows themselves are written by each resource's own module
+(``app/articles/store.py``, ``app/quotes/``, ``app/speakers/store.py``, ``app/outlets/store.py``).
+Callers own the transaction: nothing here commits."""
 
 import datetime as dt
 import hashlib
 import json
-import re
-import unicodedata
 import zlib
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.models import Article, Outlet, Quote, Speaker, SpeakerAlias
-from app.models.tables import core_table
+from app.models import Outlet, Speaker
 from app.names import name_key
 
 
@@ -29,20 +28,6 @@ class InvalidField(ValueError):
 
 
 _MAX_ID = 100
-_BLANKS = re.compile(r"[ \t\u00a0]+")
-
-
-def normalized_text(text: str) -> str:
-    """The text as a reader sees it: Unicode NFC, one kind of line end, no runs of spaces, no
-    blank lines, so a copy with CRLF line ends or a trailing space is the same article."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def content_hash(text: str) -> str:
-    """The identity of an article's text (migration 0005 holds a copy of this rule)."""
-    return hashlib.sha256(normalized_text(text).encode("utf-8")).hexdigest()
 
 
 def utcnow() -> dt.datetime:
@@ -57,7 +42,7 @@ def hold_name(session: Session, kind: str, id: str) -> None:
     hold(session, f"{kind}:{id}")
 
 
-def _others_write(session: Session) -> bool:
+def others_write(session: Session) -> bool:
     """Whether other writers' commits can land while this transaction runs (PostgreSQL)."""
     return session.get_bind().dialect.name == "postgresql"
 
@@ -209,47 +194,6 @@ _SQLITE_STORES: dict[type | None, Any] = {
 }
 
 
-_ALIAS_KEYS = sa.select(SpeakerAlias.key).where(  # type: ignore[call-overload]
-    SpeakerAlias.speaker_id == sa.bindparam("speaker_id")
-)
-
-
-def ensure_speaker(
-    *,
-    session: Session,
-    id: str,
-    name: str,
-    kind: str,
-    role: str | None = None,
-    affiliation: str | None = None,
-    aliases: Iterable[str] = (),
-    learnt_from: int | None = None,
-    created: set[str] | None = None,
-    absent: bool = False,
-) -> Speaker:
-    """The speaker with this id, created if missing (its id then added to ``created``),
-    answering to every given name; ``learnt_from`` is the article extraction read them in.
-    ``absent``: the caller has just looked and found no speaker with this id."""
-    hold_name(session, "speaker", id)
-    # On PostgreSQL another writer may have made it while this one waited for the lock; on
-    # SQLite the session's own copy is the store's (one writer at a time).
-    # ``absent``: the caller has just seen no such row; with one writer, none has come since.
-    others = _others_write(session)
-    speaker = None if absent and not others else session.get(Speaker, id, populate_existing=others)
-    known: set[str] = set()  # a speaker made here has no aliases yet
-    if speaker is None:
-        speaker = Speaker(id=id, name=name, kind=kind, role=role, affiliation=affiliation)
-        session.add(speaker)
-        session.flush()
-        if created is not None:
-            created.add(id)
-    else:
-        known = set(session.execute(_ALIAS_KEYS, {"speaker_id": id}).scalars())
-    for key, alias in new_aliases(known, (name, id, *aliases)):
-        session.add(SpeakerAlias(speaker_id=id, key=key, alias=alias, article_id=learnt_from))
-    return speaker
-
-
 def new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
     """(key, alias) for each name whose lookup key is not yet known, first spelling kept."""
     new: dict[str, str] = {}
@@ -258,117 +202,6 @@ def new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
         if key and key not in known and key not in new:
             new[key] = alias
     return list(new.items())
-
-
-def find_article_by_text(*, session: Session, text: str) -> Article | None:
-    return session.exec(select(Article).where(Article.content_hash == content_hash(text))).first()
-
-
-def add_article(
-    *,
-    session: Session,
-    title: str,
-    publisher_id: str,
-    published_on: dt.date | None,
-    text: str,
-    url: str | None = None,
-    byline: str | None = None,
-    language: str | None = None,
-    api_key_id: int | None = None,
-) -> Article:
-    article = Article(
-        title=title,
-        publisher_id=publisher_id,
-        published_on=published_on,
-        url=url,
-        byline=byline,
-        language=language,
-        text=text,
-        content_hash=content_hash(text),
-        created_at=utcnow(),
-        api_key_id=api_key_id,
-    )
-    session.add(article)
-    session.flush()
-    return article
-
-
-def dated(article: Article) -> dt.date:
-    """The day an article's quotes sort by when they give none: its publication, else (an
-    undated article) the day it was stored."""
-    return article.published_on or article.created_at.date()
-
-
-def quote_values(
-    *,
-    article: Article,
-    speaker_id: str,
-    kind: str,
-    span: tuple[int, int],
-    outlet_id: str | None = None,
-    said_on: dt.date | None = None,
-    said_on_precision: str | None = None,
-    cue: str | None = None,
-    speaker_span: tuple[int, int] | None = None,
-    continues_id: int | None = None,
-    origin: str = "extracted",
-    basis: str | None = None,
-    confidence: float | None = None,
-    reviewed: bool = False,
-    api_key_id: int | None = None,
-) -> dict[str, Any]:
-    """A quote's row, its text read from the article at ``span`` so the two cannot disagree.
-    It records the key that made it: ``api_key_id``, or for one extracted from an article, the
-    key that posted the article."""
-    start, end = span
-    if not 0 <= start < end <= len(article.text):
-        raise ValueError(f"span {span} is outside the article text")
-    if said_on is not None and said_on_precision is None:
-        said_on_precision = "day"
-    assert article.id is not None, "the article must be flushed first"
-    return {
-        "article_id": article.id,
-        "speaker_id": speaker_id,
-        "outlet_id": outlet_id,
-        "kind": kind,
-        "text": article.text[start:end],
-        "said_on": said_on,
-        "said_on_precision": said_on_precision if said_on is not None else None,
-        "date": said_on if said_on is not None else dated(article),
-        "cue": cue,
-        "span_start": start,
-        "span_end": end,
-        "speaker_span_start": speaker_span[0] if speaker_span else None,
-        "speaker_span_end": speaker_span[1] if speaker_span else None,
-        "continues_id": continues_id,
-        "created_at": utcnow(),
-        "origin": origin,
-        "basis": basis,
-        "confidence": confidence,
-        "reviewed": reviewed,
-        "api_key_id": api_key_id if api_key_id is not None else article.api_key_id,
-    }
-
-
-def add_quote(*, session: Session, **fields: Any) -> Quote:
-    """One quote, through the ORM (``quote_values`` says what the fields are)."""
-    quote = Quote(**quote_values(**fields))
-    session.add(quote)
-    session.flush()
-    return quote
-
-
-def insert_quotes(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Many quotes (rows of ``quote_values``) in one statement per batch; their new ids, in
-    order. How an article's quotes are stored: one round trip, not one per quote."""
-    if not rows:
-        return []
-    session.flush()
-    table = core_table(Quote)
-    result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    )
-    return [int(new_id) for new_id in result.scalars()]
 
 
 def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
