@@ -39,12 +39,19 @@ from app.queries.fast import (
 from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery, own_filters
 from app.queries.quote_filters import QuoteQuery, conditions_sql
-from app.queries.quote_rows import QUOTE_SELECT, quote_object
+from app.queries.quote_rows import FIELDS, QUOTE_SELECT, quote_object
 from app.queries.quotes import PG_LISTED
 from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
 
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
+# A page's quotes are chosen first, on the quote table alone, and only they are joined: run
+# as a prepared statement, PostgreSQL soon plans it once for any values, and then cannot
+# tell a date range of thousands of quotes from one of a few, so a single statement would
+# join every quote in the range before sorting them (80 ms at 6,000 quotes, against 1 ms).
+_PAGE_COLUMNS = ", ".join(
+    sorted({c for t, c in FIELDS if t == "q"} | {"speaker_id", "article_id", "outlet_id"})
+)
 _MATCH = "q.search @@ to_tsquery('simple', %s)"
 # The statement's own snapshot: which transactions its answer saw committed.
 _SEEN = "pg_current_snapshot()::text"
@@ -171,12 +178,7 @@ class PgFastQuotes:
                 raise Unserved from error
             page_where.append("(q.date, q.id) " + ("<" if descending else ">") + " (%s, %s)")
             page_params += [after[0], after[1]]
-        direction = "DESC" if descending else "ASC"
-        sql = (
-            _SQL
-            + (" WHERE " + " AND ".join(page_where) if page_where else "")
-            + f" ORDER BY q.date {direction}, q.id {direction} LIMIT %s"
-        )
+        sql = page_sql(page_where, descending)
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
         total, exact = self._estimated_total(connection, where, params)
         return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
@@ -336,3 +338,13 @@ class _Lookup:
     def has_article(self, article_id: int) -> bool:
         known = self.connection.execute("SELECT 1 FROM article WHERE id = %s", (article_id,))
         return known.fetchone() is not None
+
+
+def page_sql(where: list[str], descending: bool) -> str:
+    """A page of quotes: the quotes chosen on their own table (``where``, then the order and
+    a ``LIMIT %s``), then joined to their speakers, articles and outlets."""
+    direction = "DESC" if descending else "ASC"
+    order = f" ORDER BY q.date {direction}, q.id {direction}"
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    chosen = f"(SELECT {_PAGE_COLUMNS} FROM quote q{condition}{order} LIMIT %s) q"
+    return _SQL.replace("FROM quote q", "FROM " + chosen, 1) + order

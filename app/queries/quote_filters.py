@@ -177,8 +177,9 @@ def conditions_sql(
 ) -> tuple[list[str], list[Any]]:
     """``conditions`` as a DB-API driver takes them, for the direct paths: ``mark`` is the
     driver's placeholder; with ``?`` (``sqlite3``) a list is one mark a value and dates are ISO
-    text, as SQLite stores them; with ``%s`` (psycopg) a list is one array. The SQL of each
-    shape of query (which filters, how many values each) is written once."""
+    text, as SQLite stores them; with ``%s`` (psycopg) a list is one array, a list of one its
+    value. The SQL of each shape of query (which filters, how many values each) is written
+    once."""
     shape: list[tuple[Filter, int]] = []
     values: list[Any] = []
     for each, value in _given(query, lookup):
@@ -187,7 +188,7 @@ def conditions_sql(
             if mark == "?":
                 values.extend(value)
             else:
-                values.append(list(value))
+                values.append(value[0] if len(value) == 1 else list(value))
         else:
             shape.append((each, -1))
             iso = mark == "?" and isinstance(value, dt.date)
@@ -268,6 +269,12 @@ def _rendered(sql: str, mark: str, lengths: tuple[int, ...]) -> str:
     for length, after in zip(lengths, parts[1:], strict=True):
         if length >= 0 and mark == "?":
             written.append(", ".join("?" * length) + after)
+        elif length == 1:
+            # One value is ``= %s``, not an array of one: PostgreSQL then walks an index in
+            # its order (a speaker's quotes by date) where with ``= ANY`` it sorts them all.
+            assert written[-1].endswith(_LIST) and after.startswith(")"), sql
+            written[-1] = written[-1][: -len(_LIST)] + "= " + mark
+            written.append(after[1:])
         elif length >= 0:
             assert written[-1].endswith(_LIST), sql
             written[-1] = written[-1][: -len(_LIST)] + "= ANY(" + mark

@@ -3,6 +3,7 @@ cursors, totals, single quotes and ETags, and a write is seen at once."""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +13,7 @@ from app.config import Settings
 from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
+from app.queries.fast_pg import page_sql
 from app.seed import load_seed
 from app.store.transfer import copy_store
 from app.store.upgrade import migrate
@@ -118,3 +120,51 @@ def test_remembered_totals_and_names_follow_a_write_from_another_connection(
         assert client.get("/v1/quotes?speaker=tony").json()["total"] == 6
         assert client.get("/v1/quotes?q=escalation").json()["total"] == 4
     engine.dispose()
+
+
+def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan, *(n for child in plan.get("Plans", []) for n in _nodes(child))]
+
+
+def _tables(plan: dict[str, Any]) -> set[str]:
+    return {n["Relation Name"] for n in _nodes(plan) if "Relation Name" in n}
+
+
+def _rows_read(plan: dict[str, Any], table: str) -> int:
+    """How many rows of ``table`` the plan's nodes read, over all their loops."""
+    return sum(
+        int(n["Actual Rows"]) * int(n["Actual Loops"])
+        for n in _nodes(plan)
+        if n.get("Relation Name") == table
+    )
+
+
+def test_a_page_is_joined_only_for_its_own_quotes_even_on_a_generic_plan(
+    store: Settings,
+) -> None:
+    """The direct path's statements are prepared, and PostgreSQL soon plans them once for any
+    values: then it cannot tell how many quotes a date range holds. The page is chosen on
+    the quote table first, so whatever the plan, only its own quotes meet their articles."""
+    engine = make_engine(store)
+    with engine.connect() as connection:
+        speaker, quotes = connection.execute(
+            text("SELECT speaker_id, count(*) FROM quote GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+        ).one()
+        assert quotes > 100
+        sql = page_sql(["q.speaker_id = %s", "q.date >= %s", "q.date <= %s"], True)
+        for n in range(1, 5):
+            sql = sql.replace("%s", f"${n}", 1)
+        connection.execute(text("SET plan_cache_mode = force_generic_plan"))
+        connection.exec_driver_sql(f"PREPARE page(text, date, date, int) AS {sql}")
+        assert speaker.replace("-", "").isalnum()  # written into the statement as it is
+        plan = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON)"
+            f" EXECUTE page('{speaker}', '1900-01-01', '2999-12-31', 21)"
+        ).scalar_one()
+    engine.dispose()
+    top = plan[0]["Plan"]
+    assert _rows_read(top, "article") <= 21
+    # Whatever the statistics: the limit is taken on the quotes before any article is read.
+    assert any(
+        _tables(node) == {"quote"} for node in _nodes(top) if node["Node Type"] == "Limit"
+    ), top
