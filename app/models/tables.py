@@ -190,10 +190,16 @@ class QuotationAnchor(SQLModel, table=True):
     removed with it by the code that knows them."""
 
     __tablename__ = "quotation_anchor"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # A speaker's quotations by key: what grouping looks a new report up by.
+        sa.Index("ix_quotation_anchor_speaker", "speaker_id", "anchor", "quotation_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     anchor: int = Field(primary_key=True, sa_type=sa.BigInteger())
     quotation_id: int = Field(primary_key=True, sa_type=BIG)
+    # The quotation's speaker (which never changes), copied here for that index.
+    speaker_id: str
 
 
 class ApiKey(SQLModel, table=True):

@@ -76,44 +76,38 @@ class _Held:
     new_members: list[Report] = field(default_factory=list)
 
 
-# On SQLite, a speaker with this many stored quotations or fewer has their candidates found
-# through their own quotations; one with more, through the keys' postings.
-FEW_QUOTATIONS = 400
 _COLUMNS = (
     QUOTATION.c.id, QUOTATION.c.speaker_id, QUOTATION.c.text, QUOTATION.c.text_quote_id,
     QUOTATION.c.date, QUOTATION.c.first_said, QUOTATION.c.first_reported,
     QUOTATION.c.reports, QUOTATION.c.publishers, QUOTATION.c.version,
 )  # fmt: skip
+_NAMES = ", ".join(f"q.{c.name}" for c in _COLUMNS)
+# Each (speaker, key) pair looked up in the keys' index by speaker and key, the pairs leading
+# (SQLite never reorders a CROSS JOIN; PostgreSQL is given them as two arrays).
+_SHARING_SQLITE = (
+    "WITH wanted(speaker, key) AS (SELECT json_extract(value, '$[0]'),"
+    " json_extract(value, '$[1]') FROM json_each(:pairs))"
+    f" SELECT DISTINCT {_NAMES} FROM wanted CROSS JOIN quotation_anchor AS a"
+    " ON a.speaker_id = wanted.speaker AND a.anchor = wanted.key"
+    " CROSS JOIN quotation AS q ON q.id = a.quotation_id"
+)
+_SHARING_POSTGRES = (
+    f"SELECT DISTINCT {_NAMES} FROM unnest(CAST(:speakers AS text[]), CAST(:keys AS bigint[]))"
+    " AS wanted(speaker, key) JOIN quotation_anchor AS a"
+    " ON a.speaker_id = wanted.speaker AND a.anchor = wanted.key"
+    " JOIN quotation AS q ON q.id = a.quotation_id"
+)
 
 
-def _sharing(session: Session, pairs: list[tuple[str, int]], by_speaker: bool) -> sa.Executable:
-    """The stored quotations of each pair's speaker that have its key. ``by_speaker`` (SQLite):
-    walk each speaker's quotations and look the key up for each; else walk each key's
-    postings and keep the speaker's."""
-    if not by_speaker:
-        return (
-            sa.select(*_COLUMNS)
-            .distinct()
-            .select_from(ANCHOR)
-            .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
-            .where(
-                one_of(session, ANCHOR.c.anchor, sorted({key for _, key in pairs})),
-                pair_of(session, (QUOTATION.c.speaker_id, ANCHOR.c.anchor), pairs),
-            )
+def _sharing(session: Session, pairs: list[tuple[str, int]]) -> sa.Executable:
+    """The stored quotations of each pair's speaker that have its key."""
+    if session.get_bind().dialect.name == "postgresql":
+        statement = sa.text(_SHARING_POSTGRES).bindparams(
+            speakers=[s for s, _ in pairs], keys=[k for _, k in pairs]
         )
-    # SQLite never reorders a CROSS JOIN: the pairs lead, then each speaker's quotations.
-    names = ", ".join(f"q.{c.name}" for c in _COLUMNS)
-    return (
-        sa.text(
-            "WITH wanted(speaker, key) AS (SELECT json_extract(value, '$[0]'),"
-            " json_extract(value, '$[1]') FROM json_each(:pairs))"
-            f" SELECT DISTINCT {names} FROM wanted CROSS JOIN quotation AS q"
-            " ON q.speaker_id = wanted.speaker CROSS JOIN quotation_anchor AS a"
-            " ON a.anchor = wanted.key AND a.quotation_id = q.id"
-        )
-        .bindparams(pairs=json.dumps(pairs))
-        .columns(*_COLUMNS)
-    )
+    else:
+        statement = sa.text(_SHARING_SQLITE).bindparams(pairs=json.dumps(pairs))
+    return statement.columns(*_COLUMNS)
 
 
 class QuotationBook:
@@ -146,48 +140,11 @@ class QuotationBook:
         for report in reports:
             for key in self.asked(report.text):
                 asked.setdefault(key, set()).add(report.speaker_id)
-        if self.session.get_bind().dialect.name == "postgresql":
-            # One statement with every pair, through the keys' postings: PostgreSQL hashes
-            # arrays of any length, and joins the speakers' quotations by scanning them all.
-            pairs = [(speaker, key) for key in sorted(asked) for speaker in sorted(asked[key])]
-            parts = [(pairs, False)] if pairs else []
-        else:
-            light, heavy = self._by_weight(asked)
-            parts = [
-                (pairs[start : start + _CHUNK], by_speaker)
-                for pairs, by_speaker in ((light, True), (heavy, False))
-                for start in range(0, len(pairs), _CHUNK)
-            ]
-        for part, by_speaker in parts:
-            for row in self.session.execute(_sharing(self.session, part, by_speaker)):
+        pairs = [(speaker, key) for key in sorted(asked) for speaker in sorted(asked[key])]
+        for start in range(0, len(pairs), _CHUNK):
+            for row in self.session.execute(_sharing(self.session, pairs[start : start + _CHUNK])):
                 if row.id not in self.held:
                     self._hold_stored(row)
-
-    def _by_weight(
-        self, asked: dict[int, set[str]]
-    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-        """The (speaker, key) pairs to look up, split by how they are cheaper found: through
-        the speaker's quotations when they are few, else through the key's postings (which
-        grow with every quotation of anyone that has the two words)."""
-        speakers = sorted({s for owners in asked.values() for s in owners})
-        quoted: dict[str, int] = {}
-        for start in range(0, len(speakers), _CHUNK):
-            rows = self.session.execute(
-                sa.select(QUOTATION.c.speaker_id, sa.func.count())
-                .where(
-                    one_of(self.session, QUOTATION.c.speaker_id, speakers[start : start + _CHUNK])
-                )
-                .group_by(QUOTATION.c.speaker_id)
-            )
-            quoted |= {speaker: int(count) for speaker, count in rows}
-        light: list[tuple[str, int]] = []
-        heavy: list[tuple[str, int]] = []
-        for key in sorted(asked):
-            for speaker in sorted(asked[key]):
-                count = quoted.get(speaker, 0)
-                if count:
-                    (light if count <= FEW_QUOTATIONS else heavy).append((speaker, key))
-        return light, heavy
 
     def _hold_stored(self, row: sa.Row[Any]) -> None:
         words = self.words(row.text)
@@ -400,7 +357,11 @@ class QuotationBook:
         if not started:
             return
         insert_rows(self.session, QUOTATION, [_values(h) | {"id": h.id} for h in started])
-        rows = [{"anchor": k, "quotation_id": h.id} for h in started for k in sorted(h.keys)]
+        rows = [
+            {"anchor": k, "quotation_id": h.id, "speaker_id": h.speaker_id}
+            for h in started
+            for k in sorted(h.keys)
+        ]
         if rows:
             insert_rows(self.session, ANCHOR, rows)
 
@@ -443,7 +404,7 @@ class QuotationBook:
                 dropped,
             )
         added = [
-            {"anchor": k, "quotation_id": h.id}
+            {"anchor": k, "quotation_id": h.id, "speaker_id": h.speaker_id}
             for h in stored
             if not h.gone
             for k in sorted(h.keys - h.stored_keys)

@@ -107,8 +107,8 @@ def _start_all(session: Session, starting: list[tuple[_Report, Words]]) -> None:
         .all()
     )
     anchor_rows = [
-        {"anchor": key, "quotation_id": int(quotation_id)}
-        for (_, words), quotation_id in zip(starting, ids, strict=True)
+        {"anchor": key, "quotation_id": int(quotation_id), "speaker_id": report.speaker_id}
+        for (report, words), quotation_id in zip(starting, ids, strict=True)
         for key in anchors(words)
     ]
     if anchor_rows:
@@ -191,7 +191,9 @@ def group_ungrouped(session: Session, batch: int = 500) -> int:
 def refresh(session: Session, quotation_id: int) -> None:
     """Sets a quotation's figures and fullest text from its reports as they now stand; removes
     it when none is left."""
-    row = session.execute(sa.select(QUOTATION.c.text).where(QUOTATION.c.id == quotation_id)).first()
+    row = session.execute(
+        sa.select(QUOTATION.c.text, QUOTATION.c.speaker_id).where(QUOTATION.c.id == quotation_id)
+    ).first()
     if row is None:
         return
     reports = _reports_in(session, quotation_id)
@@ -202,7 +204,7 @@ def refresh(session: Session, quotation_id: int) -> None:
     fullest = min(reports, key=lambda r: (-len(words_of(r.text)), r.id))
     if fullest.text != row.text:
         _drop_anchors(session, quotation_id, row.text)
-        _add_anchors(session, quotation_id, words_of(fullest.text))
+        _add_anchors(session, quotation_id, row.speaker_id, words_of(fullest.text))
     said = [r.said_on for r in reports if r.said_on is not None]
     session.execute(
         sa.update(QUOTATION)
@@ -275,8 +277,8 @@ def most_shared(
         .join(QUOTATION, QUOTATION.c.id == ANCHOR.c.quotation_id)
         .where(ANCHOR.c.anchor.in_(keys))
     )
-    if speaker_id is not None:
-        statement = statement.where(QUOTATION.c.speaker_id == speaker_id)
+    if speaker_id is not None:  # through the keys' index by speaker and key
+        statement = statement.where(ANCHOR.c.speaker_id == speaker_id)
     # Grouped by the quotation's key, so its other columns may be read (PostgreSQL).
     return statement.group_by(QUOTATION.c.id).order_by(shared.desc(), QUOTATION.c.id).limit(most)
 
@@ -318,7 +320,7 @@ def _start(session: Session, report: _Report, words: Words) -> int:
         .returning(QUOTATION.c.id)
     )
     quotation_id = int(result.scalar_one())
-    _add_anchors(session, quotation_id, words)
+    _add_anchors(session, quotation_id, report.speaker_id, words)
     session.execute(
         sa.update(QUOTE).where(QUOTE.c.id == report.id).values(quotation_id=quotation_id)
     )
@@ -357,7 +359,7 @@ def _attach(
         values["first_said"] = report.said_on if said is None else min(said, report.said_on)
     if len(new_words) > quotation.words:
         _drop_anchors(session, quotation.id, quotation.text)
-        _add_anchors(session, quotation.id, new_words)
+        _add_anchors(session, quotation.id, report.speaker_id, new_words)
         values["text"] = report.text
         values["text_quote_id"] = report.id
     session.execute(sa.update(QUOTATION).where(QUOTATION.c.id == quotation.id).values(**values))
@@ -371,8 +373,11 @@ def _merge(session: Session, source: int, *, into: int) -> None:
     refresh(session, into)
 
 
-def _add_anchors(session: Session, quotation_id: int, words: Words) -> None:
-    rows = [{"anchor": key, "quotation_id": quotation_id} for key in anchors(words)]
+def _add_anchors(session: Session, quotation_id: int, speaker_id: str, words: Words) -> None:
+    rows = [
+        {"anchor": key, "quotation_id": quotation_id, "speaker_id": speaker_id}
+        for key in anchors(words)
+    ]
     if rows:
         session.execute(sa.insert(ANCHOR), rows)
 

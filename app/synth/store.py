@@ -262,17 +262,18 @@ def _quotations(connection: sqlite3.Connection) -> None:
         "JOIN fullest f ON f.quotation_id = q.quotation_id GROUP BY q.quotation_id"
     )
     connection.execute("DROP TABLE fullest")
-    rows = connection.execute("SELECT id, text FROM quotation ORDER BY id")
-    batch: list[tuple[int, int]] = []
-    for quotation_id, text in rows:
-        batch += [(key, quotation_id) for key in anchors(words_of(text))]
+    rows = connection.execute("SELECT id, text, speaker_id FROM quotation ORDER BY id")
+    batch: list[tuple[int, int, str]] = []
+    for quotation_id, text, speaker_id in rows:
+        batch += [(key, quotation_id, speaker_id) for key in anchors(words_of(text))]
         if len(batch) >= 100_000:
             _insert_anchors(connection, batch)
             batch = []
     _insert_anchors(connection, batch)
 
 
-def _insert_anchors(connection: sqlite3.Connection, batch: list[tuple[int, int]]) -> None:
+def _insert_anchors(connection: sqlite3.Connection, batch: list[tuple[int, int, str]]) -> None:
     connection.executemany(
-        "INSERT INTO quotation_anchor (anchor, quotation_id) VALUES (?, ?)", sorted(batch)
+        "INSERT INTO quotation_anchor (anchor, quotation_id, speaker_id) VALUES (?, ?, ?)",
+        sorted(batch),
     )

@@ -23,7 +23,6 @@ from app.ingest.reading import read_quotations
 from app.ingest.store import attributed_rows
 from app.ingest.writer import Refused, Submitted, Written, write_articles
 from app.outlets.store import outlet_for
-from app.quotations import batch
 from app.quotations.grouping import group
 from app.quotes.store import insert_in_waves
 from app.seed import load_seed
@@ -192,8 +191,8 @@ def snapshot(engine: Engine) -> dict[str, Any]:
                 )
             ),  # fmt: skip
             "anchors": sorted(
-                (quotation[q], a)
-                for a, q in rows("SELECT anchor, quotation_id FROM quotation_anchor")
+                (quotation[q], a, s)
+                for a, q, s in rows("SELECT anchor, quotation_id, speaker_id FROM quotation_anchor")
             ),
             "history": sorted(rows("SELECT quote_id, action FROM quote_revision")),
             "fts": rows("SELECT count(*) FROM quote")
@@ -202,14 +201,7 @@ def snapshot(engine: Engine) -> dict[str, Any]:
         }
 
 
-@pytest.mark.parametrize("few", [batch.FEW_QUOTATIONS, 0], ids=["by-speaker", "by-key"])
-def test_a_batch_stores_what_article_by_article_stores(
-    stores: tuple[Engine, Engine], few: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Candidates are found through the speaker's quotations, or (for a speaker with many,
-    # and always on PostgreSQL) through the keys' postings: both give what grouping article
-    # by article gives.
-    monkeypatch.setattr(batch, "FEW_QUOTATIONS", few)
+def test_a_batch_stores_what_article_by_article_stores(stores: tuple[Engine, Engine]) -> None:
     one_by_one, set_based = stores
     items = archive()
     for item in items:
