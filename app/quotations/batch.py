@@ -21,7 +21,6 @@ from sqlmodel import Session
 from app.quotations.compare import same_quotation
 from app.quotations.grouping import (
     ANCHOR,
-    ARTICLE,
     CANDIDATES,
     FRESH_MOST,
     QUOTATION,
@@ -29,7 +28,7 @@ from app.quotations.grouping import (
     _report_select,
 )
 from app.quotations.words import Words, anchors, query_anchors, words_of
-from app.writes import bucket, hold_all, insert_rows, one_of, pair_of
+from app.writes import bucket, hold_all, insert_rows
 
 _CHUNK = 5000
 
@@ -97,6 +96,29 @@ _SHARING_POSTGRES = (
     " ON a.speaker_id = wanted.speaker AND a.anchor = wanted.key"
     " JOIN quotation AS q ON q.id = a.quotation_id"
 )
+
+
+# Which (quotation, publisher) pairs have a report: each pair asked on its own, so a
+# quotation's reports are walked only until one from that publisher turns up (a quotation
+# reported hundreds of times has most publishers among its first reports).
+_REPORTED = (
+    " SELECT wanted.q, wanted.p FROM wanted WHERE EXISTS (SELECT 1 FROM quote AS x"
+    " JOIN article AS a ON a.id = x.article_id"
+    " WHERE x.quotation_id = wanted.q AND a.publisher_id = wanted.p)"
+)
+
+
+def _reported(session: Session, pairs: list[tuple[int, str]]) -> sa.Executable:
+    """The pairs of (quotation, publisher) in ``pairs`` that have a report."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.text(
+            "WITH wanted(q, p) AS (SELECT * FROM unnest(CAST(:quotations AS bigint[]),"
+            " CAST(:publishers AS text[])))" + _REPORTED
+        ).bindparams(quotations=[q for q, _ in pairs], publishers=[p for _, p in pairs])
+    return sa.text(
+        "WITH wanted(q, p) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(:pairs))" + _REPORTED
+    ).bindparams(pairs=json.dumps(pairs))
 
 
 def _sharing(session: Session, pairs: list[tuple[str, int]]) -> sa.Executable:
@@ -328,16 +350,7 @@ class QuotationBook:
         pairs = sorted((q, p) for q, publishers in joined.items() for p in publishers)
         had: dict[int, set[str]] = {q: set() for q in joined}
         for start in range(0, len(pairs), _CHUNK):
-            chunk = pairs[start : start + _CHUNK]
-            rows = self.session.execute(
-                sa.select(QUOTE.c.quotation_id, ARTICLE.c.publisher_id)
-                .distinct()
-                .join(ARTICLE, ARTICLE.c.id == QUOTE.c.article_id)
-                .where(
-                    one_of(self.session, QUOTE.c.quotation_id, sorted({q for q, _ in chunk})),
-                    pair_of(self.session, (QUOTE.c.quotation_id, ARTICLE.c.publisher_id), chunk),
-                )
-            )
+            rows = self.session.execute(_reported(self.session, pairs[start : start + _CHUNK]))
             for quotation_id, publisher_id in rows:
                 had[quotation_id].add(publisher_id)
         for quotation_id, publishers in joined.items():
