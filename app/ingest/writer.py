@@ -80,8 +80,28 @@ class Refused:
 def write_articles(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
     """Stores every article of ``batch`` not stored yet (the same text, up to line ends,
     spaces and Unicode form, is stored once), with its quotations; what became of each."""
-    with _collector_paused():
+    with _collector_paused(), _planned_each_time(session):
         return _write(session, batch)
+
+
+@contextmanager
+def _planned_each_time(session: Session) -> Iterator[None]:
+    """On PostgreSQL, none of the writer's statements is prepared on the server. The batch
+    looks its names up with arrays of hundreds of values; a statement run often is prepared,
+    and PostgreSQL soon plans it once for any array, then compares each row with every
+    value in turn: fifty times slower than planning it for the array it is given, which it
+    can hash. (Forcing that on the whole transaction with ``plan_cache_mode`` would replan
+    the foreign-key checks of every row copied in as well: twice the time for the quotes.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    raw: Any = session.connection().connection.dbapi_connection
+    threshold = raw.prepare_threshold
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 @contextmanager
@@ -104,12 +124,6 @@ _New = tuple[int, Article, list[dict[str, Any]], set[str]]
 
 
 def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
-    if session.get_bind().dialect.name == "postgresql":
-        # The batch looks its names up with arrays of hundreds of values. A statement run
-        # often is prepared, and PostgreSQL soon plans it once for any array, then compares
-        # each row with every value in turn: fifty times slower than planning it for the
-        # array it is given, which it can hash. For this transaction, always the latter.
-        session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     outcome: list[Written | Refused | None] = [None] * len(batch)
     hashes = _hashes(batch, outcome)
     # Two writers with one new text store it once: the second waits for the first's commit.
