@@ -47,6 +47,8 @@ from app.synth.articles import load_models, varied_articles  # noqa: E402
 from tests.ingest.feed_server import Route, Site, rfc822, rss, serving  # noqa: E402
 
 NEWSROOM = ROOT / "tests" / "evaluation" / "newsroom" / "articles.yaml"
+# The writer alone is measured in batches of these sizes; `ingest` and `load` write 200.
+BATCHES = (100, 200)
 
 
 def build(path: Path, count: int, seed: int = 1) -> tuple[int, float]:
@@ -205,11 +207,11 @@ def main() -> None:
     full_rss = next(rss for label, _, _, rss, _ in rows if label == "SQLite, --jobs 2")
     print(f"peak RSS, SQLite --jobs 2: {small_rss:,.0f} MB for {min(options.small, count):,} "
           f"articles ({small_rate:,.1f}/s), {full_rss:,.0f} MB for {count:,}")  # fmt: skip
-    print(f"\nThe writer alone ({min(options.writer_sample, count):,} articles read beforehand, "
-          "batches of 100), beside the same rows written plainly:\n")  # fmt: skip
-    print("| store | writer, articles/s | the same rows, plain | writer / floor | statements "
-          "per article |")  # fmt: skip
-    print("|---|---|---|---|---|")
+    print(f"\nThe writer alone ({min(options.writer_sample, count):,} articles read beforehand),"
+          " beside the same rows written plainly:\n")  # fmt: skip
+    print("| store | batch | writer, articles/s | the same rows, plain | writer / floor "
+          "| statements per article |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
     print("\n".join(writer_rows))
     if watched is not None:
         entries, stored, most, seconds = watched
@@ -218,30 +220,42 @@ def main() -> None:
 
 
 def writer_against_floor(sample: Path, folder: Path, postgres: str) -> list[str]:
-    """The table bench/writer.py prints, for the articles in ``sample``."""
+    """The table bench/writer.py prints, for the articles in ``sample``: the writer in batches
+    of 100 and of 200 (as ``ingest`` and ``load`` write), each beside the same floor."""
     from bench import writer
 
     items = writer.submitted(sample)
     lines = []
     seeded = writer.store(f"sqlite:///{folder / 'w-seeded.db'}")
-    settings = writer.store(f"sqlite:///{folder / 'w-writer.db'}")
-    rate, per_article = writer.writer(settings, items, 100)
+    rates = {}
+    for batch in BATCHES:
+        settings = writer.store(f"sqlite:///{folder / f'w-writer-{batch}.db'}")
+        rates[batch] = writer.writer(settings, items, batch)
     rows = writer.new_rows(settings, seeded)
     writer.store(f"sqlite:///{folder / 'w-floor.db'}")
     floor = writer.floor_sqlite(str(folder / "w-floor.db"), rows, len(items))
-    lines.append(f"| SQLite | {rate:,.0f} | {floor:,.0f} (executemany) | {rate / floor:.2f} "
-                 f"| {per_article:.2f} |")  # fmt: skip
+    lines += _writer_lines("SQLite", rates, floor, "executemany")
     if postgres:
         seeded_pg = writer.store(new_database(postgres, "saidwho_bench_seeded"))
-        pg = writer.store(new_database(postgres, "saidwho_bench_writer"))
-        rate, per_article = writer.writer(pg, items, 100)
+        for batch in BATCHES:
+            pg = writer.store(new_database(postgres, f"saidwho_bench_writer_{batch}"))
+            rates[batch] = writer.writer(pg, items, batch)
         rows = writer.new_rows(pg, seeded_pg)
         floor_url = new_database(postgres, "saidwho_bench_floor")
         writer.store(floor_url)
         floor = writer.floor_postgres(floor_url, rows, len(items))
-        lines.append(f"| PostgreSQL | {rate:,.0f} | {floor:,.0f} (COPY) | {rate / floor:.2f} "
-                     f"| {per_article:.2f} |")  # fmt: skip
+        lines += _writer_lines("PostgreSQL", rates, floor, "COPY")
     return lines
+
+
+def _writer_lines(
+    store: str, rates: dict[int, tuple[float, float]], floor: float, how: str
+) -> list[str]:
+    return [
+        f"| {store} | {batch} | {rate:,.0f} | {floor:,.0f} ({how}) | {rate / floor:.2f} "
+        f"| {per_article:.2f} |"
+        for batch, (rate, per_article) in rates.items()
+    ]
 
 
 if __name__ == "__main__":
