@@ -29,7 +29,8 @@ _CONFIDENCE = "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)"
 
 
 def _normalized_hash(text: str) -> str:
-    # The same as app.articles.store.content_hash at this revision; copied so the migration never changes.
+    # The same as app.articles.store.content_hash at this revision; copied so the migration
+    # never changes.
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n"))
     normal = "\n".join(line for line in lines if line)
