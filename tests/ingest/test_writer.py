@@ -302,3 +302,26 @@ def test_a_batch_takes_a_handful_of_statements_whatever_its_size(
     assert quotes > 1000
     # A few statements per table for the whole batch, not a few per article or per quote.
     assert len(sent) <= 40, sent
+
+
+@pytest.mark.postgres_only
+def test_the_writer_leaves_no_statement_prepared_on_the_server(
+    stores: tuple[Engine, Engine],
+) -> None:
+    """A statement prepared on PostgreSQL is soon planned once for any array, which makes the
+    writer's name lookups fifty times slower: it runs every statement unprepared, and leaves
+    the connection's own setting as it was."""
+    _, engine = stores
+    items = archive()[:8]
+    prepared = sa.text("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+    with Session(engine) as session:
+        raw: Any = session.connection().connection.dbapi_connection
+        threshold = raw.prepare_threshold
+        before = set(session.execute(prepared).scalars())
+        session.commit()
+        for item in items:  # the same statements, more often than psycopg prepares after
+            write_articles(session, [Submitted(**item)])
+            session.commit()
+        assert session.connection().connection.dbapi_connection is raw
+        assert raw.prepare_threshold == threshold
+        assert set(session.execute(prepared).scalars()) - before == set()
