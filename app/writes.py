@@ -6,9 +6,8 @@ Callers own the transaction: nothing here commits."""
 
 import datetime as dt
 import hashlib
-import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -100,33 +99,6 @@ def one_of(
     return column.in_(list(values))
 
 
-def pair_of(
-    session: Session,
-    columns: tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]],
-    pairs: Iterable[tuple[Any, Any]],
-) -> sa.ColumnElement[bool]:
-    """``(a, b) IN pairs`` for thousands of pairs in one parameter or two: a JSON array
-    on SQLite (``json_each``), two arrays on PostgreSQL (``unnest``)."""
-    pairs = list(pairs)
-    if session.get_bind().dialect.name == "postgresql":
-        kinds = [
-            sa.Text() if isinstance(getattr(c.type, "impl", c.type), sa.String) else c.type
-            for c in columns
-        ]
-        arrays = [
-            sa.bindparam(None, [p[n] for p in pairs], type_=postgresql.ARRAY(kind))
-            for n, kind in enumerate(kinds)
-        ]
-        zipped = sa.func.unnest(*arrays).table_valued("a", "b").render_derived()
-        return sa.tuple_(*columns).in_(sa.select(zipped.c.a, zipped.c.b))
-    each = sa.func.json_each(sa.bindparam(None, json.dumps(pairs))).table_valued("value")
-    return sa.tuple_(*columns).in_(
-        sa.select(
-            sa.func.json_extract(each.c.value, "$[0]"), sa.func.json_extract(each.c.value, "$[1]")
-        )
-    )
-
-
 # COPY statements sent by ``insert_rows`` (PostgreSQL), which SQLAlchemy's statement events do
 # not see: benches and tests add them to what they count.
 copies = [0]
@@ -206,9 +178,18 @@ def new_aliases(known: set[str], names: Iterable[str]) -> list[tuple[str, str]]:
 
 def free_id(session: Session, model: type[Outlet] | type[Speaker], base: str) -> str:
     """``base``, or ``base-2``, ``base-3``... whichever no row of ``model`` has yet."""
-    base = base[:_MAX_ID].strip("-") or "x"
+    return first_free(id_base(base), lambda candidate: session.get(model, candidate) is not None)
+
+
+def id_base(base: str) -> str:
+    """An id's stem as ids are made from names: at most 100 characters, no dash at either end."""
+    return base[:_MAX_ID].strip("-") or "x"
+
+
+def first_free(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base-2``, ``base-3``...: the first that is not ``taken``."""
     candidate, n = base, 1
-    while session.get(model, candidate) is not None:
+    while taken(candidate):
         n += 1
         candidate = f"{base}-{n}"
     return candidate

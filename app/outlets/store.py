@@ -17,9 +17,11 @@ from app.queries.lookup import outlets_named
 from app.writes import (
     InvalidField,
     bucket,
+    first_free,
     free_id,
     hold_all,
     hold_name,
+    id_base,
     insert_rows,
     new_aliases,
     one_of,
@@ -80,10 +82,10 @@ class OutletBook:
         self.aliases: list[dict[str, str]] = []
         cleaned = [" ".join(n.split()) for n in names]
         # As the speaker book does: two writers meeting one new outlet take turns.
-        bases = {_id_base(slugify(n) or "outlet") for n in cleaned if n}
+        bases = {id_base(slugify(n) or "outlet") for n in cleaned if n}
         hold_all(session, sorted({bucket("outlet", b) for b in bases}))
         self._read_keys(sorted({k for n in cleaned for k in _keys(n)}))
-        self._read_ids(sorted({_id_base(slugify(n) or "outlet") for n in cleaned if n}))
+        self._read_ids(sorted(bases))
 
     def _read_keys(self, keys: list[str]) -> None:
         for key in keys:
@@ -175,14 +177,10 @@ class OutletBook:
         return None
 
     def _free_id(self, base: str) -> str:
-        base = _id_base(base)
+        base = id_base(base)
         if base not in self.ranges:
             self._read_ids([base])
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return first_free(base, self.taken.__contains__)
 
     def write(self, session: Session) -> None:
         if self.created:
@@ -194,7 +192,3 @@ class OutletBook:
 
 def _keys(name: str) -> set[str]:
     return {name_key(name), slugify(name)} - {""}
-
-
-def _id_base(base: str) -> str:
-    return base[:100].strip("-") or "x"

@@ -20,10 +20,9 @@ from app.models import Speaker, SpeakerAlias, SpeakerRevision
 from app.models.tables import core_table
 from app.names import name_key, slugify
 from app.speakers.store import write_linked
-from app.writes import bucket, hold_all, one_of
+from app.writes import bucket, first_free, hold_all, id_base, one_of
 
 _MAX_NAME = 300
-_MAX_ID = 100
 _GENERIC_WORDS = frozenset("a an the another one some two several other".split())
 # Words of a role that say nothing of what the role is.
 _ROLE_NOISE = frozenset("the of a an former acting deputy u.s. us and for".split())
@@ -68,7 +67,7 @@ class SpeakerBook:
 
     def read(self, mentions: Sequence[Mention]) -> None:
         """Reads who answers to these mentions' names, and whether their ids are taken."""
-        bases = {_id_base(slugify(m.name) or "speaker") for m in mentions}
+        bases = {id_base(slugify(m.name) or "speaker") for m in mentions}
         # Held before anything is read (PostgreSQL), so that two writers meeting one new name
         # take turns: the second then finds the speaker the first made.
         hold_all(self.session, sorted({bucket("speaker", b) for b in bases}))
@@ -167,14 +166,10 @@ class SpeakerBook:
 
     def free_id(self, base: str) -> str:
         """``base``, or ``base-2``, ``base-3``...: the first no speaker has, stored or new."""
-        base = _id_base(base)
+        base = id_base(base)
         if base not in self.ranges:
             self._read_ranges([base])
-        candidate, n = base, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return first_free(base, self.taken.__contains__)
 
     def create(self, speaker: Known) -> None:
         self.speakers[speaker.id] = speaker
@@ -230,10 +225,6 @@ class SpeakerBook:
             )
             found |= {(sid, key) for sid, key in rows}
         return found
-
-
-def _id_base(base: str) -> str:
-    return base[:_MAX_ID].strip("-") or "x"
 
 
 def link_speakers(
