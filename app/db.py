@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
+from app.words import register as register_word_pairs
 
 log = logging.getLogger("saidwho.db")
 
@@ -69,6 +70,14 @@ def unmerged_log(url: str) -> Path | None:
         return log if log.stat().st_size > 0 else None
     except OSError:
         return None
+
+
+@event.listens_for(Engine, "connect")
+def _word_pairs_on_every_sqlite_connection(dbapi_conn: Any, _record: Any) -> None:
+    """The phrase index's triggers call ``word_pairs``: every SQLite connection any engine
+    opens (the app's, Alembic's, a test's) can then write quotes."""
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        register_word_pairs(dbapi_conn)
 
 
 def merge_log(url: str) -> None:
@@ -232,11 +241,13 @@ def alembic_config(settings: Settings) -> Config:
 def include_object(
     _obj: object, name: str | None, type_: str, _reflected: bool, _compare_to: object
 ) -> bool:
-    """Alembic filter: the full-text index is store-specific and lives outside the models (the
-    FTS5 tables on SQLite, the generated ``search`` column on PostgreSQL)."""
-    if type_ == "column" and name == "search":
+    """Alembic filter: the full-text indexes are store-specific and live outside the models (the
+    FTS5 tables on SQLite, the generated ``search`` and ``pairs`` columns on PostgreSQL)."""
+    if type_ == "column" and name in ("search", "pairs"):
         return False
-    return not (type_ == "table" and name is not None and name.startswith("quote_fts"))
+    return not (
+        type_ == "table" and name is not None and name.startswith(("quote_fts", "quote_pair"))
+    )
 
 
 def migrate_schema(settings: Settings, revision: str = "head") -> None:

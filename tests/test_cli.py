@@ -228,10 +228,18 @@ def test_synth_fills_an_empty_store_through_the_real_schema(store: Path) -> None
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         indexed = connection.execute("SELECT count(*) FROM quote_fts WHERE quote_fts MATCH 'the'")
         assert indexed.fetchone()[0] > 0
+        # The phrase index holds every quote of two words or more, as the triggers would.
+        paired = connection.execute(
+            "SELECT count(*) FROM quote_pair_fts WHERE quote_pair_fts MATCH 'of_the'"
+        ).fetchone()[0]
+        listed = connection.execute(
+            "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH '\"of the\"'"
+        ).fetchone()[0]
+        assert paired == listed > 0
         triggers = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'quote'"
         ).fetchone()[0]
-    assert triggers == 3
+    assert triggers == 6  # three for each index
     again = saidwho(store, "synth", "--quotes", "10")
     assert again.returncode == 2 and "already has quotes" in again.stderr
 

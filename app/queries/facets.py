@@ -21,8 +21,8 @@ from app.models.public import Facet, FacetName, Facets, FacetValue
 from app.models.tables import core_table
 from app.queries.cursors import fingerprint
 from app.queries.quote_filters import QuoteQuery
-from app.queries.quotes import PG_MATCHES, held, report_conditions
-from app.queries.search import parse_search, to_fts5, to_tsquery
+from app.queries.quotes import PG_MATCHES, held, listing, report_conditions
+from app.queries.search import index_for, parse_search, to_fts5, to_tsquery
 from app.queries.store_version import store_version
 
 QUOTE = core_table(Quote)
@@ -145,15 +145,10 @@ def _search(
     terms = parse_search(q)
     if not terms:
         return sa.false(), params
+    index, terms = index_for(terms)
     if session.get_bind().dialect.name == "postgresql":
-        return PG_MATCHES, {**params, "match": to_tsquery(terms, held(session, terms))}
-    newest: sa.Select[Any] = (
-        sa.select(sa.literal_column("rowid"))
-        .select_from(sa.table("quote_fts"))
-        .where(sa.text("quote_fts MATCH :match"))
-        .order_by(sa.literal_column("rowid").desc())
-        .limit(scan)
-    )
+        return PG_MATCHES[index], {**params, "match": to_tsquery(terms, held(session, terms))}
+    newest = listing(index).order_by(sa.literal_column("rowid").desc()).limit(scan)
     return QUOTE.c.id.in_(newest), {**params, "match": to_fts5(terms)}
 
 

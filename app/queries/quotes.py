@@ -28,8 +28,12 @@ from app.queries.quote_filters import QuoteQuery, as_clauses
 from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.quote_rows import DATE, FIELDS, ID, quote_object
 from app.queries.search import (
+    PAIR_INDEX,
     PG_WORDS_HELD,
+    VOCABULARY,
+    WORD_INDEX,
     SearchTerm,
+    index_for,
     is_common,
     other_forms,
     parse_search,
@@ -54,18 +58,34 @@ _HITS = (
     .where(sa.text("quote_fts MATCH :match"))
     .subquery("hits")
 )
-# The same without the score, for filtering: BM25 is only computed when relevance orders.
-_MATCHING: sa.Select[Any] = (
-    sa.select(sa.literal_column("rowid"))
-    .select_from(sa.table("quote_fts"))
-    .where(sa.text("quote_fts MATCH :match"))
-)
+
+
+def listing(index: str) -> sa.Select[Any]:
+    """The ids of a search's matches, read off the index (the word index or the phrase index)
+    that ``search.index_for`` chose; without the score: BM25 is only computed when relevance
+    orders, and only over the word index."""
+    return (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table(index))
+        .where(sa.text(f"{index} MATCH :match"))
+    )
+
+
+_MATCHING = {index: listing(index) for index in VOCABULARY}
 # On PostgreSQL the index is a generated tsvector column (migration 0004). The search is a
 # condition on the quote itself, so the planner chooses between the GIN index and walking the
 # date order; the rank is negated so that, as with BM25, lower is better.
 _PG_QUERY = sa.func.to_tsquery("simple", sa.bindparam("match", type_=sa.String))
 _PG_WORDS: sa.ColumnClause[Any] = sa.literal_column("quote.search")
-PG_MATCHES = cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY))
+# The phrase index's column (migration 0012) holds pair tokens, which the word parser of
+# ``to_tsquery`` would split again: its query is read as written.
+_PG_PAIRS = sa.literal_column("quote.pairs").op("@@")(
+    sa.cast(sa.bindparam("match", type_=sa.String), sa.dialects.postgresql.TSQUERY)
+)
+PG_MATCHES = {
+    WORD_INDEX: cast(sa.ColumnElement[bool], _PG_WORDS.op("@@")(_PG_QUERY)),
+    PAIR_INDEX: cast(sa.ColumnElement[bool], _PG_PAIRS),
+}
 # Searches with at most this many matches are listed before the page is read (PostgreSQL).
 PG_LISTED = 1000
 _PG_HITS = (
@@ -73,7 +93,7 @@ _PG_HITS = (
         QUOTE.c.id.label("quote_id"),
         sa.cast(-sa.func.ts_rank(_PG_WORDS, _PG_QUERY), sa.Double()).label("rank"),
     )
-    .where(PG_MATCHES)
+    .where(PG_MATCHES[WORD_INDEX])
     .subquery("hits")
 )
 
@@ -174,6 +194,9 @@ class _Plan:
         self.searching: sa.ColumnElement[bool] | None = None
         self.fingerprint = fingerprint(dataclasses.asdict(query))
         self.match: str | None = None
+        self.index = WORD_INDEX
+        # The condition that checks each quote met against the search, where there is one.
+        self.probe: sa.ColumnElement[bool] | None = None
         self.common = False
         self.postgres = session.get_bind().dialect.name == "postgresql"
         self.conditions = self._conditions(session)
@@ -183,7 +206,9 @@ class _Plan:
         conditions = as_clauses(filter_conditions(query, StoreLookup(session)))
         if query.q is not None:
             terms = parse_search(query.q)
-            documents = None if self.postgres else _documents(session)
+            if query.sort != "relevance":  # relevance is scored over words
+                self.index, terms = index_for(terms)
+            documents = None if self.postgres else _documents(session, self.index)
             # Input with no searchable words matches nothing rather than everything.
             if terms:
                 self.match = (
@@ -202,9 +227,10 @@ class _Plan:
                 if self.common:
                     # BM25 cannot tell apart quotes that all hold common words: a common
                     # search is answered newest first, whatever the sort asked.
-                    conditions.append(_PROBE)
+                    self.probe = _PROBE[self.index]
+                    conditions.append(self.probe)
                 elif query.sort != "relevance":
-                    self.searching = QUOTE.c.id.in_(_MATCHING)
+                    self.searching = QUOTE.c.id.in_(_MATCHING[self.index])
                     conditions.append(self.searching)
         return conditions
 
@@ -213,15 +239,16 @@ class _Plan:
         walks the date order checking each: 36 ms for a phrase with 23 matches in 100,000
         quotes. A search with few matches is listed first instead, as the direct SQLite path
         does; one with many keeps the walk, which then stops early."""
+        matching = PG_MATCHES[self.index]
         found = (
             session.execute(
-                sa.select(QUOTE.c.id).where(PG_MATCHES).limit(PG_LISTED + 1), self.params()
+                sa.select(QUOTE.c.id).where(matching).limit(PG_LISTED + 1), self.params()
             )
             .scalars()
             .all()
         )
         if len(found) > PG_LISTED:
-            return PG_MATCHES
+            return matching
         return QUOTE.c.id.in_(found) if found else sa.false()
 
     def _matches(self, session: Session) -> Callable[[], int]:
@@ -235,17 +262,17 @@ class _Plan:
         def rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
             return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
 
-        return search_total(rows, match, self.exact_up_to, _quotes(session))
+        return search_total(rows, match, self.exact_up_to, _quotes(session), self.index)
 
     def params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
 
     def count(self, session: Session) -> tuple[int, bool]:
         """The total, and whether it is exact (see ``pg_total``)."""
-        conditions = [c for c in self.conditions if c is not _PROBE]
+        conditions = [c for c in self.conditions if c is not self.probe]
         if self.postgres:
             if self.match is not None and self.query.sort == "relevance":
-                conditions.append(PG_MATCHES)
+                conditions.append(PG_MATCHES[self.index])
             return pg_total(session, conditions, self.params(), self.exact_up_to)
         if self.match is not None and all(c is self.searching for c in conditions):
             # Only the search: the full-text index counts its own matches, as the direct
@@ -255,7 +282,7 @@ class _Plan:
 
     def _sqlite_count(self, session: Session, conditions: list[sa.ColumnElement[bool]]) -> int:
         if self.match is not None and (self.query.sort == "relevance" or self.common):
-            conditions.append(QUOTE.c.id.in_(_MATCHING))
+            conditions.append(QUOTE.c.id.in_(_MATCHING[self.index]))
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(session.execute(statement, self.params()).scalar_one())
 
@@ -315,10 +342,13 @@ _NAME_ORDERS: dict[str, sa.ColumnElement[Any]] = {
 }
 
 # For a common search: each quote met in date order is checked against the index.
-_PROBE = cast(
-    sa.ColumnElement[bool],
-    sa.text("EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH :match AND rowid = quote.id)"),
-)
+_PROBE = {
+    index: cast(
+        sa.ColumnElement[bool],
+        sa.text(f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH :match AND rowid = quote.id)"),
+    )
+    for index in VOCABULARY
+}
 
 
 def pg_total(
@@ -354,12 +384,12 @@ def pg_total(
 
 # How many quotes hold a word (SQLite's full-text vocabulary), remembered until the store
 # changes: a common word's count reads its whole index entry, tens of ms at a million quotes.
-_WORD_COUNTS: LRUCache[str, int] = LRUCache(maxsize=50_000)
+_WORD_COUNTS: LRUCache[tuple[str, str], int] = LRUCache(maxsize=50_000)
 _counted_at: list[tuple[Any, ...]] = [()]
 _counts_lock = threading.Lock()
 
 
-def _documents(session: Session) -> Callable[[str], int]:
+def _documents(session: Session, index: str = WORD_INDEX) -> Callable[[str], int]:
     version = store_version(session)
     with _counts_lock:
         if _counted_at[0] != version:
@@ -368,16 +398,16 @@ def _documents(session: Session) -> Callable[[str], int]:
 
     def documents(word: str) -> int:
         with _counts_lock:
-            known = _WORD_COUNTS.get(word)
+            known = _WORD_COUNTS.get((index, word))
         if known is not None:
             return known
         found = session.execute(
-            sa.text("SELECT doc FROM quote_fts_vocab WHERE term = :term"), {"term": word}
+            sa.text(f"SELECT doc FROM {VOCABULARY[index]} WHERE term = :term"), {"term": word}
         ).scalar()
         count = int(found or 0)
         with _counts_lock:
             if _counted_at[0] == version:
-                _WORD_COUNTS[word] = count
+                _WORD_COUNTS[(index, word)] = count
         return count
 
     return documents

@@ -17,10 +17,11 @@ from typing import Any
 
 import snowballstemmer
 
+from app.words import WORD as _WORD
+from app.words import pair_tokens
+
 # A phrase between straight or curly double quotes; then any run of non-space characters.
 _TOKEN = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]|(\S+)')
-# What the store's tokenizer (FTS5 unicode61) keeps as word characters.
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,30 @@ def _term(words: tuple[str, ...], *, prefix: bool, plain: bool) -> SearchTerm | 
     if plain and not prefix and len(words) == 1:
         return SearchTerm(words=words, forms=word_forms(words[0]))
     return SearchTerm(words=words, prefix=prefix)
+
+
+# The store's two indexes: every word with its positions, and every pair of adjacent words
+# (``app.words``), named as on SQLite (FTS5 tables, with their fts5vocab views).
+WORD_INDEX = "quote_fts"
+PAIR_INDEX = "quote_pair_fts"
+VOCABULARY = {WORD_INDEX: "quote_fts_vocab", PAIR_INDEX: "quote_pair_vocab"}
+
+
+def index_for(terms: list[SearchTerm]) -> tuple[str, list[SearchTerm]]:
+    """The index that answers the search, and the search as that index reads it. When every
+    term (each side of an OR too) is a phrase of two or more words, the phrase index does:
+    "one of the" is the phrase of pairs one_of of_the there, which matches exactly the quotes
+    the words match, where the word index would merge the words' long position lists. A word
+    alone is not in the phrase index, so any search with one stays on the word index."""
+    paired: list[SearchTerm] = []
+    for term in terms:
+        options: list[SearchTerm] = []
+        for option in term.options():
+            if option.forms or len(option.words) < 2:
+                return WORD_INDEX, terms
+            options.append(SearchTerm(words=pair_tokens(option.words), prefix=option.prefix))
+        paired.append(SearchTerm(words=(), any_of=tuple(options)) if term.any_of else options[0])
+    return PAIR_INDEX, paired
 
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -176,6 +201,7 @@ def search_total(
     match: str,
     up_to: int,
     quotes: int,
+    index: str = WORD_INDEX,
 ) -> tuple[int, bool]:
     """How many quotes an FTS5 search matches, and whether that is exact: counted up to
     ``up_to``; past it, estimated from how far into the store (FTS5 returns matches in id
@@ -184,10 +210,10 @@ def search_total(
     ``quotes`` is the highest quote id. ``up_to`` 0 counts exactly. Both read paths use this,
     so they give the same estimate."""
     if up_to <= 0:
-        found = rows("SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?", (match,))
+        found = rows(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (match,))
         return int(found[0][0]), True
     found = rows(
-        "SELECT count(*), max(rowid) FROM (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? "
+        f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {index} WHERE {index} MATCH ? "
         "LIMIT ?)",
         (match, up_to + 1),
     )

@@ -20,6 +20,7 @@ from app.names import name_key
 from app.quotations.compare import same_quotation
 from app.quotations.words import anchors, words_of
 from app.synth.vocabulary import vocabulary
+from app.words import FUNCTION, register
 
 QUOTES_PER_ARTICLE = 10
 # The share of quotes that report again something a speaker said before, with variation.
@@ -57,6 +58,7 @@ def build(engine: Engine, quotes: int, *, seed: int = 2024) -> Built:
         raise SynthError("synth writes SQLite stores; point SAIDWHO_DATABASE_URL at a file")
     started = time.perf_counter()
     connection = sqlite3.connect(url.database, isolation_level=None)
+    register(connection)
     try:
         if connection.execute("SELECT count(*) FROM quote").fetchone()[0]:
             raise SynthError("the store already has quotes; synth fills an empty store")
@@ -94,6 +96,11 @@ def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tu
         for _, _, sql in saved:
             connection.execute(sql)
         connection.execute("INSERT INTO quote_fts(quote_fts) VALUES ('rebuild')")
+        # The phrase index holds no copy of the text to rebuild from: each quote is given it.
+        connection.execute("INSERT INTO quote_pair_fts(quote_pair_fts) VALUES ('delete-all')")
+        connection.execute(
+            f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT id, {FUNCTION}(text) FROM quote"
+        )
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
