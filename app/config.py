@@ -215,6 +215,12 @@ class Settings(BaseSettings):
         default=True,
         description="Answer quote pages and single quotes on the direct SQLite read path.",
     )
+    remember_answers: bool = Field(
+        default=True,
+        description="Let the direct read path remember totals, name lookups, word counts and "
+        "the matches of searches until the store changes. Off, every request does all its "
+        "work: how the speed bench measures a reporter's new searches.",
+    )
 
     @property
     def connections_per_process(self) -> int:

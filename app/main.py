@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
             database_url=settings.database_url,
             budget_ms=settings.query_budget_ms,
             exact_up_to=settings.exact_total_up_to,
+            remember=settings.remember_answers,
             workers=settings.read_workers,
             replica_url=settings.read_replica_url,
             immutable=immutable,

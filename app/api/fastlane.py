@@ -40,6 +40,7 @@ class QuoteFastLane:
         budget_ms: int,
         workers: int,
         exact_up_to: int = 0,
+        remember: bool = True,
         replica_url: str = "",
         immutable: bool = False,
     ) -> None:
@@ -55,6 +56,8 @@ class QuoteFastLane:
             from app.queries.fast_pg import PgFastQuotes  # psycopg only where it is used
 
             self.reads = PgFastQuotes(replica_url or database_url, budget_ms, exact_up_to)
+        if self.reads is not None:
+            self.reads.remember = remember
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -24,7 +24,15 @@ from app.queries.lookup import alias_keys
 from app.queries.quotations import QuotationQuery, own_filters, quotation_fingerprint
 from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import DATE, ID, QUOTE_SELECT, iso, quote_object
-from app.queries.search import is_common, parse_search, search_total, to_fts5
+from app.queries.search import (
+    VOCABULARY,
+    WORD_INDEX,
+    index_for,
+    is_common,
+    parse_search,
+    search_total,
+    to_fts5,
+)
 
 
 class Unserved(Exception):
@@ -47,9 +55,17 @@ QUOTATION_SELECT = """SELECT t.id, t.text, s.id, s.name, s.kind, s.role, t.date,
  t.first_reported, t.reports, t.publishers
 FROM quotation t
 JOIN speaker s ON s.id = t.speaker_id"""
-_MATCHING = "q.id IN (SELECT rowid FROM quote_fts WHERE quote_fts MATCH ?)"
+# A search's matches listed off its index, or each quote checked against it (one of each for
+# the word index and the phrase index).
+_MATCHING = {
+    index: f"q.id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)" for index in VOCABULARY
+}
+_INDEX_OF = {condition: index for index, condition in _MATCHING.items()}
 _LISTED_MANY = "+q.id IN ("
-_PROBE = "EXISTS (SELECT 1 FROM quote_fts WHERE quote_fts MATCH ? AND rowid = q.id)"
+_PROBE = {
+    index: f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = q.id)"
+    for index in VOCABULARY
+}
 # SQLite checks the clock every this many steps of a statement.
 PROGRESS_OPS = 2000
 # A search with at most this many matches has their ids remembered, in at most
@@ -75,6 +91,8 @@ class FastQuotes:
 
     # A read is tried on the event loop first, for a short slice.
     inline = True
+    # Whether answers are remembered until the store changes (``Settings.remember_answers``).
+    remember = True
 
     def __init__(
         self, path: str, budget_ms: int, immutable: bool = False, exact_up_to: int = 0
@@ -90,10 +108,10 @@ class FastQuotes:
         self.epoch = 0
         self.totals: dict[tuple[Any, ...], int] = {}
         self.searches: dict[tuple[str, str], tuple[int, bool]] = {}
-        self.many_matched: dict[str, array[int] | None] = {}
+        self.many_matched: dict[tuple[str, str], array[int] | None] = {}
         self.names: dict[tuple[str, str], tuple[str, ...]] = {}
-        self.documents: dict[str, int] = {}
-        self.matched: dict[str, array[int] | None] = {}
+        self.documents: dict[tuple[str, str], int] = {}
+        self.matched: dict[tuple[str, str], array[int] | None] = {}
 
     # Connections ---------------------------------------------------------------------------
 
@@ -125,6 +143,8 @@ class FastQuotes:
         return local.connection
 
     def _keep(self, cache: dict[Any, Any], key: Any, value: Any, most: int = 10_000) -> None:
+        if not self.remember:
+            return
         with self.lock:
             if self.local.epoch != self.epoch:
                 return  # the store changed while this was computed
@@ -176,7 +196,7 @@ class FastQuotes:
         self, connection: sqlite3.Connection, query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         where, params, count_where, count_params = self._conditions(connection, query)
-        searching = [c for c in where if c == _MATCHING or c.startswith(_LISTED_MANY)]
+        searching = [c for c in where if c in _INDEX_OF or c.startswith(_LISTED_MANY)]
         by_date = bool(searching) and all(c in searching or c.startswith("q.date") for c in where)
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
@@ -197,28 +217,32 @@ class FastQuotes:
             # once, finds a page in a few ms.
             select = select.replace("FROM quote q", "FROM quote q INDEXED BY ix_quote_date", 1)
             # The unary + keeps SQLite from seeking the index once per match instead.
-            page_where = ["+" + c if c == _MATCHING else c for c in page_where]
+            page_where = ["+" + c if c in _INDEX_OF else c for c in page_where]
         sql = (
             select
             + (" WHERE " + " AND ".join(page_where) if page_where else "")
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        if count_where == [_MATCHING]:
-            total, exact = self._search_total(connection, count_params[0])
+        if len(count_where) == 1 and count_where[0] in _INDEX_OF:
+            total, exact = self._search_total(
+                connection, _INDEX_OF[count_where[0]], count_params[0]
+            )
         else:
             total, exact = self._total(connection, count_where, count_params), True
         return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
 
-    def _search_total(self, connection: sqlite3.Connection, match: str) -> tuple[int, bool]:
-        key = ("search", match)
+    def _search_total(
+        self, connection: sqlite3.Connection, index: str, match: str
+    ) -> tuple[int, bool]:
+        key = (index, match)
         found = self.searches.get(key)
         if found is None:
 
             def rows(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
                 return connection.execute(sql, params).fetchall()
 
-            found = search_total(rows, match, self.exact_up_to, self._quotes(connection))
+            found = search_total(rows, match, self.exact_up_to, self._quotes(connection), index)
             self._keep(self.searches, key, found)
         return found
 
@@ -252,8 +276,9 @@ class FastQuotes:
             sql = f"SELECT count(*) FROM {table}" + (
                 " WHERE " + " AND ".join(where) if where else ""
             )
-            if where == [_MATCHING]:
-                sql = "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH ?"
+            if len(where) == 1 and where[0] in _INDEX_OF:
+                index = _INDEX_OF[where[0]]
+                sql = f"SELECT count(*) FROM {index} WHERE {index} MATCH ?"
             total = int(connection.execute(sql, params).fetchone()[0])
             self._keep(self.totals, key, total)
         return total
@@ -272,15 +297,21 @@ class FastQuotes:
             if not terms:
                 where.append("0")
             else:
-                match = to_fts5(terms, self._documents(connection))
-                matches = self._matches(connection, where, params, match)
-                if is_common(terms, self._documents(connection), self._quotes(connection), matches):
-                    return [*where, _PROBE], [*params, match], [*where, _MATCHING], [*params, match]
-                count_where, count_params = [*where, _MATCHING], [*params, match]
+                index, terms = index_for(terms)
+                documents = self._documents(connection, index)
+                match = to_fts5(terms, documents)
+                matches = self._matches(connection, index, match)
+                matching = _MATCHING[index]
+                if is_common(terms, documents, self._quotes(connection), matches):
+                    return (
+                        [*where, _PROBE[index]], [*params, match],
+                        [*where, matching], [*params, match],
+                    )  # fmt: skip
+                count_where, count_params = [*where, matching], [*params, match]
                 phrase = len(terms) > 1 or len(terms[0].words) > 1
-                found = self._matching_ids(connection, match, phrase)
+                found = self._matching_ids(connection, index, match, phrase)
                 if found is None:
-                    where.append(_MATCHING)
+                    where.append(matching)
                     params.append(match)
                 elif len(found) > MATCHED_IDS:
                     # Many ids: walked along the date order, not looked up one by one (the
@@ -294,54 +325,53 @@ class FastQuotes:
         return where, params, where, params
 
     def _matching_ids(
-        self, connection: sqlite3.Connection, match: str, phrase: bool
+        self, connection: sqlite3.Connection, index: str, match: str, phrase: bool
     ) -> "array[int] | None":
         """The ids of a search's matches when there are few, read off the index once per store
         version. A phrase of two middling words costs FTS5 a merge of both words' position lists
         (about 0.4 ms at a million quotes); a repeated or paged search then costs a lookup by id."""
-        if match in self.matched:
-            return self.matched[match]
-        if match in self.many_matched:
-            return self.many_matched[match]
-        rows = connection.execute(
-            "SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? LIMIT ?", (match, MATCHED_IDS + 1)
-        ).fetchall()
+        key = (index, match)
+        if key in self.matched:
+            return self.matched[key]
+        if key in self.many_matched:
+            return self.many_matched[key]
+        listing = f"SELECT rowid FROM {index} WHERE {index} MATCH ? LIMIT ?"
+        rows = connection.execute(listing, (match, MATCHED_IDS + 1)).fetchall()
         if len(rows) <= MATCHED_IDS:
             ids: array[int] | None = array("q", (row[0] for row in rows))
-            self._keep(self.matched, match, ids, most=MATCHED_SEARCHES)
+            self._keep(self.matched, key, ids, most=MATCHED_SEARCHES)
             return ids
         ids = None
         # One word's matches are read off the index in a few ms; a phrase's cost position lists.
-        if phrase and self._search_total(connection, match)[0] <= MANY_MATCHED_IDS:
-            rows = connection.execute(
-                "SELECT rowid FROM quote_fts WHERE quote_fts MATCH ? LIMIT ?",
-                (match, MANY_MATCHED_IDS + 1),
-            ).fetchall()
+        if phrase and self._search_total(connection, index, match)[0] <= MANY_MATCHED_IDS:
+            rows = connection.execute(listing, (match, MANY_MATCHED_IDS + 1)).fetchall()
             if len(rows) <= MANY_MATCHED_IDS:
                 ids = array("q", (row[0] for row in rows))
-        self._keep(self.many_matched, match, ids, most=MANY_MATCHED_SEARCHES)
+        self._keep(self.many_matched, key, ids, most=MANY_MATCHED_SEARCHES)
         return ids
 
-    def _documents(self, connection: sqlite3.Connection) -> Callable[[str], int]:
+    def _documents(
+        self, connection: sqlite3.Connection, index: str = WORD_INDEX
+    ) -> Callable[[str], int]:
+        vocabulary = VOCABULARY[index]
+
         def documents(word: str) -> int:
             # Counting a common word's documents reads its whole index entry: remember it.
-            count = self.documents.get(word)
+            count = self.documents.get((index, word))
             if count is None:
                 row = connection.execute(
-                    "SELECT doc FROM quote_fts_vocab WHERE term = ?", (word,)
+                    f"SELECT doc FROM {vocabulary} WHERE term = ?", (word,)
                 ).fetchone()
                 count = int(row[0]) if row else 0
-                self._keep(self.documents, word, count)
+                self._keep(self.documents, (index, word), count)
             return count
 
         return documents
 
-    def _matches(
-        self, connection: sqlite3.Connection, where: list[str], params: list[Any], match: str
-    ) -> Callable[[], int]:
+    def _matches(self, connection: sqlite3.Connection, index: str, match: str) -> Callable[[], int]:
         # The count of the search alone (estimated past ``exact_up_to``) is the total of a
         # search with no other filter: the same cache entry serves both.
-        return lambda: self._search_total(connection, match)[0]
+        return lambda: self._search_total(connection, index, match)[0]
 
     def _quotes(self, connection: sqlite3.Connection) -> int:
         return int(connection.execute("SELECT max(id) FROM quote").fetchone()[0] or 0)

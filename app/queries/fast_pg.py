@@ -41,7 +41,15 @@ from app.queries.quotations import QuotationQuery, own_filters
 from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import FIELDS, QUOTE_SELECT, quote_object
 from app.queries.quotes import PG_LISTED
-from app.queries.search import PG_WORDS_HELD, other_forms, parse_search, to_tsquery
+from app.queries.search import (
+    PAIR_INDEX,
+    PG_WORDS_HELD,
+    WORD_INDEX,
+    index_for,
+    other_forms,
+    parse_search,
+    to_tsquery,
+)
 
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
@@ -52,7 +60,9 @@ _SQL = QUOTE_SELECT.replace("?", "%s")
 _PAGE_COLUMNS = ", ".join(
     sorted({c for t, c in FIELDS if t == "q"} | {"speaker_id", "article_id", "outlet_id"})
 )
-_MATCH = "q.search @@ to_tsquery('simple', %s)"
+# The search against the word index, or the phrase index (``search.index_for``), whose pair
+# tokens are read as written.
+_MATCH = {WORD_INDEX: "q.search @@ to_tsquery('simple', %s)", PAIR_INDEX: "q.pairs @@ %s::tsquery"}
 # The statement's own snapshot: which transactions its answer saw committed.
 _SEEN = "pg_current_snapshot()::text"
 # One quote and, last, its version (the ETag), in one statement.
@@ -77,6 +87,8 @@ class PgFastQuotes:
 
     # Each read is a network round trip: always run on a worker thread, never on the loop.
     inline = False
+    # Whether answers are remembered while the snapshot holds (``Settings.remember_answers``).
+    remember = True
 
     def __init__(self, url: str, budget_ms: int, exact_up_to: int = 0) -> None:
         self.exact_up_to = exact_up_to
@@ -94,7 +106,7 @@ class PgFastQuotes:
         self.totals: dict[tuple[Any, ...], int] = {}
         self.estimates: dict[tuple[Any, ...], tuple[int, bool]] = {}
         self.names: dict[tuple[str, str], list[str]] = {}
-        self.matched: dict[str, list[int] | None] = {}
+        self.matched: dict[tuple[str, str], list[int] | None] = {}
 
     def _connection(self) -> psycopg.Connection[Any]:
         connection = self.local.connection
@@ -121,6 +133,8 @@ class PgFastQuotes:
         self, cache: dict[Any, Any], key: Any, value: Any, seen: str, most: int = 10_000
     ) -> None:
         """Remembers ``value``, computed under snapshot ``seen``, if pages still see that."""
+        if not self.remember:
+            return
         with self.lock:
             if seen != self.snapshot:
                 return  # the store changed while this was computed
@@ -263,7 +277,7 @@ class PgFastQuotes:
         except QueryError as error:
             raise Unserved from error  # the general path words the problem
         if query.q is not None:
-            terms = parse_search(query.q)
+            index, terms = index_for(parse_search(query.q))
             if not terms:
                 where.append("false")
             else:
@@ -276,27 +290,30 @@ class PgFastQuotes:
                 match = to_tsquery(terms, held)
                 # As the general path: a search with few matches is listed first, one with
                 # many is checked quote by quote along the date order, which stops early.
-                ids = self._matching_ids(connection, match)
+                ids = self._matching_ids(connection, index, match)
                 if ids is None:
-                    where.append(_MATCH)
+                    where.append(_MATCH[index])
                     params.append(match)
                 else:
                     where.append("q.id = ANY(%s)")
                     params.append(ids)
         return where, params
 
-    def _matching_ids(self, connection: psycopg.Connection[Any], match: str) -> list[int] | None:
+    def _matching_ids(
+        self, connection: psycopg.Connection[Any], index: str, match: str
+    ) -> list[int] | None:
         """The ids of a search's matches when there are few (None when there are many)."""
-        if match in self.matched:
-            return self.matched[match]
+        key = (index, match)
+        if key in self.matched:
+            return self.matched[key]
         row = connection.execute(
-            f"SELECT array(SELECT q.id FROM quote q WHERE {_MATCH} LIMIT %s), {_SEEN}",
+            f"SELECT array(SELECT q.id FROM quote q WHERE {_MATCH[index]} LIMIT %s), {_SEEN}",
             (match, PG_LISTED + 1),
         ).fetchone()
         assert row is not None
         found: list[int] = row[0]
         ids = found if len(found) <= PG_LISTED else None
-        self._keep(self.matched, match, ids, row[1], most=1024)
+        self._keep(self.matched, key, ids, row[1], most=1024)
         return ids
 
     def _ids(

@@ -18,6 +18,7 @@ from app.db import make_engine
 from app.main import create_app
 from app.queries.fast import FastQuotes, OverSlice
 from app.queries.quote_filters import QuoteQuery
+from app.queries.search import PAIR_INDEX, index_for, parse_search, to_fts5
 from app.seed import load_seed
 from app.store.upgrade import migrate
 from app.synth.store import build
@@ -210,6 +211,28 @@ def test_a_remembered_search_sees_a_new_quote(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_with_remembering_off_the_direct_path_answers_alike_and_keeps_nothing(
+    store: Settings, both: tuple[TestClient, TestClient]
+) -> None:
+    """What the speed bench's "remembered answers off" rows measure: every request does all
+    its work, and answers as the general path does."""
+    lane = QuoteFastLane(
+        create_app(store), database_url=store.database_url, budget_ms=3000, workers=1,
+        remember=False,
+    )  # fmt: skip
+    reads = lane.reads
+    assert isinstance(reads, FastQuotes) and reads.remember is False
+    _, routes = both
+    for q in ('"of the"', '"the of the"', "the", "escalation", "speaker-000001"):
+        for _ in range(2):
+            body = orjson.loads(reads.page(QuoteQuery(q=q), 20, None))
+            assert body == routes.get("/v1/quotes", params={"q": q}).json(), q
+    body = orjson.loads(reads.page(QuoteQuery(speakers=("speaker-000001",)), 20, None))
+    assert body["total"] == routes.get("/v1/quotes?speaker=speaker-000001").json()["total"]
+    kept = (reads.totals, reads.searches, reads.matched, reads.many_matched, reads.names)
+    assert not any(kept) and not reads.documents
+
+
 def test_a_slice_that_ran_out_after_its_query_does_not_stop_the_next_query(
     store: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -297,15 +320,18 @@ def test_a_phrase_with_many_matches_is_remembered_and_walked_in_date_order(
     store: Settings, both: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the few-matches list (lowered here so the small store has such a phrase), a
-    phrase's ids are remembered too, and its page walks the date index against them."""
+    phrase's ids are remembered too, and its page walks the date index against them. (A
+    phrase of two words is one token of the phrase index: cheap to read again, not kept.)"""
     import app.queries.fast as fast_module
 
     monkeypatch.setattr(fast_module, "MATCHED_IDS", 5)
     reads = FastQuotes(store.database_url.split("///", 1)[1], budget_ms=3000)
-    body = orjson.loads(reads.page(QuoteQuery(q='"of the"'), 20, None))
+    body = orjson.loads(reads.page(QuoteQuery(q='"the of the"'), 20, None))
     _, routes = both
-    assert body == routes.get("/v1/quotes?q=%22of%20the%22").json()
-    remembered = reads.many_matched['"of the"']
+    assert body == routes.get("/v1/quotes?q=%22the%20of%20the%22").json()
+    index, terms = index_for(parse_search('"the of the"'))
+    remembered = reads.many_matched[(index, to_fts5(terms))]
+    assert index == PAIR_INDEX
     assert remembered is not None and len(remembered) == body["total"] > 5
     # Asked again, the page is answered from the remembered ids.
-    assert orjson.loads(reads.page(QuoteQuery(q='"of the"'), 20, None)) == body
+    assert orjson.loads(reads.page(QuoteQuery(q='"the of the"'), 20, None)) == body
