@@ -4,8 +4,11 @@
 
 Builds the store with ``saidwho synth``, gives saidwho, Datasette and a bare-ASGI ceiling each
 their own copy, checks that saidwho and Datasette answer the six queries with the same rows,
-then loads each with wrk, the two servers alternating, and prints per query the requests/s,
+then loads each with wrk, the servers alternating, and prints per query the requests/s,
 p50 and p99 of each, their ratio, and how fast the same SQL runs with Python's sqlite3 alone.
+saidwho runs twice, as served (answers remembered until the store changes) and with
+``SAIDWHO_REMEMBER_ANSWERS=false`` (every request does all its work): each query has both.
+It prints how much of the store the phrase index takes.
 It then measures the speaker + date-range query on the bare ASGI app, and the peak memory of
 CSV and NDJSON exports of 10k and all rows. The last line is the smallest ratio.
 
@@ -42,6 +45,9 @@ from app.queries.quote_rows import QUOTE_SELECT  # noqa: E402
 BIN = Path(sys.executable).parent
 DATASETTE_FAST = "_nocount=1&_nofacet=1&_nosuggest=1&_labels=on"
 FRESH = "phrase, a new one each request"
+# The two ways saidwho is run: as served, and with nothing remembered between requests.
+SAIDWHO = ("saidwho", "forgetting")
+FORGETTING = {"SAIDWHO_REMEMBER_ANSWERS": "false"}
 # wrk is one client sending thousands of requests a second: the rate limiter still runs on
 # every request, with limits it never reaches.
 UNTHROTTLED = {
@@ -330,6 +336,23 @@ def fresh_phrases(path: Path, count: int = 5000) -> list[str]:
     return phrases
 
 
+def phrase_index_share(path: Path) -> str:
+    """How much the phrase index adds to the store: its pages against all the others."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        total = connection.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
+        pairs = connection.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'quote_pair_fts%'"
+        ).fetchone()[0]
+        words = connection.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'quote_fts%'"
+        ).fetchone()[0]
+    rest = total - pairs
+    return (
+        f"phrase index {pairs / 2**20:,.1f} MB on a store of {rest / 2**20:,.1f} MB without it: "
+        f"the store grows by {pairs / rest:.0%} (the word index is {words / 2**20:,.1f} MB)"
+    )
+
+
 def rotation(folder: Path, name: str, paths: list[str]) -> Path:
     """A wrk script that asks for each path in turn."""
     script = folder / f"{name}.lua"
@@ -403,10 +426,11 @@ def on_postgres(
     plan: list[Query],
     expected: dict[str, list[Any]],
     results: dict[str, dict[str, list[Load]]],
+    fresh: Path,
 ) -> None:
     """The same queries, on the same quotes, with saidwho on PostgreSQL (copied with `saidwho
-    copy`), beside Datasette's figures from the SQLite run above, with saidwho's own CPU time
-    per answer."""
+    copy`), remembering and forgetting, beside Datasette's figures from the SQLite run above,
+    with saidwho's own CPU time per answer, and the size of the phrase index there."""
     from sqlalchemy import create_engine, make_url
 
     cluster = make_url(args.postgres)
@@ -424,42 +448,61 @@ def on_postgres(
     analyzed = create_engine(store, isolation_level="AUTOCOMMIT")
     with analyzed.connect() as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")
+        pairs, whole = connection.exec_driver_sql(
+            "SELECT pg_relation_size('ix_quote_pairs') + sum(pg_column_size(pairs)), "
+            "pg_database_size(current_database()) FROM quote"
+        ).one()
     analyzed.dispose()
     print(f"\nPostgreSQL: {copied}")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [str(BIN / "saidwho"), "serve", "--port", str(port), "--no-access-log"]
-    loads: dict[str, list[Load]] = {}
-    cpu: dict[str, list[float]] = {}
-    with server(command, env, base + "/health", folder / "postgres.log") as process:
-        for query in plan:
-            if rows_of(get(base + query.saidwho), query.one_row) != expected[query.name]:
-                raise SystemExit(f"{query.name}: saidwho answers otherwise on PostgreSQL")
-        for _ in range(args.rounds):
+    rest = whole - pairs
+    print(
+        f"phrase index (column and GIN index) {pairs / 2**20:,.1f} MB on a database of "
+        f"{rest / 2**20:,.1f} MB without it: it grows by {pairs / rest:.0%}"
+    )
+    loads: dict[tuple[str, str], list[Load]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    names = [query.name for query in plan] + [FRESH]
+    for mode in SAIDWHO:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [str(BIN / "saidwho"), "serve", "--port", str(port), "--no-access-log"]
+        mode_env = {**env, **FORGETTING} if mode == "forgetting" else env
+        with server(command, mode_env, base + "/health", folder / "postgres.log") as process:
             for query in plan:
-                before = cpu_seconds(process.pid)
-                load = wrk(base + query.saidwho, args.duration, args.connections)
-                spent = cpu_seconds(process.pid) - before
-                loads.setdefault(query.name, []).append(load)
-                # saidwho's own CPU per answer (PostgreSQL's is not counted).
-                answers = max(1.0, load.rps * args.duration)
-                cpu.setdefault(query.name, []).append(1000 * spent / answers)
+                if rows_of(get(base + query.saidwho), query.one_row) != expected[query.name]:
+                    raise SystemExit(f"{query.name}: saidwho answers otherwise on PostgreSQL")
+            for _ in range(args.rounds):
+                for query in [*plan, None]:
+                    name = FRESH if query is None else query.name
+                    before = cpu_seconds(process.pid)
+                    if query is None:
+                        load = wrk(base, args.duration, args.connections, fresh)
+                    else:
+                        load = wrk(base + query.saidwho, args.duration, args.connections)
+                    spent = cpu_seconds(process.pid) - before
+                    loads.setdefault((mode, name), []).append(load)
+                    # saidwho's own CPU per answer (PostgreSQL's is not counted).
+                    answers = max(1.0, load.rps * args.duration)
+                    cpu.setdefault((mode, name), []).append(1000 * spent / answers)
     print("rows checked: saidwho on PostgreSQL answers every query as on SQLite")
     print(
-        f"{'query':<38}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'query':<38}{'':<11}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'Datasette r/s':>15}{'ratio':>8}{'errors':>10}{'CPU ms/answer':>15}"
     )
-    for query in plan:
-        ours = statistics.median(load.rps for load in loads[query.name])
-        theirs = statistics.median(load.rps for load in results[query.name]["datasette"])
-        p50 = statistics.median(load.p50 for load in loads[query.name])
-        p99 = statistics.median(load.p99 for load in loads[query.name])
-        failed = _errors(loads[query.name], results[query.name]["datasette"])
-        spent = statistics.median(cpu[query.name])
-        print(
-            f"{query.name:<38}{ours:>15,.0f}{p50:>8.2f}{p99:>8.2f}{theirs:>15,.0f}"
-            f"{ours / theirs:>7.1f}x{failed:>10}{spent:>15.2f}"
-        )
+    for name in names:
+        for mode in SAIDWHO:
+            done = loads[(mode, name)]
+            ours = statistics.median(load.rps for load in done)
+            theirs = statistics.median(load.rps for load in results[name]["datasette"])
+            p50 = statistics.median(load.p50 for load in done)
+            p99 = statistics.median(load.p99 for load in done)
+            failed = _errors(done, results[name]["datasette"])
+            spent = statistics.median(cpu[(mode, name)])
+            label = "remembered" if mode == "saidwho" else "forgetting"
+            print(
+                f"{name if mode == 'saidwho' else '':<38}{label:<11}{ours:>15,.0f}{p50:>8.2f}"
+                f"{p99:>8.2f}{theirs:>15,.0f}{ours / theirs:>7.1f}x{failed:>10}{spent:>15.2f}"
+            )
 
 
 def _errors(ours: list[Load], theirs: list[Load]) -> str:
@@ -491,6 +534,7 @@ def main() -> None:
         env=env, capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     print(f"store: {built}")
+    print(phrase_index_share(source))
     copies = {}
     for name in ("saidwho", "datasette", "ceiling"):
         copies[name] = folder / f"{name}.db"
@@ -499,10 +543,16 @@ def main() -> None:
     table = "/datasette/quote"
     ours_port, ds_port, ceiling_port = free_port(), free_port(), free_port()
     base, ds_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{ds_port}"
+    forgetting_port = free_port()
+    forgetting_base = f"http://127.0.0.1:{forgetting_port}"
+    bases = {"saidwho": base, "forgetting": forgetting_base, "datasette": ds_base}
     ours_env = {
         **os.environ, **UNTHROTTLED, "SAIDWHO_DATABASE_URL": f"sqlite:///{copies['saidwho']}"
     }  # fmt: skip
     ours_cmd = [str(BIN / "saidwho"), "serve", "--port", str(ours_port), "--no-access-log"]
+    forgetting_cmd = [
+        str(BIN / "saidwho"), "serve", "--port", str(forgetting_port), "--no-access-log"
+    ]  # fmt: skip
     # Datasette finds full-text tables by their content= option only when quoted its way; the
     # metadata tells it which table indexes the quotes, as its documentation describes.
     metadata = folder / "metadata.json"
@@ -517,8 +567,12 @@ def main() -> None:
     base_answers: dict[str, list[Any]] = {}
     with (
         server(ours_cmd, ours_env, base + "/health", folder / "saidwho.log"),
+        server(
+            forgetting_cmd, {**ours_env, **FORGETTING}, forgetting_base + "/health",
+            folder / "forgetting.log",
+        ),
         server(ds_cmd, dict(os.environ), ds_base + "/-/versions.json", folder / "datasette.log"),
-    ):
+    ):  # fmt: skip
         plan = queries(chosen, table)
         page, ours_rows, their_rows = page_50(base, ds_base, plan[1])
         if not same_window(ours_rows, their_rows):
@@ -531,6 +585,10 @@ def main() -> None:
             check = same_window if query.deep else same_rows
             if not check(ours, theirs):
                 raise SystemExit(f"{query.name}: saidwho and Datasette answer with different rows")
+            if rows_of(get(forgetting_base + query.saidwho), query.one_row) != ours:
+                raise SystemExit(
+                    f"{query.name}: saidwho answers otherwise when it remembers nothing"
+                )
             qps[query.name] = sqlite_qps(copies["ceiling"], query.sql, query.params)
         phrases = [urllib.parse.quote(f'"{phrase}"') for phrase in fresh_phrases(source)]
         ours_paths = [f"/v1/quotes?q={phrase}&limit=20" for phrase in phrases]
@@ -545,18 +603,21 @@ def main() -> None:
             ):
                 raise SystemExit(f"{ours_path}: saidwho and Datasette answer with different rows")
         print("rows checked: both servers answer every query with the same quotes")
+        ours_rotation = rotation(folder, "saidwho", ours_paths)
         fresh = {
-            "saidwho": (base, rotation(folder, "saidwho", ours_paths)),
+            "saidwho": (base, ours_rotation),
+            "forgetting": (forgetting_base, ours_rotation),
             "datasette": (ds_base, rotation(folder, "datasette", their_paths)),
         }
+        names = [*SAIDWHO, "datasette"]
         for round_number in range(args.rounds):
+            order = names if round_number % 2 == 0 else names[::-1]
             for query in plan:
-                pair = [("saidwho", base + query.saidwho), ("datasette", ds_base + query.datasette)]
-                for name, url in pair if round_number % 2 == 0 else pair[::-1]:
-                    load = wrk(url, args.duration, args.connections)
+                for name in order:
+                    path = query.datasette if name == "datasette" else query.saidwho
+                    load = wrk(bases[name] + path, args.duration, args.connections)
                     results.setdefault(query.name, {}).setdefault(name, []).append(load)
-            names = ["saidwho", "datasette"]
-            for name in names if round_number % 2 == 0 else names[::-1]:
+            for name in order:
                 load = wrk(fresh[name][0], args.duration, args.connections, fresh[name][1])
                 results.setdefault(FRESH, {}).setdefault(name, []).append(load)
         defaults = wrk(
@@ -584,34 +645,34 @@ def main() -> None:
 
     print(
         f"\nwrk -t1 -c{args.connections} -d{args.duration}s, {args.rounds} rounds alternating, "
-        "medians; one server process each"
+        "medians; one server process each.\nEach query twice for saidwho: as served "
+        "(remembered), then with SAIDWHO_REMEMBER_ANSWERS=false (forgetting)"
     )
     header = (
-        f"{'query':<38}{'saidwho r/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'query':<38}{'':<11}{'saidwho r/s':>12}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'Datasette r/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>8}{'sqlite3 q/s':>13}"
         f"{'errors':>10}"
     )
     print(header)
-    ratios = {}
-    for query in plan:
-        ours, theirs = results[query.name]["saidwho"], results[query.name]["datasette"]
-        ratio = median(ours, "rps") / median(theirs, "rps")
-        ratios[query.name] = ratio
-        print(
-            f"{query.name:<38}{median(ours, 'rps'):>12,.0f}{median(ours, 'p50'):>8.2f}"
-            f"{median(ours, 'p99'):>8.2f}{median(theirs, 'rps'):>15,.0f}"
-            f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x"
-            f"{qps[query.name]:>13,.0f}{_errors(ours, theirs):>10}"
-        )
-    ours, theirs = results[FRESH]["saidwho"], results[FRESH]["datasette"]
-    print(
-        f"\nnot one of the six, and not in the smallest ratio: a different phrase each request, "
-        f"{len(phrases):,} in turn,\nso no answer is cached:\n"
-        f"{FRESH:<38}{median(ours, 'rps'):>12,.0f}{median(ours, 'p50'):>8.2f}"
-        f"{median(ours, 'p99'):>8.2f}{median(theirs, 'rps'):>15,.0f}"
-        f"{median(theirs, 'p50'):>8.2f}{median(theirs, 'p99'):>8.2f}"
-        f"{median(ours, 'rps') / median(theirs, 'rps'):>7.1f}x"
-    )
+    ratios: dict[str, dict[str, float]] = {name: {} for name in SAIDWHO}
+    for query in [*plan, None]:
+        name = FRESH if query is None else query.name
+        if query is None:
+            print(f"a different phrase each request, {len(phrases):,} in turn:")
+        theirs = results[name]["datasette"]
+        for mode in SAIDWHO:
+            ours = results[name][mode]
+            ratio = median(ours, "rps") / median(theirs, "rps")
+            ratios[mode][name] = ratio
+            label = "remembered" if mode == "saidwho" else "forgetting"
+            sqlite_alone = f"{qps[name]:>13,.0f}" if query is not None else f"{'':>13}"
+            print(
+                f"{name if mode == 'saidwho' else '':<38}{label:<11}{median(ours, 'rps'):>12,.0f}"
+                f"{median(ours, 'p50'):>8.2f}{median(ours, 'p99'):>8.2f}"
+                f"{median(theirs, 'rps'):>15,.0f}{median(theirs, 'p50'):>8.2f}"
+                f"{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x{sqlite_alone}"
+                f"{_errors(ours, theirs):>10}"
+            )
     ours_first = median(results[first.name]["saidwho"], "rps")
     print(
         f"\nDatasette with its default URLs (counts, facets, suggestions) on query 1: "
@@ -622,14 +683,17 @@ def main() -> None:
         f"{ours_first / ceiling:.0%} of it"
     )
     if args.postgres:
-        on_postgres(args, source, folder, plan, base_answers, results)
+        on_postgres(args, source, folder, plan, base_answers, results, ours_rotation)
     if not args.skip_exports:
         print("\nexports, streamed to the end from a fresh server process:")
         for line in export_memory(copies["saidwho"], folder, chosen["ten_k"]):
             print(line)
     shutil.rmtree(folder, ignore_errors=True)
-    worst = min(ratios, key=lambda name: ratios[name])
-    print(f"smallest ratio saidwho/Datasette: {ratios[worst]:.1f}x ({worst})")
+    for mode in SAIDWHO:
+        six = {name: ratio for name, ratio in ratios[mode].items() if name != FRESH}
+        worst = min(six, key=lambda name: six[name])
+        label = "remembered" if mode == "saidwho" else "forgetting"
+        print(f"smallest ratio of the six, {label}: {six[worst]:.1f}x ({worst})")
 
 
 if __name__ == "__main__":

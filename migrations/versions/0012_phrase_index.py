@@ -23,9 +23,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 SQLITE_UP = [
-    # Folds case and accents as the word index does; "_" joins a pair into one token.
+    # Folds case and accents as the word index does; "_" joins a pair into one token. No
+    # sizes of rows: they serve ranking, which is the word index's.
     """CREATE VIRTUAL TABLE quote_pair_fts USING fts5(
-        pairs, content='', tokenize="unicode61 remove_diacritics 2 tokenchars '_'"
+        pairs, content='', columnsize=0,
+        tokenize="unicode61 remove_diacritics 2 tokenchars '_'"
     )""",
     "CREATE VIRTUAL TABLE quote_pair_vocab USING fts5vocab(quote_pair_fts, row)",
     f"""CREATE TRIGGER quote_pair_after_insert AFTER INSERT ON quote BEGIN
