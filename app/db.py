@@ -5,11 +5,13 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
@@ -70,6 +72,39 @@ def unmerged_log(url: str) -> Path | None:
         return log if log.stat().st_size > 0 else None
     except OSError:
         return None
+
+
+# Each SQLite read engine's clock (``make_engine``), for ``time_box``.
+_DEADLINES: "weakref.WeakKeyDictionary[Engine, threading.local]" = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def time_box(session: Session, seconds: float) -> Iterator[None]:
+    """Stops the statements run inside it past ``seconds`` from now, sooner than the read
+    budget would: for work worth doing only if it is quick (suggestions as someone types).
+    SQLite interrupts the statement; PostgreSQL cancels it, in a savepoint of its own so the
+    session reads on. Either raises ``sqlalchemy.exc.OperationalError``."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        before = session.execute(sa.text("SHOW statement_timeout")).scalar_one()
+        with session.begin_nested():  # rolled back on a timeout, and the setting with it
+            session.execute(sa.text(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}"))
+            yield
+        # Kept past the savepoint's release: set back for the rest of the transaction.
+        session.execute(
+            sa.text("SELECT set_config('statement_timeout', :before, true)"), {"before": before}
+        )
+        return
+    deadline = _DEADLINES.get(bind)  # type: ignore[arg-type]
+    if deadline is None:  # a write engine: its own budget holds
+        yield
+        return
+    before = getattr(deadline, "cap", float("inf"))
+    deadline.cap = min(before, time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        deadline.cap = before
 
 
 @event.listens_for(Engine, "connect")
@@ -173,8 +208,12 @@ def make_engine(
 
         @event.listens_for(engine, "before_cursor_execute")
         def _start_clock(*_: Any) -> None:
-            # Every read gets the whole budget; past it SQLite stops it ("interrupted").
-            deadline.at = time.monotonic() + read_budget
+            # Every read gets the whole budget, or what ``time_box`` left; past it SQLite
+            # stops it ("interrupted").
+            cap = getattr(deadline, "cap", float("inf"))
+            deadline.at = min(time.monotonic() + read_budget, cap)
+
+        _DEADLINES[engine] = deadline
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

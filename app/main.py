@@ -16,7 +16,16 @@ from app.api.guards import FrontDoor
 from app.api.known_params import known_query_params
 from app.api.metrics import Metrics
 from app.api.page_body import PageBody
-from app.api.routes import articles, check, meta, outlets, quotations, quotes, speakers
+from app.api.routes import (
+    articles,
+    check,
+    meta,
+    outlets,
+    quotations,
+    quotes,
+    speakers,
+    suggest,
+)
 from app.config import Settings, get_settings
 from app.db import is_sqlite, make_engine, merge_log, read_only_reason, unmerged_log
 from app.web import pages
@@ -115,6 +124,7 @@ def create_app(settings: Settings | None = None) -> SaidWho:
         speakers,
         outlets,
         articles,
+        suggest,
         meta,
     ):
         app.include_router(module.router, dependencies=[Depends(known_query_params)])

@@ -664,6 +664,29 @@ class Facets(BaseModel):
     facets: dict[FacetName, Facet]
 
 
+class SuggestedName(BaseModel):
+    id: str = Field(description="What the `speaker` (or `outlet`) filter takes.")
+    name: str
+
+
+class Suggestions(BaseModel):
+    q: str = Field(description="What was typed.")
+    speakers: list[SuggestedName] = Field(
+        description="Speakers with a name or alias whose words start with what was typed: "
+        "those whose own name starts with it first, then the shorter names."
+    )
+    outlets: list[SuggestedName] = Field(description="Outlets, found the same way.")
+    phrases: list[str] = Field(
+        description="Phrases stored quotes hold that start with what was typed, its last word "
+        "completed (after a space: with the next word), in lower case, the commonest among "
+        'the newest quotes holding them first. Search one as `q="..."`.'
+    )
+    phrases_complete: bool = Field(
+        description="False when the words typed are so common that their phrases were not "
+        "found within the few milliseconds a suggestion may take: type on."
+    )
+
+
 class Health(BaseModel):
     status: Literal["ok"]
 
