@@ -33,6 +33,7 @@ from app.queries.search import (
     search_total,
     to_fts5,
 )
+from app.queries.totals import NEWEST, OLDEST, extrapolated
 
 
 class Unserved(Exception):
@@ -107,6 +108,7 @@ class FastQuotes:
         self.lock = threading.Lock()
         self.epoch = 0
         self.totals: dict[tuple[Any, ...], int] = {}
+        self.estimates: dict[tuple[Any, ...], tuple[int, bool]] = {}
         self.searches: dict[tuple[str, str], tuple[int, bool]] = {}
         self.many_matched: dict[tuple[str, str], array[int] | None] = {}
         self.names: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -137,6 +139,7 @@ class FastQuotes:
             with self.lock:
                 self.epoch += 1
                 self.totals, self.names, self.documents, self.matched = {}, {}, {}, {}
+                self.estimates = {}
                 self.searches, self.many_matched = {}, {}
             local.version = version
         local.epoch = self.epoch
@@ -229,7 +232,7 @@ class FastQuotes:
                 connection, _INDEX_OF[count_where[0]], count_params[0]
             )
         else:
-            total, exact = self._total(connection, count_where, count_params), True
+            total, exact = self._quote_total(connection, count_where, count_params)
         return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
 
     def _search_total(
@@ -262,6 +265,28 @@ class FastQuotes:
             return quotations_json(rows, limit, query, total, cursor is not None)
 
         return self._run(job, slice_s)
+
+    def _quote_total(
+        self, connection: sqlite3.Connection, where: list[str], params: list[Any]
+    ) -> tuple[int, bool]:
+        """The page's total: counted up to ``exact_up_to`` matches, estimated past it
+        (``totals.extrapolated``), as the general path does."""
+        if self.exact_up_to <= 0:
+            return self._total(connection, where, params), True
+        key = ("quote q", "newest", tuple(where), tuple(params))
+        found = self.estimates.get(key)
+        if found is None:
+            condition = " WHERE " + " AND ".join(where) if where else ""
+            counted, newest, oldest_counted = connection.execute(
+                NEWEST.format(where=condition), [*params, self.exact_up_to + 1]
+            ).fetchone()
+            if counted <= self.exact_up_to:
+                found = (int(counted), True)
+            else:
+                oldest = connection.execute(OLDEST.format(where=condition), params).fetchone()[0]
+                found = (extrapolated(int(counted), newest, oldest_counted, oldest), False)
+            self._keep(self.estimates, key, found)
+        return found
 
     def _total(
         self,

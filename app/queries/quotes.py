@@ -42,6 +42,7 @@ from app.queries.search import (
     to_tsquery,
 )
 from app.queries.store_version import store_version
+from app.queries.totals import OLDEST_SET_ASIDE, extrapolated
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)
@@ -278,13 +279,40 @@ class _Plan:
             # Only the search: the full-text index counts its own matches, as the direct
             # path does (estimated past ``exact_up_to``).
             return self._search_total(session, self.match)
-        return self._sqlite_count(session, conditions), True
+        return self._sqlite_count(session, conditions)
 
-    def _sqlite_count(self, session: Session, conditions: list[sa.ColumnElement[bool]]) -> int:
+    def _sqlite_count(
+        self, session: Session, conditions: list[sa.ColumnElement[bool]]
+    ) -> tuple[int, bool]:
+        """Counted up to ``exact_up_to`` matches, estimated past it from the dates of the
+        newest (``totals.extrapolated``), as the direct path does."""
         if self.match is not None and (self.query.sort == "relevance" or self.common):
             conditions.append(QUOTE.c.id.in_(_MATCHING[self.index]))
-        statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
-        return int(session.execute(statement, self.params()).scalar_one())
+        if self.exact_up_to <= 0:
+            statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
+            return int(session.execute(statement, self.params()).scalar_one()), True
+        newest = (
+            sa.select(QUOTE.c.date.label("d"))
+            .where(*conditions)
+            .order_by(QUOTE.c.date.desc(), QUOTE.c.id.desc())
+            .limit(self.exact_up_to + 1)
+            .subquery()
+        )
+        counted, last, back = session.execute(
+            sa.select(sa.func.count(), sa.func.max(newest.c.d), sa.func.min(newest.c.d)),
+            self.params(),
+        ).one()
+        if counted <= self.exact_up_to:
+            return int(counted), True
+        oldest = (
+            sa.select(QUOTE.c.date.label("d"))
+            .where(*conditions)
+            .order_by(QUOTE.c.date, QUOTE.c.id)
+            .limit(OLDEST_SET_ASIDE)
+            .subquery()
+        )
+        kept = session.execute(sa.select(sa.func.max(oldest.c.d)), self.params()).scalar()
+        return extrapolated(int(counted), last, back, kept), False
 
     def page(
         self, session: Session, limit: int, cursor: str | None
