@@ -353,6 +353,53 @@ def phrase_index_share(path: Path) -> str:
     )
 
 
+def typed_prefixes(path: Path, count: int = 2000) -> list[str]:
+    """What someone types into the search box, ``count`` times: the start of a speaker's or
+    outlet's name, of a word, of a phrase's second word, or a word and a space."""
+    db = sqlite3.connect(path)
+    names = [
+        row[0] for row in db.execute("SELECT name FROM speaker UNION ALL SELECT name FROM outlet")
+    ]
+    top = db.execute("SELECT max(id) FROM quote").fetchone()[0]
+    rng = random.Random(11)
+    typed: list[str] = []
+    while len(typed) < count:
+        shape = rng.randrange(4)
+        if shape == 0:
+            name = rng.choice(names)
+            typed.append(name[: rng.randint(3, max(3, min(8, len(name))))])
+            continue
+        row = db.execute("SELECT text FROM quote WHERE id = ?", (rng.randint(1, top),)).fetchone()
+        words = re.findall(r"[^\W_]+", row[0]) if row else []
+        if len(words) < 2:
+            continue
+        at = rng.randrange(len(words) - 1)
+        first, second = words[at], words[at + 1]
+        if shape == 1:
+            typed.append(first[: rng.randint(3, max(3, len(first)))])
+        elif shape == 2:
+            typed.append(f"{first} {second[: rng.randint(1, len(second))]}")
+        else:
+            typed.append(f"{first} ")
+    db.close()
+    return typed
+
+
+def suggest_load(base: str, folder: Path, typed: list[str], args: argparse.Namespace) -> str:
+    """``/v1/suggest`` under wrk, each request a different prefix, and how many answers had
+    to leave phrases out (``phrases_complete`` false) in one pass over 200 of them."""
+    paths = [f"/v1/suggest?q={urllib.parse.quote(text)}" for text in typed]
+    script = rotation(folder, "suggest", paths)
+    loads = [wrk(base, args.duration, args.connections, script) for _ in range(args.rounds)]
+    cut = sum(not get(base + path)["phrases_complete"] for path in paths[:200])
+    return (
+        f"{statistics.median(load.rps for load in loads):,.0f} r/s, p50 "
+        f"{statistics.median(load.p50 for load in loads):.2f} ms, p99 "
+        f"{statistics.median(load.p99 for load in loads):.2f} ms, "
+        f"{sum(load.errors for load in loads)} failed; phrases left out of {cut} of 200"
+    )
+
+
 def rotation(folder: Path, name: str, paths: list[str]) -> Path:
     """A wrk script that asks for each path in turn."""
     script = folder / f"{name}.lua"
@@ -427,6 +474,7 @@ def on_postgres(
     expected: dict[str, list[Any]],
     results: dict[str, dict[str, list[Load]]],
     fresh: Path,
+    typed: list[str],
 ) -> None:
     """The same queries, on the same quotes, with saidwho on PostgreSQL (copied with `saidwho
     copy`), remembering and forgetting, beside Datasette's figures from the SQLite run above,
@@ -471,6 +519,8 @@ def on_postgres(
             for query in plan:
                 if rows_of(get(base + query.saidwho), query.one_row) != expected[query.name]:
                     raise SystemExit(f"{query.name}: saidwho answers otherwise on PostgreSQL")
+            if mode == "saidwho":
+                suggested = suggest_load(base, folder, typed, args)
             for _ in range(args.rounds):
                 for query in [*plan, None]:
                     name = FRESH if query is None else query.name
@@ -485,6 +535,7 @@ def on_postgres(
                     answers = max(1.0, load.rps * args.duration)
                     cpu.setdefault((mode, name), []).append(1000 * spent / answers)
     print("rows checked: saidwho on PostgreSQL answers every query as on SQLite")
+    print(f"/v1/suggest on PostgreSQL: {suggested}")
     print(
         f"{'query':<38}{'':<11}{'PostgreSQL r/s':>15}{'p50 ms':>8}{'p99 ms':>8}"
         f"{'Datasette r/s':>15}{'ratio':>8}{'errors':>10}{'CPU ms/answer':>15}"
@@ -620,6 +671,8 @@ def main() -> None:
             for name in order:
                 load = wrk(fresh[name][0], args.duration, args.connections, fresh[name][1])
                 results.setdefault(FRESH, {}).setdefault(name, []).append(load)
+        typed = typed_prefixes(source)
+        suggested = suggest_load(base, folder, typed, args)
         defaults = wrk(
             ds_base + plan[0].datasette.replace("&" + DATASETTE_FAST, ""),
             args.duration, args.connections,
@@ -673,6 +726,7 @@ def main() -> None:
                 f"{median(theirs, 'p99'):>8.2f}{ratio:>7.1f}x{sqlite_alone}"
                 f"{_errors(ours, theirs):>10}"
             )
+    print(f"\n/v1/suggest, {len(typed):,} different prefixes in turn: {suggested}")
     ours_first = median(results[first.name]["saidwho"], "rps")
     print(
         f"\nDatasette with its default URLs (counts, facets, suggestions) on query 1: "
@@ -683,7 +737,7 @@ def main() -> None:
         f"{ours_first / ceiling:.0%} of it"
     )
     if args.postgres:
-        on_postgres(args, source, folder, plan, base_answers, results, ours_rotation)
+        on_postgres(args, source, folder, plan, base_answers, results, ours_rotation, typed)
     if not args.skip_exports:
         print("\nexports, streamed to the end from a fresh server process:")
         for line in export_memory(copies["saidwho"], folder, chosen["ten_k"]):

@@ -213,3 +213,37 @@ def test_every_page_passes_axe_with_no_serious_violation(
     ]
     assert not serious, f"{path} on {screen}: {serious}"
     keep(page, f"audited-{screen}-{path.strip('/').replace('/', '-').replace('?', '-') or 'front'}")
+
+
+def test_the_search_box_offers_speakers_and_phrases_by_keyboard(page: Page, screen: str) -> None:
+    """Search as you type, with the keyboard alone: the box is a combobox that says how many
+    suggestions there are; arrows move, Enter takes one, Escape closes."""
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Words or “a phrase”")
+    box.press_sequentially("direct esc", delay=30)
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("status")).to_have_text("1 suggestion")
+    box.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id") or "")
+    found = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in found if v["impact"] in {"serious", "critical"}]
+    keep(page, f"suggestions-{screen}")
+    box.press("Enter")  # a phrase is searched for, quoted
+    expect(page).to_have_url(re.compile(r"q=%22direct\+escalation%22"))
+    expect(page.get_by_role("heading", name="1 quote found")).to_be_visible()
+
+    box = page.get_by_role("combobox", name="Words or “a phrase”")
+    box.fill("")
+    box.press_sequentially("pesk", delay=30)
+    expect(page.get_by_role("option", name=re.compile("Dmitry Peskov"))).to_be_visible()
+    box.press("Escape")
+    expect(page.get_by_role("listbox", name="Suggestions")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press("ArrowDown")  # opens nothing once closed: the list comes back with typing
+    box.press_sequentially("o", delay=30)
+    box.press("ArrowDown")
+    box.press("Enter")  # a speaker opens their page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dmitry Peskov")
