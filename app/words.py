@@ -7,6 +7,7 @@ so the same phrase is one short list, and a longer one ("one of the") is a phras
 (one_of of_the), matched exactly as the words are. SQLite's index calls ``word_pairs`` from
 its triggers, so every connection that writes quotes registers it (``register``)."""
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -18,6 +19,31 @@ WORD = re.compile(r"[^\W_]+")
 JOIN = "_"
 # The SQL name of ``word_pairs`` on SQLite connections.
 FUNCTION = "saidwho_word_pairs"
+
+# On SQLite the phrase index lists a quote under a key that orders by its date, then its id
+# (days since 1900 above the low ``ID_BITS`` bits, the id in them): a phrase's newest matches
+# are the first it lists, so a page needs no sort and a total no look at the quotes.
+ID_BITS = 41
+ID_MASK = (1 << ID_BITS) - 1
+_DAY_ZERO = dt.date(1900, 1, 1)
+# Julian day number of 1900-01-01 as SQLite's julianday() gives it, cast to an integer.
+_JULIAN_ZERO = 2415020
+
+
+def pair_key_sql(quote: str) -> str:
+    """The key of a quote row (``new``, ``old``, ``q``) in SQL."""
+    return (
+        f"((CAST(julianday({quote}.date) AS INTEGER) - {_JULIAN_ZERO}) * {1 << ID_BITS} "
+        f"+ {quote}.id)"
+    )
+
+
+def pair_key(date: dt.date, quote_id: int) -> int:
+    return ((date - _DAY_ZERO).days << ID_BITS) + quote_id
+
+
+def key_date(key: int) -> dt.date:
+    return _DAY_ZERO + dt.timedelta(days=key >> ID_BITS)
 
 
 def words(text: str) -> list[str]:

@@ -319,7 +319,7 @@ def page_50(base: str, ds_base: str, query: Query) -> tuple[Query, list[Any], li
     return page, ours["items"], theirs["rows"]
 
 
-def fresh_phrases(path: Path, count: int = 5000) -> list[str]:
+def fresh_phrases(path: Path, count: int = 30_000) -> list[str]:
     """Two neighbouring words from each of ``count`` random quotes: searches that match, each
     different, so no cache holds their answers."""
     db = sqlite3.connect(path)
@@ -400,16 +400,29 @@ def suggest_load(base: str, folder: Path, typed: list[str], args: argparse.Names
     )
 
 
-def rotation(folder: Path, name: str, paths: list[str]) -> Path:
-    """A wrk script that asks for each path in turn."""
-    script = folder / f"{name}.lua"
+# Each wrk run of new phrases starts this far past the last one's start: none repeats a
+# phrase another run on the same server asked, so nothing remembered can answer it.
+FRESH_PER_RUN = 3000
+FRESH_RUNS = [0]
+
+
+def rotation(folder: Path, name: str, paths: list[str], start: int = 0) -> Path:
+    """A wrk script that asks for each path in turn, from ``start`` on."""
+    script = folder / f"{name}-{start}.lua"
     listed = ",\n".join(json.dumps(path) for path in paths)
     script.write_text(
-        f"paths = {{\n{listed}\n}}\nat = 0\n"
+        f"paths = {{\n{listed}\n}}\nat = {start % len(paths)}\n"
         "request = function()\n  at = at % #paths + 1\n"
         "  return wrk.format(nil, paths[at])\nend\n"
     )
     return script
+
+
+def fresh_run(folder: Path, name: str, paths: list[str]) -> Path:
+    """The next run's rotation of new phrases (see ``FRESH_PER_RUN``)."""
+    start = FRESH_RUNS[0]
+    FRESH_RUNS[0] += FRESH_PER_RUN
+    return rotation(folder, name, paths, start)
 
 
 def rows_of(answer: dict[str, Any], one_row: bool) -> list[dict[str, Any]]:
@@ -473,7 +486,7 @@ def on_postgres(
     plan: list[Query],
     expected: dict[str, list[Any]],
     results: dict[str, dict[str, list[Load]]],
-    fresh: Path,
+    fresh: list[str],
     typed: list[str],
 ) -> None:
     """The same queries, on the same quotes, with saidwho on PostgreSQL (copied with `saidwho
@@ -526,7 +539,8 @@ def on_postgres(
                     name = FRESH if query is None else query.name
                     before = cpu_seconds(process.pid)
                     if query is None:
-                        load = wrk(base, args.duration, args.connections, fresh)
+                        script = fresh_run(folder, "postgres", fresh)
+                        load = wrk(base, args.duration, args.connections, script)
                     else:
                         load = wrk(base + query.saidwho, args.duration, args.connections)
                     spent = cpu_seconds(process.pid) - before
@@ -654,11 +668,10 @@ def main() -> None:
             ):
                 raise SystemExit(f"{ours_path}: saidwho and Datasette answer with different rows")
         print("rows checked: both servers answer every query with the same quotes")
-        ours_rotation = rotation(folder, "saidwho", ours_paths)
         fresh = {
-            "saidwho": (base, ours_rotation),
-            "forgetting": (forgetting_base, ours_rotation),
-            "datasette": (ds_base, rotation(folder, "datasette", their_paths)),
+            "saidwho": (base, ours_paths),
+            "forgetting": (forgetting_base, ours_paths),
+            "datasette": (ds_base, their_paths),
         }
         names = [*SAIDWHO, "datasette"]
         for round_number in range(args.rounds):
@@ -669,7 +682,12 @@ def main() -> None:
                     load = wrk(bases[name] + path, args.duration, args.connections)
                     results.setdefault(query.name, {}).setdefault(name, []).append(load)
             for name in order:
-                load = wrk(fresh[name][0], args.duration, args.connections, fresh[name][1])
+                load = wrk(
+                    fresh[name][0],
+                    args.duration,
+                    args.connections,
+                    fresh_run(folder, name, fresh[name][1]),
+                )
                 results.setdefault(FRESH, {}).setdefault(name, []).append(load)
         typed = typed_prefixes(source)
         suggested = suggest_load(base, folder, typed, args)
@@ -711,7 +729,10 @@ def main() -> None:
     for query in [*plan, None]:
         name = FRESH if query is None else query.name
         if query is None:
-            print(f"a different phrase each request, {len(phrases):,} in turn:")
+            print(
+                f"a different phrase each request ({len(phrases):,}, each run from "
+                f"{FRESH_PER_RUN:,} past the last):"
+            )
         theirs = results[name]["datasette"]
         for mode in SAIDWHO:
             ours = results[name][mode]
@@ -737,7 +758,7 @@ def main() -> None:
         f"{ours_first / ceiling:.0%} of it"
     )
     if args.postgres:
-        on_postgres(args, source, folder, plan, base_answers, results, ours_rotation, typed)
+        on_postgres(args, source, folder, plan, base_answers, results, ours_paths, typed)
     if not args.skip_exports:
         print("\nexports, streamed to the end from a fresh server process:")
         for line in export_memory(copies["saidwho"], folder, chosen["ten_k"]):

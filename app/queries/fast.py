@@ -25,6 +25,9 @@ from app.queries.quotations import QuotationQuery, own_filters, quotation_finger
 from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import DATE, ID, QUOTE_SELECT, iso, quote_object
 from app.queries.search import (
+    ID_OF,
+    KEY_OF,
+    PAIR_INDEX,
     VOCABULARY,
     WORD_INDEX,
     index_for,
@@ -34,6 +37,7 @@ from app.queries.search import (
     to_fts5,
 )
 from app.queries.totals import NEWEST, OLDEST, extrapolated
+from app.words import pair_key
 
 
 class Unserved(Exception):
@@ -59,14 +63,19 @@ JOIN speaker s ON s.id = t.speaker_id"""
 # A search's matches listed off its index, or each quote checked against it (one of each for
 # the word index and the phrase index).
 _MATCHING = {
-    index: f"q.id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)" for index in VOCABULARY
+    index: f"q.id IN (SELECT {ID_OF[index]} FROM {index} WHERE {index} MATCH ?)"
+    for index in VOCABULARY
 }
 _INDEX_OF = {condition: index for index, condition in _MATCHING.items()}
 _LISTED_MANY = "+q.id IN ("
 _PROBE = {
-    index: f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = q.id)"
+    index: f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH ? AND rowid = "
+    f"{KEY_OF[index].format(q='q')})"
     for index in VOCABULARY
 }
+# A search of phrases alone: its newest matches read off the phrase index in its own order,
+# a page's worth, with no look at any other (``_page`` fills in the bound and direction).
+_NEWEST_PAIRS = "newest pairs"
 # SQLite checks the clock every this many steps of a statement.
 PROGRESS_OPS = 2000
 # A search with at most this many matches has their ids remembered, in at most
@@ -213,6 +222,16 @@ class FastQuotes:
             page_params += [after[0].isoformat(), after[1]]
         direction = "DESC" if descending else "ASC"
         select = QUOTE_SELECT
+        if where == [_NEWEST_PAIRS]:
+            # The phrase index lists matches in date order: the page's are its first.
+            newest = f"SELECT {ID_OF[PAIR_INDEX]} FROM {PAIR_INDEX} WHERE {PAIR_INDEX} MATCH ?"
+            inner: list[Any] = [params[0]]
+            if cursor is not None:
+                newest += " AND rowid " + ("<" if descending else ">") + " ?"
+                inner.append(pair_key(after[0], after[1]))
+            newest += f" ORDER BY rowid {direction} LIMIT ?"
+            page_where[0] = f"q.id IN ({newest})"
+            page_params = [*inner, limit + 1, *page_params[1:]]
         if by_date:
             # A search with more than a thousand matches and no other filter: SQLite would
             # look up every match and sort them all (100 ms for a word in 2% of a million
@@ -323,6 +342,9 @@ class FastQuotes:
                 where.append("0")
             else:
                 index, terms = index_for(terms)
+                if index == PAIR_INDEX and not where:
+                    match = to_fts5(terms)
+                    return [_NEWEST_PAIRS], [match], [_MATCHING[index]], [match]
                 documents = self._documents(connection, index)
                 match = to_fts5(terms, documents)
                 matches = self._matches(connection, index, match)
@@ -360,7 +382,7 @@ class FastQuotes:
             return self.matched[key]
         if key in self.many_matched:
             return self.many_matched[key]
-        listing = f"SELECT rowid FROM {index} WHERE {index} MATCH ? LIMIT ?"
+        listing = f"SELECT {ID_OF[index]} FROM {index} WHERE {index} MATCH ? LIMIT ?"
         rows = connection.execute(listing, (match, MATCHED_IDS + 1)).fetchall()
         if len(rows) <= MATCHED_IDS:
             ids: array[int] | None = array("q", (row[0] for row in rows))

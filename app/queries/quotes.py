@@ -28,6 +28,8 @@ from app.queries.quote_filters import QuoteQuery, as_clauses
 from app.queries.quote_filters import conditions as filter_conditions
 from app.queries.quote_rows import DATE, FIELDS, ID, quote_object
 from app.queries.search import (
+    ID_OF,
+    KEY_OF,
     PAIR_INDEX,
     PG_WORDS_HELD,
     VOCABULARY,
@@ -43,6 +45,7 @@ from app.queries.search import (
 )
 from app.queries.store_version import store_version
 from app.queries.totals import OLDEST_SET_ASIDE, extrapolated
+from app.words import pair_key
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)
@@ -66,7 +69,7 @@ def listing(index: str) -> sa.Select[Any]:
     that ``search.index_for`` chose; without the score: BM25 is only computed when relevance
     orders, and only over the word index."""
     return (
-        sa.select(sa.literal_column("rowid"))
+        sa.select(sa.literal_column(ID_OF[index]))
         .select_from(sa.table(index))
         .where(sa.text(f"{index} MATCH :match"))
     )
@@ -222,6 +225,10 @@ class _Plan:
             elif self.postgres:
                 if query.sort != "relevance":
                     conditions.append(self._pg_matching(session))
+            elif self.index == PAIR_INDEX and not conditions:
+                # Phrases alone: the phrase index lists them newest first (``page``).
+                self.searching = QUOTE.c.id.in_(_MATCHING[self.index])
+                conditions.append(self.searching)
             else:
                 assert documents is not None
                 self.common = is_common(terms, documents, _quotes(session), self._matches(session))
@@ -264,6 +271,17 @@ class _Plan:
             return [tuple(row) for row in session.connection().exec_driver_sql(sql, params)]
 
         return search_total(rows, match, self.exact_up_to, _quotes(session), self.index)
+
+    def _phrases_alone(self) -> bool:
+        """A search of phrases with no other filter, on SQLite: read off the phrase index."""
+        searching = self.searching
+        return (
+            not self.postgres
+            and self.index == PAIR_INDEX
+            and searching is not None
+            and len(self.conditions) == 1
+            and self.conditions[0] is searching
+        )
 
     def params(self) -> dict[str, Any]:
         return {"match": self.match} if self.match is not None else {}
@@ -341,10 +359,23 @@ class _Plan:
             self.query.sort == "relevance" and self.common
         )
         statement = sa.select(*_COLUMNS, key[0].label("sort_key")).select_from(source)
-        statement = statement.where(*self.conditions)
-        before = False
+        before, after = False, None
         if cursor is not None:
             after, before = read_cursor(cursor, self.fingerprint, parsers)
+        newest_first = descending != before
+        if self._phrases_alone() and named is None and not relevance:
+            # The phrase index lists matches in date order: the page's are its first.
+            newest = listing(PAIR_INDEX)
+            if after is not None:
+                rowid: sa.ColumnClause[Any] = sa.literal_column("rowid")
+                bound_key = pair_key(after[0], after[1])
+                newest = newest.where(rowid < bound_key if newest_first else rowid > bound_key)
+            by_key: sa.ColumnClause[Any] = sa.literal_column("rowid")
+            newest = newest.order_by(by_key.desc() if newest_first else by_key.asc())
+            statement = statement.where(QUOTE.c.id.in_(newest.limit(limit + 1)))
+        else:
+            statement = statement.where(*self.conditions)
+        if after is not None:
             row, bound = sa.tuple_(*key), sa.tuple_(*(sa.literal(v) for v in after))
             # Going back, the rows before the bound are read nearest first, then turned round.
             statement = statement.where(row < bound if descending != before else row > bound)
@@ -373,7 +404,10 @@ _NAME_ORDERS: dict[str, sa.ColumnElement[Any]] = {
 _PROBE = {
     index: cast(
         sa.ColumnElement[bool],
-        sa.text(f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH :match AND rowid = quote.id)"),
+        sa.text(
+            f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH :match AND rowid = "
+            f"{KEY_OF[index].format(q='quote')})"
+        ),
     )
     for index in VOCABULARY
 }

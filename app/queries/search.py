@@ -17,8 +17,9 @@ from typing import Any
 
 import snowballstemmer
 
+from app.queries.totals import OLDEST_SET_ASIDE, extrapolated
+from app.words import ID_MASK, key_date, pair_key_sql, pair_tokens
 from app.words import WORD as _WORD
-from app.words import pair_tokens
 
 # A phrase between straight or curly double quotes; then any run of non-space characters.
 _TOKEN = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]|(\S+)')
@@ -76,6 +77,10 @@ def _term(words: tuple[str, ...], *, prefix: bool, plain: bool) -> SearchTerm | 
 WORD_INDEX = "quote_fts"
 PAIR_INDEX = "quote_pair_fts"
 VOCABULARY = {WORD_INDEX: "quote_fts_vocab", PAIR_INDEX: "quote_pair_vocab"}
+# The quote id an index lists: its rowid, or in the phrase index the low bits of its key.
+ID_OF = {WORD_INDEX: "rowid", PAIR_INDEX: f"(rowid & {ID_MASK})"}
+# An index's key for a quote row aliased ``{q}``: what ``rowid =`` checks one quote against.
+KEY_OF = {WORD_INDEX: "{q}.id", PAIR_INDEX: pair_key_sql("{q}")}
 
 
 def index_for(terms: list[SearchTerm]) -> tuple[str, list[SearchTerm]]:
@@ -212,6 +217,8 @@ def search_total(
     if up_to <= 0:
         found = rows(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (match,))
         return int(found[0][0]), True
+    if index == PAIR_INDEX:
+        return _pair_total(rows, match, up_to)
     found = rows(
         f"SELECT count(*), max(rowid) FROM (SELECT rowid FROM {index} WHERE {index} MATCH ? "
         "LIMIT ?)",
@@ -221,6 +228,28 @@ def search_total(
     if counted <= up_to:
         return counted, True
     return max(up_to + 1, round(counted * max(quotes, last) / last)), False
+
+
+def _pair_total(
+    rows: Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]], match: str, up_to: int
+) -> tuple[int, bool]:
+    """The phrase index lists a phrase's matches newest first (its keys order by date): the
+    newest ``up_to`` are counted, and past them the total is estimated from their dates as a
+    list's is (``totals.extrapolated``)."""
+    found = rows(
+        f"SELECT count(*), max(rowid), min(rowid) FROM (SELECT rowid FROM {PAIR_INDEX} "
+        f"WHERE {PAIR_INDEX} MATCH ? ORDER BY rowid DESC LIMIT ?)",
+        (match, up_to + 1),
+    )
+    counted, newest, back = int(found[0][0]), found[0][1], found[0][2]
+    if counted <= up_to:
+        return counted, True
+    kept = rows(
+        f"SELECT max(rowid) FROM (SELECT rowid FROM {PAIR_INDEX} WHERE {PAIR_INDEX} MATCH ? "
+        f"ORDER BY rowid LIMIT {OLDEST_SET_ASIDE})",
+        (match,),
+    )[0][0]
+    return extrapolated(counted, key_date(newest), key_date(back), key_date(kept)), False
 
 
 def is_common(

@@ -21,7 +21,7 @@ from app.models import Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.quotes import PG_MATCHES
-from app.queries.search import SearchTerm, index_for, to_fts5, to_tsquery
+from app.queries.search import ID_OF, SearchTerm, index_for, to_fts5, to_tsquery
 from app.words import WORD
 
 SPEAKER = core_table(Speaker)
@@ -147,7 +147,7 @@ def _newest_texts(session: Session, term: SearchTerm) -> list[str]:
         )
         return list(session.execute(statement, {"match": to_tsquery(terms)}).scalars())
     newest = sa.text(
-        f"SELECT q.text FROM quote q WHERE q.id IN (SELECT rowid FROM {index} "
+        f"SELECT q.text FROM quote q WHERE q.id IN (SELECT {ID_OF[index]} FROM {index} "
         f"WHERE {index} MATCH :match ORDER BY rowid DESC LIMIT :sample)"
     )
     rows = session.execute(newest, {"match": to_fts5(terms), "sample": SAMPLE})

@@ -20,7 +20,7 @@ from app.names import name_key
 from app.quotations.compare import same_quotation
 from app.quotations.words import anchors, words_of
 from app.synth.vocabulary import vocabulary
-from app.words import FUNCTION, register
+from app.words import FUNCTION, pair_key_sql, register
 
 QUOTES_PER_ARTICLE = 10
 # The share of quotes that report again something a speaker said before, with variation.
@@ -99,7 +99,8 @@ def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tu
         # The phrase index holds no copy of the text to rebuild from: each quote is given it.
         connection.execute("INSERT INTO quote_pair_fts(quote_pair_fts) VALUES ('delete-all')")
         connection.execute(
-            f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT id, {FUNCTION}(text) FROM quote"
+            f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT {pair_key_sql('quote')}, "
+            f"{FUNCTION}(text) FROM quote"
         )
         connection.execute("COMMIT")
     except BaseException:

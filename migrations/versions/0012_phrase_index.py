@@ -15,35 +15,38 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.words import FUNCTION, register
+from app.words import FUNCTION, pair_key_sql, register
 
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+NEW_KEY, OLD_KEY = pair_key_sql("new"), pair_key_sql("old")
 SQLITE_UP = [
     # Folds case and accents as the word index does; "_" joins a pair into one token. No
-    # sizes of rows: they serve ranking, which is the word index's.
+    # sizes of rows: they serve ranking, which is the word index's. Each quote is listed under
+    # a key that orders by date, then id (``app.words.pair_key_sql``).
     """CREATE VIRTUAL TABLE quote_pair_fts USING fts5(
         pairs, content='', columnsize=0,
         tokenize="unicode61 remove_diacritics 2 tokenchars '_'"
     )""",
     "CREATE VIRTUAL TABLE quote_pair_vocab USING fts5vocab(quote_pair_fts, row)",
     f"""CREATE TRIGGER quote_pair_after_insert AFTER INSERT ON quote BEGIN
-        INSERT INTO quote_pair_fts(rowid, pairs) VALUES (new.id, {FUNCTION}(new.text));
+        INSERT INTO quote_pair_fts(rowid, pairs) VALUES ({NEW_KEY}, {FUNCTION}(new.text));
     END""",
-    # A contentless index forgets a row only when told the tokens it was given.
+    # A contentless index forgets a row only when told the key and tokens it was given.
     f"""CREATE TRIGGER quote_pair_after_delete AFTER DELETE ON quote BEGIN
         INSERT INTO quote_pair_fts(quote_pair_fts, rowid, pairs)
-        VALUES ('delete', old.id, {FUNCTION}(old.text));
+        VALUES ('delete', {OLD_KEY}, {FUNCTION}(old.text));
     END""",
-    f"""CREATE TRIGGER quote_pair_after_update AFTER UPDATE OF text ON quote BEGIN
+    f"""CREATE TRIGGER quote_pair_after_update AFTER UPDATE OF text, date ON quote BEGIN
         INSERT INTO quote_pair_fts(quote_pair_fts, rowid, pairs)
-        VALUES ('delete', old.id, {FUNCTION}(old.text));
-        INSERT INTO quote_pair_fts(rowid, pairs) VALUES (new.id, {FUNCTION}(new.text));
+        VALUES ('delete', {OLD_KEY}, {FUNCTION}(old.text));
+        INSERT INTO quote_pair_fts(rowid, pairs) VALUES ({NEW_KEY}, {FUNCTION}(new.text));
     END""",
-    f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT id, {FUNCTION}(text) FROM quote",
+    f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT {pair_key_sql('quote')}, {FUNCTION}(text) "
+    "FROM quote",
 ]
 
 # The pairs of the words the word column holds (0004: runs of letters and digits, lower-cased),

@@ -1,7 +1,9 @@
 """The direct read path answers exactly as the routes do: same pages, same cursors, same
 totals, and whatever it does not serve reaches the routes untouched."""
 
+import datetime as dt
 import itertools
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -320,18 +322,57 @@ def test_a_phrase_with_many_matches_is_remembered_and_walked_in_date_order(
     store: Settings, both: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the few-matches list (lowered here so the small store has such a phrase), a
-    phrase's ids are remembered too, and its page walks the date index against them. (A
-    phrase of two words is one token of the phrase index: cheap to read again, not kept.)"""
+    phrase's ids are remembered too, and its page walks the date index against them. (With no
+    other filter, a phrase is read off the phrase index in date order instead.)"""
     import app.queries.fast as fast_module
 
     monkeypatch.setattr(fast_module, "MATCHED_IDS", 5)
     reads = FastQuotes(store.database_url.split("///", 1)[1], budget_ms=3000)
-    body = orjson.loads(reads.page(QuoteQuery(q='"the of the"'), 20, None))
+    query = QuoteQuery(q='"the of the"', since=dt.date(2000, 1, 1))
+    body = orjson.loads(reads.page(query, 20, None))
     _, routes = both
-    assert body == routes.get("/v1/quotes?q=%22the%20of%20the%22").json()
+    assert body == routes.get("/v1/quotes?q=%22the%20of%20the%22&since=2000-01-01").json()
     index, terms = index_for(parse_search('"the of the"'))
     remembered = reads.many_matched[(index, to_fts5(terms))]
     assert index == PAIR_INDEX
     assert remembered is not None and len(remembered) == body["total"] > 5
     # Asked again, the page is answered from the remembered ids.
-    assert orjson.loads(reads.page(QuoteQuery(q='"the of the"'), 20, None)) == body
+    assert orjson.loads(reads.page(query, 20, None)) == body
+
+
+@pytest.mark.parametrize("q", ['"the of"', '"of the"', '"the of the"', '"the the" OR "of a"'])
+@pytest.mark.parametrize("sort", ["-date", "date"])
+def test_a_phrase_alone_pages_in_date_order_both_ways_on_both_paths(
+    store: Settings, both: tuple[TestClient, TestClient], q: str, sort: str
+) -> None:
+    """Read off the phrase index in its own order (keys by date, then id), page by page and
+    back, every match once, in the order the word index and a sort give."""
+    path = store.database_url.split("///", 1)[1]
+    with sqlite3.connect(path) as connection:
+        direction = "DESC" if sort == "-date" else "ASC"
+        expected = [
+            row[0]
+            for row in connection.execute(
+                "SELECT id FROM quote WHERE id IN (SELECT rowid FROM quote_fts WHERE quote_fts "
+                f"MATCH ?) ORDER BY date {direction}, id {direction}",
+                (to_fts5(parse_search(q)),),
+            )
+        ]
+    assert len(expected) > 14
+    for client in both:
+        seen, cursors, cursor = [], [], None
+        while True:
+            params = {"q": q, "sort": sort, "limit": 7, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/v1/quotes", params=params).json()
+            cursors.append(cursor)
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert seen == expected
+        # And back from the last page to the first.
+        back = client.get("/v1/quotes", params={"q": q, "sort": sort, "limit": 7,
+                                                "cursor": page["prev_cursor"]}).json()  # fmt: skip
+        assert [item["id"] for item in back["items"]] == expected[
+            -len(page["items"]) - 7 : -len(page["items"])
+        ]
