@@ -36,7 +36,7 @@ from app.queries.search import (
     search_total,
     to_fts5,
 )
-from app.queries.totals import NEWEST, OLDEST, extrapolated
+from app.queries.totals import NEWEST, OLDEST, PAST_THRESHOLD, extrapolated
 from app.words import pair_key
 
 
@@ -296,14 +296,16 @@ class FastQuotes:
         found = self.estimates.get(key)
         if found is None:
             condition = " WHERE " + " AND ".join(where) if where else ""
-            counted, newest, oldest_counted = connection.execute(
-                NEWEST.format(where=condition), [*params, self.exact_up_to + 1]
+            past = connection.execute(
+                PAST_THRESHOLD.format(where=condition), [*params, self.exact_up_to]
             ).fetchone()
-            if counted <= self.exact_up_to:
-                found = (int(counted), True)
+            if past is None:
+                found = (self._total(connection, where, params), True)
             else:
-                oldest = connection.execute(OLDEST.format(where=condition), params).fetchone()[0]
-                found = (extrapolated(int(counted), newest, oldest_counted, oldest), False)
+                newest = connection.execute(NEWEST.format(where=condition), params).fetchone()[0]
+                kept = connection.execute(OLDEST.format(where=condition), params).fetchone()[0]
+                estimate = extrapolated(self.exact_up_to + 1, newest, past[0], kept)
+                found = (estimate, False)
             self._keep(self.estimates, key, found)
         return found
 

@@ -310,18 +310,15 @@ class _Plan:
             statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
             return int(session.execute(statement, self.params()).scalar_one()), True
         newest = (
-            sa.select(QUOTE.c.date.label("d"))
+            sa.select(QUOTE.c.date)
             .where(*conditions)
             .order_by(QUOTE.c.date.desc(), QUOTE.c.id.desc())
-            .limit(self.exact_up_to + 1)
-            .subquery()
         )
-        counted, last, back = session.execute(
-            sa.select(sa.func.count(), sa.func.max(newest.c.d), sa.func.min(newest.c.d)),
-            self.params(),
-        ).one()
-        if counted <= self.exact_up_to:
-            return int(counted), True
+        back = session.execute(newest.offset(self.exact_up_to).limit(1), self.params()).scalar()
+        if back is None:
+            statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
+            return int(session.execute(statement, self.params()).scalar_one()), True
+        last = session.execute(newest.limit(1), self.params()).scalar_one()
         oldest = (
             sa.select(QUOTE.c.date.label("d"))
             .where(*conditions)
@@ -330,7 +327,7 @@ class _Plan:
             .subquery()
         )
         kept = session.execute(sa.select(sa.func.max(oldest.c.d)), self.params()).scalar()
-        return extrapolated(int(counted), last, back, kept), False
+        return extrapolated(self.exact_up_to + 1, last, back, kept), False
 
     def page(
         self, session: Session, limit: int, cursor: str | None
