@@ -2,17 +2,24 @@
 with a name whose words start with what was typed, and the phrases that stored quotes hold
 starting with it ("direct esc" -> "direct escalation"; "strikes " -> "strikes inside").
 
-Names are few (thousands), so they are matched by their keys directly. Phrases come from the
-newest quotes that hold the typed words, found on the phrase index (``app.words``) as a
-prefix search and read back: their completions, the commonest first. That search runs in a
-short time box; a prefix of very common words that cannot be answered in it gives names only,
-and says so (``phrases_complete``)."""
+Names are few (thousands), so they are matched by their keys directly. Phrases start once a
+word is complete: they come from the newest quotes that hold the typed words, found on the
+phrase index (``app.words``) as a prefix search ("direct_esc*", "strikes_*") and read back,
+their completions the commonest first. A prefix search costs the index a merge of every
+word pair it covers, which nothing can stop half-way on SQLite: after a word in thousands of
+quotes ("the ") it is not tried, and on PostgreSQL a short time box stops it. Either way the
+answer gives names only and says so (``phrases_complete``)."""
 
+import bisect
+import re
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -22,6 +29,7 @@ from app.models.tables import core_table
 from app.names import name_key
 from app.queries.quotes import PG_MATCHES
 from app.queries.search import ID_OF, SearchTerm, index_for, to_fts5, to_tsquery
+from app.queries.store_version import store_version
 from app.words import WORD
 
 SPEAKER = core_table(Speaker)
@@ -31,11 +39,13 @@ OUTLET_ALIASES = core_table(OutletAlias)
 QUOTE = core_table(Quote)
 
 # The newest quotes read for phrases, and how long finding them may take.
-SAMPLE = 200
+SAMPLE = 100
 PHRASE_SECONDS = 0.010
-# A single word is completed from quotes only once it has this many letters: a shorter
-# prefix ("t") stands for too many words to be worth a suggestion.
-SHORTEST_PREFIX = 3
+# A word in at least this many quotes is too common to complete a phrase after ("the ") or
+# after it with one letter more ("the e"): the pairs it starts are most of the index.
+COMMON_WORD = 2000
+# A word being typed after a common one is completed once it has this many letters.
+SHORTEST_AFTER_COMMON = 3
 
 
 @dataclass(frozen=True)
@@ -82,15 +92,36 @@ def suggest(session: Session, q: str, limit: int) -> Suggested:
         outlets=_names(session, OUTLET, OUTLET_ALIASES, "outlet_id", q, limit),
     )
     search = _phrase_search(typed)
-    if search is not None:
-        try:
-            with time_box(session, PHRASE_SECONDS):
-                texts = _newest_texts(session, search)
-        except OperationalError:
-            found.phrases_complete = False
-        else:
-            found.phrases = _completions(texts, typed, limit)
+    if search is None:
+        return found
+    if _too_common(session, typed):
+        found.phrases_complete = False
+        return found
+    try:
+        with time_box(session, PHRASE_SECONDS):
+            texts = _newest_texts(session, search)
+    except OperationalError:
+        found.phrases_complete = False
+    else:
+        found.phrases = _completions(texts, typed, limit)
     return found
+
+
+def _too_common(session: Session, typed: Typed) -> bool:
+    """Whether the prefix search would merge the pairs of a word in thousands of quotes (on
+    SQLite; PostgreSQL's time box stops such a search itself)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return False
+    words, partial = typed.words, typed.partial
+    if partial and len(words[-1]) >= SHORTEST_AFTER_COMMON:
+        return False  # the pairs it covers start with that word and these letters: few
+    before = words[-2] if partial else words[-1]
+    # The word's matches read off its own entry, no merge: a few hundred microseconds.
+    row = session.execute(
+        sa.text("SELECT rowid FROM quote_fts WHERE quote_fts MATCH :word LIMIT 1 OFFSET :many"),
+        {"word": f'"{before}"', "many": COMMON_WORD},
+    ).first()
+    return row is not None
 
 
 def _names(
@@ -101,38 +132,60 @@ def _names(
     key = name_key(q)
     if not key:
         return []
-    start = _escaped(key) + "%"
-    matching = sa.select(aliases.c[owner]).where(
-        sa.or_(
-            aliases.c.key.like(start, escape="\\"),
-            aliases.c.key.like("% " + start, escape="\\"),
-            aliases.c.key.like("%-" + start, escape="\\"),
+    index = _name_index(session, owners, aliases, owner)
+    found: dict[str, tuple[bool, int, str]] = {}
+    at = bisect.bisect_left(index, (key,))
+    while at < len(index) and index[at][0].startswith(key):
+        _, owner_id, name = index[at]
+        rank = (not name_key(name).startswith(key), len(name), name)
+        if owner_id not in found or rank < found[owner_id]:
+            found[owner_id] = rank
+        at += 1
+    best = sorted(found.items(), key=lambda item: item[1])[:limit]
+    return [Named(id=owner_id, name=rank[2]) for owner_id, rank in best]
+
+
+# Every word start of every name and alias, sorted: a prefix is a bisection away. Built once
+# per store version (names change with writes), a few tens of ms for tens of thousands.
+_NAME_INDEXES: LRUCache[tuple[Any, ...], list[tuple[str, str, str]]] = LRUCache(maxsize=8)
+_names_lock = threading.Lock()
+
+
+def _name_index(
+    session: Session, owners: sa.Table, aliases: sa.Table, owner: str
+) -> list[tuple[str, str, str]]:
+    version = (owners.name, *store_version(session))
+    with _names_lock:
+        known = _NAME_INDEXES.get(version)
+    if known is not None:
+        return known
+    rows = session.execute(
+        sa.select(aliases.c.key, owners.c.id, owners.c.name).join(
+            owners, owners.c.id == aliases.c[owner]
         )
     )
-    own_start = sa.func.lower(owners.c.name).like(start, escape="\\")
-    rows = session.execute(
-        sa.select(owners.c.id, owners.c.name)
-        .where(owners.c.id.in_(matching))
-        .order_by(sa.case((own_start, 0), else_=1), sa.func.length(owners.c.name), owners.c.name)
-        .limit(limit)
-    )
-    return [Named(id=str(row.id), name=str(row.name)) for row in rows]
+    entries: list[tuple[str, str, str]] = []
+    for alias, owner_id, name in rows:
+        for start in _WORD_STARTS.finditer(alias):
+            entries.append((alias[start.start() :], str(owner_id), str(name)))
+    entries.sort()
+    with _names_lock:
+        _NAME_INDEXES[version] = entries
+    return entries
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# Where a word of a name key starts: its beginning, and after a space or a hyphen.
+_WORD_STARTS = re.compile(r"(?:^|(?<=[ -]))\S")
 
 
 def _phrase_search(typed: Typed) -> SearchTerm | None:
     """The search for quotes holding the typed words, the last as a prefix: after a space,
     any next word (an empty prefix)."""
     words = typed.words
-    if not words:
-        return None
+    if not words or (typed.partial and len(words) == 1):
+        return None  # a word alone is completed by names only
     if not typed.partial:
         return SearchTerm(words=(*words, ""), prefix=True)
-    if len(words) == 1 and len(words[0]) < SHORTEST_PREFIX:
-        return None
     return SearchTerm(words=words, prefix=True)
 
 
@@ -160,7 +213,7 @@ def _completions(texts: list[str], typed: Typed, limit: int) -> list[str]:
     counted: Counter[str] = Counter()
     size = len(typed.words) + (0 if typed.partial else 1)
     for text in texts:
-        words = [fold(word) for word in WORD.findall(text)]
+        words = WORD.findall(text.casefold() if text.isascii() else fold(text))
         seen: set[str] = set()
         for at in range(len(words) - size + 1):
             window = words[at : at + size]
