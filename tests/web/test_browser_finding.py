@@ -244,6 +244,7 @@ def test_the_search_box_offers_speakers_and_phrases_by_keyboard(page: Page, scre
     expect(box).to_have_attribute("aria-expanded", "false")
     box.press("ArrowDown")  # opens nothing once closed: the list comes back with typing
     box.press_sequentially("o", delay=30)
+    expect(page.get_by_role("option", name=re.compile("Dmitry Peskov"))).to_be_visible()
     box.press("ArrowDown")
     box.press("Enter")  # a speaker opens their page
     expect(page.get_by_role("heading", level=1)).to_have_text("Dmitry Peskov")
