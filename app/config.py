@@ -52,8 +52,9 @@ class Settings(BaseSettings):
         ge=0,
         description="A list's total is counted exactly up to this many matches; past it, "
         "`total_is_exact` is false and the total an estimate: PostgreSQL's planner's, or on "
-        "SQLite, for a search with no other filter, one from where the next match stands "
-        "(SQLite counts other lists exactly). 0 counts every total exactly.",
+        "SQLite, for a search of words with no other filter, one from where the next match "
+        "stands, and for any other list one from the dates of its newest matches. 0 counts "
+        "every total exactly.",
     )
     facet_scan: int = Field(
         default=100_000,

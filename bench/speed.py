@@ -390,14 +390,18 @@ def suggest_load(base: str, folder: Path, typed: list[str], args: argparse.Names
     to leave phrases out (``phrases_complete`` false) in one pass over 200 of them."""
     paths = [f"/v1/suggest?q={urllib.parse.quote(text)}" for text in typed]
     script = rotation(folder, "suggest", paths)
-    loads = [wrk(base, args.duration, args.connections, script) for _ in range(args.rounds)]
+    # One person typing sends one request at a time (-c1); a busy server takes many (-c10).
+    lines = []
+    for connections in (1, args.connections):
+        loads = [wrk(base, args.duration, connections, script) for _ in range(args.rounds)]
+        lines.append(
+            f"-c{connections}: {statistics.median(load.rps for load in loads):,.0f} r/s, p50 "
+            f"{statistics.median(load.p50 for load in loads):.2f} ms, p99 "
+            f"{statistics.median(load.p99 for load in loads):.2f} ms, "
+            f"{sum(load.errors for load in loads)} failed"
+        )
     cut = sum(not get(base + path)["phrases_complete"] for path in paths[:200])
-    return (
-        f"{statistics.median(load.rps for load in loads):,.0f} r/s, p50 "
-        f"{statistics.median(load.p50 for load in loads):.2f} ms, p99 "
-        f"{statistics.median(load.p99 for load in loads):.2f} ms, "
-        f"{sum(load.errors for load in loads)} failed; phrases left out of {cut} of 200"
-    )
+    return "; ".join(lines) + f"; phrases left out of {cut} of 200"
 
 
 # Each wrk run of new phrases starts this far past the last one's start: none repeats a

@@ -38,6 +38,7 @@ def backup(database_url: str, target: Path) -> Backup:
         if verdict != "ok":
             raise BackupError(f"the copy failed its integrity check: {verdict}")
         copy.execute("INSERT INTO quote_fts(quote_fts, rank) VALUES ('integrity-check', 1)")
+        copy.execute("INSERT INTO quote_pair_fts(quote_pair_fts) VALUES ('integrity-check')")
         quotes = copy.execute("SELECT count(*) FROM quote").fetchone()[0]
         articles = copy.execute("SELECT count(*) FROM article").fetchone()[0]
     except sqlite3.DatabaseError as error:
