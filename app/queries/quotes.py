@@ -272,6 +272,19 @@ class _Plan:
 
         return search_total(rows, match, self.exact_up_to, _quotes(session), self.index)
 
+    @staticmethod
+    def _newest_pairs(
+        after: list[Any] | None, newest_first: bool, limit: int
+    ) -> sa.ColumnElement[bool]:
+        """The phrase index lists matches in date order: the page's are its first."""
+        newest = listing(PAIR_INDEX)
+        rowid: sa.ColumnClause[Any] = sa.literal_column("rowid")
+        if after is not None:
+            bound_key = pair_key(after[0], after[1])
+            newest = newest.where(rowid < bound_key if newest_first else rowid > bound_key)
+        newest = newest.order_by(rowid.desc() if newest_first else rowid.asc())
+        return QUOTE.c.id.in_(newest.limit(limit + 1))
+
     def _phrases_alone(self) -> bool:
         """A search of phrases with no other filter, on SQLite: read off the phrase index."""
         searching = self.searching
@@ -361,15 +374,7 @@ class _Plan:
             after, before = read_cursor(cursor, self.fingerprint, parsers)
         newest_first = descending != before
         if self._phrases_alone() and named is None and not relevance:
-            # The phrase index lists matches in date order: the page's are its first.
-            newest = listing(PAIR_INDEX)
-            if after is not None:
-                rowid: sa.ColumnClause[Any] = sa.literal_column("rowid")
-                bound_key = pair_key(after[0], after[1])
-                newest = newest.where(rowid < bound_key if newest_first else rowid > bound_key)
-            by_key: sa.ColumnClause[Any] = sa.literal_column("rowid")
-            newest = newest.order_by(by_key.desc() if newest_first else by_key.asc())
-            statement = statement.where(QUOTE.c.id.in_(newest.limit(limit + 1)))
+            statement = statement.where(self._newest_pairs(after, newest_first, limit))
         else:
             statement = statement.where(*self.conditions)
         if after is not None:

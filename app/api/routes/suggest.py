@@ -26,7 +26,13 @@ def suggestions(
         ),
     ],
     limit: Annotated[
-        int, Query(ge=1, le=10, description="At most this many of each kind (default 5).")
+        int,
+        Query(
+            ge=1,
+            le=10,
+            description="At most this many of each kind (default 5).",
+            openapi_examples=examples(three=3),
+        ),
     ] = 5,
 ) -> Suggestions:
     """Speakers, outlets and phrases of stored quotes that start with what was typed, in a
