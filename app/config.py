@@ -53,8 +53,9 @@ class Settings(BaseSettings):
         description="A list's total is counted exactly up to this many matches; past it, "
         "`total_is_exact` is false and the total an estimate: PostgreSQL's planner's, or on "
         "SQLite, for a search of words with no other filter, one from where the next match "
-        "stands, and for any other list one from the dates of its newest matches. 0 counts "
-        "every total exactly.",
+        "stands, and for any other list one from the dates of its newest matches. On "
+        "PostgreSQL a list the planner expects to hold over ten times this many is not "
+        "counted at all. 0 counts every total exactly.",
     )
     facet_scan: int = Field(
         default=100_000,

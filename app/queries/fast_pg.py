@@ -50,6 +50,7 @@ from app.queries.search import (
     parse_search,
     to_tsquery,
 )
+from app.queries.totals import plainly_many
 
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
@@ -231,22 +232,29 @@ class PgFastQuotes:
         if found is not None:
             return found
         condition = " WHERE " + " AND ".join(where) if where else ""
-        row = connection.execute(
-            f"SELECT count(*), {_SEEN} FROM (SELECT 1 FROM quote q{condition} LIMIT %s) s",
-            [*params, up_to + 1],
-        ).fetchone()
-        assert row is not None
-        counted, seen = int(row[0]), row[1]
-        if counted <= up_to:
-            found = (counted, True)
+        seen = self.snapshot or ""
+        planned = self._planned(connection, condition, params)
+        if plainly_many(planned, up_to):
+            found = (planned, False)
         else:
-            plan = connection.execute(
-                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM quote q{condition}", params
+            row = connection.execute(
+                f"SELECT count(*), {_SEEN} FROM (SELECT 1 FROM quote q{condition} LIMIT %s) s",
+                [*params, up_to + 1],
             ).fetchone()
-            assert plan is not None
-            found = (max(int(plan[0][0]["Plan"]["Plan Rows"]), up_to + 1), False)
+            assert row is not None
+            counted, seen = int(row[0]), row[1]
+            found = (counted, True) if counted <= up_to else (max(planned, up_to + 1), False)
         self._keep(self.estimates, key, found, seen)
         return found
+
+    @staticmethod
+    def _planned(connection: psycopg.Connection[Any], condition: str, params: list[Any]) -> int:
+        """How many quotes the planner expects ``condition`` to match."""
+        plan = connection.execute(
+            f"EXPLAIN (FORMAT JSON) SELECT 1 FROM quote q{condition}", params
+        ).fetchone()
+        assert plan is not None
+        return int(plan[0][0]["Plan"]["Plan Rows"])
 
     def _total(
         self,
@@ -306,6 +314,8 @@ class PgFastQuotes:
         key = (index, match)
         if key in self.matched:
             return self.matched[key]
+        if plainly_many(self._planned(connection, f" WHERE {_MATCH[index]}", [match]), PG_LISTED):
+            return None  # listing a thousand of a common phrase's would cost ms for nothing
         row = connection.execute(
             f"SELECT array(SELECT q.id FROM quote q WHERE {_MATCH[index]} LIMIT %s), {_SEEN}",
             (match, PG_LISTED + 1),

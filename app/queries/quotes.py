@@ -44,7 +44,7 @@ from app.queries.search import (
     to_tsquery,
 )
 from app.queries.store_version import store_version
-from app.queries.totals import OLDEST_SET_ASIDE, extrapolated
+from app.queries.totals import OLDEST_SET_ASIDE, extrapolated, plainly_many
 from app.words import pair_key
 
 QUOTE = core_table(Quote)
@@ -248,6 +248,9 @@ class _Plan:
         quotes. A search with few matches is listed first instead, as the direct SQLite path
         does; one with many keeps the walk, which then stops early."""
         matching = PG_MATCHES[self.index]
+        listing_few = sa.select(sa.literal(1)).select_from(QUOTE).where(matching)
+        if plainly_many(_planned(session, listing_few, self.params()), PG_LISTED):
+            return matching  # listing a thousand of a common phrase's would cost ms for nothing
         found = (
             session.execute(
                 sa.select(QUOTE.c.id).where(matching).limit(PG_LISTED + 1), self.params()
@@ -429,11 +432,19 @@ def pg_total(
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(session.execute(statement, params).scalar_one()), True
     matching = sa.select(sa.literal(1)).select_from(QUOTE).where(*conditions)
+    estimate = _planned(session, matching, params)
+    if plainly_many(estimate, exact_up_to):
+        return estimate, False
     capped = sa.select(sa.func.count()).select_from(matching.limit(exact_up_to + 1).subquery())
     counted = int(session.execute(capped, params).scalar_one())
     if counted <= exact_up_to:
         return counted, True
-    compiled = matching.compile(
+    return max(estimate, exact_up_to + 1), False
+
+
+def _planned(session: Session, statement: sa.Select[Any], params: dict[str, Any]) -> int:
+    """How many rows PostgreSQL's planner expects ``statement`` to give."""
+    compiled = statement.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
     bound = {**compiled.params, **params}
@@ -442,8 +453,7 @@ def pg_total(
         .exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), bound)
         .scalar_one()
     )
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return max(estimate, exact_up_to + 1), False
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 # How many quotes hold a word (SQLite's full-text vocabulary), remembered until the store
