@@ -66,6 +66,8 @@ _PAGE_COLUMNS = ", ".join(
 _MATCH = {WORD_INDEX: "q.search @@ to_tsquery('simple', %s)", PAIR_INDEX: "q.pairs @@ %s::tsquery"}
 # The statement's own snapshot: which transactions its answer saw committed.
 _SEEN = "pg_current_snapshot()::text"
+# A search's matches when few, listed before the page is read.
+_LISTED = "q.id = ANY(%s)"
 # One quote and, last, its version (the ETag), in one statement.
 _ONE = (
     _SQL.replace(
@@ -224,6 +226,8 @@ class PgFastQuotes:
         """As the general path's ``pg_total``: counted up to ``exact_up_to``, else the
         planner's estimate (flagged); remembered per snapshot either way."""
         up_to = self.exact_up_to
+        if where == [_LISTED] and len(params[0]) <= up_to:
+            return len(params[0]), True  # a search's few matches, listed already
         if up_to <= 0:
             return self._total(connection, where, params), True
         frozen = tuple(tuple(p) if isinstance(p, list) else p for p in params)
@@ -303,7 +307,7 @@ class PgFastQuotes:
                     where.append(_MATCH[index])
                     params.append(match)
                 else:
-                    where.append("q.id = ANY(%s)")
+                    where.append(_LISTED)
                     params.append(ids)
         return where, params
 
