@@ -444,13 +444,13 @@ def pg_total(
 
 def _planned(session: Session, statement: sa.Select[Any], params: dict[str, Any]) -> int:
     """How many rows PostgreSQL's planner expects ``statement`` to give."""
-    compiled = statement.compile(
-        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    # The statement with every parameter given (lists expanded), as the driver takes it.
+    expanded = statement.compile(dialect=session.get_bind().dialect).construct_expanded_state(
+        params
     )
-    bound = {**compiled.params, **params}
     plan = (
         session.connection()
-        .exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), bound)
+        .exec_driver_sql("EXPLAIN (FORMAT JSON) " + expanded.statement, expanded.parameters)
         .scalar_one()
     )
     return int(plan[0]["Plan"]["Plan Rows"])
