@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
-from app.words import register as register_word_pairs
+from app.models.phrase_index import register as register_word_pairs
 
 log = logging.getLogger("saidwho.db")
 

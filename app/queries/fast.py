@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 import orjson
 
+from app.models.phrase_index import pair_key
 from app.queries.cursors import as_date, as_int, fingerprint, read_position, settle
 from app.queries.errors import QueryError
 from app.queries.lookup import alias_keys
@@ -37,7 +38,6 @@ from app.queries.search import (
     to_fts5,
 )
 from app.queries.totals import NEWEST, OLDEST, PAST_THRESHOLD, extrapolated
-from app.words import pair_key
 
 
 class Unserved(Exception):

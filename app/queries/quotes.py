@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.models import Article, Outlet, Quote, Speaker
+from app.models.phrase_index import pair_key
 from app.models.public import Page, QuotePublic
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import (
@@ -45,7 +46,6 @@ from app.queries.search import (
 )
 from app.queries.store_version import store_version
 from app.queries.totals import OLDEST_SET_ASIDE, extrapolated, plainly_many
-from app.words import pair_key
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)

@@ -17,9 +17,9 @@ from typing import Any
 
 import snowballstemmer
 
+from app.models.phrase_index import ID_MASK, key_date, pair_key_sql, pair_tokens
+from app.models.phrase_index import WORD as _WORD
 from app.queries.totals import OLDEST_SET_ASIDE, extrapolated
-from app.words import ID_MASK, key_date, pair_key_sql, pair_tokens
-from app.words import WORD as _WORD
 
 # A phrase between straight or curly double quotes; then any run of non-space characters.
 _TOKEN = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]|(\S+)')
@@ -73,7 +73,7 @@ def _term(words: tuple[str, ...], *, prefix: bool, plain: bool) -> SearchTerm | 
 
 
 # The store's two indexes: every word with its positions, and every pair of adjacent words
-# (``app.words``), named as on SQLite (FTS5 tables, with their fts5vocab views).
+# (``app.models.phrase_index``), named as on SQLite (FTS5 tables, with their fts5vocab views).
 WORD_INDEX = "quote_fts"
 PAIR_INDEX = "quote_pair_fts"
 VOCABULARY = {WORD_INDEX: "quote_fts_vocab", PAIR_INDEX: "quote_pair_vocab"}

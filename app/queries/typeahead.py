@@ -4,11 +4,11 @@ starting with it ("direct esc" -> "direct escalation"; "strikes " -> "strikes in
 
 Names are few (thousands), so they are matched by their keys directly. Phrases start once a
 word is complete: they come from the newest quotes that hold the typed words, found on the
-phrase index (``app.words``) as a prefix search ("direct_esc*", "strikes_*") and read back,
-their completions the commonest first. A prefix search costs the index a merge of every
-word pair it covers, which nothing can stop half-way on SQLite: after a word in thousands of
-quotes ("the ") it is not tried, and on PostgreSQL a short time box stops it. Either way the
-answer gives names only and says so (``phrases_complete``)."""
+phrase index (``app.models.phrase_index``) as a prefix search ("direct_esc*", "strikes_*")
+and read back, their completions the commonest first. A prefix search costs the index a
+merge of every word pair it covers, which nothing can stop half-way on SQLite: after a word in
+thousands of quotes ("the ") it is not tried, and on PostgreSQL a short time box stops it.
+Either way the answer gives names only and says so (``phrases_complete``)."""
 
 import bisect
 import re
@@ -24,18 +24,15 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.db import time_box
-from app.models import Outlet, OutletAlias, Quote, Speaker, SpeakerAlias
+from app.models import Quote
+from app.models.phrase_index import WORD
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.quotes import PG_MATCHES
 from app.queries.search import ID_OF, SearchTerm, index_for, to_fts5, to_tsquery
 from app.queries.store_version import store_version
-from app.words import WORD
+from app.queries.suggest import OUTLET, OUTLET_ALIASES, SPEAKER, SPEAKER_ALIASES, Suggestion
 
-SPEAKER = core_table(Speaker)
-OUTLET = core_table(Outlet)
-SPEAKER_ALIASES = core_table(SpeakerAlias)
-OUTLET_ALIASES = core_table(OutletAlias)
 QUOTE = core_table(Quote)
 
 # The newest quotes read for phrases, and how long finding them may take.
@@ -50,19 +47,10 @@ COMMON_WORD = 5000
 SHORTEST_AFTER_COMMON = 3
 
 
-@dataclass(frozen=True)
-class Named:
-    """A speaker or outlet offered: its id (what the ``speaker`` or ``outlet`` filter
-    takes) and its name."""
-
-    id: str
-    name: str
-
-
 @dataclass
 class Suggested:
-    speakers: list[Named] = field(default_factory=list)
-    outlets: list[Named] = field(default_factory=list)
+    speakers: list[Suggestion] = field(default_factory=list)
+    outlets: list[Suggestion] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     phrases_complete: bool = True
 
@@ -128,7 +116,7 @@ def _too_common(session: Session, typed: Typed) -> bool:
 
 def _names(
     session: Session, owners: sa.Table, aliases: sa.Table, owner: str, q: str, limit: int
-) -> list[Named]:
+) -> list[Suggestion]:
     """Owners with a name or alias that starts with ``q``, or has a word that does; those
     whose own name starts with it first, then the shorter names."""
     key = name_key(q)
@@ -144,7 +132,7 @@ def _names(
             found[owner_id] = rank
         at += 1
     best = sorted(found.items(), key=lambda item: item[1])[:limit]
-    return [Named(id=owner_id, name=rank[2]) for owner_id, rank in best]
+    return [Suggestion(id=owner_id, name=rank[2]) for owner_id, rank in best]
 
 
 # Every word start of every name and alias, sorted: a prefix is a bisection away. Built once

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, make_url
 
+from app.models.phrase_index import FUNCTION, pair_key_sql, register
 from app.names import name_key
 from app.quotations.compare import same_quotation
 from app.quotations.words import anchors, words_of
 from app.synth.vocabulary import vocabulary
-from app.words import FUNCTION, pair_key_sql, register
 
 QUOTES_PER_ARTICLE = 10
 # The share of quotes that report again something a speaker said before, with variation.

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.words import FUNCTION, pair_key_sql, register
+from app.models.phrase_index import FUNCTION, pair_key_sql, register
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -26,7 +26,7 @@ NEW_KEY, OLD_KEY = pair_key_sql("new"), pair_key_sql("old")
 SQLITE_UP = [
     # Folds case and accents as the word index does; "_" joins a pair into one token. No
     # sizes of rows: they serve ranking, which is the word index's. Each quote is listed under
-    # a key that orders by date, then id (``app.words.pair_key_sql``).
+    # a key that orders by date, then id (``app.models.phrase_index.pair_key_sql``).
     """CREATE VIRTUAL TABLE quote_pair_fts USING fts5(
         pairs, content='', columnsize=0,
         tokenize="unicode61 remove_diacritics 2 tokenchars '_'"

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.articles.store import add_article
 from app.db import session_scope
 from app.models import Quote
+from app.models.phrase_index import WORD
 from app.queries.quotes import PG_MATCHES, listing
 from app.queries.search import (
     PAIR_INDEX,
@@ -22,7 +23,6 @@ from app.queries.search import (
     to_tsquery,
 )
 from app.quotes.store import add_quote
-from app.words import WORD
 
 # A small vocabulary, so that phrases repeat, overlap and run across sentences.
 VOCABULARY = (

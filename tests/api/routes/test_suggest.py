@@ -1,6 +1,5 @@
 """``/v1/suggest``: speakers, outlets and phrases for a search being typed, on both stores."""
 
-import time
 from typing import Any
 
 import pytest
@@ -125,21 +124,20 @@ def test_typed_text_is_read_as_words_with_the_last_one_partial() -> None:
 def test_a_time_box_stops_a_slow_read_and_the_session_reads_on(engine: Engine) -> None:
     """What keeps a suggestion quick: past its few milliseconds the statement is stopped,
     and the session's own budget holds again for what follows."""
+    # Two seconds or so of work, well inside the read budget: only the box can stop it.
     slow = (
-        "SELECT pg_sleep(0.5)"
+        "SELECT pg_sleep(2)"
         if engine.dialect.name == "postgresql"
-        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000000)"
+        " SELECT max(i) FROM n"
     )
-    # A read budget of a minute: only the time box can stop the statement in time.
-    settings = Settings(database_url=engine.url.render_as_string(False), query_budget_ms=60_000)
+    settings = Settings(database_url=engine.url.render_as_string(False), query_budget_ms=600_000)
     reader = make_engine(settings, read_only=True)
     try:
         with Session(reader) as session:
             before = _budget(session)
-            started = time.monotonic()
             with pytest.raises(OperationalError), time_box(session, 0.02):
                 session.execute(sa.text(slow)).all()
-            assert time.monotonic() - started < 30  # stopped by the box, not by the budget
             assert session.execute(sa.text("SELECT count(*) FROM quote")).scalar_one() >= 0
             assert _budget(session) == before
     finally:

@@ -46,10 +46,6 @@ def key_date(key: int) -> dt.date:
     return _DAY_ZERO + dt.timedelta(days=key >> ID_BITS)
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
-
-
 def word_pairs(text: str | None) -> str:
     """The pair tokens of ``text``, space-separated, in order: one for each two adjacent
     words. Case and accents are left to the index's tokenizer, which folds them as the word
