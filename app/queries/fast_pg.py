@@ -68,9 +68,14 @@ _MATCH = {WORD_INDEX: "q.search @@ to_tsquery('simple', %s)", PAIR_INDEX: "q.pai
 _SEEN = "pg_current_snapshot()::text"
 # A search's matches when few, listed before the page is read.
 _LISTED = "q.id = ANY(%s)"
-# One quote and, last, its version (the ETag), in one statement.
+# One quote and, last, its version (the ETag), in one statement. The quote's outlet is asked
+# for by its key: as a join, PostgreSQL hashes every outlet to find one (a quarter of the
+# statement's time at 300 outlets).
+_OUTLET_BY_KEY = "q.outlet_id, (SELECT g.name FROM outlet g WHERE g.id = q.outlet_id),"
 _ONE = (
-    _SQL.replace(
+    _SQL.replace("\nLEFT JOIN outlet g ON g.id = q.outlet_id", "")
+    .replace("g.id, g.name,", _OUTLET_BY_KEY, 1)
+    .replace(
         "\nFROM quote q",
         ",\n (SELECT coalesce(max(r.version), 0) FROM quote_revision r WHERE r.quote_id = q.id)"
         "\nFROM quote q",
