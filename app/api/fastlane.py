@@ -4,7 +4,8 @@
 (``GET /v1/quotations``) are what newsroom clients and the search page ask for all day.
 Answered through the full framework they cost more in validation and serialization than in
 SQL; here they are parsed by hand, run as plain SQL on a worker thread (the event loop never
-waits on the store) and written out with orjson. Whatever the lane does not serve as it stands
+waits on the store; a quote by id on PostgreSQL is read on the loop itself, through an
+asynchronous connection) and written out with orjson. Whatever the lane does not serve as it stands
 falls through to the routes, so the contract, including every problem response, is the
 routes' own; a test holds the two to the same answers.
 """
@@ -55,14 +56,14 @@ class QuoteFastLane:
         elif url.get_backend_name() == "postgresql":
             from app.queries.fast_pg import PgFastQuotes  # psycopg only where it is used
 
-            self.reads = PgFastQuotes(replica_url or database_url, budget_ms, exact_up_to)
+            self.reads = PgFastQuotes(replica_url or database_url, budget_ms, exact_up_to, workers)
         if self.reads is not None:
             self.reads.remember = remember
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="saidwho-read")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self.app(scope, receive, self._closing(send))
+            await self.app(scope, receive, self._lifespan(send))
             return
         if (
             self.reads is None
@@ -72,30 +73,8 @@ class QuoteFastLane:
         ):
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
         try:
-            if path == "/v1/quotes":
-                job = self._page_job(scope)
-                scope[HANDLER] = "/v1/quotes"
-            elif path == "/v1/quotations":
-                job = self._quotations_job(scope)
-                scope[HANDLER] = "/v1/quotations"
-            elif (
-                path.startswith(_PREFIX)
-                and (quote_id := valid_id(path[len(_PREFIX) :]))
-                and _wants_json(scope)
-            ):
-                reads = self.reads
-                job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
-                scope[HANDLER] = "/v1/quotes/{quote_id}"
-            else:
-                raise Unserved
-            try:
-                if not self.reads.inline:
-                    raise OverSlice  # a network round trip: never on the event loop
-                body = job(SLICE_S)
-            except OverSlice:
-                body = await asyncio.get_running_loop().run_in_executor(self.pool, job)
+            body = await self._answer(scope)
         except Unserved:
             await self.app(scope, receive, send)
             return
@@ -115,13 +94,50 @@ class QuoteFastLane:
             return
         await _send(send, 200, body, b"application/json")
 
-    def _closing(self, send: Send) -> Send:
-        """``send``, closing the lane's own connections once the app has shut down."""
+    async def _answer(self, scope: Scope) -> bytes | tuple[bytes, int]:
+        """The body of the answer the lane gives itself (raises ``Unserved`` for the routes)."""
+        path: str = scope["path"]
+        if path == "/v1/quotes":
+            job = self._page_job(scope)
+            scope[HANDLER] = "/v1/quotes"
+        elif path == "/v1/quotations":
+            job = self._quotations_job(scope)
+            scope[HANDLER] = "/v1/quotations"
+        elif (
+            path.startswith(_PREFIX)
+            and (quote_id := valid_id(path[len(_PREFIX) :]))
+            and _wants_json(scope)
+        ):
+            scope[HANDLER] = "/v1/quotes/{quote_id}"
+            reads = self.reads
+            if getattr(reads, "loop_pool", None) is not None:
+                return cast(tuple[bytes, int], await reads.one_on_loop(quote_id))
+            job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
+        else:
+            raise Unserved
+        if self.reads.inline:
+            try:
+                return cast(bytes, job(SLICE_S))
+            except OverSlice:
+                pass
+        # A round trip on a blocking connection, or a query past its slice: off the loop.
+        return cast(bytes, await asyncio.get_running_loop().run_in_executor(self.pool, job))
+
+    def _lifespan(self, send: Send) -> Send:
+        """``send``, opening the lane's connections on the loop once the app has started, and
+        closing them all once it has shut down."""
 
         async def sending(message: Message) -> None:
-            if message["type"] == "lifespan.shutdown.complete":
+            if message["type"] == "lifespan.startup.complete":
+                start = getattr(self.reads, "start", None)
+                if start is not None:
+                    await start()
+            elif message["type"] == "lifespan.shutdown.complete":
+                stop = getattr(self.reads, "stop", None)
                 close = getattr(self.reads, "close", None)
-                if close is not None:
+                if stop is not None:
+                    await stop()
+                elif close is not None:
                     close()
             await send(message)
 

@@ -194,3 +194,45 @@ def test_one_quote_looks_up_its_outlet_by_key(store: Settings) -> None:
     engine.dispose()
     for top in plans:
         assert _rows_read(top, "outlet") == 2, top  # the publisher and the quote's outlet
+
+
+def _lane(client: TestClient) -> Any:
+    lane = client.app.middleware_stack  # type: ignore[attr-defined]
+    while lane is not None and type(lane).__name__ != "QuoteFastLane":
+        lane = getattr(lane, "app", None)
+    assert lane is not None
+    return lane
+
+
+def test_one_quote_is_read_on_the_event_loop_without_a_worker_thread(store: Settings) -> None:
+    with TestClient(create_app(store)) as client:
+        lane = _lane(client)
+        answers = [client.get(f"/v1/quotes/{n}") for n in (1, 2, 1, 999_999)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 404]
+        assert answers[0].json() == answers[2].json() and answers[0].json()["id"] == 1
+        assert answers[3].headers["content-type"] == "application/problem+json"
+        assert lane.reads.loop_pool is not None
+        assert not lane.pool._threads  # no worker thread was needed
+    assert lane.reads.loop_pool is None  # closed with the app
+
+
+def test_one_quote_is_answered_after_its_connections_are_cut(store: Settings) -> None:
+    """A database restart or a dropped connection: the first answer after it comes through
+    the routes, and the pool makes new connections for the next."""
+    engine = make_engine(store)
+    with TestClient(create_app(store)) as client:
+        first = client.get("/v1/quotes/16")
+        assert first.status_code == 200
+        with engine.connect() as connection:
+            cut = connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        assert cut >= 1
+        for _ in range(3):
+            again = client.get("/v1/quotes/16")
+            assert again.status_code == 200
+            assert again.json() == first.json() and again.headers["etag"] == first.headers["etag"]
+    engine.dispose()
