@@ -19,7 +19,9 @@ change the snapshot too; that costs a count, never a stale one.
 """
 
 import threading
-from collections.abc import Callable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, TypeVar
 
 import orjson
@@ -28,6 +30,7 @@ from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import make_url
 
+from app.models.phrase_index import ID_MASK, pair_key
 from app.queries.cursors import as_date, as_int, read_position
 from app.queries.errors import QueryError
 from app.queries.fast import (
@@ -48,6 +51,7 @@ from app.queries.search import (
     PG_WORDS_HELD,
     WORD_INDEX,
     index_for,
+    one_entry,
     other_forms,
     parse_search,
     to_tsquery,
@@ -120,7 +124,7 @@ class PgFastQuotes:
         self.totals: dict[tuple[Any, ...], int] = {}
         self.estimates: dict[tuple[Any, ...], tuple[int, bool]] = {}
         self.names: dict[tuple[str, str], list[str]] = {}
-        self.matched: dict[tuple[str, str], list[int] | None] = {}
+        self.matched: dict[tuple[str, str], _Listed | None] = {}
 
     def _connection(self) -> psycopg.Connection[Any]:
         connection = self.local.connection
@@ -233,10 +237,11 @@ class PgFastQuotes:
         self, connection: psycopg.Connection[Any], query: QuoteQuery, limit: int, cursor: str | None
     ) -> bytes:
         self._fresh(connection)
-        where, params = self._conditions(connection, query)
+        where, params, listed = self._conditions(connection, query)
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
         page_where, page_params = list(where), list(params)
+        after = None
         if cursor is not None:
             try:
                 after = read_position(cursor, query_fingerprint, (as_date, as_int))
@@ -244,6 +249,12 @@ class PgFastQuotes:
                 raise Unserved from error
             page_where.append("(q.date, q.id) " + ("<" if descending else ">") + " (%s, %s)")
             page_params += [after[0], after[1]]
+        if listed is not None and where == [_LISTED]:
+            # A search alone, its matches listed in date order: the page is cut from the
+            # list, and only its own quotes are read.
+            page_where = [_LISTED]
+            past = None if after is None else pair_key(after[0], after[1])
+            page_params = [listed.page(past, descending, limit + 1)]
         sql = page_sql(page_where, descending)
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
         total, exact = self._estimated_total(connection, where, params)
@@ -287,7 +298,8 @@ class PgFastQuotes:
         condition = " WHERE " + " AND ".join(where) if where else ""
         seen = self.snapshot or ""
         planned = self._planned(connection, condition, params)
-        if plainly_many(planned, up_to):
+        alone = len(where) == 1 and where[0] in _MATCH.values() and one_entry(params[0])
+        if plainly_many(planned, up_to, alone):
             found = (planned, False)
         else:
             row = connection.execute(
@@ -331,12 +343,14 @@ class PgFastQuotes:
 
     def _conditions(
         self, connection: psycopg.Connection[Any], query: QuoteQuery
-    ) -> tuple[list[str], list[Any]]:
-        """The same filters as the general path, in the same words."""
+    ) -> tuple[list[str], list[Any], "_Listed | None"]:
+        """The same filters as the general path, in the same words, and a search's matches
+        when they are few enough to be listed."""
         try:
             where, params = conditions_sql(query, _Lookup(self, connection), "q", "%s")
         except QueryError as error:
             raise Unserved from error  # the general path words the problem
+        listed = None
         if query.q is not None:
             index, terms = index_for(parse_search(query.q))
             if not terms:
@@ -351,33 +365,35 @@ class PgFastQuotes:
                 match = to_tsquery(terms, held)
                 # As the general path: a search with few matches is listed first, one with
                 # many is checked quote by quote along the date order, which stops early.
-                ids = self._matching_ids(connection, index, match)
-                if ids is None:
+                listed = self._matching(connection, index, match)
+                if listed is None:
                     where.append(_MATCH[index])
                     params.append(match)
                 else:
                     where.append(_LISTED)
-                    params.append(ids)
-        return where, params
+                    params.append(listed.ids())
+        return where, params, listed
 
-    def _matching_ids(
+    def _matching(
         self, connection: psycopg.Connection[Any], index: str, match: str
-    ) -> list[int] | None:
-        """The ids of a search's matches when there are few (None when there are many)."""
+    ) -> "_Listed | None":
+        """A search's matches when there are few (None when there are many)."""
         key = (index, match)
         if key in self.matched:
             return self.matched[key]
         if plainly_many(self._planned(connection, f" WHERE {_MATCH[index]}", [match]), PG_LISTED):
             return None  # listing a thousand of a common phrase's would cost ms for nothing
+        # Their dates come with them: the index has found the rows already.
         row = connection.execute(
-            f"SELECT array(SELECT q.id FROM quote q WHERE {_MATCH[index]} LIMIT %s), {_SEEN}",
+            f"SELECT array_agg(m.id), array_agg(m.date), {_SEEN} FROM"
+            f" (SELECT q.id, q.date FROM quote q WHERE {_MATCH[index]} LIMIT %s) m",
             (match, PG_LISTED + 1),
         ).fetchone()
         assert row is not None
-        found: list[int] = row[0]
-        ids = found if len(found) <= PG_LISTED else None
-        self._keep(self.matched, key, ids, row[1], most=1024)
-        return ids
+        ids, dates = row[0] or [], row[1] or []
+        listed = _Listed(map(pair_key, dates, ids)) if len(ids) <= PG_LISTED else None
+        self._keep(self.matched, key, listed, row[2], most=1024)
+        return listed
 
     def _ids(
         self, connection: psycopg.Connection[Any], owner: str, values: tuple[str, ...]
@@ -400,6 +416,30 @@ class PgFastQuotes:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
         return sorted(found)
+
+
+class _Listed:
+    """A search's few matches, as keys in date-then-id order (``phrase_index.pair_key``): 8
+    bytes each, so a thousand remembered searches hold at most a few megabytes."""
+
+    def __init__(self, keys: Iterable[int]) -> None:
+        self.keys = array("q", sorted(keys))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def ids(self) -> list[int]:
+        return [key & ID_MASK for key in self.keys]
+
+    def page(self, after: int | None, descending: bool, size: int) -> list[int]:
+        """The ids of up to ``size`` matches past the key ``after``, in the page's order."""
+        if descending:
+            end = len(self.keys) if after is None else bisect_left(self.keys, after)
+            chosen = self.keys[max(0, end - size) : end][::-1]
+        else:
+            start = 0 if after is None else bisect_right(self.keys, after)
+            chosen = self.keys[start : start + size]
+        return [key & ID_MASK for key in chosen]
 
 
 class _Lookup:

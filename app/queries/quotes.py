@@ -38,6 +38,7 @@ from app.queries.search import (
     SearchTerm,
     index_for,
     is_common,
+    one_entry,
     other_forms,
     parse_search,
     search_total,
@@ -308,7 +309,13 @@ class _Plan:
         if self.postgres:
             if self.match is not None and self.query.sort == "relevance":
                 conditions.append(PG_MATCHES[self.index])
-            return pg_total(session, conditions, self.params(), self.exact_up_to)
+            alone = (
+                len(conditions) == 1
+                and conditions[0] is PG_MATCHES[self.index]
+                and self.match is not None
+                and one_entry(self.match)
+            )
+            return pg_total(session, conditions, self.params(), self.exact_up_to, alone)
         if self.match is not None and all(c is self.searching for c in conditions):
             # Only the search: the full-text index counts its own matches, as the direct
             # path does (estimated past ``exact_up_to``).
@@ -423,17 +430,18 @@ def pg_total(
     conditions: list[sa.ColumnElement[bool]],
     params: dict[str, Any],
     exact_up_to: int,
+    one_entry: bool = False,
 ) -> tuple[int, bool]:
     """The number of quotes matching ``conditions`` on PostgreSQL: counted when at most
     ``exact_up_to`` (reading no more than one past it), else the planner's estimate, flagged
     as such. An exact count of 158,000 matches cost 40-220 ms a request; the estimate costs a
-    plan. ``exact_up_to`` 0 always counts."""
+    plan. ``exact_up_to`` 0 always counts; ``one_entry``: see ``totals.plainly_many``."""
     if exact_up_to <= 0:
         statement = sa.select(sa.func.count()).select_from(QUOTE).where(*conditions)
         return int(session.execute(statement, params).scalar_one()), True
     matching = sa.select(sa.literal(1)).select_from(QUOTE).where(*conditions)
     estimate = _planned(session, matching, params)
-    if plainly_many(estimate, exact_up_to):
+    if plainly_many(estimate, exact_up_to, one_entry):
         return estimate, False
     capped = sa.select(sa.func.count()).select_from(matching.limit(exact_up_to + 1).subquery())
     counted = int(session.execute(capped, params).scalar_one())

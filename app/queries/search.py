@@ -149,6 +149,15 @@ def other_forms(terms: list[SearchTerm]) -> list[str]:
     return sorted(set(found))
 
 
+def one_entry(tsquery: str) -> bool:
+    """Whether a ``to_tsquery`` search is one index entry: one lexeme, no prefix, no operator
+    (the planner's estimate of it is read off that entry's own statistics)."""
+    return _ONE_ENTRY.fullmatch(tsquery) is not None
+
+
+_ONE_ENTRY = re.compile(r"\('[^'\s]+'\)")
+
+
 def to_tsquery(terms: list[SearchTerm], held: Collection[str] | None = None) -> str:
     """The same search for PostgreSQL's ``to_tsquery('simple', ...)``: a phrase's words
     follow each other (<->), a prefix ends in :*, forms and OR are |, terms are ANDed. Words

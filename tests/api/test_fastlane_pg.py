@@ -13,7 +13,9 @@ from app.config import Settings
 from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
-from app.queries.fast_pg import _ONE, page_sql
+from app.queries.fast_pg import _MATCH, _ONE, page_sql
+from app.queries.quotes import PG_LISTED
+from app.queries.search import PAIR_INDEX, index_for, parse_search, to_tsquery
 from app.seed import load_seed
 from app.store.transfer import copy_store
 from app.store.upgrade import migrate
@@ -236,3 +238,90 @@ def test_one_quote_is_answered_after_its_connections_are_cut(store: Settings) ->
             assert again.status_code == 200
             assert again.json() == first.json() and again.headers["etag"] == first.headers["etag"]
     engine.dispose()
+
+
+@pytest.mark.parametrize("q", ['"the of"', '"of the"', '"the of the"', '"the the" OR "of a"'])
+@pytest.mark.parametrize("sort", ["-date", "date"])
+def test_a_listed_phrase_pages_in_date_order_both_ways_on_both_paths(
+    store: Settings, both: tuple[TestClient, TestClient], q: str, sort: str
+) -> None:
+    """A search's few matches are listed once with their dates and each page cut from the
+    list: every match once, in date-then-id order, page after page, as the routes give."""
+    engine = make_engine(store)
+    direction = "DESC" if sort == "-date" else "ASC"
+    index, terms = index_for(parse_search(q))
+    with engine.connect() as connection:
+        expected = list(
+            connection.exec_driver_sql(
+                f"SELECT id FROM quote q WHERE {_MATCH[index]}"
+                f" ORDER BY date {direction}, id {direction}",
+                (to_tsquery(terms, set()),),
+            ).scalars()
+        )
+    engine.dispose()
+    assert 14 < len(expected) <= PG_LISTED
+    for client in both:
+        seen, cursor, totals = [], None, set()
+        while True:
+            params = {"q": q, "sort": sort, "limit": 7, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/v1/quotes", params=params).json()
+            seen += [item["id"] for item in page["items"]]
+            totals.add(page["total"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert seen == expected
+        assert totals == {len(expected)}
+
+
+class _Traced:
+    """A psycopg connection that notes every statement it is given."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection, self.statements = connection, []
+
+    def execute(self, statement: str, params: Any = None) -> Any:
+        self.statements.append(statement)
+        return self.connection.execute(statement, params)
+
+
+def test_a_common_phrase_alone_is_estimated_alike_on_both_paths_without_a_count(
+    store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A two-word phrase is one entry of the phrase index, whose own statistics the planner
+    reads: past twice the threshold its estimate stands, on either path, and no count runs
+    (the capped count of a phrase in 10,000-100,000 quotes cost 11 ms at a million)."""
+    import app.queries.fast_pg as fast_pg_module
+    import app.queries.quotes as quotes_module
+
+    monkeypatch.setattr(quotes_module, "PG_LISTED", 5)  # so the small store has such a phrase
+    monkeypatch.setattr(fast_pg_module, "PG_LISTED", 5)
+    engine = make_engine(store)
+    _, terms = index_for(parse_search('"of the"'))
+    match = to_tsquery(terms, set())
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE quote")
+        connection.commit()
+        planned = connection.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM quote q WHERE q.pairs @@ %s::tsquery", (match,)
+        ).scalar_one()[0]["Plan"]["Plan Rows"]
+        counted = connection.exec_driver_sql(
+            "SELECT count(*) FROM quote q WHERE q.pairs @@ %s::tsquery", (match,)
+        ).scalar_one()
+    engine.dispose()
+    up_to = min(planned, counted) // 3  # past twice the threshold, short of ten times
+    assert up_to >= 5 and planned > 2 * up_to
+    reads = fast_pg_module.PgFastQuotes(store.database_url, 5000, up_to)
+    try:
+        traced = _Traced(reads._connection())
+        assert reads._estimated_total(traced, [_MATCH[PAIR_INDEX]], [match]) == (planned, False)
+        assert not any("count(" in s for s in traced.statements)
+    finally:
+        reads.close()
+    settings = store.model_copy(update={"exact_total_up_to": up_to})
+    totals = []
+    for fast_lane in (True, False):
+        with TestClient(create_app(settings.model_copy(update={"fast_lane": fast_lane}))) as c:
+            page = c.get("/v1/quotes", params={"q": '"of the"'}).json()
+        totals.append((page["total"], page["total_is_exact"]))
+    assert totals == [(planned, False), (planned, False)]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.main import create_app
 from app.queries.quotes import pg_total
+from app.queries.search import index_for, one_entry, parse_search, to_tsquery
 from app.queries.totals import extrapolated, plainly_many
 
 
@@ -134,3 +135,25 @@ def test_a_list_the_planner_expects_far_past_the_threshold_is_not_counted(
 def test_only_an_estimate_ten_times_the_threshold_stands_uncounted() -> None:
     assert plainly_many(100_001, 10_000) and not plainly_many(100_000, 10_000)
     assert not plainly_many(10**9, 0)  # a threshold of 0 counts everything
+
+
+def test_a_search_of_one_index_entry_alone_stands_uncounted_past_twice_the_threshold() -> None:
+    assert plainly_many(20_001, 10_000, one_entry=True)
+    assert not plainly_many(20_000, 10_000, one_entry=True)
+    assert not plainly_many(10**9, 0, one_entry=True)
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ('"of the"', True),  # one entry of the phrase index
+        ("the", True),  # a word with no other form held
+        ('"one of the"', False),  # two entries, one after the other
+        ('"a b" OR "c d"', False),
+        ("blinken peskov", False),  # an AND: the planner multiplies guesses
+        ("strik*", False),  # a prefix reads many entries
+    ],
+)
+def test_one_entry_is_a_single_lexeme_with_no_operator(q: str, expected: bool) -> None:
+    _, terms = index_for(parse_search(q))
+    assert one_entry(to_tsquery(terms, set())) is expected
