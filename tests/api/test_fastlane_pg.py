@@ -15,7 +15,7 @@ from app.keys import create_key
 from app.main import create_app
 from app.queries.fast_pg import _MATCH, _ONE, page_sql
 from app.queries.quotes import PG_LISTED
-from app.queries.search import PAIR_INDEX, index_for, parse_search, to_tsquery
+from app.queries.search import PAIR_INDEX, index_for, one_entry, parse_search, to_tsquery
 from app.seed import load_seed
 from app.store.transfer import copy_store
 from app.store.upgrade import migrate
@@ -242,11 +242,26 @@ def test_one_quote_is_answered_after_its_connections_are_cut(store: Settings) ->
 
 @pytest.mark.parametrize("q", ['"the of"', '"of the"', '"the of the"', '"the the" OR "of a"'])
 @pytest.mark.parametrize("sort", ["-date", "date"])
+@pytest.mark.parametrize("few", [PG_LISTED, 5])
 def test_a_listed_phrase_pages_in_date_order_both_ways_on_both_paths(
-    store: Settings, both: tuple[TestClient, TestClient], q: str, sort: str
+    store: Settings,
+    both: tuple[TestClient, TestClient],
+    q: str,
+    sort: str,
+    few: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A search's few matches are listed once with their dates and each page cut from the
-    list: every match once, in date-then-id order, page after page, as the routes give."""
+    list: every match once, in date-then-id order, page after page, as the routes give.
+    With the few-matches list lowered (``few``), a two-word phrase, one entry of the index,
+    is still listed, up to the exact-total threshold; a longer search is walked instead."""
+    import app.queries.fast_pg as fast_pg_module
+    import app.queries.quotes as quotes_module
+
+    monkeypatch.setattr(quotes_module, "PG_LISTED", few)
+    monkeypatch.setattr(fast_pg_module, "PG_LISTED", few)
+    reads = _lane(both[0]).reads
+    reads.matched.clear()
     engine = make_engine(store)
     direction = "DESC" if sort == "-date" else "ASC"
     index, terms = index_for(parse_search(q))
@@ -272,6 +287,10 @@ def test_a_listed_phrase_pages_in_date_order_both_ways_on_both_paths(
                 break
         assert seen == expected
         assert totals == {len(expected)}
+    index, terms = index_for(parse_search(q))
+    remembered = reads.matched.get((index, to_tsquery(terms, set())))
+    listed = one_entry(to_tsquery(terms, set())) or few == PG_LISTED
+    assert (remembered is not None and len(remembered) == len(expected)) is listed
 
 
 class _Traced:
