@@ -54,8 +54,9 @@ class Settings(BaseSettings):
         "`total_is_exact` is false and the total an estimate: PostgreSQL's planner's, or on "
         "SQLite, for a search of words with no other filter, one from where the next match "
         "stands, and for any other list one from the dates of its newest matches. On "
-        "PostgreSQL a list the planner expects to hold over ten times this many is not "
-        "counted at all. 0 counts every total exactly.",
+        "PostgreSQL a list the planner expects to hold over ten times this many (twice, for "
+        "a search of one index entry with no other filter: a two-word phrase, a word with no "
+        "other form) is not counted at all. 0 counts every total exactly.",
     )
     facet_scan: int = Field(
         default=100_000,
