@@ -1,7 +1,8 @@
 """An ASGI middleware in front of the routes that answers the hottest reads itself.
 
-``GET /v1/quotes`` (one JSON page), ``GET /v1/quotes/{id}`` and a speaker's quotations
-(``GET /v1/quotations``) are what newsroom clients and the search page ask for all day.
+``GET /v1/quotes`` (one JSON page), ``GET /v1/quotes/{id}``, a speaker's quotations
+(``GET /v1/quotations``) and the search box's ``GET /v1/suggest`` (at every key typed) are
+what newsroom clients and the search page ask for all day.
 Answered through the full framework they cost more in validation and serialization than in
 SQL; here they are parsed by hand, run as plain SQL on a worker thread (the event loop never
 waits on the store; a quote by id on PostgreSQL is read on the loop itself, through an
@@ -14,6 +15,7 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
+from urllib.parse import parse_qsl
 
 from sqlalchemy import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +26,7 @@ from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
 from app.queries.quotations import QuotationQuery, QuotationSort
 from app.queries.quote_filters import BY_PARAM, FILTERS, Filter
 from app.queries.quote_params import NotPlain, QuoteRequest, read_quote_request, valid_id
+from app.queries.typeahead import suggestions_json
 
 _PREFIX = "/v1/quotes/"
 log = logging.getLogger("saidwho.fastlane")
@@ -113,6 +116,13 @@ class QuoteFastLane:
             if getattr(reads, "loop_pool", None) is not None:
                 return cast(tuple[bytes, int], await reads.one_on_loop(quote_id))
             job = lambda slice_s=None: reads.one(quote_id, slice_s)  # noqa: E731
+        elif path == "/v1/suggest":
+            q, size = _suggest_params(scope)
+            scope[HANDLER] = "/v1/suggest"
+            engine = scope["app"].state.read_engine
+            return await asyncio.get_running_loop().run_in_executor(
+                self.pool, suggestions_json, engine, q, size
+            )
         else:
             raise Unserved
         if self.reads.inline:
@@ -177,6 +187,33 @@ def _read(scope: Scope, sorts: tuple[str, ...], filters: tuple[Filter, ...]) -> 
         return read_quote_request(scope["query_string"].decode("latin-1"), sorts, filters)
     except NotPlain as error:
         raise Unserved from error
+
+
+# ``GET /v1/suggest``'s bounds, as its route states them.
+_TYPED_LONGEST = 100
+_SUGGESTIONS_MOST = 10
+_SUGGESTIONS_DEFAULT = 5
+
+
+def _suggest_params(scope: Scope) -> tuple[str, int]:
+    """``q`` and ``limit`` when they are all there is and within bounds; anything else (a
+    problem to word, an unknown parameter, a key on a replica) is for the route."""
+    try:
+        pairs = parse_qsl(
+            scope["query_string"].decode("latin-1"), keep_blank_values=True, strict_parsing=True
+        )
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Unserved from error
+    given = dict(pairs)
+    if len(given) != len(pairs) or not given.keys() <= {"q", "limit"} or not _wants_json(scope):
+        raise Unserved
+    q, limit = given.get("q", ""), given.get("limit", str(_SUGGESTIONS_DEFAULT))
+    if not 1 <= len(q) <= _TYPED_LONGEST or not limit.isascii() or not limit.isdigit():
+        raise Unserved
+    size = int(limit)
+    if not 1 <= size <= _SUGGESTIONS_MOST:
+        raise Unserved
+    return q, size
 
 
 # What a client may ask of these paths instead of JSON: exports, a feed, citations.

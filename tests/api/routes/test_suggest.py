@@ -1,5 +1,8 @@
 """``/v1/suggest``: speakers, outlets and phrases for a search being typed, on both stores."""
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine, time_box
+from app.main import create_app
 from app.queries.typeahead import read_typed
 
 
@@ -148,3 +152,75 @@ def _budget(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
         return str(session.execute(sa.text("SHOW statement_timeout")).scalar_one())
     return "sqlite"
+
+
+@pytest.fixture(scope="module")
+def both_ways(seeded_settings: Settings) -> Iterator[tuple[TestClient, TestClient]]:
+    """The app with its direct read path, and without it (every request to the route)."""
+    with (
+        TestClient(create_app(seeded_settings.model_copy(update={"fast_lane": True}))) as fast,
+        TestClient(create_app(seeded_settings.model_copy(update={"fast_lane": False}))) as slow,
+    ):
+        yield fast, slow
+
+
+def _typed_from_the_seed() -> list[str]:
+    """Every start of every word of the seed article, with and without a space after it, the
+    first word of each sentence with the next one's start, and names, odd characters, cases."""
+    text = (Path(__file__).parents[3] / "seed" / "upi-2024-05-31-kharkiv.txt").read_text()
+    words = re.findall(r"[^\W_]+", text)
+    typed = {w[:n] for w in words[:60] for n in range(1, len(w) + 1)}
+    typed |= {f"{a} " for a in words[:100]}
+    typed |= {f"{a} {b[:2]}" for a, b in zip(words[:100], words[1:101], strict=True)}
+    typed |= {"BLIN", "kremlin spo", "é", "%", "_", " ", "u.s. off", "x" * 100, "Кремль"}
+    return sorted(typed)
+
+
+def test_the_direct_path_suggests_exactly_as_the_route_does(
+    both_ways: tuple[TestClient, TestClient],
+) -> None:
+    fast, slow = both_ways
+    typed = _typed_from_the_seed()
+    assert len(typed) > 300
+    for q in typed:
+        for limit in (None, 2):
+            params = {"q": q, **({"limit": limit} if limit else {})}
+            a, b = fast.get("/v1/suggest", params=params), slow.get("/v1/suggest", params=params)
+            assert a.status_code == b.status_code == 200, (q, a.text)
+            assert a.json() == b.json(), q
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=", "q=" + "x" * 101, "q=a&limit=0", "q=a&limit=11", "q=a&limit=%2B5", "q=a&limit=x",
+     "q=a&q=b", "q=a&limit=2&limit=3", "q=a&sort=date", "limit=3", "q=a&&", "q=%zz"],
+)  # fmt: skip
+def test_what_the_route_refuses_the_direct_path_leaves_to_it(
+    both_ways: tuple[TestClient, TestClient], query: str
+) -> None:
+    fast, slow = both_ways
+    a, b = fast.get(f"/v1/suggest?{query}"), slow.get(f"/v1/suggest?{query}")
+    assert a.status_code == b.status_code
+    assert a.headers["content-type"] == b.headers["content-type"]
+    assert a.json() == b.json()
+
+
+def test_suggestions_are_answered_by_the_direct_path(seeded_settings: Settings) -> None:
+    """Not through the framework's layers: a search box asks at every key."""
+    app = create_app(seeded_settings)
+    handed: list[str] = []
+    with TestClient(app) as client:
+        lane: Any = app.middleware_stack
+        while type(lane).__name__ != "QuoteFastLane":
+            lane = lane.app
+        routes = lane.app
+
+        async def counted(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                handed.append(scope["path"])
+            await routes(scope, receive, send)
+
+        lane.app = counted
+        assert client.get("/v1/suggest", params={"q": "blin"}).status_code == 200
+        assert client.get("/v1/suggest", params={"q": "blin", "limit": 0}).status_code == 422
+    assert handed == ["/v1/suggest"]  # only the refusal went to the route
