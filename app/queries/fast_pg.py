@@ -366,7 +366,7 @@ class PgFastQuotes:
                 match = to_tsquery(terms, held)
                 # As the general path: a search with few matches is listed first, one with
                 # many is checked quote by quote along the date order, which stops early.
-                listed = self._matching(connection, index, match)
+                listed = self._matching(connection, index, match, alone=not where)
                 if listed is None:
                     where.append(_MATCH[index])
                     params.append(match)
@@ -376,20 +376,23 @@ class PgFastQuotes:
         return where, params, listed
 
     def _matching(
-        self, connection: psycopg.Connection[Any], index: str, match: str
+        self, connection: psycopg.Connection[Any], index: str, match: str, alone: bool
     ) -> "_Listed | None":
         """A search's matches when there are few (None when there are many). A search of one
-        index entry, whose estimate the planner reads off that entry's statistics, is listed
-        up to the exact-total threshold when it is expected to fit: its page is then cut
-        from the list and its total is the list's length, where a count would read as many
-        rows again and a walk along the dates more (a phrase in 5,000 of a million quotes
-        cost 11 ms to count). Any other search is listed up to a thousand."""
-        key = (index, match)
+        index entry with no other filter (``alone``), whose estimate the planner reads off
+        that entry's statistics, is listed up to the exact-total threshold when it is
+        expected to fit: its page is then cut from the list and its total is the list's
+        length, where a count would read as many rows again and a walk along the dates more
+        (a phrase in 5,000 of a million quotes cost 11 ms to count). Any other search is
+        listed up to a thousand (thousands of ids beside another filter would be looked up
+        one by one)."""
+        longer = alone and one_entry(match) and self.exact_up_to > PG_LISTED
+        key = (index, match, longer)
         if key in self.matched:
             return self.matched[key]
         planned = self._planned(connection, f" WHERE {_MATCH[index]}", [match])
         most = PG_LISTED
-        if one_entry(match) and self.exact_up_to > PG_LISTED and planned <= self.exact_up_to:
+        if longer and planned <= self.exact_up_to:
             most = self.exact_up_to
         elif plainly_many(planned, PG_LISTED):
             return None  # listing a thousand of a common phrase's would cost ms for nothing
@@ -435,7 +438,7 @@ _MATCHED_KEYS = 2_000_000
 _MATCHED_MOST = _MATCHED_KEYS + 1
 
 
-def _matched() -> "LRUCache[tuple[str, str], _Listed | None]":
+def _matched() -> "LRUCache[tuple[str, str, bool], _Listed | None]":
     return LRUCache(maxsize=_MATCHED_KEYS, getsizeof=lambda listed: max(1, len(listed or ())))
 
 

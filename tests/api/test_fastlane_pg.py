@@ -288,8 +288,9 @@ def test_a_listed_phrase_pages_in_date_order_both_ways_on_both_paths(
         assert seen == expected
         assert totals == {len(expected)}
     index, terms = index_for(parse_search(q))
-    remembered = reads.matched.get((index, to_tsquery(terms, set())))
-    listed = one_entry(to_tsquery(terms, set())) or few == PG_LISTED
+    match = to_tsquery(terms, set())
+    remembered = reads.matched.get((index, match, one_entry(match)))
+    listed = one_entry(match) or few == PG_LISTED
     assert (remembered is not None and len(remembered) == len(expected)) is listed
 
 
