@@ -230,20 +230,16 @@ def _completions(texts: list[str], typed: Typed, limit: int) -> list[str]:
     """The typed words completed in each text (with the next word, after a space), counted
     once a text; the commonest first."""
     counted: Counter[str] = Counter()
+    whole = list(typed.words[:-1] if typed.partial else typed.words)  # never empty here
     size = len(typed.words) + (0 if typed.partial else 1)
+    first, last = whole[0], typed.words[-1]
     for text in texts:
         words = WORD.findall(text.casefold() if text.isascii() else fold(text))
         seen: set[str] = set()
-        for at in range(len(words) - size + 1):
+        # Only where the first typed word stands can a completion start.
+        for at in [at for at, word in enumerate(words[: len(words) - size + 1]) if word == first]:
             window = words[at : at + size]
-            if _continues(window, typed):
+            if window[: len(whole)] == whole and (not typed.partial or window[-1].startswith(last)):
                 seen.add(" ".join(window))
         counted.update(seen)
     return [phrase for phrase, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))][:limit]
-
-
-def _continues(window: list[str], typed: Typed) -> bool:
-    whole = typed.words[:-1] if typed.partial else typed.words
-    if window[: len(whole)] != list(whole):
-        return False
-    return not typed.partial or window[len(whole)].startswith(typed.words[-1])
