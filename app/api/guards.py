@@ -52,6 +52,24 @@ log = logging.getLogger("saidwho.guards")
 _COUNT = itertools.count(1)
 
 
+class SweptMemory(MemoryStorage):
+    """limits' counts in this process's memory, their expired ones swept at most once a
+    second on the counting thread. limits starts a timer thread to sweep them 10 ms after a
+    count: past a hundred requests a second that is a hundred threads a second, and each
+    start held the event loop until the new thread ran (9% of the loop's time under wrk, by
+    py-spy). A count past its window is dropped when it is next read in any case; the sweep
+    only frees the memory of clients that stopped asking."""
+
+    SWEEP_S = 1.0
+    _swept = 0.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # limits' own hook, by its mangled name
+        now = time.monotonic()
+        if now - self._swept >= self.SWEEP_S:
+            self._swept = now
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Refusal:
     """What the door answers instead of the routes: a problem, the parameter at fault if
@@ -91,9 +109,7 @@ class FrontDoor:
         self.per_address = _limits(per_address)
         self.per_key = _limits(per_key)
         storage = (
-            storage_from_string(storage_uri, wrap_exceptions=True)
-            if storage_uri
-            else MemoryStorage()
+            storage_from_string(storage_uri, wrap_exceptions=True) if storage_uri else SweptMemory()
         )
         self.limiter = FixedWindowRateLimiter(storage)
         self.metrics = metrics

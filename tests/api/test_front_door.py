@@ -2,13 +2,18 @@
 headers, CORS only when configured, request ids, metrics, and readiness."""
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from limits import parse_many
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from app.api.guards import SweptMemory
 from app.config import Settings
 from app.db import session_scope
 from app.keys import create_key
@@ -192,3 +197,31 @@ def test_a_store_behind_on_migrations_is_alive_but_not_ready(tmp_path) -> None: 
     assert answer.status_code == 503
     assert answer.json()["type"] == "/problems/not-ready"
     assert "0002" in answer.json()["detail"]
+
+
+def test_counting_requests_starts_no_thread_and_counts_still_end_with_their_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """limits' memory storage started a timer thread every 10 ms of traffic, each start
+    holding the event loop; the door's storage sweeps on the counting thread instead."""
+    storage = SweptMemory()
+    limiter = FixedWindowRateLimiter(storage)
+    item = parse_many("5/second")[0]
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    assert all(limiter.hit(item, "address", "a") for _ in range(5))
+    assert not limiter.hit(item, "address", "a")
+    for n in range(50):  # a tenth of a second of traffic: limits would start a few timers
+        limiter.hit(item, "address", f"client-{n}")
+        time.sleep(0.002)
+    assert started == []
+    time.sleep(1.05)  # the window of one second ends: the count starts again
+    storage._swept = 0.0  # and the next count sweeps the ended ones away
+    assert limiter.hit(item, "address", "a")
+    assert len(storage.storage) == 1
