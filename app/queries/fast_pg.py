@@ -149,15 +149,21 @@ class PgFastQuotes:
                 self.snapshot = snapshot
 
     def _keep(
-        self, cache: MutableMapping[Any, Any], key: Any, value: Any, seen: str, most: int = 10_000
+        self,
+        cache: MutableMapping[Any, Any],
+        key: Any,
+        value: Any,
+        seen: str,
+        most: int | None = 10_000,
     ) -> None:
-        """Remembers ``value``, computed under snapshot ``seen``, if pages still see that."""
+        """Remembers ``value``, computed under snapshot ``seen``, if pages still see that;
+        ``cache`` is emptied once it holds ``most`` values (None: it bounds itself)."""
         if not self.remember:
             return
         with self.lock:
             if seen != self.snapshot:
                 return  # the store changed while this was computed
-            if len(cache) >= most:
+            if most is not None and len(cache) >= most:
                 cache.clear()
             cache[key] = value
 
@@ -241,25 +247,39 @@ class PgFastQuotes:
         where, params, listed = self._conditions(connection, query)
         query_fingerprint = fingerprint_of(query)
         descending = query.sort == "-date"
-        page_where, page_params = list(where), list(params)
         after = None
         if cursor is not None:
             try:
                 after = read_position(cursor, query_fingerprint, (as_date, as_int))
             except QueryError as error:
                 raise Unserved from error
+        if listed is not None and not where:
+            # A search alone, its matches listed in date order: the page is cut from the
+            # list, only its own quotes are read, and the list's length is the total.
+            past = None if after is None else pair_key(after[0], after[1])
+            ids = listed.page(past, descending, limit + 1)
+            rows = connection.execute(page_sql([_LISTED], descending), [ids, limit + 1]).fetchall()
+            total, exact = self._listed_total(connection, listed)
+            return page_json(rows, limit, query_fingerprint, total, exact, after is not None)
+        if listed is not None:
+            where, params = [*where, _LISTED], [*params, listed.ids()]
+        page_where, page_params = list(where), list(params)
+        if after is not None:
             page_where.append("(q.date, q.id) " + ("<" if descending else ">") + " (%s, %s)")
             page_params += [after[0], after[1]]
-        if listed is not None and where == [_LISTED]:
-            # A search alone, its matches listed in date order: the page is cut from the
-            # list, and only its own quotes are read.
-            page_where = [_LISTED]
-            past = None if after is None else pair_key(after[0], after[1])
-            page_params = [listed.page(past, descending, limit + 1)]
         sql = page_sql(page_where, descending)
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
         total, exact = self._estimated_total(connection, where, params)
         return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
+
+    def _listed_total(
+        self, connection: psycopg.Connection[Any], listed: "_Listed"
+    ) -> tuple[int, bool]:
+        """A listed search's total: its length, unless the threshold is below it (set under
+        the thousand a search is listed up to), when it is estimated as any other list."""
+        if self.exact_up_to <= 0 or len(listed) <= self.exact_up_to:
+            return len(listed), True
+        return self._estimated_total(connection, [_LISTED], [listed.ids()])
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -287,8 +307,6 @@ class PgFastQuotes:
         """As the general path's ``pg_total``: counted up to ``exact_up_to``, else the
         planner's estimate (flagged); remembered per snapshot either way."""
         up_to = self.exact_up_to
-        if where == [_LISTED] and len(params[0]) <= up_to:
-            return len(params[0]), True  # a search's few matches, listed already
         if up_to <= 0:
             return self._total(connection, where, params), True
         frozen = tuple(tuple(p) if isinstance(p, list) else p for p in params)
@@ -345,8 +363,8 @@ class PgFastQuotes:
     def _conditions(
         self, connection: psycopg.Connection[Any], query: QuoteQuery
     ) -> tuple[list[str], list[Any], "_Listed | None"]:
-        """The same filters as the general path, in the same words, and a search's matches
-        when they are few enough to be listed."""
+        """The same filters as the general path, in the same words; a search whose matches
+        are few enough to be listed is not among them, but its list is given apart."""
         try:
             where, params = conditions_sql(query, _Lookup(self, connection), "q", "%s")
         except QueryError as error:
@@ -370,9 +388,6 @@ class PgFastQuotes:
                 if listed is None:
                     where.append(_MATCH[index])
                     params.append(match)
-                else:
-                    where.append(_LISTED)
-                    params.append(listed.ids())
         return where, params, listed
 
     def _matching(
@@ -405,7 +420,7 @@ class PgFastQuotes:
         assert row is not None
         ids, dates = row[0] or [], row[1] or []
         listed = _Listed(map(pair_key, dates, ids)) if len(ids) <= most else None
-        self._keep(self.matched, key, listed, row[2], most=_MATCHED_MOST)
+        self._keep(self.matched, key, listed, row[2], most=None)
         return listed
 
     def _ids(
@@ -434,8 +449,6 @@ class PgFastQuotes:
 # The listed searches remembered: at most this many matches in all (8 bytes each), the
 # least recently asked dropped first.
 _MATCHED_KEYS = 2_000_000
-# Never emptied at once for its number of searches (``_keep``): it drops the oldest itself.
-_MATCHED_MOST = _MATCHED_KEYS + 1
 
 
 def _matched() -> "LRUCache[tuple[str, str, bool], _Listed | None]":

@@ -82,16 +82,18 @@ def suggestions_json(engine: Engine, q: str, limit: int) -> bytes:
     the direct read path: a search box asks at every key, and the framework's own layers
     cost more than the suggestions."""
     with Session(engine) as session:
-        found = suggest(session, q, limit)
-    return orjson.dumps(
-        {
-            "q": q,
-            "speakers": [{"id": n.id, "name": n.name} for n in found.speakers],
-            "outlets": [{"id": n.id, "name": n.name} for n in found.outlets],
-            "phrases": found.phrases,
-            "phrases_complete": found.phrases_complete,
-        }
-    )
+        return orjson.dumps(answer(q, suggest(session, q, limit)))
+
+
+def answer(q: str, found: Suggested) -> dict[str, Any]:
+    """What was found, in the fields of ``GET /v1/suggest``'s answer (``Suggestions``)."""
+    return {
+        "q": q,
+        "speakers": [{"id": n.id, "name": n.name} for n in found.speakers],
+        "outlets": [{"id": n.id, "name": n.name} for n in found.outlets],
+        "phrases": found.phrases,
+        "phrases_complete": found.phrases_complete,
+    }
 
 
 def suggest(session: Session, q: str, limit: int) -> Suggested:

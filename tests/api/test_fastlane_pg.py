@@ -25,6 +25,7 @@ from app.synth.store import build
 # store: the two paths are held to the same answers by the same assertions.
 from tests.api.test_fastlane import (  # noqa: F401
     declined,
+    lane_of,
     test_cursors_walk_the_same_pages_and_work_across_paths,
     test_one_quote_is_the_same_either_way,
     test_quotation_cursors_work_across_paths,
@@ -66,12 +67,7 @@ def both(store: Settings) -> Iterator[tuple[TestClient, TestClient]]:
 def test_the_direct_path_is_taken_on_postgresql(both: tuple[TestClient, TestClient]) -> None:
     fast, _ = both
     # The direct path answers from its own connections, without the framework's layers.
-    assert fast.app.middleware_stack is not None  # type: ignore[attr-defined]
-    lane = fast.app.middleware_stack  # type: ignore[attr-defined]
-    while lane is not None and type(lane).__name__ != "QuoteFastLane":
-        lane = getattr(lane, "app", None)
-    assert lane is not None and lane.reads is not None
-    assert type(lane.reads).__name__ == "PgFastQuotes"
+    assert type(lane_of(fast).reads).__name__ == "PgFastQuotes"
 
 
 def test_the_direct_path_sees_a_write_at_once(tmp_path: Path) -> None:
@@ -198,17 +194,9 @@ def test_one_quote_looks_up_its_outlet_by_key(store: Settings) -> None:
         assert _rows_read(top, "outlet") == 2, top  # the publisher and the quote's outlet
 
 
-def _lane(client: TestClient) -> Any:
-    lane = client.app.middleware_stack  # type: ignore[attr-defined]
-    while lane is not None and type(lane).__name__ != "QuoteFastLane":
-        lane = getattr(lane, "app", None)
-    assert lane is not None
-    return lane
-
-
 def test_one_quote_is_read_on_the_event_loop_without_a_worker_thread(store: Settings) -> None:
     with TestClient(create_app(store)) as client:
-        lane = _lane(client)
+        lane = lane_of(client)
         answers = [client.get(f"/v1/quotes/{n}") for n in (1, 2, 1, 999_999)]
         assert [a.status_code for a in answers] == [200, 200, 200, 404]
         assert answers[0].json() == answers[2].json() and answers[0].json()["id"] == 1
@@ -260,7 +248,7 @@ def test_a_listed_phrase_pages_in_date_order_both_ways_on_both_paths(
 
     monkeypatch.setattr(quotes_module, "PG_LISTED", few)
     monkeypatch.setattr(fast_pg_module, "PG_LISTED", few)
-    reads = _lane(both[0]).reads
+    reads = lane_of(both[0]).reads
     reads.matched.clear()
     engine = make_engine(store)
     direction = "DESC" if sort == "-date" else "ASC"
@@ -345,3 +333,19 @@ def test_a_common_phrase_alone_is_estimated_alike_on_both_paths_without_a_count(
             page = c.get("/v1/quotes", params={"q": '"of the"'}).json()
         totals.append((page["total"], page["total_is_exact"]))
     assert totals == [(planned, False), (planned, False)]
+
+
+def test_a_listed_search_past_a_low_threshold_is_estimated_alike_on_both_paths(
+    store: Settings,
+) -> None:
+    """With the threshold set below the thousand a search is listed up to, the list's length
+    is not an exact total to give: it is estimated as any other list, on either path."""
+    settings = store.model_copy(update={"exact_total_up_to": 10})
+    pages = []
+    for fast_lane in (True, False):
+        with TestClient(create_app(settings.model_copy(update={"fast_lane": fast_lane}))) as c:
+            pages.append(c.get("/v1/quotes", params={"q": '"of the"', "limit": 3}).json())
+    fast, routes = pages
+    assert fast["items"] == routes["items"]
+    assert (fast["total"], fast["total_is_exact"]) == (routes["total"], routes["total_is_exact"])
+    assert fast["total"] > 10 and fast["total_is_exact"] is False

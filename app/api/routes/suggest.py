@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import SessionDep
 from app.api.params import examples
-from app.models.public import SuggestedName, Suggestions
-from app.queries.typeahead import suggest
+from app.models.public import Suggestions
+from app.queries.typeahead import answer, suggest
 
 router = APIRouter(prefix="/v1/suggest", tags=["quotes"])
 
@@ -37,11 +37,4 @@ def suggestions(
 ) -> Suggestions:
     """Speakers, outlets and phrases of stored quotes that start with what was typed, in a
     few milliseconds at a million quotes: a search box can ask at every key."""
-    found = suggest(session, q, limit)
-    return Suggestions(
-        q=q,
-        speakers=[SuggestedName(id=n.id, name=n.name) for n in found.speakers],
-        outlets=[SuggestedName(id=n.id, name=n.name) for n in found.outlets],
-        phrases=found.phrases,
-        phrases_complete=found.phrases_complete,
-    )
+    return Suggestions.model_validate(answer(q, suggest(session, q, limit)))
