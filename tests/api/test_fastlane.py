@@ -92,23 +92,33 @@ DECLINED = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def declined(both: tuple[TestClient, TestClient]) -> list[str]:
-    """The paths of the requests the direct path handed to the routes, as they happen."""
-    fast, _ = both
-    handed: list[str] = []
-    layer: Any = fast.app.middleware_stack  # type: ignore[attr-defined]
+def lane_of(client: TestClient) -> QuoteFastLane:
+    """The direct read path of a started client's app."""
+    layer: Any = client.app.middleware_stack  # type: ignore[attr-defined]
     while not isinstance(layer, QuoteFastLane):
         layer = layer.app
-    routes = layer.app
+    return layer
+
+
+def handed_to_routes(client: TestClient) -> list[str]:
+    """The paths of the requests the direct path hands to the routes from now on."""
+    lane = lane_of(client)
+    handed: list[str] = []
+    routes = lane.app
 
     async def counted(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             handed.append(scope["path"])
         await routes(scope, receive, send)
 
-    layer.app = counted
+    lane.app = counted
     return handed
+
+
+@pytest.fixture(scope="module")
+def declined(both: tuple[TestClient, TestClient]) -> list[str]:
+    """The paths of the requests the direct path handed to the routes, as they happen."""
+    return handed_to_routes(both[0])
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import make_engine, time_box
 from app.main import create_app
 from app.queries.typeahead import read_typed
+from tests.api.test_fastlane import handed_to_routes
 
 
 def suggested(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
@@ -207,20 +208,8 @@ def test_what_the_route_refuses_the_direct_path_leaves_to_it(
 
 def test_suggestions_are_answered_by_the_direct_path(seeded_settings: Settings) -> None:
     """Not through the framework's layers: a search box asks at every key."""
-    app = create_app(seeded_settings)
-    handed: list[str] = []
-    with TestClient(app) as client:
-        lane: Any = app.middleware_stack
-        while type(lane).__name__ != "QuoteFastLane":
-            lane = lane.app
-        routes = lane.app
-
-        async def counted(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http":
-                handed.append(scope["path"])
-            await routes(scope, receive, send)
-
-        lane.app = counted
+    with TestClient(create_app(seeded_settings)) as client:
+        handed = handed_to_routes(client)
         assert client.get("/v1/suggest", params={"q": "blin"}).status_code == 200
         assert client.get("/v1/suggest", params={"q": "blin", "limit": 0}).status_code == 422
     assert handed == ["/v1/suggest"]  # only the refusal went to the route
