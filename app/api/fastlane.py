@@ -5,8 +5,9 @@
 what newsroom clients and the search page ask for all day.
 Answered through the full framework they cost more in validation and serialization than in
 SQL; here they are parsed by hand, run as plain SQL on a worker thread (the event loop never
-waits on the store; a quote by id on PostgreSQL is read on the loop itself, through an
-asynchronous connection) and written out with orjson. Whatever the lane does not serve as it stands
+waits on the store; quotes by id on PostgreSQL are read on the loop itself, through an
+asynchronous connection, those asked for at one moment in one statement) and written out
+with orjson. Whatever the lane does not serve as it stands
 falls through to the routes, so the contract, including every problem response, is the
 routes' own; a test holds the two to the same answers.
 """

@@ -1,10 +1,15 @@
 """The direct read path on PostgreSQL answers exactly as the routes do: the same pages,
 cursors, totals, single quotes and ETags, and a write is seen at once."""
 
+import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
+import orjson
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -13,7 +18,8 @@ from app.config import Settings
 from app.db import make_engine, session_scope
 from app.keys import create_key
 from app.main import create_app
-from app.queries.fast_pg import _MATCH, _ONE, page_sql
+from app.queries.fast import Unserved
+from app.queries.fast_pg import _MATCH, _ONE, PgFastQuotes, page_sql
 from app.queries.quotes import PG_LISTED
 from app.queries.search import PAIR_INDEX, index_for, one_entry, parse_search, to_tsquery
 from app.seed import load_seed
@@ -33,6 +39,7 @@ from tests.api.test_fastlane import (  # noqa: F401
     test_the_direct_path_answers_as_the_routes_do,
 )
 from tests.conftest import settings_for
+from tests.serving import served
 
 pytestmark = pytest.mark.postgres_only  # the direct path on PostgreSQL
 
@@ -129,9 +136,10 @@ def _tables(plan: dict[str, Any]) -> set[str]:
 
 
 def _rows_read(plan: dict[str, Any], table: str) -> int:
-    """How many rows of ``table`` the plan's nodes read, over all their loops."""
+    """How many rows of ``table`` the plan's nodes read, over all their loops (those a
+    filter then dropped included)."""
     return sum(
-        int(n["Actual Rows"]) * int(n["Actual Loops"])
+        (int(n["Actual Rows"]) + int(n.get("Rows Removed by Filter", 0))) * int(n["Actual Loops"])
         for n in _nodes(plan)
         if n.get("Relation Name") == table
     )
@@ -168,30 +176,41 @@ def test_a_page_is_joined_only_for_its_own_quotes_even_on_a_generic_plan(
     ), top
 
 
-def test_one_quote_looks_up_its_outlet_by_key(store: Settings) -> None:
-    """A quote by id is the hottest read there is. Joined, its outlet was found by hashing
-    every outlet of the store (a quarter of the statement's time at 300 outlets); asked for
-    by key, it is one row whatever the plan."""
-    engine = make_engine(store)
-    with engine.connect() as connection:
-        quote_id, outlets = connection.execute(
-            text(
-                "SELECT (SELECT min(id) FROM quote WHERE outlet_id IS NOT NULL),"
-                " (SELECT count(*) FROM outlet)"
-            )
-        ).one()
-        assert outlets > 2
-        connection.exec_driver_sql("ANALYZE")  # as autovacuum leaves a store in use
-        connection.exec_driver_sql(f"PREPARE one(bigint) AS {_ONE.replace('%s', '$1')}")
-        plans = [
-            connection.exec_driver_sql(
-                f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE one({int(quote_id)})"
-            ).scalar_one()[0]["Plan"]
-            for _ in range(7)  # past the five custom plans PostgreSQL tries before a generic one
-        ]
-    engine.dispose()
+def test_quotes_by_id_look_up_their_outlets_by_key(store: Settings) -> None:
+    """Quotes by id are the hottest read there is. Joined, a quote's outlet was found by
+    hashing every outlet of the store; asked for in a subquery at PostgreSQL's default costs,
+    by scanning them all for each quote. On the direct path's own connections, the statement
+    is planned once for any ids, and each quote reads its publisher and its outlet alone."""
+    reads = PgFastQuotes(store.database_url, 1000)
+    with psycopg.connect(reads.conninfo, autocommit=True, options=reads.loop_options) as connection:
+        ids, outlets = connection.execute(
+            "SELECT (SELECT array_agg(id) FROM (SELECT id FROM quote WHERE outlet_id IS NOT NULL"
+            " ORDER BY id LIMIT 6) o) || (SELECT array_agg(id) FROM (SELECT id FROM quote"
+            " WHERE outlet_id IS NULL ORDER BY id LIMIT 6) n), (SELECT count(*) FROM outlet)"
+        ).fetchone() or (None, 0)
+        assert len(ids) == 12 and outlets > 2
+        connection.execute("ANALYZE")  # as autovacuum leaves a store in use
+        connection.execute(f"PREPARE one(bigint[]) AS {_ONE.replace('%s', '$1')}")
+        plans = []
+        for run in range(6):  # past the custom plans PostgreSQL may try before a generic one
+            asked = ",".join(str(int(n)) for n in ids[: 1 + run * 2])
+            explained = connection.execute(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE one(ARRAY[{asked}]::bigint[])"
+            ).fetchone()
+            assert explained is not None
+            plans.append(explained[0][0]["Plan"])
+        # Planned once for any ids: planned afresh each time, it cost PostgreSQL more than
+        # the read (a list of ids is estimated anew by its length).
+        planned = connection.execute(
+            "SELECT custom_plans FROM pg_prepared_statements WHERE name = 'one'"
+        ).fetchone()
+        assert planned == (0,)
     for top in plans:
-        assert _rows_read(top, "outlet") == 2, top  # the publisher and the quote's outlet
+        outlet_reads = [n for n in _nodes(top) if n.get("Relation Name") == "outlet"]
+        assert len(outlet_reads) == 2, top  # the publisher and the quote's outlet
+        for node in outlet_reads:
+            assert node["Node Type"] in ("Index Scan", "Index Only Scan"), node
+            assert node["Index Cond"].startswith("((id)::text ="), node
 
 
 def test_one_quote_is_read_on_the_event_loop_without_a_worker_thread(store: Settings) -> None:
@@ -226,6 +245,64 @@ def test_one_quote_is_answered_after_its_connections_are_cut(store: Settings) ->
             assert again.status_code == 200
             assert again.json() == first.json() and again.headers["etag"] == first.headers["etag"]
     engine.dispose()
+
+
+def test_quotes_asked_for_at_one_moment_are_read_in_one_statement(store: Settings) -> None:
+    """Many requests for quotes by id at once: the direct path reads them together, each
+    answer its own quote, a missing one still the routes' 404."""
+    with TestClient(create_app(store)) as client:
+        reads = lane_of(client).reads
+        fetch, sizes = reads.by_id.fetch, []
+
+        async def counted(ids: list[int]) -> Any:
+            sizes.append(len(ids))
+            return await fetch(ids)
+
+        reads.by_id.fetch = counted
+        wanted = [5, 1, 999_999, 5, 40, 2, *range(100, 124)]
+
+        async def at_once() -> list[Any]:
+            asked = (reads.one_on_loop(n) for n in wanted)
+            return await asyncio.gather(*asked, return_exceptions=True)
+
+        answers = client.portal.call(at_once)
+        assert sizes == [len(set(wanted))]  # one statement, each id once
+        for n, answer in zip(wanted, answers, strict=True):
+            if n == 999_999:
+                assert isinstance(answer, Unserved)
+                continue
+            body, version = answer
+            alone = client.get(f"/v1/quotes/{n}", headers={"Accept": "application/json"})
+            assert orjson.loads(body) == alone.json()
+            assert f'"{version}"' == alone.headers["etag"]
+
+
+def test_concurrent_requests_by_id_over_http_each_get_their_own_quote(
+    store: Settings, tmp_path: Path
+) -> None:
+    """Over real HTTP, with many connections at once (where gathering happens), every answer
+    is the quote asked for, with its ETag, and an unknown id a problem response."""
+    env = {
+        **os.environ,
+        "SAIDWHO_DATABASE_URL": store.database_url,
+        "SAIDWHO_RATE_LIMIT_PER_ADDRESS": "",
+        "SAIDWHO_RATE_LIMIT_PER_KEY": "",
+    }
+    wanted = list(range(1, 121)) + [999_990 + n for n in range(6)]
+    with served(env, tmp_path / "serve.log") as base:
+        expected = {n: httpx.get(f"{base}/v1/quotes/{n}") for n in wanted}
+
+        async def at_once() -> list[httpx.Response]:
+            limits = httpx.Limits(max_connections=40)
+            async with httpx.AsyncClient(base_url=base, limits=limits) as client:
+                return await asyncio.gather(*(client.get(f"/v1/quotes/{n}") for n in wanted * 3))
+
+        answers = asyncio.run(at_once())
+    for n, answer in zip(wanted * 3, answers, strict=True):
+        assert answer.status_code == expected[n].status_code
+        assert answer.content == expected[n].content
+        assert answer.headers.get("etag") == expected[n].headers.get("etag")
+    assert sum(a.status_code == 404 for a in answers) == 18
 
 
 @pytest.mark.parametrize("q", ['"the of"', '"of the"', '"the of the"', '"the the" OR "of a"'])
