@@ -34,6 +34,7 @@ from app.ingest.files import ArticleFileError, Defaults, Source, article_fields
 from app.ingest.reading import Bounds, Read, TooMuch, read_quotations
 from app.ingest.writer import Refused, Submitted, write_articles
 from app.models.public import ArticleIn
+from app.quotations.batch import KnownPublishers
 from app.writes import InvalidField
 
 log = logging.getLogger("saidwho.ingest")
@@ -188,10 +189,12 @@ def run(
     bounds: Bounds | None = None,
     report: Report | None = None,
 ) -> Tally:
-    """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
+    """Stores every article of ``found``; ``jobs`` processes read them (1: this one). The
+    workers read up to two batches ahead: on two cores, one batch's worth of reading was
+    done before the writer had stored the batch before, and the workers then waited."""
     return store_all(
         settings,
-        _prepared(settings, found, defaults, bounds, jobs, ahead=batch),
+        _prepared(settings, found, defaults, bounds, jobs, ahead=2 * batch),
         batch=batch,
         report=report,
     )
@@ -208,18 +211,19 @@ def store_all(
     rest (skipped, failed)."""
     tally = Tally()
     engine = make_engine(settings)
+    known = KnownPublishers()  # the run's own quotations' publishers, batch to batch
     try:
         pending: list[Prepared] = []
         for outcome in outcomes:
             if isinstance(outcome, Prepared):
                 pending.append(outcome)
                 if len(pending) >= batch:
-                    _store(engine, pending, tally, report)
+                    _store(engine, pending, tally, report, known)
                     pending = []
             else:
                 _count(outcome, tally, report)
         if pending:
-            _store(engine, pending, tally, report)
+            _store(engine, pending, tally, report, known)
     finally:
         engine.dispose()
         reader = _state.get("engine")  # this process's own, with --jobs 1
@@ -266,29 +270,39 @@ def _chunks(found: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _store(engine: sa.Engine, batch: list[Prepared], tally: Tally, report: Report | None) -> None:
+def _store(
+    engine: sa.Engine,
+    batch: list[Prepared],
+    tally: Tally,
+    report: Report | None,
+    known: KnownPublishers | None = None,
+) -> None:
     """The batch in one transaction by the set-based writer (an article it refuses fails
     alone). On PostgreSQL another writer may lock the same speakers in the other order, or
     make the same new speaker first: the batch is then stored again one article per
     transaction, each seeing the other's rows."""
-    for outcome in _stored_or_split(engine, batch):
+    for outcome in _stored_or_split(engine, batch, known):
         _count(outcome, tally, report)
 
 
-def _stored_or_split(engine: sa.Engine, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:
+def _stored_or_split(
+    engine: sa.Engine, batch: list[Prepared], known: KnownPublishers | None = None
+) -> list[Stored | Skipped | Failed]:
     """The batch written in one transaction. A transaction may hold the store's write lock
     for the write budget at most: a batch past it (a slow or busy machine) is stored again
     in halves, and an article past it alone fails alone, so the run goes on."""
     try:
         with session_scope(engine) as session:
-            return _write(session, batch)
+            return _write(session, batch, known)
     except (OperationalError, IntegrityError) as error:
         if isinstance(error, OperationalError) and past_budget(error):
             if len(batch) == 1:
                 (prepared,) = batch
                 return [Failed(prepared.where, f"{prepared.where}: {_TOO_LONG}")]
             half = len(batch) // 2
-            return _stored_or_split(engine, batch[:half]) + _stored_or_split(engine, batch[half:])
+            return _stored_or_split(engine, batch[:half], known) + _stored_or_split(
+                engine, batch[half:], known
+            )
         if isinstance(error, OperationalError) and getattr(error.orig, "sqlstate", None) not in {
             "40P01",
             "40001",
@@ -297,12 +311,14 @@ def _stored_or_split(engine: sa.Engine, batch: list[Prepared]) -> list[Stored | 
     outcomes: list[Stored | Skipped | Failed] = []
     for prepared in batch:
         with session_scope(engine) as session:
-            outcomes += _write(session, [prepared])
+            outcomes += _write(session, [prepared], known)
     return outcomes
 
 
-def _write(session: Session, batch: list[Prepared]) -> list[Stored | Skipped | Failed]:
-    written = write_articles(session, [Submitted.of(p.article, p.read) for p in batch])
+def _write(
+    session: Session, batch: list[Prepared], known: KnownPublishers | None = None
+) -> list[Stored | Skipped | Failed]:
+    written = write_articles(session, [Submitted.of(p.article, p.read) for p in batch], known)
     outcomes: list[Stored | Skipped | Failed] = []
     for prepared, result in zip(batch, written, strict=True):
         if isinstance(result, Refused):

@@ -25,7 +25,7 @@ from app.ingest.reading import Read, read_quotations
 from app.models import Article
 from app.models.public import ArticleIn
 from app.outlets.store import OutletBook
-from app.quotations.batch import IdSource, QuotationBook, Report
+from app.quotations.batch import IdSource, KnownPublishers, QuotationBook, Report
 from app.quotes.store import QUOTE, extracted_row, insert_numbered, number
 from app.speakers.linking import SpeakerBook, link_article
 from app.writes import bucket, hold_all, one_of, utcnow
@@ -77,11 +77,14 @@ class Refused:
     message: str
 
 
-def write_articles(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
+def write_articles(
+    session: Session, batch: Sequence[Submitted], known: KnownPublishers | None = None
+) -> list[Written | Refused]:
     """Stores every article of ``batch`` not stored yet (the same text, up to line ends,
-    spaces and Unicode form, is stored once), with its quotations; what became of each."""
+    spaces and Unicode form, is stored once), with its quotations; what became of each.
+    ``known``: the publishers of quotations, kept by a run from one batch to the next."""
     with _collector_paused(), _planned_each_time(session):
-        return _write(session, batch)
+        return _write(session, batch, known)
 
 
 @contextmanager
@@ -123,7 +126,9 @@ def _collector_paused() -> Iterator[None]:
 _New = tuple[int, Article, list[dict[str, Any]], set[str]]
 
 
-def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refused]:
+def _write(
+    session: Session, batch: Sequence[Submitted], known: KnownPublishers | None
+) -> list[Written | Refused]:
     outcome: list[Written | Refused | None] = [None] * len(batch)
     hashes = _hashes(batch, outcome)
     # Two writers with one new text store it once: the second waits for the first's commit.
@@ -135,7 +140,7 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
     }
     outlets, speakers, ids = _books(session, batch, attributed)
     articles = _made(batch, hashes, stored, reads, attributed, (outlets, speakers, ids), outcome)
-    quotations = _grouped(session, ids, articles)
+    quotations = _grouped(session, ids, articles, known)
     # Writes, parents before children.
     outlets.write(session)
     insert_articles(session, [a for _, a, _, _ in articles])
@@ -143,6 +148,9 @@ def _write(session: Session, batch: Sequence[Submitted]) -> list[Written | Refus
     quotations.write_new()
     insert_numbered(session, [row for _, _, found, _ in articles for row in found])
     quotations.write_changes()
+    if known is not None:
+        learnt = quotations.learnt()
+        sa.event.listen(session, "after_commit", lambda _: known.learn(learnt), once=True)
     assert all(o is not None for o in outcome)
     return [o for o in outcome if o is not None]
 
@@ -250,10 +258,12 @@ def _new_article(
     return n, article, _rows(article, attributed, linked, outlets, ids), created
 
 
-def _grouped(session: Session, ids: IdSource, articles: list[_New]) -> "QuotationBook":
+def _grouped(
+    session: Session, ids: IdSource, articles: list[_New], known: KnownPublishers | None
+) -> "QuotationBook":
     """Second pass: each new quote joins its quotation, found among those its speaker has (a
     speaker made by this batch has none stored); the rows are told which."""
-    quotations = QuotationBook(session, ids)
+    quotations = QuotationBook(session, ids, known)
     reports = {
         id(rows): [_report(row, article) for row in rows] for _, article, rows, _ in articles
     }

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from sqlmodel import Session
 
 from app.quotations.compare import same_quotation
@@ -132,12 +133,35 @@ def _sharing(session: Session, pairs: list[tuple[str, int]]) -> sa.Executable:
     return statement.columns(*_COLUMNS)
 
 
+class KnownPublishers:
+    """The publishers of stored quotations as a run's own batches left them, by version,
+    for the next batches of the run: a quotation an archive reports again and again is
+    otherwise asked, each batch, which of its hundreds of reports came from a publisher, all
+    walked when none did. A version is given once and bumped by every change of a
+    quotation, so one seen at the version remembered has those publishers still; learnt only
+    once the batch's transaction has committed."""
+
+    def __init__(self, most: int = 200_000) -> None:
+        self.seen: LRUCache[int, tuple[int, frozenset[str]]] = LRUCache(most)
+
+    def of(self, quotation_id: int, version: int) -> set[str] | None:
+        found = self.seen.get(quotation_id)
+        return set(found[1]) if found is not None and found[0] == version else None
+
+    def learn(self, known: list[tuple[int, int, frozenset[str]]]) -> None:
+        for quotation_id, version, publishers in known:
+            self.seen[quotation_id] = (version, publishers)
+
+
 class QuotationBook:
     """The quotations a batch's reports may join, kept in memory while the batch is grouped."""
 
-    def __init__(self, session: Session, next_id: "IdSource") -> None:
+    def __init__(
+        self, session: Session, next_id: "IdSource", known: KnownPublishers | None = None
+    ) -> None:
         self.session = session
         self.next_id = next_id
+        self.known = known
         self.held: dict[int, _Held] = {}
         # (speaker, index key) -> the speaker's quotations with that key: a report is only
         # ever compared with its own speaker's.
@@ -171,14 +195,24 @@ class QuotationBook:
     def _hold_stored(self, row: sa.Row[Any]) -> None:
         words = self.words(row.text)
         keys_of = set(self.keys(row.text))
+        publishers = self.known.of(row.id, row.version) if self.known is not None else None
         self._hold(
             _Held(
                 row.id, row.speaker_id, row.text, row.text_quote_id, row.date,
                 row.first_said, row.first_reported, row.reports, row.publishers,
-                row.version, words, keys_of, None, stored=True,
+                row.version, words, keys_of, publishers, stored=True,
                 stored_keys=frozenset(keys_of),
             )
         )  # fmt: skip
+
+    def learnt(self) -> list[tuple[int, int, frozenset[str]]]:
+        """The publishers of every quotation the batch holds whose publishers it knows, at
+        the version it leaves them (for ``KnownPublishers``, once committed)."""
+        return [
+            (h.id, h.version, frozenset(h.publisher_ids))
+            for h in self.held.values()
+            if not h.gone and h.publisher_ids is not None
+        ]
 
     def words(self, text: str) -> Words:
         found = self._words.get(text)

@@ -249,7 +249,7 @@ def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fa
     real = archive._write
     sizes: list[int] = []
 
-    def slowed(session, batch):  # type: ignore[no-untyped-def]
+    def slowed(session, batch, known=None):  # type: ignore[no-untyped-def]
         sizes.append(len(batch))
         seconds = sum(2.0 if p.article.text == slow else 0.3 for p in batch)
         if session.get_bind().dialect.name == "postgresql":
@@ -261,7 +261,7 @@ def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fa
                 "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000)"
                 " SELECT count(*) FROM c"
             ))  # fmt: skip
-        return real(session, batch)
+        return real(session, batch, known)
 
     monkeypatch.setattr(archive, "_write", slowed)
     settings = Settings(database_url=url, write_budget_ms=1000)

@@ -23,6 +23,7 @@ from app.ingest.reading import read_quotations
 from app.ingest.store import attributed_rows
 from app.ingest.writer import Refused, Submitted, Written, write_articles
 from app.outlets.store import outlet_for
+from app.quotations.batch import KnownPublishers
 from app.quotations.grouping import group
 from app.quotes.store import insert_in_waves
 from app.seed import load_seed
@@ -201,16 +202,25 @@ def snapshot(engine: Engine) -> dict[str, Any]:
         }
 
 
-def test_a_batch_stores_what_article_by_article_stores(stores: tuple[Engine, Engine]) -> None:
+@pytest.mark.parametrize("remembering", [False, True], ids=["each batch alone", "as a run"])
+def test_a_batch_stores_what_article_by_article_stores(
+    stores: tuple[Engine, Engine], remembering: bool
+) -> None:
+    """As a run (``ingest``, ``load``), the batches also hand on their quotations'
+    publishers from one to the next."""
     one_by_one, set_based = stores
     items = archive()
     for item in items:
         with session_scope(one_by_one) as session:
             article_by_article(session, item)
     outcomes: list[Written | Refused] = []
+    known = KnownPublishers() if remembering else None
     for start in range(0, len(items), 17):  # batches that cut across articles of one speaker
         with session_scope(set_based) as session:
-            outcomes += write_articles(session, [Submitted(**i) for i in items[start : start + 17]])
+            batch = [Submitted(**i) for i in items[start : start + 17]]
+            outcomes += write_articles(session, batch, known)
+    if known is not None:
+        assert len(known.seen) > 100
     assert all(isinstance(o, Written) for o in outcomes)
     assert [o.created for o in outcomes if isinstance(o, Written)].count(False) == 1
     expected, got = snapshot(one_by_one), snapshot(set_based)
@@ -221,6 +231,35 @@ def test_a_batch_stores_what_article_by_article_stores(stores: tuple[Engine, Eng
     assert any(q[8] > q[7] for q in expected["quotations"])
     for part in expected:
         assert got[part] == expected[part], part
+
+
+def test_publishers_a_run_remembers_give_way_to_another_writers_change(
+    stores: tuple[Engine, Engine],
+) -> None:
+    """A run's batches remember their quotations' publishers by version: when another writer
+    adds a report meanwhile (here an article posted alone), the quotation's version moves
+    and the store is asked again; a batch rolled back teaches the run nothing."""
+    plain, remembering = stores
+    rng = random.Random(3)
+    items = [reported(rng, n) for n in range(90)]
+    first, between, last = items[:40], items[40:55], items[55:]
+    for engine, known in ((plain, None), (remembering, KnownPublishers())):
+        with session_scope(engine) as session:
+            write_articles(session, [Submitted(**i) for i in first], known)
+        if known is not None:
+            remembered = dict(known.seen)
+            with pytest.raises(RuntimeError), session_scope(engine) as session:
+                write_articles(session, [Submitted(**i) for i in between], known)
+                raise RuntimeError("the batch's transaction fails")
+            assert dict(known.seen) == remembered
+        for item in between:
+            with session_scope(engine) as session:
+                write_articles(session, [Submitted(**item)])
+        with session_scope(engine) as session:
+            write_articles(session, [Submitted(**i) for i in last], known)
+    expected, got = snapshot(plain), snapshot(remembering)
+    assert any(q[8] > 2 for q in expected["quotations"])  # several publishers per quotation
+    assert got == expected
 
 
 def test_one_batch_and_batches_of_one_store_the_same(stores: tuple[Engine, Engine]) -> None:
