@@ -36,6 +36,8 @@ from app.config import Settings  # noqa: E402
 from app.db import make_engine, session_scope  # noqa: E402
 from app.ingest.reading import read_quotations  # noqa: E402
 from app.ingest.writer import Submitted, write_articles  # noqa: E402
+from app.models.phrase_index import register  # noqa: E402
+from app.quotations.batch import KnownPublishers  # noqa: E402
 from app.seed import load_seed  # noqa: E402
 from app.store.upgrade import migrate  # noqa: E402
 from bench.ingest import build, new_database  # noqa: E402
@@ -80,10 +82,11 @@ def writer(settings: Settings, items: list[Submitted], batch: int) -> tuple[floa
 
     sa.event.listen(engine, "before_cursor_execute", count)
     copied = writes.copies[0]  # COPY statements, which SQLAlchemy's events do not see
+    known = KnownPublishers()  # as a run (ingest, load) hands them from batch to batch
     started = time.perf_counter()
     for at in range(0, len(items), batch):
         with session_scope(engine) as session:
-            write_articles(session, items[at : at + batch])
+            write_articles(session, items[at : at + batch], known)
     seconds = time.perf_counter() - started
     engine.dispose()
     return len(items) / seconds, (sent[0] + writes.copies[0] - copied) / len(items)
@@ -161,6 +164,7 @@ def floor_sqlite(path: str, rows: Rows, articles: int) -> float:
     """Articles a second writing ``rows`` with plain sqlite3, a transaction per part, one
     ``executemany`` per table in it, keys checked as the store checks them."""
     connection = sqlite3.connect(path, isolation_level=None)
+    register(connection)  # the phrase index's triggers call it, as on every store connection
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA foreign_keys = ON")
