@@ -141,16 +141,21 @@ class KnownPublishers:
     quotation, so one seen at the version remembered has those publishers still; learnt only
     once the batch's transaction has committed."""
 
-    def __init__(self, most: int = 200_000) -> None:
+    def __init__(self, most: int = 20_000) -> None:
+        # The most recently written, within a few MB: a run's memory stays flat.
         self.seen: LRUCache[int, tuple[int, frozenset[str]]] = LRUCache(most)
+        # One object for each set of publishers: most quotations have one of a few.
+        self.sets: dict[frozenset[str], frozenset[str]] = {}
 
     def of(self, quotation_id: int, version: int) -> set[str] | None:
         found = self.seen.get(quotation_id)
         return set(found[1]) if found is not None and found[0] == version else None
 
     def learn(self, known: list[tuple[int, int, frozenset[str]]]) -> None:
+        if len(self.sets) > self.seen.maxsize:
+            self.sets.clear()
         for quotation_id, version, publishers in known:
-            self.seen[quotation_id] = (version, publishers)
+            self.seen[quotation_id] = (version, self.sets.setdefault(publishers, publishers))
 
 
 class QuotationBook:
