@@ -20,7 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -127,15 +127,15 @@ def _end_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _stored_id(text: str) -> int | None:
-    """The id of the article with this text if the store has it: a resumed run does not read
-    again what an earlier run stored."""
+def _stored_id(text_hash: str) -> int | None:
+    """The id of the article with this text (its ``content_hash``) if the store has it: a
+    resumed run does not read again what an earlier run stored."""
     if _state["engine"] is None:
         _state["engine"] = make_engine(_state["settings"], read_only=True)
     with _state["engine"].connect() as connection:
         found = connection.execute(
             sa.text("SELECT id FROM article WHERE content_hash = :hash"),
-            {"hash": content_hash(text)},
+            {"hash": text_hash},
         ).scalar()
     return int(found) if found is not None else None
 
@@ -153,15 +153,18 @@ def read_source(
     stored: Callable[[str], int | None] | None = None,
 ) -> Outcome:
     """One article read and attributed, or why not; never raises for a bad article. With
-    ``stored``, a text the store has (its id, or None) is skipped before it is read."""
+    ``stored``, a text the store has (its id, or None, by the text's hash) is skipped before
+    it is read."""
     try:
         article = article_fields(source, defaults)
-        known = stored(article.text) if stored is not None else None
-        if known is not None:
-            return Skipped(source.where, known)
-        return Prepared(
-            source.where, article, read_quotations(article.text, article.published_on, bounds)
-        )
+        text_hash = None
+        if stored is not None:
+            text_hash = content_hash(article.text)
+            known = stored(text_hash)
+            if known is not None:
+                return Skipped(source.where, known)
+        read = read_quotations(article.text, article.published_on, bounds)
+        return Prepared(source.where, article, replace(read, text_hash=text_hash))
     except ArticleFileError as error:
         return Failed(source.where, str(error))
     except (InvalidField, TooMuch) as error:
@@ -189,12 +192,10 @@ def run(
     bounds: Bounds | None = None,
     report: Report | None = None,
 ) -> Tally:
-    """Stores every article of ``found``; ``jobs`` processes read them (1: this one). The
-    workers read up to two batches ahead: on two cores, one batch's worth of reading was
-    done before the writer had stored the batch before, and the workers then waited."""
+    """Stores every article of ``found``; ``jobs`` processes read them (1: this one)."""
     return store_all(
         settings,
-        _prepared(settings, found, defaults, bounds, jobs, ahead=2 * batch),
+        _prepared(settings, found, defaults, bounds, jobs, ahead=batch),
         batch=batch,
         report=report,
     )

@@ -35,6 +35,9 @@ class Read:
     attributions: list[Attribution]
     # The text's language; text not in English is attributed nothing.
     language: str | None = None
+    # The text's identity (``content_hash``) when the reader worked it out already: the
+    # writer, which needs it to store a text once, then need not.
+    text_hash: str | None = None
 
 
 def read_quotations(text: str, published_on: dt.date | None, bounds: Bounds | None = None) -> Read:

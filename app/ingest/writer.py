@@ -214,9 +214,12 @@ def _hashes(
     """Each article's content hash; an empty text has none, and is refused in ``outcome``."""
     hashes: list[str | None] = []
     for n, item in enumerate(batch):
+        read = item.read
         if not item.text.strip():
             outcome[n] = Refused("text", "the article text is empty")
             hashes.append(None)
+        elif read is not None and read.text_hash is not None and read.text == item.text:
+            hashes.append(read.text_hash)  # worked out by the reader (another process)
         else:
             hashes.append(content_hash(item.text))
     return hashes

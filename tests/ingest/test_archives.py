@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from app.articles.store import content_hash
 from app.ingest import progress
 from app.ingest.archive import Failed, Stored, Tally
 from tests.ingest.conftest import articles, command, scalar, start, stored, write_lines
@@ -63,6 +65,22 @@ def test_two_worker_processes_store_exactly_what_one_process_stores(tmp_path: Pa
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert stored(one) == stored(two)
     assert len(stored(one)) > 100
+
+
+def test_texts_ingested_are_known_by_their_hash_to_every_other_way_in(
+    url: str, tmp_path: Path
+) -> None:
+    """The readers work out each text's hash and hand it to the writer: what is stored is
+    the hash the API and a later ingest look the text up by."""
+    items = articles(12, seed=4)
+    archive = write_lines(tmp_path / "archive.jsonl", items)
+    done = command(url, "ingest", str(archive), "--jobs", "2", "--batch", "5")
+    assert done.returncode == 0, done.stderr
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        hashes = dict(connection.execute(text("SELECT title, content_hash FROM article")).all())
+    engine.dispose()
+    assert hashes == {item["title"]: content_hash(item["text"]) for item in items}
 
 
 def test_an_ingest_killed_midway_resumes_without_storing_anything_twice(
