@@ -46,6 +46,10 @@ class Submitted:
     read: Read | None = None
     api_key_id: int | None = None
 
+    def own_read(self) -> Read | None:
+        """What was read of this very text beforehand (by the extraction workers), if so."""
+        return self.read if self.read is not None and self.read.text == self.text else None
+
     @classmethod
     def of(
         cls, article: ArticleIn, read: Read | None, api_key_id: int | None = None
@@ -214,11 +218,11 @@ def _hashes(
     """Each article's content hash; an empty text has none, and is refused in ``outcome``."""
     hashes: list[str | None] = []
     for n, item in enumerate(batch):
-        read = item.read
+        read = item.own_read()
         if not item.text.strip():
             outcome[n] = Refused("text", "the article text is empty")
             hashes.append(None)
-        elif read is not None and read.text_hash is not None and read.text == item.text:
+        elif read is not None and read.text_hash is not None:
             hashes.append(read.text_hash)  # worked out by the reader (another process)
         else:
             hashes.append(content_hash(item.text))
@@ -234,10 +238,8 @@ def _reads(
     for n, item in enumerate(batch):
         if hashes[n] is None or hashes[n] in stored:
             continue
-        read = item.read
-        reads[n] = read if read is not None and read.text == item.text else (
-            read_quotations(item.text, item.published_on)
-        )  # fmt: skip
+        read = item.own_read()
+        reads[n] = read if read is not None else read_quotations(item.text, item.published_on)
     return reads
 
 

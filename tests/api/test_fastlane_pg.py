@@ -2,7 +2,6 @@
 cursors, totals, single quotes and ETags, and a write is seen at once."""
 
 import asyncio
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ from tests.api.test_fastlane import (  # noqa: F401
     test_the_direct_path_answers_as_the_routes_do,
 )
 from tests.conftest import settings_for
-from tests.serving import served
+from tests.serving import served, store_env
 
 pytestmark = pytest.mark.postgres_only  # the direct path on PostgreSQL
 
@@ -282,12 +281,7 @@ def test_concurrent_requests_by_id_over_http_each_get_their_own_quote(
 ) -> None:
     """Over real HTTP, with many connections at once (where gathering happens), every answer
     is the quote asked for, with its ETag, and an unknown id a problem response."""
-    env = {
-        **os.environ,
-        "SAIDWHO_DATABASE_URL": store.database_url,
-        "SAIDWHO_RATE_LIMIT_PER_ADDRESS": "",
-        "SAIDWHO_RATE_LIMIT_PER_KEY": "",
-    }
+    env = {**store_env(tmp_path), "SAIDWHO_DATABASE_URL": store.database_url}
     wanted = list(range(1, 121)) + [999_990 + n for n in range(6)]
     with served(env, tmp_path / "serve.log") as base:
         expected = {n: httpx.get(f"{base}/v1/quotes/{n}") for n in wanted}
