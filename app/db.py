@@ -281,11 +281,14 @@ def include_object(
     _obj: object, name: str | None, type_: str, _reflected: bool, _compare_to: object
 ) -> bool:
     """Alembic filter: the full-text indexes are store-specific and live outside the models (the
-    FTS5 tables on SQLite, the generated ``search`` and ``pairs`` columns on PostgreSQL)."""
+    FTS5 tables on SQLite, the generated ``search`` and ``pairs`` columns on PostgreSQL), as do
+    SQLite's quote counts per speaker and day (``app.models.quote_days``)."""
     if type_ == "column" and name in ("search", "pairs"):
         return False
     return not (
-        type_ == "table" and name is not None and name.startswith(("quote_fts", "quote_pair"))
+        type_ == "table"
+        and name is not None
+        and name.startswith(("quote_fts", "quote_pair", "quote_day"))
     )
 
 

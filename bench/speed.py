@@ -337,19 +337,25 @@ def fresh_phrases(path: Path, count: int = 30_000) -> list[str]:
 
 
 def phrase_index_share(path: Path) -> str:
-    """How much the phrase index adds to the store: its pages against all the others."""
+    """How much the phrase index adds to the store: its pages against all the others; and
+    the size of the quote counts per speaker and day beside it."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        total = connection.execute("SELECT sum(pgsize) FROM dbstat").fetchone()[0]
-        pairs = connection.execute(
-            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'quote_pair_fts%'"
-        ).fetchone()[0]
-        words = connection.execute(
-            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'quote_fts%'"
-        ).fetchone()[0]
+
+        def pages(name: str = "%") -> int:
+            sql = "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?"
+            return int(connection.execute(sql, (name,)).fetchone()[0])
+
+        total, pairs, words, days = (
+            pages(),
+            pages("quote_pair_fts%"),
+            pages("quote_fts%"),
+            pages("quote_day"),
+        )
     rest = total - pairs
     return (
         f"phrase index {pairs / 2**20:,.1f} MB on a store of {rest / 2**20:,.1f} MB without it: "
-        f"the store grows by {pairs / rest:.0%} (the word index is {words / 2**20:,.1f} MB)"
+        f"the store grows by {pairs / rest:.0%} (the word index is {words / 2**20:,.1f} MB, "
+        f"the quote counts per speaker and day {days / 2**20:,.1f} MB)"
     )
 
 

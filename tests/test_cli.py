@@ -236,10 +236,16 @@ def test_synth_fills_an_empty_store_through_the_real_schema(store: Path) -> None
             "SELECT count(*) FROM quote_fts WHERE quote_fts MATCH '\"of the\"'"
         ).fetchone()[0]
         assert paired == listed > 0
+        # The counts per speaker and day are the quotes', as the triggers would keep them.
+        counted = connection.execute("SELECT * FROM quote_day ORDER BY 1, 2").fetchall()
+        grouped = connection.execute(
+            "SELECT speaker_id, date, count(*) FROM quote GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+        assert counted == grouped != []
         triggers = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'quote'"
         ).fetchone()[0]
-    assert triggers == 6  # three for each index
+    assert triggers == 9  # three for each index and for the counts
     again = saidwho(store, "synth", "--quotes", "10")
     assert again.returncode == 2 and "already has quotes" in again.stderr
 

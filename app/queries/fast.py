@@ -37,7 +37,7 @@ from app.queries.search import (
     search_total,
     to_fts5,
 )
-from app.queries.totals import NEWEST, OLDEST, PAST_THRESHOLD, extrapolated
+from app.queries.totals import DAY_TOTAL, NEWEST, OLDEST, PAST_THRESHOLD, by_day, extrapolated
 
 
 class Unserved(Exception):
@@ -76,6 +76,8 @@ _PROBE = {
 # A search of phrases alone: its newest matches read off the phrase index in its own order,
 # a page's worth, with no look at any other (``_page`` fills in the bound and direction).
 _NEWEST_PAIRS = "newest pairs"
+_COUNT_QUOTES = "SELECT count(*) FROM quote q{where}"
+_COUNT_QUOTATIONS = "SELECT count(*) FROM quotation t{where}"
 # SQLite checks the clock every this many steps of a statement.
 PROGRESS_OPS = 2000
 # A search with at most this many matches has their ids remembered, in at most
@@ -246,7 +248,9 @@ class FastQuotes:
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        if len(count_where) == 1 and count_where[0] in _INDEX_OF:
+        if by_day(query):
+            total, exact = self._total(connection, where, params, DAY_TOTAL), True
+        elif len(count_where) == 1 and count_where[0] in _INDEX_OF:
             total, exact = self._search_total(
                 connection, _INDEX_OF[count_where[0]], count_params[0]
             )
@@ -280,7 +284,7 @@ class FastQuotes:
                 raise Unserved from error
             sql, page_params = quotation_sql(where, params, query, cursor, "?")
             rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-            total = self._total(connection, where, params, "quotation t")
+            total = self._total(connection, where, params, _COUNT_QUOTATIONS)
             return quotations_json(rows, limit, query, total, cursor is not None)
 
         return self._run(job, slice_s)
@@ -314,15 +318,14 @@ class FastQuotes:
         connection: sqlite3.Connection,
         where: list[str],
         params: list[Any],
-        table: str = "quote q",
+        counting: str = _COUNT_QUOTES,
     ) -> int:
-        key = (table, tuple(where), tuple(params))
+        """What ``counting`` (a statement with a ``{where}`` for the conditions) counts."""
+        key = (counting, tuple(where), tuple(params))
         total = self.totals.get(key)
         if total is None:
-            sql = f"SELECT count(*) FROM {table}" + (
-                " WHERE " + " AND ".join(where) if where else ""
-            )
-            if len(where) == 1 and where[0] in _INDEX_OF:
+            sql = counting.format(where=" WHERE " + " AND ".join(where) if where else "")
+            if counting == _COUNT_QUOTES and len(where) == 1 and where[0] in _INDEX_OF:
                 index = _INDEX_OF[where[0]]
                 sql = f"SELECT count(*) FROM {index} WHERE {index} MATCH ?"
             total = int(connection.execute(sql, params).fetchone()[0])

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.models import Article, Outlet, Quote, Speaker
 from app.models.phrase_index import pair_key
 from app.models.public import Page, QuotePublic
+from app.models.quote_days import TABLE as DAY_COUNTS
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import (
     as_date,
@@ -46,7 +47,7 @@ from app.queries.search import (
     to_tsquery,
 )
 from app.queries.store_version import store_version
-from app.queries.totals import OLDEST_SET_ASIDE, extrapolated, plainly_many
+from app.queries.totals import OLDEST_SET_ASIDE, by_day, extrapolated, plainly_many
 
 QUOTE = core_table(Quote)
 SPEAKER = core_table(Speaker)
@@ -327,6 +328,12 @@ class _Plan:
     ) -> tuple[int, bool]:
         """Counted up to ``exact_up_to`` matches, estimated past it from the dates of the
         newest (``totals.extrapolated``), as the direct path does."""
+        if by_day(self.query):
+            # Summed from the counts per speaker and day, under the quote table's name.
+            days = sa.table(DAY_COUNTS, sa.column("quotes")).alias(QUOTE.name)
+            summed = sa.func.coalesce(sa.func.sum(days.c.quotes), 0)
+            statement = sa.select(summed).select_from(days).where(*conditions)
+            return int(session.execute(statement, self.params()).scalar_one()), True
         if self.match is not None and (self.query.sort == "relevance" or self.common):
             conditions.append(QUOTE.c.id.in_(_MATCHING[self.index]))
         if self.exact_up_to <= 0:

@@ -10,6 +10,9 @@ same total; PostgreSQL's planner estimates its own (``quotes.pg_total``)."""
 
 import datetime as dt
 
+from app.models.quote_days import TABLE as DAY_COUNTS
+from app.queries.quote_filters import FILTERS, QuoteQuery
+
 # On PostgreSQL a list its planner expects to hold more than this many times the threshold
 # is not counted at all (counting 10,001 matches of a common word pair read 10,001 rows off
 # the table, 22 ms at a million quotes; the plan costs 0.2 ms): the planner's estimate from
@@ -64,3 +67,22 @@ OLDEST = (
     "SELECT max(d) FROM (SELECT q.date AS d FROM quote q{where} ORDER BY q.date, q.id "
     f"LIMIT {OLDEST_SET_ASIDE})"
 )
+
+
+# The filters whose quotes the counts per speaker and day (``app.models.quote_days``) hold.
+_BY_DAY = frozenset({"speakers", "since", "until"})
+# Their total, the filters' SQL reading the counts under the quote table's name: exact,
+# whatever the threshold.
+DAY_TOTAL = f"SELECT coalesce(sum(q.quotes), 0) FROM {DAY_COUNTS} q{{where}}"
+
+
+def by_day(query: QuoteQuery) -> bool:
+    """Whether a list's total on SQLite is a sum of its speakers' counts per day: it names
+    speakers and filters by nothing but dates besides (no search)."""
+    if not query.speakers or query.q is not None:
+        return False
+    return all(
+        getattr(query, each.attribute) in (None, ())
+        for each in FILTERS
+        if each.attribute not in _BY_DAY
+    )

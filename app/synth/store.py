@@ -1,9 +1,9 @@
 """Fill a store with N synthetic quotes shaped like real ones: a Zipf-like vocabulary of real
 words, a few speakers quoted very often and a long tail, hundreds of outlets, ten years of
 dates, articles that hold their quotes at true offsets. Written through the real schema: on
-SQLite the indexes and full-text triggers are set aside during the load and put back from the
-schema's own SQL, and the full-text index is rebuilt, so the result is what migrations and
-ordinary writes would have made, only faster."""
+SQLite the indexes and triggers are set aside during the load and put back from the schema's
+own SQL, and the full-text indexes and the counts per speaker and day are rebuilt, so the
+result is what migrations and ordinary writes would have made, only faster."""
 
 import datetime as dt
 import hashlib
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, make_url
 
 from app.models.phrase_index import FUNCTION, pair_key_sql, register
+from app.models.quote_days import FILL as FILL_DAYS
+from app.models.quote_days import TABLE as DAY_COUNTS
 from app.names import name_key
 from app.quotations.compare import same_quotation
 from app.quotations.words import anchors, words_of
@@ -102,6 +104,8 @@ def _load(connection: sqlite3.Connection, quotes: int, rng: random.Random) -> tu
             f"INSERT INTO quote_pair_fts(rowid, pairs) SELECT {pair_key_sql('quote')}, "
             f"{FUNCTION}(text) FROM quote"
         )
+        connection.execute(f"DELETE FROM {DAY_COUNTS}")
+        connection.execute(FILL_DAYS)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
