@@ -27,7 +27,7 @@ from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
 from app.queries.quotations import QuotationQuery, QuotationSort
 from app.queries.quote_filters import BY_PARAM, FILTERS, Filter
 from app.queries.quote_params import NotPlain, QuoteRequest, read_quote_request, valid_id
-from app.queries.typeahead import suggestions_json
+from app.queries.typeahead import MOST_SUGGESTED, suggestions_json
 
 _PREFIX = "/v1/quotes/"
 log = logging.getLogger("saidwho.fastlane")
@@ -120,10 +120,14 @@ class QuoteFastLane:
         elif path == "/v1/suggest":
             q, size = _suggest_params(scope)
             scope[HANDLER] = "/v1/suggest"
-            engine = scope["app"].state.read_engine
-            return await asyncio.get_running_loop().run_in_executor(
-                self.pool, suggestions_json, engine, q, size
-            )
+            if isinstance(self.reads, FastQuotes):  # SQLite: on the lane's own connections
+                reads_sqlite = self.reads
+                job = lambda slice_s=None: reads_sqlite.suggestions(q, size, slice_s)  # noqa: E731
+            else:
+                engine = scope["app"].state.read_engine
+                return await asyncio.get_running_loop().run_in_executor(
+                    self.pool, suggestions_json, engine, q, size
+                )
         else:
             raise Unserved
         if self.reads.inline:
@@ -192,7 +196,7 @@ def _read(scope: Scope, sorts: tuple[str, ...], filters: tuple[Filter, ...]) -> 
 
 # ``GET /v1/suggest``'s bounds, as its route states them.
 _TYPED_LONGEST = 100
-_SUGGESTIONS_MOST = 10
+_SUGGESTIONS_MOST = MOST_SUGGESTED
 _SUGGESTIONS_DEFAULT = 5
 
 

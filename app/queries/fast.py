@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
@@ -38,6 +38,7 @@ from app.queries.search import (
     to_fts5,
 )
 from app.queries.totals import DAY_TOTAL, NEWEST, OLDEST, PAST_THRESHOLD, by_day, extrapolated
+from app.queries.typeahead import answer, suggest
 
 
 class Unserved(Exception):
@@ -114,6 +115,8 @@ class FastQuotes:
         self.immutable = immutable
         self.budget = budget_ms / 1000
         self.local = _Local()
+        # Tells this reader's epochs from another's over the same file (``_Typing.version``).
+        self.identity = object()
         # Shared by every thread. A thread whose connection sees the store change empties
         # them and starts a new epoch; a result computed in an older epoch is not kept.
         self.lock = threading.Lock()
@@ -271,6 +274,16 @@ class FastQuotes:
             found = search_total(rows, match, self.exact_up_to, self._quotes(connection), index)
             self._keep(self.searches, key, found)
         return found
+
+    def suggestions(self, q: str, limit: int, slice_s: float | None = None) -> bytes:
+        """The answer of ``GET /v1/suggest`` (``typeahead``), read on this thread's
+        connection: no transaction around its few statements, no session."""
+        return self._run(
+            lambda connection: orjson.dumps(
+                answer(q, suggest(_Typing(self, connection), q, limit))
+            ),
+            slice_s,
+        )
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -449,6 +462,38 @@ class FastQuotes:
                 raise Unserved  # an unknown name: the general path words the problem
             found.update(ids)
         return tuple(sorted(found))
+
+
+class _Typing:
+    """Suggestions' reads (``typeahead.Source``) on the direct path's connection."""
+
+    postgres = False
+
+    def __init__(self, reads: FastQuotes, connection: sqlite3.Connection) -> None:
+        self.reads = reads
+        self.connection = connection
+
+    def version(self) -> Hashable:
+        # The epoch moves on whenever a connection sees the store change (``_connection``).
+        return (self.reads.identity, self.reads.local.epoch)
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return self.connection.execute(sql, params).fetchall()
+
+    def within(
+        self, seconds: float, statement: Any, params: dict[str, Any]
+    ) -> Sequence[Sequence[Any]] | None:
+        local = self.reads.local
+        before, box = local.deadline, time.monotonic() + seconds
+        local.deadline = min(before, box)
+        try:
+            return self.connection.execute(statement, params).fetchall()
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error) and time.monotonic() >= box:
+                return None
+            raise  # the slice or the budget: ``_run`` words it
+        finally:
+            local.deadline = before
 
 
 class _Lookup:

@@ -3,20 +3,23 @@ with a name whose words start with what was typed, and the phrases that stored q
 starting with it ("direct esc" -> "direct escalation"; "strikes " -> "strikes inside").
 
 Names are few (thousands), so they are matched by their keys directly. Phrases start once a
-word is complete: they come from the newest quotes that hold the typed words, found on the
-phrase index (``app.models.phrase_index``) as a prefix search ("direct_esc*", "strikes_*")
-and read back, their completions the commonest first. A prefix search costs the index a
-merge of every word pair it covers, which nothing can stop half-way on SQLite: after a word in
-thousands of quotes ("the ") it is not tried, and on PostgreSQL a short time box stops it.
-Either way the answer gives names only and says so (``phrases_complete``)."""
+word is complete: they come from the newest quotes that hold the typed words, read back, their
+completions the commonest first. After a space the words are searched as they stand (one
+entry of an index, read from its newest end); a word being typed is a prefix search on the
+phrase index (``app.models.phrase_index``: "direct esc" is "direct_esc*"). A prefix search
+costs the index a merge of every word pair it covers, which nothing can stop half-way on
+SQLite: after a word in thousands of quotes ("the b") it is not tried until the word has three
+letters, and a short time box stops it on either store. Then the answer gives names only and
+says so (``phrases_complete``)."""
 
 import bisect
 import re
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 import sqlalchemy as sa
@@ -77,12 +80,58 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+class Source(Protocol):
+    """What suggestions are read through: a session on either store (``SessionSource``), or
+    the direct path's own sqlite3 connection (``app.queries.fast``), which spares each of a
+    suggestion's few statements the session's transaction and layers. SQL is text with
+    ``:name`` marks, as both take it."""
+
+    @property
+    def postgres(self) -> bool: ...
+
+    def version(self) -> Hashable:
+        """A value that changes whenever the store's names may have."""
+        ...
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]: ...
+
+    def within(
+        self, seconds: float, statement: str | sa.Executable, params: dict[str, Any]
+    ) -> Sequence[Sequence[Any]] | None:
+        """The statement's rows, or ``None`` when it was stopped ``seconds`` from now."""
+        ...
+
+
+class SessionSource:
+    """Suggestions read through a session: the route's, and the direct path's on PostgreSQL."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.postgres = session.get_bind().dialect.name == "postgresql"
+
+    def version(self) -> Hashable:
+        return store_version(self.session)  # four index probes
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return self.session.execute(sa.text(sql), params).all()
+
+    def within(
+        self, seconds: float, statement: str | sa.Executable, params: dict[str, Any]
+    ) -> Sequence[Sequence[Any]] | None:
+        executable = sa.text(statement) if isinstance(statement, str) else statement
+        try:
+            with time_box(self.session, seconds):
+                return self.session.execute(executable, params).all()
+        except OperationalError:
+            return None
+
+
 def suggestions_json(engine: Engine, q: str, limit: int) -> bytes:
     """The answer of ``GET /v1/suggest`` as the route serializes it (``Suggestions``), for
-    the direct read path: a search box asks at every key, and the framework's own layers
-    cost more than the suggestions."""
+    the direct read path on PostgreSQL: a search box asks at every key, and the framework's
+    own layers cost more than the suggestions."""
     with Session(engine) as session:
-        return orjson.dumps(answer(q, suggest(session, q, limit)))
+        return orjson.dumps(answer(q, suggest(SessionSource(session), q, limit)))
 
 
 def answer(q: str, found: Suggested) -> dict[str, Any]:
@@ -96,49 +145,47 @@ def answer(q: str, found: Suggested) -> dict[str, Any]:
     }
 
 
-def suggest(session: Session, q: str, limit: int) -> Suggested:
+def suggest(source: Source, q: str, limit: int) -> Suggested:
     typed = read_typed(q)
-    version = store_version(session)  # asked once: four index probes
+    version = source.version()  # asked once
     found = Suggested(
-        speakers=_names(session, version, SPEAKER, SPEAKER_ALIASES, "speaker_id", q, limit),
-        outlets=_names(session, version, OUTLET, OUTLET_ALIASES, "outlet_id", q, limit),
+        speakers=_names(source, version, SPEAKER, SPEAKER_ALIASES, "speaker_id", q, limit),
+        outlets=_names(source, version, OUTLET, OUTLET_ALIASES, "outlet_id", q, limit),
     )
     search = _phrase_search(typed)
     if search is None:
         return found
-    if _too_common(session, typed):
+    if _too_common(source, typed):
         found.phrases_complete = False
         return found
-    try:
-        with time_box(session, PHRASE_SECONDS):
-            texts = _newest_texts(session, search)
-    except OperationalError:
+    texts = _newest_texts(source, search)
+    if texts is None:
         found.phrases_complete = False
     else:
         found.phrases = _completions(texts, typed, limit)
     return found
 
 
-def _too_common(session: Session, typed: Typed) -> bool:
+# A quote past the first ``many`` that hold ``word``, if there is one (SQLite).
+_COMMON = "SELECT rowid FROM quote_fts WHERE quote_fts MATCH :word LIMIT 1 OFFSET :many"
+
+
+def _too_common(source: Source, typed: Typed) -> bool:
     """Whether the prefix search would merge the pairs of a word in thousands of quotes (on
     SQLite; PostgreSQL's time box stops such a search itself)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return False
     words, partial = typed.words, typed.partial
-    if partial and len(words[-1]) >= SHORTEST_AFTER_COMMON:
+    if source.postgres or not partial:
+        return False  # an exact search after a space reads one index entry (``_phrase_search``)
+    if len(words[-1]) >= SHORTEST_AFTER_COMMON:
         return False  # the pairs it covers start with that word and these letters: few
-    before = words[-2] if partial else words[-1]
+    before = words[-2]
     # The word's matches read off its own entry, no merge: a few hundred microseconds.
-    row = session.execute(
-        sa.text("SELECT rowid FROM quote_fts WHERE quote_fts MATCH :word LIMIT 1 OFFSET :many"),
-        {"word": f'"{before}"', "many": COMMON_WORD},
-    ).first()
-    return row is not None
+    return bool(source.rows(_COMMON, {"word": f'"{before}"', "many": COMMON_WORD}))
 
 
 def _names(
-    session: Session,
-    version: tuple[Any, ...],
+    source: Source,
+    version: Hashable,
     owners: sa.Table,
     aliases: sa.Table,
     owner: str,
@@ -150,39 +197,68 @@ def _names(
     key = name_key(q)
     if not key:
         return []
-    index = _name_index(session, version, owners, aliases, owner)
-    found: dict[str, tuple[bool, int, str]] = {}
-    at = bisect.bisect_left(index, (key,))
-    while at < len(index) and index[at][0].startswith(key):
-        _, owner_id, name, own_key = index[at]
+    index = _name_index(source, version, owners, aliases, owner)
+    if len(key) > SHORT_KEY:
+        best = _best(index.entries, key, limit)
+    else:
+        # A letter or two starts thousands of names (5 ms for "s" among 5,000 speakers): their
+        # best are worked out once for the index, as part of it.
+        kept = index.short.get(key)
+        if kept is None:
+            kept = index.short[key] = _best(index.entries, key, MOST_SUGGESTED)
+        best = kept
+    return [Suggestion(id=owner_id, name=rank[2]) for owner_id, rank in best[:limit]]
+
+
+_Rank = tuple[bool, int, str]
+# Keys this short have their best names kept with the index.
+SHORT_KEY = 2
+# The most of each kind an answer may hold (``limit``'s bound on ``GET /v1/suggest``).
+MOST_SUGGESTED = 10
+
+
+def _best(entries: list["_Entry"], key: str, most: int) -> list[tuple[str, _Rank]]:
+    """The ``most`` owners with a name word starting with ``key``, best first."""
+    found: dict[str, _Rank] = {}
+    at = bisect.bisect_left(entries, (key,))
+    while at < len(entries) and entries[at][0].startswith(key):
+        _, owner_id, name, own_key = entries[at]
         rank = (not own_key.startswith(key), len(name), name)
         if owner_id not in found or rank < found[owner_id]:
             found[owner_id] = rank
         at += 1
-    best = sorted(found.items(), key=lambda item: item[1])[:limit]
-    return [Suggestion(id=owner_id, name=rank[2]) for owner_id, rank in best]
+    return sorted(found.items(), key=lambda item: item[1])[:most]
 
 
 # Every word start of every name and alias (with the owner, its name and the name's own
 # key), sorted: a prefix is a bisection away. Built once per store version (names change
 # with writes), a few tens of ms for tens of thousands.
 _Entry = tuple[str, str, str, str]
-_NAME_INDEXES: LRUCache[tuple[Any, ...], list[_Entry]] = LRUCache(maxsize=8)
+
+
+@dataclass
+class _NameIndex:
+    entries: list[_Entry]
+    # The best names for each key of up to ``SHORT_KEY`` letters asked so far.
+    short: dict[str, list[tuple[str, _Rank]]] = field(default_factory=dict)
+
+
+_NAME_INDEXES: LRUCache[tuple[str, Hashable], _NameIndex] = LRUCache(maxsize=8)
 _names_lock = threading.Lock()
 
 
 def _name_index(
-    session: Session, store: tuple[Any, ...], owners: sa.Table, aliases: sa.Table, owner: str
-) -> list[_Entry]:
-    version = (owners.name, *store)
+    source: Source, store: Hashable, owners: sa.Table, aliases: sa.Table, owner: str
+) -> _NameIndex:
+    version = (owners.name, store)
     with _names_lock:
         known = _NAME_INDEXES.get(version)
     if known is not None:
         return known
-    rows = session.execute(
-        sa.select(aliases.c.key, owners.c.id, owners.c.name).join(
-            owners, owners.c.id == aliases.c[owner]
-        )
+    rows = source.rows(
+        f"SELECT a.key, o.id, o.name FROM {aliases.name} a "
+        f"JOIN {owners.name} o ON o.id = a.{owner}",
+        {},
     )
     entries: list[_Entry] = []
     for alias, owner_id, name in rows:
@@ -190,9 +266,10 @@ def _name_index(
         for start in _WORD_STARTS.finditer(alias):
             entries.append((alias[start.start() :], str(owner_id), str(name), own_key))
     entries.sort()
+    built = _NameIndex(entries)
     with _names_lock:
-        _NAME_INDEXES[version] = entries
-    return entries
+        _NAME_INDEXES[version] = built
+    return built
 
 
 # Where a word of a name key starts: its beginning, and after a space or a hyphen.
@@ -206,26 +283,32 @@ def _phrase_search(typed: Typed) -> SearchTerm | None:
     if not words or (typed.partial and len(words) == 1):
         return None  # a word alone is completed by names only
     if not typed.partial:
-        return SearchTerm(words=(*words, ""), prefix=True)
+        # The words as they stand: the next one is read off each quote found. An exact search
+        # is one entry of an index read from its newest end, however common the words; a
+        # prefix search of any next word would merge every pair the last word starts.
+        return SearchTerm(words=words)
     return SearchTerm(words=words, prefix=True)
 
 
-def _newest_texts(session: Session, term: SearchTerm) -> list[str]:
+def _newest_texts(source: Source, term: SearchTerm) -> list[str] | None:
+    """The texts of the newest quotes that hold the search, or ``None`` when finding them
+    took longer than ``PHRASE_SECONDS``."""
     index, terms = index_for([term])
-    if session.get_bind().dialect.name == "postgresql":
+    if source.postgres:
         statement = (
             sa.select(QUOTE.c.text)
             .where(PG_MATCHES[index])
             .order_by(QUOTE.c.id.desc())
             .limit(SAMPLE)
         )
-        return list(session.execute(statement, {"match": to_tsquery(terms)}).scalars())
-    newest = sa.text(
-        f"SELECT q.text FROM quote q WHERE q.id IN (SELECT {ID_OF[index]} FROM {index} "
-        f"WHERE {index} MATCH :match ORDER BY rowid DESC LIMIT :sample)"
-    )
-    rows = session.execute(newest, {"match": to_fts5(terms), "sample": SAMPLE})
-    return [str(text) for text in rows.scalars()]
+        rows = source.within(PHRASE_SECONDS, statement, {"match": to_tsquery(terms)})
+    else:
+        newest = (
+            f"SELECT q.text FROM quote q WHERE q.id IN (SELECT {ID_OF[index]} FROM {index} "
+            f"WHERE {index} MATCH :match ORDER BY rowid DESC LIMIT :sample)"
+        )
+        rows = source.within(PHRASE_SECONDS, newest, {"match": to_fts5(terms), "sample": SAMPLE})
+    return None if rows is None else [str(row[0]) for row in rows]
 
 
 def _completions(texts: list[str], typed: Typed, limit: int) -> list[str]:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from app.api.deps import SessionDep
 from app.api.params import examples
 from app.models.public import Suggestions
-from app.queries.typeahead import answer, suggest
+from app.queries.typeahead import MOST_SUGGESTED, SessionSource, answer, suggest
 
 router = APIRouter(prefix="/v1/suggest", tags=["quotes"])
 
@@ -29,7 +29,7 @@ def suggestions(
         int,
         Query(
             ge=1,
-            le=10,
+            le=MOST_SUGGESTED,
             description="At most this many of each kind (default 5).",
             openapi_examples=examples(three=3),
         ),
@@ -37,4 +37,4 @@ def suggestions(
 ) -> Suggestions:
     """Speakers, outlets and phrases of stored quotes that start with what was typed, in a
     few milliseconds at a million quotes: a search box can ask at every key."""
-    return Suggestions.model_validate(answer(q, suggest(session, q, limit)))
+    return Suggestions.model_validate(answer(q, suggest(SessionSource(session), q, limit)))

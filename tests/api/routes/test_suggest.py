@@ -15,7 +15,8 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import make_engine, time_box
 from app.main import create_app
-from app.queries.typeahead import read_typed
+from app.queries.search import SearchTerm
+from app.queries.typeahead import _phrase_search, read_typed
 from tests.api.test_fastlane import handed_to_routes
 
 
@@ -79,21 +80,32 @@ def test_a_word_alone_is_completed_by_names_only(api: TestClient) -> None:
     assert body["phrases"] == [] and body["phrases_complete"] is True
 
 
-def test_after_a_word_in_thousands_of_quotes_no_phrase_is_tried_on_sqlite(
+def test_after_a_word_in_thousands_of_quotes_a_short_start_tries_no_phrase_on_sqlite(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A prefix search after "the " would merge most of the phrase index, and SQLite cannot
-    stop that half-way: the answer says phrases were left out. (Lowered here so the seed
-    has such a word.)"""
+    """A prefix search for "the b" would merge most of the phrase index, and SQLite cannot
+    stop that half-way: the answer says phrases were left out. After a space the words are
+    searched as they stand, which costs the same however common they are. (Lowered here so
+    the seed has such a word.)"""
     import app.queries.typeahead as typeahead
 
     if api.app.state.engine.dialect.name == "postgresql":  # type: ignore[attr-defined]
         pytest.skip("PostgreSQL's time box stops the search itself")
     monkeypatch.setattr(typeahead, "COMMON_WORD", 3)
-    body = suggested(api, "the ")
+    body = suggested(api, "the b")
     assert body["phrases"] == [] and body["phrases_complete"] is False
     assert suggested(api, "the bat")["phrases"] == ["the battlefield"]  # three letters on: few
+    after_space = suggested(api, "the ")
+    assert "the battlefield" in after_space["phrases"] and after_space["phrases_complete"]
     assert suggested(api, "direct ")["phrases"] == ["direct escalation"]
+
+
+def test_after_a_space_the_words_are_searched_as_they_stand(api: TestClient) -> None:
+    """Not as a prefix of any next word: that merges every pair the last word starts."""
+    assert "strikes inside" in suggested(api, "strikes ")["phrases"]
+    assert "strikes inside of" in suggested(api, "strikes inside ")["phrases"]
+    assert _phrase_search(read_typed("strikes inside ")) == SearchTerm(("strikes", "inside"))
+    assert _phrase_search(read_typed("strikes ins")) == SearchTerm(("strikes", "ins"), prefix=True)
 
 
 def test_a_name_with_a_wildcard_character_is_matched_literally(api: TestClient) -> None:
@@ -213,3 +225,20 @@ def test_suggestions_are_answered_by_the_direct_path(seeded_settings: Settings) 
         assert client.get("/v1/suggest", params={"q": "blin"}).status_code == 200
         assert client.get("/v1/suggest", params={"q": "blin", "limit": 0}).status_code == 422
     assert handed == ["/v1/suggest"]  # only the refusal went to the route
+
+
+def test_a_short_start_offers_the_same_whatever_was_asked_of_it_before(
+    both_ways: tuple[TestClient, TestClient],
+) -> None:
+    """The best names of a letter or two are kept with the name index: a small ``limit``
+    asked first must not cut what a larger one gets later."""
+    fast, slow = both_ways
+    many = [
+        letter
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        if len(suggested(slow, letter, limit=10)["speakers"]) >= 2
+    ]
+    assert many
+    for letter in many:
+        assert len(suggested(fast, letter, limit=1)["speakers"]) == 1
+        assert suggested(fast, letter, limit=10) == suggested(slow, letter, limit=10)
