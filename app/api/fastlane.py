@@ -27,7 +27,7 @@ from app.queries.fast import FastQuotes, OverBudget, OverSlice, Unserved
 from app.queries.quotations import QuotationQuery, QuotationSort
 from app.queries.quote_filters import BY_PARAM, FILTERS, Filter
 from app.queries.quote_params import NotPlain, QuoteRequest, read_quote_request, valid_id
-from app.queries.typeahead import MOST_SUGGESTED, suggestions_json
+from app.queries.typeahead import MOST_SUGGESTED
 
 _PREFIX = "/v1/quotes/"
 log = logging.getLogger("saidwho.fastlane")
@@ -120,14 +120,8 @@ class QuoteFastLane:
         elif path == "/v1/suggest":
             q, size = _suggest_params(scope)
             scope[HANDLER] = "/v1/suggest"
-            if isinstance(self.reads, FastQuotes):  # SQLite: on the lane's own connections
-                reads_sqlite = self.reads
-                job = lambda slice_s=None: reads_sqlite.suggestions(q, size, slice_s)  # noqa: E731
-            else:
-                engine = scope["app"].state.read_engine
-                return await asyncio.get_running_loop().run_in_executor(
-                    self.pool, suggestions_json, engine, q, size
-                )
+            reads = self.reads
+            job = lambda slice_s=None: reads.suggestions(q, size, slice_s)  # noqa: E731
         else:
             raise Unserved
         if self.reads.inline:

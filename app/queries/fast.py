@@ -481,13 +481,13 @@ class _Typing:
         return self.connection.execute(sql, params).fetchall()
 
     def within(
-        self, seconds: float, statement: Any, params: dict[str, Any]
+        self, seconds: float, sql: str, params: dict[str, Any]
     ) -> Sequence[Sequence[Any]] | None:
         local = self.reads.local
         before, box = local.deadline, time.monotonic() + seconds
         local.deadline = min(before, box)
         try:
-            return self.connection.execute(statement, params).fetchall()
+            return self.connection.execute(sql, params).fetchall()
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error) and time.monotonic() >= box:
                 return None

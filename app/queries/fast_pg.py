@@ -18,10 +18,12 @@ would not do: it moves before the commit becomes visible.) Writes elsewhere on t
 change the snapshot too; that costs a count, never a stale one.
 """
 
+import re
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Hashable, Iterable, MutableMapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 import orjson
@@ -49,16 +51,17 @@ from app.queries.quote_filters import QuoteQuery, conditions_sql
 from app.queries.quote_rows import FIELDS, QUOTE_SELECT, quote_object
 from app.queries.quotes import PG_LISTED
 from app.queries.search import (
-    PAIR_INDEX,
+    PG_MATCH_SQL,
     PG_WORDS_HELD,
-    WORD_INDEX,
     index_for,
     one_entry,
     other_forms,
     parse_search,
     to_tsquery,
 )
+from app.queries.store_version import VERSION_SQL
 from app.queries.totals import plainly_many
+from app.queries.typeahead import answer, suggest
 
 _T = TypeVar("_T")
 _SQL = QUOTE_SELECT.replace("?", "%s")
@@ -69,9 +72,8 @@ _SQL = QUOTE_SELECT.replace("?", "%s")
 _PAGE_COLUMNS = ", ".join(
     sorted({c for t, c in FIELDS if t == "q"} | {"speaker_id", "article_id", "outlet_id"})
 )
-# The search against the word index, or the phrase index (``search.index_for``), whose pair
-# tokens are read as written.
-_MATCH = {WORD_INDEX: "q.search @@ to_tsquery('simple', %s)", PAIR_INDEX: "q.pairs @@ %s::tsquery"}
+# The search against the word index, or the phrase index (``search.index_for``).
+_MATCH = {index: sql.format(mark="%s") for index, sql in PG_MATCH_SQL.items()}
 # The statement's own snapshot: which transactions its answer saw committed.
 _SEEN = "pg_current_snapshot()::text"
 # A search's matches when few, listed before the page is read.
@@ -96,6 +98,8 @@ _SNAPSHOT = f"SELECT {_SEEN}"
 
 class _Local(threading.local):
     connection: psycopg.Connection[Any] | None = None
+    # A second connection whose statements stop at a suggestion's time box.
+    quick: psycopg.Connection[Any] | None = None
 
 
 class PgFastQuotes:
@@ -124,6 +128,8 @@ class PgFastQuotes:
             f"{self.options} -c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan"
         )
         self.local = _Local()
+        # Tells this reader's store versions from another's (``_PgTyping.version``).
+        self.identity = object()
         # Connections used on the event loop itself (``one_on_loop``), opened by ``start``.
         self.loop_pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
         # The quotes by id asked for at one moment, read in one statement on that pool.
@@ -144,6 +150,23 @@ class PgFastQuotes:
                 self.conninfo, autocommit=True, prepare_threshold=0, options=self.options
             )
             self.local.connection = connection
+            with self.lock:
+                self.opened.append(connection)
+        return connection
+
+    def _quick(self, seconds: float) -> psycopg.Connection[Any]:
+        """This thread's connection whose every statement stops after ``seconds``: a time box
+        with no setting made and undone around each statement (two more round trips)."""
+        timeout = max(1, round(seconds * 1000))
+        connection = self.local.quick
+        if connection is None or connection.closed or connection.broken:
+            options = self.options.replace(
+                f"statement_timeout={self.budget_ms}", f"statement_timeout={timeout}", 1
+            )
+            connection = psycopg.connect(
+                self.conninfo, autocommit=True, prepare_threshold=0, options=options
+            )
+            self.local.quick = connection
             with self.lock:
                 self.opened.append(connection)
         return connection
@@ -300,6 +323,16 @@ class PgFastQuotes:
         if self.exact_up_to <= 0 or len(listed) <= self.exact_up_to:
             return len(listed), True
         return self._estimated_total(connection, [_LISTED], [listed.ids()])
+
+    def suggestions(self, q: str, limit: int, slice_s: float | None = None) -> bytes:
+        """The answer of ``GET /v1/suggest`` (``typeahead``), read on this thread's
+        connections: two round trips at most, where a session's transaction and time box
+        took nine."""
+        return self._run(
+            lambda connection: orjson.dumps(
+                answer(q, suggest(_PgTyping(self, connection), q, limit))
+            )
+        )
 
     def quotations(
         self, query: QuotationQuery, limit: int, cursor: str | None, slice_s: float | None = None
@@ -497,6 +530,44 @@ class _Listed:
             start = 0 if after is None else bisect_right(self.keys, after)
             chosen = self.keys[start : start + size]
         return [key & ID_MASK for key in chosen]
+
+
+class _PgTyping:
+    """Suggestions' reads (``typeahead.Source``) on the direct path's connections."""
+
+    postgres = True
+
+    def __init__(self, reads: PgFastQuotes, connection: psycopg.Connection[Any]) -> None:
+        self.reads = reads
+        self.connection = connection
+
+    def version(self) -> Hashable:
+        row = self.connection.execute(VERSION_SQL).fetchone()
+        return (self.reads.identity, *(row or ()))
+
+    def rows(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return self.connection.execute(_marked(sql), params).fetchall()
+
+    def within(
+        self, seconds: float, sql: str, params: dict[str, Any]
+    ) -> Sequence[Sequence[Any]] | None:
+        quick = self.reads._quick(seconds)
+        try:
+            return quick.execute(_marked(sql), params).fetchall()
+        except pg_errors.QueryCanceled:
+            return None
+        except psycopg.OperationalError:
+            self.reads.local.quick = None  # made again next time
+            raise
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=64)
+def _marked(sql: str) -> str:
+    """``:name`` marks as psycopg's ``%(name)s``."""
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
 class _Lookup:

@@ -79,6 +79,12 @@ PAIR_INDEX = "quote_pair_fts"
 VOCABULARY = {WORD_INDEX: "quote_fts_vocab", PAIR_INDEX: "quote_pair_vocab"}
 # The quote id an index lists: its rowid, or in the phrase index the low bits of its key.
 ID_OF = {WORD_INDEX: "rowid", PAIR_INDEX: f"(rowid & {ID_MASK})"}
+# The search on PostgreSQL as SQL text, for the direct paths: against the word column, or
+# the phrase column, whose pair tokens are read as written. ``{mark}`` is the driver's mark.
+PG_MATCH_SQL = {
+    WORD_INDEX: "q.search @@ to_tsquery('simple', {mark})",
+    PAIR_INDEX: "q.pairs @@ CAST({mark} AS tsquery)",
+}
 # An index's key for a quote row aliased ``{q}``: what ``rowid =`` checks one quote against.
 KEY_OF = {WORD_INDEX: "{q}.id", PAIR_INDEX: pair_key_sql("{q}")}
 

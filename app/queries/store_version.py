@@ -12,11 +12,9 @@ from app.models.tables import core_table
 
 # Every change to stored quotes leaves a new row in one of these: a new quote (or article),
 # a correction or deletion, a speaker's merge, split or edit.
-_VERSION = sa.select(
-    *(
-        sa.select(sa.func.max(core_table(model).c.id)).scalar_subquery()
-        for model in (Quote, QuoteRevision, SpeakerRevision, Article)
-    )
+VERSION_SQL = "SELECT " + ", ".join(
+    f"(SELECT max(id) FROM {core_table(model).name})"
+    for model in (Quote, QuoteRevision, SpeakerRevision, Article)
 )
 
 
@@ -26,4 +24,4 @@ def store_version(session: Session) -> tuple[Any, ...]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     store = engine.url.render_as_string(hide_password=True)
-    return (store, *session.execute(_VERSION).one())
+    return (store, *session.execute(sa.text(VERSION_SQL)).one())

@@ -21,24 +21,17 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
 import sqlalchemy as sa
 from cachetools import LRUCache
-from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.db import time_box
-from app.models import Quote
 from app.models.phrase_index import WORD
-from app.models.tables import core_table
 from app.names import name_key
-from app.queries.quotes import PG_MATCHES
-from app.queries.search import ID_OF, SearchTerm, index_for, to_fts5, to_tsquery
+from app.queries.search import ID_OF, PG_MATCH_SQL, SearchTerm, index_for, to_fts5, to_tsquery
 from app.queries.store_version import store_version
 from app.queries.suggest import OUTLET, OUTLET_ALIASES, SPEAKER, SPEAKER_ALIASES, Suggestion
-
-QUOTE = core_table(Quote)
 
 # The newest quotes read for phrases, and how long finding them may take.
 SAMPLE = 100
@@ -81,10 +74,10 @@ def fold(word: str) -> str:
 
 
 class Source(Protocol):
-    """What suggestions are read through: a session on either store (``SessionSource``), or
-    the direct path's own sqlite3 connection (``app.queries.fast``), which spares each of a
-    suggestion's few statements the session's transaction and layers. SQL is text with
-    ``:name`` marks, as both take it."""
+    """What suggestions are read through: a session on either store (``SessionSource``, the
+    route's), or the direct paths' own connections (``fast``, ``fast_pg``), which spare each
+    of a suggestion's few statements the session's transaction, time box and layers. SQL is
+    text with ``:name`` marks, which each turns into its driver's."""
 
     @property
     def postgres(self) -> bool: ...
@@ -96,14 +89,14 @@ class Source(Protocol):
     def rows(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]: ...
 
     def within(
-        self, seconds: float, statement: str | sa.Executable, params: dict[str, Any]
+        self, seconds: float, sql: str, params: dict[str, Any]
     ) -> Sequence[Sequence[Any]] | None:
         """The statement's rows, or ``None`` when it was stopped ``seconds`` from now."""
         ...
 
 
 class SessionSource:
-    """Suggestions read through a session: the route's, and the direct path's on PostgreSQL."""
+    """Suggestions read through a session (the route's)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -116,22 +109,13 @@ class SessionSource:
         return self.session.execute(sa.text(sql), params).all()
 
     def within(
-        self, seconds: float, statement: str | sa.Executable, params: dict[str, Any]
+        self, seconds: float, sql: str, params: dict[str, Any]
     ) -> Sequence[Sequence[Any]] | None:
-        executable = sa.text(statement) if isinstance(statement, str) else statement
         try:
             with time_box(self.session, seconds):
-                return self.session.execute(executable, params).all()
+                return self.session.execute(sa.text(sql), params).all()
         except OperationalError:
             return None
-
-
-def suggestions_json(engine: Engine, q: str, limit: int) -> bytes:
-    """The answer of ``GET /v1/suggest`` as the route serializes it (``Suggestions``), for
-    the direct read path on PostgreSQL: a search box asks at every key, and the framework's
-    own layers cost more than the suggestions."""
-    with Session(engine) as session:
-        return orjson.dumps(answer(q, suggest(SessionSource(session), q, limit)))
 
 
 def answer(q: str, found: Suggested) -> dict[str, Any]:
@@ -295,19 +279,16 @@ def _newest_texts(source: Source, term: SearchTerm) -> list[str] | None:
     took longer than ``PHRASE_SECONDS``."""
     index, terms = index_for([term])
     if source.postgres:
-        statement = (
-            sa.select(QUOTE.c.text)
-            .where(PG_MATCHES[index])
-            .order_by(QUOTE.c.id.desc())
-            .limit(SAMPLE)
-        )
-        rows = source.within(PHRASE_SECONDS, statement, {"match": to_tsquery(terms)})
+        match = PG_MATCH_SQL[index].format(mark=":match")
+        newest = f"SELECT q.text FROM quote q WHERE {match} ORDER BY q.id DESC LIMIT :sample"
+        params = {"match": to_tsquery(terms), "sample": SAMPLE}
     else:
         newest = (
             f"SELECT q.text FROM quote q WHERE q.id IN (SELECT {ID_OF[index]} FROM {index} "
             f"WHERE {index} MATCH :match ORDER BY rowid DESC LIMIT :sample)"
         )
-        rows = source.within(PHRASE_SECONDS, newest, {"match": to_fts5(terms), "sample": SAMPLE})
+        params = {"match": to_fts5(terms), "sample": SAMPLE}
+    rows = source.within(PHRASE_SECONDS, newest, params)
     return None if rows is None else [str(row[0]) for row in rows]
 
 

@@ -15,6 +15,8 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import make_engine, time_box
 from app.main import create_app
+from app.queries.fast import FastQuotes, _Typing
+from app.queries.fast_pg import PgFastQuotes, _PgTyping
 from app.queries.search import SearchTerm
 from app.queries.typeahead import _phrase_search, read_typed
 from tests.api.test_fastlane import handed_to_routes
@@ -242,3 +244,29 @@ def test_a_short_start_offers_the_same_whatever_was_asked_of_it_before(
     for letter in many:
         assert len(suggested(fast, letter, limit=1)["speakers"]) == 1
         assert suggested(fast, letter, limit=10) == suggested(slow, letter, limit=10)
+
+
+def test_the_direct_paths_time_box_stops_a_slow_search_and_the_reads_go_on(
+    seeded_settings: Settings,
+) -> None:
+    """A phrase search past its few milliseconds leaves phrases out (``None``) on the direct
+    path's own connections too, and the next read on them is served as usual."""
+    url = seeded_settings.database_url
+    if url.startswith("postgresql"):
+        slow = "SELECT pg_sleep(2)"
+        pg_reads = PgFastQuotes(url, budget_ms=600_000)
+        try:
+            stopped = pg_reads._run(lambda c: _PgTyping(pg_reads, c).within(0.02, slow, {}))
+            after = pg_reads._run(lambda c: _PgTyping(pg_reads, c).rows("SELECT 1", {}))
+        finally:
+            pg_reads.close()
+    else:
+        slow = (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000000)"
+            " SELECT max(i) FROM n"
+        )
+        reads = FastQuotes(url.split("///", 1)[1], budget_ms=600_000)
+        stopped = reads._run(lambda c: _Typing(reads, c).within(0.02, slow, {}), None)
+        after = reads._run(lambda c: _Typing(reads, c).rows("SELECT 1", {}), None)
+    assert stopped is None
+    assert [tuple(row) for row in after] == [(1,)]
