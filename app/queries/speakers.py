@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.models import Quote, Speaker, SpeakerAlias
 from app.models.public import Page, SpeakerKind, SpeakerPublic
+from app.models.quote_days import TABLE as DAY_COUNTS
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.cursors import as_str
@@ -24,7 +25,20 @@ _QUOTE_COUNT = (
     .scalar_subquery()
     .label("quote_count")
 )
-_COLUMNS = (*SPEAKER.c, _QUOTE_COUNT)
+# On SQLite, the sum of the speaker's counts per day (``app.models.quote_days``): one row a
+# day, where counting reads one index entry a quote (7 ms for a speaker quoted 158,000 times).
+_DAYS = sa.table(DAY_COUNTS, sa.column("speaker_id"), sa.column("quotes"))
+_SUMMED_COUNT = (
+    sa.select(sa.func.coalesce(sa.func.sum(_DAYS.c.quotes), 0))
+    .where(_DAYS.c.speaker_id == SPEAKER.c.id)
+    .scalar_subquery()
+    .label("quote_count")
+)
+
+
+def _columns(session: Session) -> tuple[sa.ColumnElement[Any], ...]:
+    counted = _QUOTE_COUNT if session.get_bind().dialect.name == "postgresql" else _SUMMED_COUNT
+    return (*SPEAKER.c, counted)
 
 
 def list_speakers(
@@ -36,7 +50,7 @@ def list_speakers(
     cursor: str | None = None,
 ) -> Page[SpeakerPublic]:
     """Speakers in id order; ``q`` keeps those with a name or alias containing it."""
-    statement = sa.select(*_COLUMNS)
+    statement = sa.select(*_columns(session))
     if q is not None:
         statement = statement.where(
             SPEAKER.c.id.in_(names_like(session, "speaker", ALIAS.c.speaker_id, ALIAS.c.key, q))
@@ -67,7 +81,11 @@ def get_speaker(session: Session, id_or_name: str) -> SpeakerPublic | None:
     speaker_id = find_speaker_id(session, id_or_name)
     if speaker_id is None:
         return None
-    row = session.execute(sa.select(*_COLUMNS).where(SPEAKER.c.id == speaker_id)).mappings().one()
+    row = (
+        session.execute(sa.select(*_columns(session)).where(SPEAKER.c.id == speaker_id))
+        .mappings()
+        .one()
+    )
     return _to_public(
         row, aliases_of(session, ALIAS.c.speaker_id, [speaker_id]).get(speaker_id, [])
     )
