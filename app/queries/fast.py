@@ -251,15 +251,19 @@ class FastQuotes:
             + f" ORDER BY q.date {direction}, q.id {direction} LIMIT ?"
         )
         rows = connection.execute(sql, [*page_params, limit + 1]).fetchall()
-        if by_day(query):
-            total, exact = self._total(connection, where, params, DAY_TOTAL), True
-        elif len(count_where) == 1 and count_where[0] in _INDEX_OF:
-            total, exact = self._search_total(
-                connection, _INDEX_OF[count_where[0]], count_params[0]
-            )
-        else:
-            total, exact = self._quote_total(connection, count_where, count_params)
+        total, exact = self._page_total(connection, query, count_where, count_params)
         return page_json(rows, limit, query_fingerprint, total, exact, cursor is not None)
+
+    def _page_total(
+        self, connection: sqlite3.Connection, query: QuoteQuery, where: list[str], params: list[Any]
+    ) -> tuple[int, bool]:
+        """A page's total from the conditions that count (``_conditions``), and whether it is
+        exact: summed by day, counted off a search's index, or counted up to the threshold."""
+        if by_day(query):
+            return self._total(connection, where, params, DAY_TOTAL), True
+        if len(where) == 1 and where[0] in _INDEX_OF:
+            return self._search_total(connection, _INDEX_OF[where[0]], params[0])
+        return self._quote_total(connection, where, params)
 
     def _search_total(
         self, connection: sqlite3.Connection, index: str, match: str
