@@ -169,13 +169,25 @@ def client(settings: Settings, seeded: Engine) -> Iterator[TestClient]:
         yield client
 
 
+def _keyed(
+    settings: Settings, seeded: Engine, name: str, admin: bool = False
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    with session_scope(seeded) as session:
+        token = create_key(session, name, admin=admin).token
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def writer(settings: Settings, seeded: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """The app over this test's own seeded store, and the headers of a write key named desk."""
-    with session_scope(seeded) as session:
-        token = create_key(session, "desk").token
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client, {"Authorization": f"Bearer {token}"}
+    yield from _keyed(settings, seeded, "desk")
+
+
+@pytest.fixture
+def admin(settings: Settings, seeded: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The same with an admin key named standards desk (speakers' edits, merges, splits)."""
+    yield from _keyed(settings, seeded, "standards desk", admin=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,6 @@
 """Fixing people: edit, merge, split and revert speakers with an admin key, each change in the
 speaker's history; a write key may not."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -21,14 +19,6 @@ NAMESAKE = {
     "text": "Film director James Cameron said Thursday that his next film would be shot "
     "underwater.\n“We built the deepest tank yet,” Cameron told reporters.",
 }
-
-
-@pytest.fixture
-def admin(settings: Settings, seeded: Engine) -> Iterator[Client]:
-    with session_scope(seeded) as session:
-        token = create_key(session, "standards desk", admin=True).token
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client, {"Authorization": f"Bearer {token}"}
 
 
 def _count(client: TestClient, speaker: str) -> int:
