@@ -8,6 +8,8 @@ way of writing a quote (the writer, corrections, merges, ``saidwho copy``) keeps
 PostgreSQL has none: its planner's statistics estimate such totals (``quotes.pg_total``),
 and counters bumped by concurrent writers would make them wait on each other's rows."""
 
+import sqlalchemy as sa
+
 TABLE = "quote_day"
 
 # Named as the quote table's columns, so a filter's SQL on ``q.speaker_id`` and ``q.date``
@@ -35,6 +37,9 @@ TRIGGERS = [
     WHEN old.speaker_id IS NOT new.speaker_id OR old.date IS NOT new.date
     BEGIN {_TAKE_OLD} {_ADD_NEW} END""",
 ]
+# The table for SQLAlchemy statements that read it (it is no model: the migrations keep it).
+DAYS = sa.table(TABLE, sa.column("speaker_id"), sa.column("date"), sa.column("quotes"))
+
 TRIGGER_NAMES = ("quote_day_after_insert", "quote_day_after_delete", "quote_day_after_update")
 
 # The counts of the quotes a store holds, from nothing.

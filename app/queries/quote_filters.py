@@ -201,15 +201,22 @@ def _shape_sql(shape: tuple[tuple[Filter, int], ...], quote: str, mark: str) -> 
     return tuple(_rendered(_on(each.sql, quote), mark, (length,)) for each, length in shape)
 
 
+def asked(query: QuoteQuery) -> list[tuple[Filter, Any]]:
+    """Each filter the query gives a value (no search among them), with the value as asked."""
+    found = []
+    for each in FILTERS:
+        value = getattr(query, each.attribute)
+        if value is not None and value != ():
+            found.append((each, value))
+    return found
+
+
 def _given(query: QuoteQuery, lookup: Lookup) -> list[tuple[Filter, Any]]:
     """Each filter the query gives, with its value: names resolved to ids (a tuple, as every
     list is), an article checked to exist."""
     check_range(query.since, query.until)
     given: list[tuple[Filter, Any]] = []
-    for each in FILTERS:
-        value = getattr(query, each.attribute)
-        if value is None or value == ():
-            continue
+    for each, value in asked(query):
         if each.owner is not None:
             value = tuple(sorted(set(lookup.ids(each.owner, value, each.param))))
         elif isinstance(value, list):

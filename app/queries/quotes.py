@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.models import Article, Outlet, Quote, Speaker
 from app.models.phrase_index import pair_key
 from app.models.public import Page, QuotePublic
-from app.models.quote_days import TABLE as DAY_COUNTS
+from app.models.quote_days import DAYS
 from app.models.tables import MAX_ROW_ID, core_table
 from app.queries.cursors import (
     as_date,
@@ -330,7 +330,7 @@ class _Plan:
         newest (``totals.extrapolated``), as the direct path does."""
         if by_day(self.query):
             # Summed from the counts per speaker and day, under the quote table's name.
-            days = sa.table(DAY_COUNTS, sa.column("quotes")).alias(QUOTE.name)
+            days = DAYS.alias(QUOTE.name)
             summed = sa.func.coalesce(sa.func.sum(days.c.quotes), 0)
             statement = sa.select(summed).select_from(days).where(*conditions)
             return int(session.execute(statement, self.params()).scalar_one()), True

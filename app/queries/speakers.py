@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.models import Quote, Speaker, SpeakerAlias
 from app.models.public import Page, SpeakerKind, SpeakerPublic
-from app.models.quote_days import TABLE as DAY_COUNTS
+from app.models.quote_days import DAYS
 from app.models.tables import core_table
 from app.names import name_key
 from app.queries.cursors import as_str
@@ -27,10 +27,9 @@ _QUOTE_COUNT = (
 )
 # On SQLite, the sum of the speaker's counts per day (``app.models.quote_days``): one row a
 # day, where counting reads one index entry a quote (7 ms for a speaker quoted 158,000 times).
-_DAYS = sa.table(DAY_COUNTS, sa.column("speaker_id"), sa.column("quotes"))
 _SUMMED_COUNT = (
-    sa.select(sa.func.coalesce(sa.func.sum(_DAYS.c.quotes), 0))
-    .where(_DAYS.c.speaker_id == SPEAKER.c.id)
+    sa.select(sa.func.coalesce(sa.func.sum(DAYS.c.quotes), 0))
+    .where(DAYS.c.speaker_id == SPEAKER.c.id)
     .scalar_subquery()
     .label("quote_count")
 )

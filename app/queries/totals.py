@@ -11,7 +11,7 @@ same total; PostgreSQL's planner estimates its own (``quotes.pg_total``)."""
 import datetime as dt
 
 from app.models.quote_days import TABLE as DAY_COUNTS
-from app.queries.quote_filters import FILTERS, QuoteQuery
+from app.queries.quote_filters import QuoteQuery, asked
 
 # On PostgreSQL a list its planner expects to hold more than this many times the threshold
 # is not counted at all (counting 10,001 matches of a common word pair read 10,001 rows off
@@ -79,10 +79,5 @@ DAY_TOTAL = f"SELECT coalesce(sum(q.quotes), 0) FROM {DAY_COUNTS} q{{where}}"
 def by_day(query: QuoteQuery) -> bool:
     """Whether a list's total on SQLite is a sum of its speakers' counts per day: it names
     speakers and filters by nothing but dates besides (no search)."""
-    if not query.speakers or query.q is not None:
-        return False
-    return all(
-        getattr(query, each.attribute) in (None, ())
-        for each in FILTERS
-        if each.attribute not in _BY_DAY
-    )
+    given = {each.attribute for each, _ in asked(query)}
+    return query.q is None and "speakers" in given and given <= _BY_DAY
