@@ -6,6 +6,7 @@ Callers own the transaction: nothing here commits."""
 
 import datetime as dt
 import hashlib
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -106,9 +107,9 @@ copies = [0]
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Many new rows of one table (their columns' Python values, the same keys in the same
-    order in each) in one statement, without SQLAlchemy's per-row work: ``COPY`` on
-    PostgreSQL, one prepared ``executemany`` on SQLite with the values as SQLAlchemy would
-    store them."""
+    order in each) without SQLAlchemy's per-row work: one ``COPY`` on PostgreSQL; on SQLite
+    an INSERT of many rows for each ``rows_per_statement``, with the values as SQLAlchemy
+    would store them."""
     if not rows:
         return
     columns = list(rows[0])
@@ -147,7 +148,26 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
                     items[n] = convert(items[n])
             changed.append(tuple(items))
         values = changed
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
+    per = rows_per_statement(connection.connection.dbapi_connection, len(columns))
+    for start in range(0, len(values), per):
+        part = values[start : start + per]
+        listed = ", ".join(f"({marks})" for _ in part)
+        flat = tuple(value for row in part for value in row)
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES {listed}", flat)
+
+
+# Values in one SQLite INSERT at most. Every statement that writes a table with a full-text
+# index opens a statement savepoint, at which FTS5 writes out what it holds in memory: one row
+# per statement (``executemany``) gave the word and the pair index a segment of one quote each
+# to write and merge again. Hundreds of rows a statement make that a few per batch.
+MOST_VALUES = 10_000
+
+
+def rows_per_statement(raw: Any, columns: int) -> int:
+    """How many rows of ``columns`` values one INSERT takes on this sqlite3 connection: up to
+    ``MOST_VALUES`` values, within the build's limit on bound values (32,766 by default)."""
+    limit = min(MOST_VALUES, int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
+    return max(1, limit // max(1, columns))
 
 
 def _python_type(column: sa.ColumnElement[Any]) -> type | None:

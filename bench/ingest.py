@@ -17,8 +17,8 @@ date moved) into a JSON Lines file, then measures, each in a new store:
 - ``saidwho watch --once`` over a feed of ``--watch`` entries served on the loopback address:
   how many were stored, and the most times any page was fetched (1 is right);
 - the writer alone on the first ``--writer-sample`` articles, beside the floor of writing the
-  same rows plainly (``bench/writer.py``: executemany on SQLite, COPY on PostgreSQL), and the
-  statements it sends per article.
+  same rows plainly (``bench/writer.py``: multi-row INSERTs on SQLite, COPY on PostgreSQL),
+  and the statements it sends per article.
 
 Rates are this machine's; the ratios (jobs 2 against jobs 1, the store against extraction
 alone) are what carries to other machines.
@@ -234,7 +234,7 @@ def writer_against_floor(sample: Path, folder: Path, postgres: str) -> list[str]
     rows = writer.new_rows(settings, seeded)
     writer.store(f"sqlite:///{folder / 'w-floor.db'}")
     floor = writer.floor_sqlite(str(folder / "w-floor.db"), rows, len(items))
-    lines += _writer_lines("SQLite", rates, floor, "executemany")
+    lines += _writer_lines("SQLite", rates, floor, "multi-row INSERT")
     if postgres:
         seeded_pg = writer.store(new_database(postgres, "saidwho_bench_seeded"))
         for batch in BATCHES:
