@@ -42,6 +42,11 @@ log = logging.getLogger("saidwho.ingest")
 CHUNK = 8
 # Chunks in flight per worker: enough to keep every worker busy while the writer commits.
 AHEAD = 4
+# How much the reading processes yield to the writer (added to their niceness). The one
+# writer is the run's serial stage: on a machine with fewer cores than processes, readers on
+# an equal footing take its core from it and then wait, with a core idle, for it to catch
+# up. Behind it they use what it leaves (on 2 cores, --jobs 2 stored 5-9% more a second).
+READERS_YIELD = 10
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ def _start_worker(settings: Settings, defaults: Defaults, bounds: Bounds | None)
 
 def _start_worker_process(settings: Settings, defaults: Defaults, bounds: Bounds | None) -> None:
     _start_worker(settings, defaults, bounds)
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(READERS_YIELD)
     threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
 
 

@@ -11,14 +11,17 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from app.articles.store import content_hash
+from app.config import Settings
 from app.ingest import progress
-from app.ingest.archive import Failed, Stored, Tally
+from app.ingest.archive import READERS_YIELD, Failed, Stored, Tally, _start_worker_process
+from app.ingest.files import Defaults
 from tests.ingest.conftest import articles, command, scalar, start, stored, write_lines
 
 pytestmark = pytest.mark.slow  # runs the command, and worker processes
@@ -289,3 +292,14 @@ def test_a_batch_past_the_write_budget_is_stored_in_halves_and_a_slow_article_fa
     assert tally.examples[0].reason == f"{path}:4: {archive._TOO_LONG}"
     assert sizes[0] == 5 and 1 in sizes
     assert scalar(url, "SELECT count(*) FROM article") == 4
+
+
+def test_reading_processes_yield_the_cpu_to_the_writer(tmp_path: Path) -> None:
+    """With ``--jobs``, the readers run at a lower priority than the process that writes."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}")
+    with ProcessPoolExecutor(
+        max_workers=1, initializer=_start_worker_process, initargs=(settings, Defaults(), None)
+    ) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness == min(19, os.nice(0) + READERS_YIELD)
+    assert READERS_YIELD > 0
