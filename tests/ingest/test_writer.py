@@ -353,11 +353,27 @@ def test_a_batch_takes_a_handful_of_statements_whatever_its_size(
                 columns = sent_to[0].split(") VALUES")[0].count(",") + 1
                 rows = raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 per = writes.rows_per_statement(raw.driver_connection, columns)
-                assert len(sent_to) <= -(-rows // per), table
+                assert len(sent_to) <= rows // per + per.bit_length(), table
+                # Few shapes of statement, each kept prepared: full ones, and powers of two.
+                assert len(set(sent_to)) <= per.bit_length(), table
         finally:
             raw.close()
     else:
         assert len(inserts) <= 12, inserts
+
+
+def test_inserts_of_any_number_of_rows_come_in_a_few_shapes_of_statement() -> None:
+    """SQLite keeps a statement prepared per shape, about a megabyte for hundreds of rows:
+    a shape for each batch's remainder made the writer's memory grow with the run."""
+    per = 256
+    shapes: set[int] = set()
+    for count in range(0, 3000, 7):
+        sizes = writes.statement_sizes(count, per)
+        assert sum(sizes) == count
+        assert all(size & (size - 1) == 0 and size <= per for size in sizes)
+        assert len(sizes) <= count // per + per.bit_length()
+        shapes |= set(sizes)
+    assert len(shapes) == per.bit_length()
 
 
 @pytest.mark.postgres_only
