@@ -108,46 +108,18 @@ copies = [0]
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Many new rows of one table (their columns' Python values, the same keys in the same
     order in each) without SQLAlchemy's per-row work: one ``COPY`` on PostgreSQL; on SQLite
-    an INSERT of many rows for each ``rows_per_statement``, with the values as SQLAlchemy
-    would store them."""
+    INSERTs of many rows each (``statement_sizes``), with the values as SQLAlchemy would
+    store them."""
     if not rows:
         return
     columns = list(rows[0])
     names = ", ".join(f'"{c}"' for c in columns)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        import psycopg  # installed wherever the store is PostgreSQL
-
-        raw: Any = connection.connection.dbapi_connection
-        statement = f"COPY {table.name} ({names}) FROM STDIN"
-        try:
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([row[c] for c in columns])
-        except psycopg.IntegrityError as error:  # as SQLAlchemy raises it for its own
-            raise sa.exc.IntegrityError(statement, None, error) from error
-        except psycopg.OperationalError as error:
-            raise sa.exc.OperationalError(statement, None, error) from error
-        except psycopg.Error as error:
-            raise sa.exc.DBAPIError(statement, None, error) from error
-        copies[0] += 1
+        _copy(connection.connection.dbapi_connection, table, names, columns, rows)
         return
     marks = ", ".join("?" for _ in columns)
-    converted = []
-    for n, column in enumerate(columns):
-        convert = _SQLITE_STORES.get(_python_type(table.c[column]))
-        if convert is not None:
-            converted.append((n, convert))
-    values: list[tuple[Any, ...]] = [tuple(row.values()) for row in rows]
-    if converted:
-        changed = []
-        for value in values:
-            items = list(value)
-            for n, convert in converted:
-                if items[n] is not None:
-                    items[n] = convert(items[n])
-            changed.append(tuple(items))
-        values = changed
+    values = _sqlite_values(table, columns, rows)
     per = rows_per_statement(connection.connection.dbapi_connection, len(columns))
     start = 0
     for size in statement_sizes(len(values), per):
@@ -156,6 +128,48 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
         listed = ", ".join(f"({marks})" for _ in part)
         flat = tuple(value for row in part for value in row)
         connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES {listed}", flat)
+
+
+def _copy(
+    raw: Any, table: sa.Table, names: str, columns: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """The rows by one ``COPY``, its errors raised as SQLAlchemy raises its own."""
+    import psycopg  # installed wherever the store is PostgreSQL
+
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    except psycopg.IntegrityError as error:
+        raise sa.exc.IntegrityError(statement, None, error) from error
+    except psycopg.OperationalError as error:
+        raise sa.exc.OperationalError(statement, None, error) from error
+    except psycopg.Error as error:
+        raise sa.exc.DBAPIError(statement, None, error) from error
+    copies[0] += 1
+
+
+def _sqlite_values(
+    table: sa.Table, columns: list[str], rows: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each row's values as SQLAlchemy would store them in SQLite."""
+    converted = []
+    for n, column in enumerate(columns):
+        convert = _SQLITE_STORES.get(_python_type(table.c[column]))
+        if convert is not None:
+            converted.append((n, convert))
+    values: list[tuple[Any, ...]] = [tuple(row.values()) for row in rows]
+    if not converted:
+        return values
+    changed = []
+    for value in values:
+        items = list(value)
+        for n, convert in converted:
+            if items[n] is not None:
+                items[n] = convert(items[n])
+        changed.append(tuple(items))
+    return changed
 
 
 # Values in one SQLite INSERT at most. Every statement that writes a table with a full-text
