@@ -8,7 +8,8 @@ import datetime as dt
 import hashlib
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -118,16 +119,25 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     if connection.dialect.name == "postgresql":
         _copy(connection.connection.dbapi_connection, table, names, columns, rows)
         return
-    marks = ", ".join("?" for _ in columns)
     values = _sqlite_values(table, columns, rows)
     per = rows_per_statement(connection.connection.dbapi_connection, len(columns))
+    for statement, flat in sqlite_inserts(table.name, columns, values, per):
+        connection.exec_driver_sql(statement, flat)
+
+
+def sqlite_inserts(
+    table: str, columns: list[str], values: list[tuple[Any, ...]], per: int
+) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """The INSERTs that write ``values`` (rows of ``columns``) on SQLite, in the sizes
+    ``statement_sizes`` gives: each statement's text and its values in one flat tuple."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    row = "(" + ", ".join("?" for _ in columns) + ")"
     start = 0
     for size in statement_sizes(len(values), per):
         part = values[start : start + size]
         start += size
-        listed = ", ".join(f"({marks})" for _ in part)
-        flat = tuple(value for row in part for value in row)
-        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES {listed}", flat)
+        listed = ", ".join([row] * size)
+        yield f"INSERT INTO {table} ({names}) VALUES {listed}", tuple(chain.from_iterable(part))
 
 
 def _copy(

@@ -175,16 +175,9 @@ def floor_sqlite(path: str, rows: Rows, articles: int) -> float:
         for table in TABLES:
             columns, parts = rows[table]
             if parts[part]:
-                marks = ", ".join("?" for _ in columns)
-                names = ", ".join(f'"{c}"' for c in columns)
                 per = writes.rows_per_statement(connection, len(columns))
-                for start in range(0, len(parts[part]), per):
-                    some = parts[part][start : start + per]
-                    listed = ", ".join(f"({marks})" for _ in some)
-                    connection.execute(
-                        f"INSERT INTO {table} ({names}) VALUES {listed}",
-                        [value for row in some for value in row],
-                    )
+                for statement, flat in writes.sqlite_inserts(table, columns, parts[part], per):
+                    connection.execute(statement, flat)
         connection.execute("COMMIT")
     seconds = time.perf_counter() - started
     connection.close()
